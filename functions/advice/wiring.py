@@ -1,0 +1,9 @@
+"""How the advice context is wired: its table, API and consumers."""
+
+from functions.common.wiring import ContextWiring, Function, Need, TableSpec
+
+WIRING = ContextWiring(
+    name="advice",
+    table=TableSpec(model="functions.advice.store.records:AdviceRecord"),
+    api=Function("advice-api", "functions.advice.handlers.api.handler", frozenset({Need.EVENT_BUS})),
+)

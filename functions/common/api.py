@@ -1,0 +1,109 @@
+"""The REST resolver every context API uses: validation, error mapping, auth, health and OpenAPI.
+
+A context's `handlers/api.py` calls `create_api(context)`, includes its routers and exposes
+`handler`. Errors leave in one shape, `{"error": {"code", "message", "details"}}`, and nothing
+a client sends can produce a 500.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+from functions.common.auth import Principal, principal_from_event
+from functions.common.errors import ErrorDetail, PleinError, error_body
+from functions.common.observability import logger, metrics, tracer
+
+# OpenAPI security requirement for routes behind the Cognito authorizer. Routes without it are
+# public; the CDK app and the local gateway both read this from the generated OpenAPI document.
+SIGNED_IN: list[dict[str, list[str]]] = [{"cognito": []}]
+CONTEXT_EXTENSION = "x-plein-context"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def create_api(context: str) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(
+        enable_validation=True,
+        cors=CORSConfig(allow_origin="*", allow_headers=[IDEMPOTENCY_HEADER], max_age=600),
+    )
+    app.configure_openapi(
+        title="Plein API",
+        version="1.0.0",
+        summary="Community marketplace",
+        security_schemes={"cognito": HTTPBearer(bearerFormat="JWT", description="Cognito ID token")},
+    )
+    app.include_router(_health_router(context))
+    _register_error_handlers(app)
+    return app
+
+
+def principal(app: APIGatewayRestResolver | Router) -> Principal:
+    """The signed-in caller of the current request; 401 when there is none."""
+    return principal_from_event(app.current_event.raw_event)
+
+
+def json_response(status: HTTPStatus, body: dict[str, Any]) -> Response[Any]:
+    return Response(status_code=status, content_type="application/json", body=body)
+
+
+def _health_router(context: str) -> Router:
+    router = Router()
+
+    @router.get(f"/health/{context}", summary=f"Liveness of the {context} API", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "context": context}
+
+    return router
+
+
+def _register_error_handlers(app: APIGatewayRestResolver) -> None:
+    @app.exception_handler(PleinError)
+    def domain_error(exc: PleinError) -> Response[Any]:
+        return json_response(exc.status, exc.body())
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(exc: RequestValidationError) -> Response[Any]:
+        details = [
+            ErrorDetail(
+                field=".".join(str(part) for part in err.get("loc", ()) if part != "body") or None,
+                code=str(err.get("type", "invalid")),
+                message=str(err.get("msg", "invalid value")),
+            )
+            for err in exc.errors()
+        ]
+        return json_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            error_body("validation_failed", "the request is not valid", details),
+        )
+
+    @app.not_found
+    def route_not_found(_: NotFoundError) -> Response[Any]:
+        return json_response(HTTPStatus.NOT_FOUND, error_body("route_not_found", "no such endpoint"))
+
+    @app.exception_handler(Exception)
+    def unexpected(exc: Exception) -> Response[Any]:
+        logger().exception("unhandled error", extra={"error_type": type(exc).__name__})
+        return json_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR, error_body("internal_error", "something went wrong on our side")
+        )
+
+
+def lambda_entry(app: APIGatewayRestResolver) -> Any:
+    """The Lambda entry point for a context API, under the Powertools decorators."""
+    from aws_lambda_powertools.logging import correlation_paths
+
+    log, trace, measure = logger(), tracer(), metrics()
+
+    @log.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+    @trace.capture_lambda_handler
+    @measure.log_metrics
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return handler

@@ -1,0 +1,82 @@
+"""What every store shares: binding PynamoDB models to a table at run time and translating errors.
+
+Stores are the only code that knows table layouts; they raise domain errors, never botocore's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from functions.common.errors import Conflict, Unavailable
+
+THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+CONFLICT_CODES = frozenset({"ConditionalCheckFailedException", "TransactionConflictException"})
+
+
+class TableRecord(Model):
+    """Key schema shared by every context table: generic `pk`/`sk`, a `ttl` for expiring records.
+
+    Each context subclasses this once (adding its indexes) and binds it with `bind_table`.
+    """
+
+    class Meta:
+        table_name = "unbound"
+        region = os.environ.get("AWS_REGION", "eu-west-1")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    ttl = NumberAttribute(null=True)
+
+
+TTL_ATTRIBUTE = "ttl"
+
+
+def bind_table(model: type[Model], table_name: str) -> None:
+    """Point a PynamoDB model (and its subclasses) at `table_name`, honouring AWS_ENDPOINT_URL."""
+    model.Meta.table_name = table_name
+    model.Meta.region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL")
+    model.Meta.host = endpoint
+    model._connection = None
+
+
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code behind a botocore or PynamoDB exception, if any."""
+    cause: Any = exc
+    while cause is not None:
+        code = getattr(cause, "cause_response_code", None)
+        if code:
+            return str(code)
+        response = getattr(cause, "response", None)
+        if isinstance(response, dict) and response.get("Error", {}).get("Code"):
+            return str(response["Error"]["Code"])
+        cause = cause.__cause__
+    return None
+
+
+@contextmanager
+def translate_errors(conflict_message: str = "the item was changed concurrently") -> Iterator[None]:
+    """Map throttling to 503 Unavailable and failed conditions to 409 Conflict."""
+    try:
+        yield
+    except Exception as exc:
+        code = error_code(exc)
+        if code in CONFLICT_CODES:
+            raise Conflict(conflict_message) from exc
+        if code in THROTTLING_CODES:
+            raise Unavailable("the database is busy, retry shortly") from exc
+        raise

@@ -1,0 +1,99 @@
+"""Domain event envelope and the EventBridge publisher port.
+
+Every event is a pydantic model with `event_id`, `occurred_at` and `version`; its class says
+which context produces it (`source` = `plein.<context>`) and its `detail-type`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from functions.common.errors import Unavailable
+
+MAX_ENTRIES_PER_PUT = 10
+MAX_ENTRY_BYTES = 256 * 1024
+_PUT_ATTEMPTS = 3
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DomainEvent(BaseModel):
+    """Base of every event detail. Subclasses set `source` and `detail_type`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: ClassVar[str]
+    detail_type: ClassVar[str]
+
+    event_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    occurred_at: datetime = Field(default_factory=utc_now)
+    version: int = 1
+
+
+class EventPublisher(Protocol):
+    def publish(self, events: Sequence[DomainEvent]) -> None: ...
+
+
+class EventBridgePublisher:
+    """Puts events on the bus in batches of ten, retrying entries EventBridge reports as failed."""
+
+    def __init__(self, bus_name: str, client: Any):
+        self._bus_name = bus_name
+        self._client = client
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        entries = [self._entry(event) for event in events]
+        for start in range(0, len(entries), MAX_ENTRIES_PER_PUT):
+            self._put(entries[start : start + MAX_ENTRIES_PER_PUT])
+
+    def _entry(self, event: DomainEvent) -> dict[str, Any]:
+        detail = event.model_dump_json()
+        if len(detail.encode()) > MAX_ENTRY_BYTES:
+            raise ValueError(f"{event.detail_type} {event.event_id} is larger than an EventBridge entry")
+        return {
+            "EventBusName": self._bus_name,
+            "Source": event.source,
+            "DetailType": event.detail_type,
+            "Detail": detail,
+            "Time": event.occurred_at,
+        }
+
+    def _put(self, entries: list[dict[str, Any]]) -> None:
+        pending = entries
+        for _ in range(_PUT_ATTEMPTS):
+            response = self._client.put_events(Entries=pending)
+            if not response.get("FailedEntryCount"):
+                return
+            pending = [
+                entry
+                for entry, result in zip(pending, response["Entries"], strict=True)
+                if result.get("ErrorCode")
+            ]
+        raise Unavailable(f"EventBridge refused {len(pending)} events", code="events_unavailable")
+
+
+class RecordingPublisher:
+    """In-memory publisher for tests and for logic that runs without a bus."""
+
+    def __init__(self) -> None:
+        self.events: list[DomainEvent] = []
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        self.events.extend(events)
+
+    def of_type(self, event_type: type[DomainEvent]) -> list[Any]:
+        return [event for event in self.events if isinstance(event, event_type)]
+
+
+def eventbridge_detail(record_body: str) -> tuple[str, str, dict[str, Any]]:
+    """(source, detail-type, detail) of an EventBridge event delivered through SQS."""
+    envelope = json.loads(record_body)
+    return envelope["source"], envelope["detail-type"], envelope["detail"]

@@ -1,0 +1,104 @@
+"""How a context is wired into the platform, declared next to its code.
+
+Each context has a `wiring.py` with one `ContextWiring`. The CDK app and the local runtime both
+read these declarations (through `infra/topology.py`), so tables, queues, rules, bucket
+notifications and schedules exist once, in one description, locally and on AWS.
+Handler references are dotted paths (`functions.vendor.handlers.api.handler`) so that reading
+the wiring never imports Lambda code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Need(StrEnum):
+    """Resources beyond its own table a function may be granted access to."""
+
+    EVENT_BUS = "event_bus"
+    FEEDS_BUCKET = "feeds_bucket"
+    SEARCH = "search"
+    USER_POOL = "user_pool"
+    WEBSOCKET = "websocket"
+    MEDIA = "media"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The context's table. `model` is the PynamoDB base model that defines keys and indexes."""
+
+    model: str
+    stream: bool = False
+
+
+@dataclass(frozen=True)
+class Function:
+    """A Lambda function: `handler` is `package.module.attribute`."""
+
+    name: str
+    handler: str
+    needs: frozenset[Need] = frozenset()
+    memory_mb: int = 512
+    timeout_seconds: int = 30
+    reserved_concurrency: int | None = None
+
+
+@dataclass(frozen=True)
+class EventSubscription:
+    """Events from the bus, matched by source and detail-type, delivered through SQS with a DLQ."""
+
+    function: Function
+    sources: tuple[str, ...]
+    detail_types: tuple[str, ...]
+    batch_size: int = 10
+    max_receive_count: int = 3
+
+
+@dataclass(frozen=True)
+class StreamSubscription:
+    """Records of the context's own table stream (NEW_AND_OLD_IMAGES)."""
+
+    function: Function
+    batch_size: int = 100
+
+
+@dataclass(frozen=True)
+class BucketSubscription:
+    """Objects created in the feeds bucket under `prefix`, delivered through SQS with a DLQ."""
+
+    function: Function
+    prefix: str
+    batch_size: int = 1
+    max_receive_count: int = 3
+
+
+@dataclass(frozen=True)
+class Schedule:
+    function: Function
+    rate_minutes: int
+
+
+@dataclass(frozen=True)
+class ContextWiring:
+    name: str
+    table: TableSpec
+    api: Function | None = None
+    events: tuple[EventSubscription, ...] = ()
+    streams: tuple[StreamSubscription, ...] = ()
+    bucket: tuple[BucketSubscription, ...] = ()
+    schedules: tuple[Schedule, ...] = ()
+    websocket: Function | None = None
+    publishes: tuple[str, ...] = field(default=())
+
+    @property
+    def source(self) -> str:
+        return f"plein.{self.name}"
+
+    def functions(self) -> list[Function]:
+        found = [self.api, self.websocket]
+        found += [sub.function for sub in self.events]
+        found += [sub.function for sub in self.streams]
+        found += [sub.function for sub in self.bucket]
+        found += [sched.function for sched in self.schedules]
+        return [fn for fn in found if fn is not None]

@@ -1,0 +1,8 @@
+"""REST API of the orders context: the Lambda entry point and its routes."""
+
+from __future__ import annotations
+
+from functions.common.api import create_api, lambda_entry
+
+app = create_api("orders")
+handler = lambda_entry(app)
