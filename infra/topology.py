@@ -6,11 +6,12 @@ Free of CDK imports, so the local runtime reads the same description the CDK app
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from functools import cache
 
 from pynamodb.models import Model
 
-from functions.common.wiring import ContextWiring, Function
+from functions.common.wiring import ContextWiring, Function, Need
 
 CONTEXTS = ("vendor", "catalog", "orders", "community", "advice", "rewards", "notifications")
 
@@ -50,3 +51,46 @@ def queue_name(stage: str, function: Function) -> str:
 
 def bus_name(stage: str) -> str:
     return f"plein-{stage}"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the shared resources are, for one stage (tokens in CDK, literal values locally)."""
+
+    stage: str
+    feeds_bucket: str
+    cursor_secret: str
+    search_backend: str = "opensearch"
+    search_endpoint: str | None = None
+    search_index_path: str | None = None
+    user_pool_id: str | None = None
+    websocket_endpoint: str | None = None
+    log_level: str = "INFO"
+
+
+def function_environment(wiring: ContextWiring, function: Function, endpoints: Endpoints) -> dict[str, str]:
+    """Environment variables of one function; the settings models in functions/common parse them."""
+    env = {
+        "STAGE": endpoints.stage,
+        "POWERTOOLS_SERVICE_NAME": f"plein-{wiring.name}",
+        "POWERTOOLS_METRICS_NAMESPACE": "Plein",
+        "LOG_LEVEL": endpoints.log_level,
+        "TABLE_NAME": table_name(endpoints.stage, wiring.name),
+        "CURSOR_SECRET": endpoints.cursor_secret,
+        "EVENT_BUS_NAME": bus_name(endpoints.stage),
+        "EVENT_SOURCE": wiring.source,
+    }
+    if Need.FEEDS_BUCKET in function.needs:
+        env["FEEDS_BUCKET"] = endpoints.feeds_bucket
+    if Need.SEARCH in function.needs:
+        env["SEARCH_BACKEND"] = endpoints.search_backend
+        env["SEARCH_INDEX_NAME"] = "products"
+        if endpoints.search_endpoint:
+            env["SEARCH_ENDPOINT"] = endpoints.search_endpoint
+        if endpoints.search_index_path:
+            env["SEARCH_INDEX_PATH"] = endpoints.search_index_path
+    if Need.USER_POOL in function.needs and endpoints.user_pool_id:
+        env["USER_POOL_ID"] = endpoints.user_pool_id
+    if Need.WEBSOCKET in function.needs and endpoints.websocket_endpoint:
+        env["WEBSOCKET_ENDPOINT"] = endpoints.websocket_endpoint
+    return env

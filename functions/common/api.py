@@ -14,7 +14,6 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from functions.common.auth import Principal, principal_from_event
 from functions.common.errors import ErrorDetail, PleinError, error_body
@@ -32,15 +31,26 @@ def create_api(context: str) -> APIGatewayRestResolver:
         enable_validation=True,
         cors=CORSConfig(allow_origin="*", allow_headers=[IDEMPOTENCY_HEADER], max_age=600),
     )
+    app.include_router(_health_router(context))
+    _register_error_handlers(app)
+    return app
+
+
+def openapi_document(app: APIGatewayRestResolver) -> str:
+    """The context's OpenAPI document as JSON.
+
+    Configured here rather than in `create_api` because the OpenAPI models cost about 40 ms of
+    cold start that no request needs.
+    """
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
     app.configure_openapi(
         title="Plein API",
         version="1.0.0",
         summary="Community marketplace",
         security_schemes={"cognito": HTTPBearer(bearerFormat="JWT", description="Cognito ID token")},
     )
-    app.include_router(_health_router(context))
-    _register_error_handlers(app)
-    return app
+    return app.get_openapi_json_schema()
 
 
 def principal(app: APIGatewayRestResolver | Router) -> Principal:

@@ -8,5 +8,5 @@ WIRING = ContextWiring(
     api=Function(
         "vendor-api", "functions.vendor.handlers.api.handler", frozenset({Need.EVENT_BUS, Need.FEEDS_BUCKET})
     ),
-    publishes=("VendorApproved", "FeedImportCompleted"),
+    publishes=("VendorApproved", "VendorUpdated", "OffersChanged", "FeedImportCompleted"),
 )

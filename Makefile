@@ -1,0 +1,58 @@
+# Plein: every target installs what it needs on first use (Python venv via uv, CDK CLI via npm).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+STAGE ?= dev
+VENV := .venv
+BIN := $(VENV)/bin
+export CDK_DISABLE_VERSION_CHECK := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
+
+.PHONY: help up test test-fast lint format openapi synth deploy bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(PYTHON) -m uv sync --frozen --python $(PYTHON)
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+up: $(VENV)/.synced node_modules/.installed ## run the whole marketplace locally with demo data
+	$(BIN)/python -m local up
+
+test: $(VENV)/.synced node_modules/.installed ## run every test (unit, integration, infra, e2e)
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: $(VENV)/.synced ## unit tests only
+	$(BIN)/pytest tests/unit -q
+
+lint: $(VENV)/.synced ## ruff, mypy and the OpenAPI drift check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy functions infra local app.py
+	$(BIN)/python -m infra.openapi --check
+
+format: $(VENV)/.synced ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+openapi: $(VENV)/.synced ## regenerate docs/openapi.json from the code
+	$(BIN)/python -m infra.openapi
+
+synth: $(VENV)/.synced node_modules/.installed ## synthesize every stack (bundles Lambda assets locally, no Docker)
+	npx cdk synth --quiet -c stage=$(STAGE)
+
+deploy: $(VENV)/.synced node_modules/.installed ## deploy a stage: make deploy STAGE=dev
+	npx cdk deploy --all --require-approval never -c stage=$(STAGE)
+
+bench: $(VENV)/.synced ## run the benchmarks; results go to docs/benchmarks.md by hand
+	$(BIN)/python -m benchmarks.cold_start
+
+clean: ## remove local data, build output and the virtual environment
+	rm -rf .local cdk.out $(VENV) node_modules

@@ -1,0 +1,61 @@
+"""Language-neutral text handling shared by every search adapter: folding, tokens, typo distance.
+
+Products arrive in Dutch, German and English, often mixed in one feed, so nothing here depends
+on a language: text is lower-cased and accent-folded (`Küche` → `kuche`, `café` → `cafe`,
+`Straße` → `strasse`), and typo tolerance (edit distance 1 from 4 characters, 2 from 8) covers
+what a stemmer would (plural and inflection endings) without choosing a language per product.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUERY_TOKENS = 8
+MAX_TOKEN_CHARS = 40
+_TOKEN = re.compile(r"[^\W_]+")
+# Letters NFKD does not decompose; the same table as tantivy's and Lucene's ASCII folding.
+_SPECIAL = str.maketrans(
+    {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŋ": "n"}
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: what both search engines do to indexed text and queries."""
+    lowered = text.lower().translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text: str, limit: int = MAX_QUERY_TOKENS) -> list[str]:
+    """Folded word tokens of a query, at most `limit`, each at most MAX_TOKEN_CHARS long."""
+    found = [tok for tok in _TOKEN.findall(fold(text)) if len(tok) <= MAX_TOKEN_CHARS]
+    return found[:limit]
+
+
+def typo_distance(token: str) -> int:
+    """Edit distance a query token may be off by: 0 below 4 characters, 1 from 4, 2 from 8."""
+    if len(token) >= 8:
+        return 2
+    if len(token) >= 4:
+        return 1
+    return 0
+
+
+def edit_distance(a: str, b: str, bound: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, or `bound + 1` once above bound."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > bound:
+            return bound + 1
+        previous2, previous = previous, current
+    return previous[-1]

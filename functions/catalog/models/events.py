@@ -1,0 +1,143 @@
+"""The catalog's own view of the events it consumes (consumer-side schemas, cns427-style).
+
+The catalog never imports another context: it declares only the fields it reads, ignores the
+rest, and tests/unit/catalog/test_catalog_event_contracts.py checks the producers' events still
+validate against these views. Events of producers that do not exist yet (community) are
+declared here from DESIGN.md and will get their contract test when the producer lands.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EventView(BaseModel):
+    """Base of the consumer views: unknown fields are ignored, known ones validated."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    source: ClassVar[str]
+    detail_type: ClassVar[str]
+
+    event_id: str = Field(min_length=1)
+    occurred_at: datetime
+
+
+class OfferView(BaseModel):
+    """The fields of a vendor's offer snapshot the catalog reads."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    offer_id: str
+    vendor_id: str
+    vendor_name: str
+    sku: str
+    product_id: str
+    gtin: str | None = None
+    title: str
+    description: str = ""
+    brand: str | None = None
+    category: list[str] = Field(default_factory=list)
+    link: str | None = None
+    image_link: str | None = None
+    additional_image_links: list[str] = Field(default_factory=list)
+    price: int = Field(ge=0)
+    sale_price: int | None = Field(default=None, ge=0)
+    sale_starts_at: datetime | None = None
+    sale_ends_at: datetime | None = None
+    currency: str = "EUR"
+    availability: str = "in_stock"
+    quantity: int = Field(ge=0)
+    condition: str = "new"
+    attributes: dict[str, str] = Field(default_factory=dict)
+    shipping_cost: int | None = Field(default=None, ge=0)
+    handling_days: int = Field(default=1, ge=0)
+    created_at: datetime
+    updated_at: datetime
+    revision: int = Field(ge=1)
+
+
+class OfferChangeView(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    offer_id: str
+    product_id: str
+    change: Literal["upserted", "withdrawn"]
+    offer: OfferView | None = None
+
+
+class OffersChangedView(EventView):
+    source: ClassVar[str] = "plein.vendor"
+    detail_type: ClassVar[str] = "OffersChanged"
+
+    vendor_id: str
+    changes: list[OfferChangeView]
+
+
+class ShippingRuleView(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    zone: str
+    countries: list[str] = Field(default_factory=lambda: ["*"])
+    cost: int = Field(ge=0)
+    free_from: int | None = None
+    min_days: int = 1
+    max_days: int = 3
+
+
+class VendorUpdatedView(EventView):
+    source: ClassVar[str] = "plein.vendor"
+    detail_type: ClassVar[str] = "VendorUpdated"
+
+    vendor_id: str
+    name: str
+    status: str
+    shipping_rules: list[ShippingRuleView] = Field(default_factory=list)
+    return_days: int = 0
+
+
+class OrderLineView(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    product_id: str
+    quantity: int = Field(default=1, ge=1)
+
+
+class OrderPlacedView(EventView):
+    source: ClassVar[str] = "plein.orders"
+    detail_type: ClassVar[str] = "OrderPlaced"
+
+    order_id: str
+    lines: list[OrderLineView]
+
+
+class ProductHeartedView(EventView):
+    """A shopper hearted (or, with `hearted` false, un-hearted) a product."""
+
+    source: ClassVar[str] = "plein.community"
+    detail_type: ClassVar[str] = "ProductHearted"
+
+    product_id: str
+    user_id: str
+    hearted: bool = True
+
+
+class ReviewPublishedView(EventView):
+    source: ClassVar[str] = "plein.community"
+    detail_type: ClassVar[str] = "ReviewPublished"
+
+    review_id: str
+    product_id: str
+    rating: int = Field(ge=1, le=5)
+
+
+CONSUMED: tuple[type[EventView], ...] = (
+    OffersChangedView,
+    VendorUpdatedView,
+    OrderPlacedView,
+    ProductHeartedView,
+    ReviewPublishedView,
+)

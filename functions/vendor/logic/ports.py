@@ -1,0 +1,95 @@
+"""Ports the vendor logic needs; stores (DynamoDB, S3, Cognito) and test fakes implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Protocol
+
+from functions.vendor.models.api import PresignedPost
+from functions.vendor.models.domain import FeedImport, Offer, Vendor, VendorStats
+from functions.vendor.models.events import FeedCounts
+
+
+class VendorRepository(Protocol):
+    def create(self, vendor: Vendor) -> None:
+        """Store a new application; Conflict when the owner already has a vendor account."""
+
+    def get(self, vendor_id: str) -> Vendor | None: ...
+
+    def save(self, vendor: Vendor, expected_revision: int) -> None:
+        """Replace the vendor if its stored revision is `expected_revision`, else Conflict."""
+
+    def stats(self, vendor_id: str) -> VendorStats: ...
+
+    def add_stats(self, deltas: dict[str, VendorStats]) -> None:
+        """Add counter deltas per vendor (used by the stream relay)."""
+
+
+class OfferRepository(Protocol):
+    def get(self, offer_id: str) -> Offer | None: ...
+
+    def get_many(self, offer_ids: Sequence[str]) -> dict[str, Offer]: ...
+
+    def put(self, offer: Offer, expected_revision: int | None) -> None:
+        """Write one offer if the stored revision matches (None: must not exist), else Conflict."""
+
+    def put_many(self, offers: Sequence[Offer]) -> None:
+        """Write many offers unconditionally in batches (the feed import path)."""
+
+    def put_all_or_nothing(self, offers: Sequence[tuple[Offer, int]]) -> None:
+        """Write up to 100 offers in one transaction, each guarded by its expected revision."""
+
+    def list_by_vendor(self, vendor_id: str, limit: int, after_sku: str | None) -> tuple[list[Offer], str | None]:
+        """Active offers of a vendor by SKU; the second value is the SKU to continue after."""
+
+    def vendor_offer_ids(self, vendor_id: str) -> Iterator[tuple[str, str]]:
+        """(offer_id, status) of every offer of a vendor, streamed page by page."""
+
+
+class FeedRepository(Protocol):
+    def create(self, feed: FeedImport) -> None: ...
+
+    def get(self, vendor_id: str, feed_id: str) -> FeedImport | None: ...
+
+    def start(
+        self, vendor_id: str, feed_id: str, *, sequencer: str, bytes_total: int, now: datetime, stale_before: datetime
+    ) -> FeedImport | None:
+        """pending → importing (or take over an import whose heartbeat is older than `stale_before`).
+
+        Returns None when the transition is not allowed: the import ran or is running.
+        """
+
+    def progress(self, vendor_id: str, feed_id: str, counts: FeedCounts, bytes_read: int, now: datetime) -> None: ...
+
+    def finish(self, feed: FeedImport) -> None: ...
+
+    def release(self, vendor_id: str, feed_id: str) -> None:
+        """importing → pending after an unexpected failure, so that the retried event imports again."""
+
+    def latest(self, vendor_id: str) -> FeedImport | None: ...
+
+
+@dataclass(frozen=True)
+class FeedObject:
+    """An uploaded feed file, read as a stream of chunks."""
+
+    size: int
+    chunks: Iterator[bytes]
+    content_type: str | None = None
+
+
+class FeedFiles(Protocol):
+    def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_seconds: int) -> PresignedPost: ...
+
+    def open(self, key: str) -> FeedObject | None: ...
+
+    def put_report(self, key: str, body: IO[bytes]) -> None: ...
+
+    def report_url(self, key: str, expires_seconds: int) -> str: ...
+
+
+class UserDirectory(Protocol):
+    def bind_vendor(self, username: str, vendor_id: str) -> None:
+        """Put the user in the `vendor` group and set its `custom:vendor_id` attribute."""

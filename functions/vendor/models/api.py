@@ -1,0 +1,236 @@
+"""Request and response bodies of the vendor REST API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from functions.common.values import Currency, MinorUnits
+from functions.vendor.models.domain import Contact, FeedFormat, FeedMode, FeedStatus, VendorStatus
+from functions.vendor.models.events import Availability, Condition, FeedCounts, OfferSnapshot, ShippingRule
+
+Sku = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[^\s/?#][^/?#]*$")]
+Url = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
+ShortText = Annotated[str, StringConstraints(max_length=150, strip_whitespace=True)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VendorApplication(_Input):
+    name: Annotated[str, StringConstraints(min_length=2, max_length=80, strip_whitespace=True)]
+    story: str = Field(default="", max_length=5000)
+    logo_url: Url | None = None
+    contact: Contact = Field(default_factory=Contact)
+
+
+class VendorApproval(_Input):
+    commission_bps: int | None = Field(default=None, ge=0, le=10_000)
+
+
+class VendorPatch(_Input):
+    """Fields a vendor may change; `commission_bps` only an admin."""
+
+    name: Annotated[str, StringConstraints(min_length=2, max_length=80, strip_whitespace=True)] | None = None
+    story: str | None = Field(default=None, max_length=5000)
+    logo_url: Url | None = None
+    contact: Contact | None = None
+    shipping_rules: list[ShippingRule] | None = Field(default=None, max_length=50)
+    free_shipping_from: MinorUnits | None = None
+    return_days: int | None = Field(default=None, ge=0, le=365)
+    return_policy: str | None = Field(default=None, max_length=10_000)
+    service_policy: str | None = Field(default=None, max_length=10_000)
+    commission_bps: int | None = Field(default=None, ge=0, le=10_000)
+
+
+class VendorOut(BaseModel):
+    vendor_id: str
+    name: str
+    status: VendorStatus
+    logo_url: str | None
+    story: str
+    contact: Contact
+    commission_bps: int
+    shipping_rules: list[ShippingRule]
+    free_shipping_from: MinorUnits | None
+    return_days: int
+    return_policy: str
+    service_policy: str
+    created_at: datetime
+    approved_at: datetime | None
+
+
+class PublicVendor(BaseModel):
+    vendor_id: str
+    name: str
+    logo_url: str | None
+    story: str
+    website: str | None
+    shipping_rules: list[ShippingRule]
+    free_shipping_from: MinorUnits | None
+    return_days: int
+    return_policy: str
+    service_policy: str
+
+
+class OfferIn(_Input):
+    """A complete offer (PUT): product content plus price, stock and delivery terms."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=150, strip_whitespace=True)]
+    description: str = Field(default="", max_length=5000)
+    brand: ShortText | None = None
+    gtin: Annotated[str, StringConstraints(pattern=r"^\d{8,14}$")] | None = None
+    mpn: Annotated[str, StringConstraints(max_length=70)] | None = None
+    category: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=8
+    )
+    link: Url | None = None
+    image_link: Url | None = None
+    additional_image_links: list[Url] = Field(default_factory=list, max_length=10)
+    price: MinorUnits
+    sale_price: MinorUnits | None = None
+    sale_starts_at: datetime | None = None
+    sale_ends_at: datetime | None = None
+    currency: Currency = "EUR"
+    availability: Availability | None = None
+    quantity: int = Field(ge=0, le=10_000_000)
+    condition: Condition = "new"
+    item_group_id: Annotated[str, StringConstraints(max_length=50)] | None = None
+    attributes: dict[
+        Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,30}$")],
+        Annotated[str, StringConstraints(max_length=100)],
+    ] = Field(default_factory=dict, max_length=20)
+    shipping_cost: MinorUnits | None = None
+    handling_days: int = Field(default=1, ge=0, le=60)
+
+
+class OfferPatch(_Input):
+    """A fast price/stock update: only the given fields change."""
+
+    price: MinorUnits | None = None
+    sale_price: MinorUnits | None = None
+    sale_starts_at: datetime | None = None
+    sale_ends_at: datetime | None = None
+    quantity: int | None = Field(default=None, ge=0, le=10_000_000)
+    availability: Availability | None = None
+    handling_days: int | None = Field(default=None, ge=0, le=60)
+    shipping_cost: MinorUnits | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> OfferPatch:
+        if not self.model_fields_set:
+            raise ValueError("give at least one field to change")
+        return self
+
+
+class OfferBatchItem(OfferPatch):
+    sku: Sku
+
+
+class OfferBatchPatch(_Input):
+    items: list[OfferBatchItem] = Field(min_length=1, max_length=100)
+
+
+class OfferBatchResult(BaseModel):
+    sku: str
+    result: Literal["updated", "unchanged", "not_found", "invalid"]
+    revision: int | None = None
+    message: str | None = None
+
+
+class OfferBatchResponse(BaseModel):
+    items: list[OfferBatchResult]
+
+
+class OfferOut(OfferSnapshot):
+    status: Literal["active", "withdrawn"]
+
+
+class FeedRequest(_Input):
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._ -]+$")]
+    mode: FeedMode = "upsert"
+    content_type: str | None = Field(default=None, max_length=100)
+
+
+class PresignedPost(BaseModel):
+    url: str
+    fields: dict[str, str]
+
+
+class FeedCreated(BaseModel):
+    feed_id: str
+    status: FeedStatus
+    mode: FeedMode
+    upload: PresignedPost
+    max_bytes: int
+    expires_at: datetime
+
+
+class FeedStatusOut(BaseModel):
+    feed_id: str
+    vendor_id: str
+    status: FeedStatus
+    mode: FeedMode
+    filename: str
+    format: FeedFormat | None
+    encoding: str | None
+    counts: FeedCounts
+    progress: float = Field(ge=0, le=1, description="Share of the file read so far")
+    reason: str | None
+    error_report_url: str | None
+    error_report_lines: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class FeedPreviewRequest(_Input):
+    sample: str = Field(min_length=1, max_length=1_000_000, description="The first lines of a feed file")
+    mode: FeedMode = "upsert"
+
+
+class FeedPreviewRow(BaseModel):
+    line: int
+    sku: str | None
+    title: str | None
+    price: MinorUnits | None
+
+
+class FeedPreviewError(BaseModel):
+    line: int
+    field: str | None
+    code: str
+    message: str
+
+
+class FeedPreview(BaseModel):
+    format: FeedFormat
+    encoding: str
+    columns: dict[str, str | None] = Field(description="Column as written in the file → recognised field")
+    rows: list[FeedPreviewRow]
+    errors: list[FeedPreviewError]
+
+
+class LastFeed(BaseModel):
+    feed_id: str
+    status: FeedStatus
+    counts: FeedCounts
+    finished_at: datetime | None
+
+
+class Dashboard(BaseModel):
+    vendor_id: str
+    offers: int
+    out_of_stock: int
+    last_feed: LastFeed | None
+    sales: int | None = Field(default=None, description="Orders with this vendor's items (once orders exist)")
+    rating: float | None = Field(default=None, description="Average rating (once community exists)")
+
+
+class Storefront(BaseModel):
+    vendor: PublicVendor
+    offers: list[OfferSnapshot]
+    next_cursor: str | None

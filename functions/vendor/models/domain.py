@@ -1,0 +1,94 @@
+"""Domain records of the vendor context, shared by logic and stores (stores map them to items)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from functions.common.values import MinorUnits
+from functions.vendor.models.events import FeedCounts, OfferSnapshot, ShippingRule
+
+VendorStatus = Literal["pending", "approved", "suspended"]
+OfferStatus = Literal["active", "withdrawn"]
+FeedMode = Literal["upsert", "partial", "replace"]
+FeedFormat = Literal["csv", "jsonl", "xml"]
+FeedStatus = Literal["pending", "importing", "completed", "failed"]
+DEFAULT_COMMISSION_BPS = 1200
+
+
+class Contact(BaseModel):
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(default=None, max_length=40)
+    website: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
+
+
+class Vendor(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    vendor_id: str
+    name: str
+    owner_user_id: str
+    owner_username: str | None = None
+    status: VendorStatus = "pending"
+    logo_url: str | None = None
+    story: str = ""
+    contact: Contact = Field(default_factory=Contact)
+    commission_bps: int = DEFAULT_COMMISSION_BPS
+    shipping_rules: list[ShippingRule] = Field(default_factory=list)
+    free_shipping_from: MinorUnits | None = None
+    return_days: int = 14
+    return_policy: str = ""
+    service_policy: str = ""
+    created_at: datetime
+    updated_at: datetime
+    approved_at: datetime | None = None
+    revision: int = 1
+
+
+class Offer(BaseModel):
+    """An offer with its bookkeeping: whether it is live and the hash of its content."""
+
+    model_config = ConfigDict(frozen=True)
+
+    snapshot: OfferSnapshot
+    status: OfferStatus = "active"
+    content_hash: str
+
+    @property
+    def offer_id(self) -> str:
+        return self.snapshot.offer_id
+
+
+class FeedImport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    feed_id: str
+    vendor_id: str
+    mode: FeedMode = "upsert"
+    filename: str
+    content_type: str
+    object_key: str
+    status: FeedStatus = "pending"
+    format: FeedFormat | None = None
+    encoding: str | None = None
+    counts: FeedCounts = Field(default_factory=FeedCounts)
+    bytes_total: int | None = None
+    bytes_read: int = 0
+    reason: str | None = None
+    report_key: str | None = None
+    report_lines: int = 0
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    source_sequencer: str | None = None
+
+
+class VendorStats(BaseModel):
+    """Counters kept current from the table stream (see handlers/offer_relay.py)."""
+
+    active_offers: int = 0
+    out_of_stock: int = 0

@@ -1,0 +1,121 @@
+"""Events the vendor context publishes. Consumers declare their own view of these (contract tests)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, Field
+
+from functions.common.events import DomainEvent
+from functions.common.values import Currency, MinorUnits
+
+SOURCE = "plein.vendor"
+
+Availability = Literal["in_stock", "out_of_stock", "preorder", "backorder"]
+Condition = Literal["new", "refurbished", "used"]
+
+
+class ShippingRule(BaseModel):
+    """Shipping cost for a destination zone (ISO country codes, `*` for everywhere else)."""
+
+    zone: str = Field(min_length=1, max_length=40)
+    countries: list[str] = Field(default_factory=lambda: ["*"])
+    cost: MinorUnits
+    free_from: MinorUnits | None = Field(default=None, description="Order value from which shipping is free")
+    min_days: int = Field(default=1, ge=0, le=90)
+    max_days: int = Field(default=3, ge=0, le=90)
+
+
+class OfferSnapshot(BaseModel):
+    """An offer as it is now: a vendor's SKU of a product with its price, stock and content."""
+
+    offer_id: str
+    vendor_id: str
+    vendor_name: str
+    sku: str
+    product_id: str = Field(description="Shared by all vendors' offers of the same GTIN")
+    gtin: str | None = None
+    mpn: str | None = None
+    title: str
+    description: str = ""
+    brand: str | None = None
+    category: list[str] = Field(default_factory=list, description="Category path, root first")
+    link: str | None = None
+    image_link: str | None = None
+    additional_image_links: list[str] = Field(default_factory=list)
+    price: MinorUnits
+    sale_price: MinorUnits | None = None
+    sale_starts_at: datetime | None = None
+    sale_ends_at: datetime | None = None
+    currency: Currency = "EUR"
+    availability: Availability = "in_stock"
+    quantity: int = Field(ge=0)
+    condition: Condition = "new"
+    item_group_id: str | None = None
+    attributes: dict[str, str] = Field(default_factory=dict, description="color, size, material, gender, age_group")
+    shipping_cost: MinorUnits | None = Field(default=None, description="Overrides the vendor's shipping rules")
+    handling_days: int = Field(default=1, ge=0, le=60)
+    created_at: datetime
+    updated_at: datetime
+    revision: int = Field(ge=1, description="Increases with every change of this offer")
+
+
+class OfferChange(BaseModel):
+    offer_id: str
+    product_id: str
+    change: Literal["upserted", "withdrawn"]
+    offer: OfferSnapshot | None = Field(default=None, description="Absent when withdrawn")
+
+
+class OffersChanged(DomainEvent):
+    """A batch of offer changes, in table-stream order. Batched so a 100k-row feed is ~1k events."""
+
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "OffersChanged"
+
+    vendor_id: str
+    changes: list[OfferChange]
+
+
+class VendorApproved(DomainEvent):
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "VendorApproved"
+
+    vendor_id: str
+    name: str
+    owner_user_id: str
+
+
+class VendorUpdated(DomainEvent):
+    """The vendor's public profile, shipping rules and service terms as they are now."""
+
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "VendorUpdated"
+
+    vendor_id: str
+    name: str
+    status: Literal["pending", "approved", "suspended"]
+    commission_bps: int = Field(ge=0, le=10_000, description="Commission in basis points of the line total")
+    shipping_rules: list[ShippingRule]
+    return_days: int = Field(ge=0, le=365)
+
+
+class FeedCounts(BaseModel):
+    received: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    rejected: int = 0
+
+
+class FeedImportCompleted(DomainEvent):
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "FeedImportCompleted"
+
+    vendor_id: str
+    feed_id: str
+    status: Literal["completed", "failed"]
+    counts: FeedCounts
+    reason: str | None = None

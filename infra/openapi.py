@@ -1,0 +1,78 @@
+"""Generate the one OpenAPI document of the REST API from every context's Powertools resolver.
+
+`python -m infra.openapi` writes docs/openapi.json; `--check` fails when the committed document
+differs from the code. Each operation carries `x-plein-context` naming the Lambda that serves it;
+operations with `security` sit behind the Cognito authorizer. The CDK app and the local gateway
+both read this document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from functions.common.api import CONTEXT_EXTENSION, openapi_document
+from infra.topology import contexts
+
+DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options"})
+
+
+def context_schema(context: str) -> dict[str, Any]:
+    module = importlib.import_module(f"functions.{context}.handlers.api")
+    schema: dict[str, Any] = json.loads(openapi_document(module.app))
+    return schema
+
+
+def merged_schema() -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    paths: dict[str, dict[str, Any]] = {}
+    schemas: dict[str, Any] = {}
+    for wiring in contexts():
+        if wiring.api is None:
+            continue
+        schema = context_schema(wiring.name)
+        if not merged:
+            merged = {key: value for key, value in schema.items() if key not in ("paths", "components")}
+            merged["components"] = {"securitySchemes": schema.get("components", {}).get("securitySchemes", {})}
+        for name, definition in schema.get("components", {}).get("schemas", {}).items():
+            if schemas.setdefault(name, definition) != definition:
+                raise ValueError(f"schema {name} of {wiring.name} differs from another context's {name}")
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                if method not in HTTP_METHODS:
+                    continue
+                existing = paths.setdefault(path, {})
+                if method in existing:
+                    owner = existing[method][CONTEXT_EXTENSION]
+                    raise ValueError(f"{method.upper()} {path} is served by both {owner} and {wiring.name}")
+                existing[method] = {**operation, CONTEXT_EXTENSION: wiring.name}
+    merged["paths"] = dict(sorted(paths.items()))
+    merged["components"]["schemas"] = dict(sorted(schemas.items()))
+    return merged
+
+
+def render() -> str:
+    return json.dumps(merged_schema(), indent=2, sort_keys=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if docs/openapi.json is out of date")
+    args = parser.parse_args(argv)
+    document = render()
+    if args.check:
+        if not DOCUMENT.exists() or DOCUMENT.read_text() != document:
+            sys.stderr.write("docs/openapi.json is out of date: run `make openapi`\n")
+            return 1
+        return 0
+    DOCUMENT.write_text(document)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""The moto server process of the local runtime: `python -m local.aws.moto_main --port 4566`.
+
+Runs in its own process (its own core, its own GIL) with the local runtime's patches applied:
+the partition-indexed DynamoDB Query (local/aws/moto_query.py) and a few internal endpoints
+under `/_plein/` (local/aws/moto_extras.py). Exits when its parent dies, so it never outlives the
+runtime that started it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+
+def _exit_with_parent(parent: int) -> None:
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(0)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=4566)
+    parser.add_argument("--no-query-patch", action="store_true", help="keep moto's own (full scan) Query")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    _exit_with_parent(os.getppid())
+
+    from werkzeug.serving import make_server
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from local.aws import moto_extras
+
+    if not args.no_query_patch:
+        from local.aws import moto_query
+
+        moto_query.apply()
+
+    app: Any = moto_extras.wrap(DomainDispatcherApplication(create_backend_app))
+    server = make_server(args.host, args.port, app, threaded=True)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
+    print(f"moto listening on http://{args.host}:{args.port}", flush=True)
+    server.serve_forever()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Settings of one local runtime: ports, data folder, seed size, worker pools and limits.
+
+Every field has a flag on `python -m local up` and an environment variable (`PLEIN_*`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_REGION = "eu-west-1"
+ACCOUNT_ID = "123456789012"
+STAGE = "local"
+HOST = "127.0.0.1"
+CURSOR_SECRET = "plein-local-cursor-secret-not-for-production"  # noqa: S105 - local only, by design
+FEEDS_BUCKET_PREFIX = "plein-local-feeds"
+
+
+def default_region() -> str:
+    return os.environ.get("AWS_REGION") or DEFAULT_REGION
+
+
+@dataclass(frozen=True)
+class Limits:
+    """API Gateway WebSocket limits, configurable for tests (defaults: AWS's 10 min idle, 2 h)."""
+
+    ws_idle_seconds: float = 600.0
+    ws_max_connection_seconds: float = 7200.0
+    sqs_visibility_seconds: int = 2
+    poll_wait_seconds: int = 1
+    stream_max_retries: int = 3
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    data_dir: Path = Path(".local")
+    aws_port: int = 4566
+    rest_port: int = 3000
+    ws_port: int = 3001
+    web_port: int = 8080
+    products: int = 1000
+    region: str = field(default_factory=default_region)
+    stage: str = STAGE
+    endpoint: str | None = None
+    """An external AWS endpoint (LocalStack) used instead of the embedded moto server."""
+    pool_sizes: dict[str, int] = field(default_factory=dict)
+    """Workers per function name; functions not listed get `default_pool_size`."""
+    default_pool_size: int = 1
+    extra_contexts: tuple[str, ...] = ()
+    """Modules (dotted) with a `WIRING` to run beside the marketplace's own, e.g. test-only contexts."""
+    limits: Limits = field(default_factory=Limits)
+    seed: bool = True
+    patch_moto_query: bool = True
+    log_level: str = "INFO"
+
+    @property
+    def aws_endpoint(self) -> str:
+        return self.endpoint or f"http://{HOST}:{self.aws_port}"
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://{HOST}:{self.rest_port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{HOST}:{self.ws_port}"
+
+    @property
+    def ws_management_url(self) -> str:
+        return f"http://{HOST}:{self.ws_port}"
+
+    @property
+    def feeds_bucket(self) -> str:
+        return f"{FEEDS_BUCKET_PREFIX}-{self.stage}"
+
+    @property
+    def search_path(self) -> Path:
+        return self.data_dir / "search"
+
+    @property
+    def logs_path(self) -> Path:
+        return self.data_dir / "logs"
+
+    def pool_size(self, function_name: str) -> int:
+        return self.pool_sizes.get(function_name, self.default_pool_size)
+
+    def aws_environment(self) -> dict[str, str]:
+        """What every local process needs to reach the emulated AWS with fake credentials."""
+        return {
+            "AWS_ENDPOINT_URL": self.aws_endpoint,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        }

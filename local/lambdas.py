@@ -1,0 +1,345 @@
+"""The local Lambda service: each function runs in its own worker processes.
+
+A worker is a spawned process with exactly the function's environment (from
+`infra.topology.function_environment`) plus the AWS endpoint and fake credentials. It imports the
+handler once (the cold start) and then serves invocations sent over a pipe, each with a
+Lambda-like context object. A pool holds `size` workers of one function; an invocation waits for
+an idle worker, as Lambda's reserved concurrency would throttle. A worker that times out or dies
+is replaced.
+
+This module stays light at import time: spawned workers import it before anything else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+_BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "PYTHONPATH", "SYSTEMROOT", "VIRTUAL_ENV")
+_START_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker process needs to become one Lambda function."""
+
+    name: str
+    qualified_name: str
+    handler: str
+    environment: dict[str, str]
+    memory_mb: int = 512
+    timeout_seconds: int = 30
+    region: str = "eu-west-1"
+    account_id: str = "123456789012"
+    log_path: str | None = None
+    describe_api: bool = False
+
+
+@dataclass(frozen=True)
+class InvocationResult:
+    ok: bool
+    payload: Any = None
+    error: dict[str, Any] | None = None
+    duration_ms: float = 0.0
+
+
+class FunctionError(RuntimeError):
+    """The function raised, timed out or could not start; `error` is Lambda's error shape."""
+
+    def __init__(self, function: str, error: dict[str, Any]):
+        super().__init__(f"{function}: {error.get('errorType')}: {error.get('errorMessage')}")
+        self.error = error
+
+
+# ---- inside the worker process -----------------------------------------------------------------
+
+
+class LambdaContext:
+    """The attributes of Lambda's context object that handlers and Powertools use."""
+
+    def __init__(self, spec: WorkerSpec, request_id: str, deadline: float):
+        self.function_name = spec.qualified_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = (
+            f"arn:aws:lambda:{spec.region}:{spec.account_id}:function:{spec.qualified_name}"
+        )
+        self.memory_limit_in_mb = spec.memory_mb
+        self.aws_request_id = request_id
+        self.log_group_name = f"/aws/lambda/{spec.qualified_name}"
+        self.log_stream_name = f"local/{os.getpid()}"
+        self.identity = None
+        self.client_context = None
+        self._deadline = deadline
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.time()) * 1000))
+
+
+def _exit_with_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _error(exc: BaseException) -> dict[str, Any]:
+    return {
+        "errorType": type(exc).__name__,
+        "errorMessage": str(exc),
+        "stackTrace": traceback.format_exception(exc),
+    }
+
+
+def _describe_api(handler_path: str) -> dict[str, Any] | None:
+    module = sys.modules.get(handler_path.rpartition(".")[0])
+    app = getattr(module, "app", None)
+    describe = getattr(app, "get_openapi_json_schema", None)
+    if describe is None:
+        return None
+    import json
+
+    schema: dict[str, Any] = json.loads(describe())
+    return schema
+
+
+def worker_main(conn: Connection, spec: WorkerSpec, parent: int) -> None:  # pragma: no cover - child process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
+    if spec.log_path:
+        Path(spec.log_path).parent.mkdir(parents=True, exist_ok=True)
+        log = os.open(spec.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(log)
+    for key in list(os.environ):
+        if key not in _BASE_ENV:
+            del os.environ[key]
+    os.environ.update(spec.environment)
+    started = time.perf_counter()
+    try:
+        module, _, attribute = spec.handler.rpartition(".")
+        handler = getattr(importlib.import_module(module), attribute)
+        schema = _describe_api(spec.handler) if spec.describe_api else None
+    except BaseException as exc:
+        conn.send(("init_error", _error(exc)))
+        return
+    conn.send(("ready", (time.perf_counter() - started) * 1000, schema))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "stop":
+            return
+        _, request_id, event, deadline = message
+        begin = time.perf_counter()
+        try:
+            result = handler(event, LambdaContext(spec, request_id, deadline))
+            reply: tuple[Any, ...] = ("ok", result, (time.perf_counter() - begin) * 1000)
+        except Exception as exc:
+            reply = ("error", _error(exc), (time.perf_counter() - begin) * 1000)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            conn.send(reply)
+        except Exception as exc:  # the result could not be pickled
+            conn.send(("error", _error(exc), 0.0))
+
+
+# ---- in the runtime ------------------------------------------------------------------------------
+
+
+class Worker:
+    """One worker process and its pipe; used by one invocation at a time."""
+
+    def __init__(self, spec: WorkerSpec):
+        self.spec = spec
+        self.init_ms: float | None = None
+        self.api_schema: dict[str, Any] | None = None
+        self._conn: Connection | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        parent_conn, child_conn = context.Pipe()
+        self._process = context.Process(
+            target=worker_main,
+            args=(child_conn, self.spec, os.getpid()),
+            name=f"lambda:{self.spec.name}",
+            daemon=True,
+        )
+        self._process.start()
+        child_conn.close()
+        self._conn = parent_conn
+
+    def wait_ready(self, timeout: float = _START_TIMEOUT) -> None:
+        assert self._conn is not None
+        if not self._conn.poll(timeout):
+            self.stop()
+            raise FunctionError(self.spec.name, {"errorType": "Runtime.InitTimeout", "errorMessage": "no ready"})
+        try:
+            message = self._conn.recv()
+        except EOFError as exc:
+            raise FunctionError(self.spec.name, {"errorType": "Runtime.ExitError", "errorMessage": "exited"}) from exc
+        if message[0] == "init_error":
+            self.stop()
+            raise FunctionError(self.spec.name, message[1])
+        _, self.init_ms, self.api_schema = message
+
+    def invoke(self, event: Any) -> InvocationResult:
+        assert self._conn is not None
+        request_id = str(uuid.uuid4())
+        deadline = time.time() + self.spec.timeout_seconds
+        try:
+            self._conn.send(("invoke", request_id, event, deadline))
+            if not self._conn.poll(self.spec.timeout_seconds + 1):
+                self.stop()
+                message = f"Task timed out after {self.spec.timeout_seconds:.2f} seconds"
+                return InvocationResult(False, error={"errorType": "Sandbox.Timedout", "errorMessage": message})
+            status, payload, duration = self._conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self.stop()
+            return InvocationResult(
+                False, error={"errorType": "Runtime.ExitError", "errorMessage": "the worker process exited"}
+            )
+        if status == "ok":
+            return InvocationResult(True, payload=payload, duration_ms=duration)
+        return InvocationResult(False, error=payload, duration_ms=duration)
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def stop(self, timeout: float = 2.0) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.send(("stop",))
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            self._conn = None
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.join(timeout / 4)
+        if process.is_alive():
+            process.terminate()
+            process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout)
+
+
+@dataclass
+class FunctionPool:
+    """`size` workers of one function, handed out one invocation at a time."""
+
+    spec: WorkerSpec
+    size: int
+    workers: list[Worker] = field(default_factory=list)
+    failed: dict[str, Any] | None = None
+    _idle: asyncio.Queue[Worker] | None = None
+
+    async def start(self, executor: Executor) -> None:
+        loop = asyncio.get_running_loop()
+        self._idle = asyncio.Queue()
+        self.workers = [Worker(self.spec) for _ in range(self.size)]
+        for worker in self.workers:
+            worker.start()
+        results = await asyncio.gather(
+            *(loop.run_in_executor(executor, worker.wait_ready) for worker in self.workers), return_exceptions=True
+        )
+        for worker, result in zip(self.workers, results, strict=True):
+            if isinstance(result, FunctionError):
+                self.failed = result.error
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                self._idle.put_nowait(worker)
+
+    @property
+    def api_schema(self) -> dict[str, Any] | None:
+        return next((w.api_schema for w in self.workers if w.api_schema is not None), None)
+
+    @property
+    def init_ms(self) -> float | None:
+        return next((w.init_ms for w in self.workers if w.init_ms is not None), None)
+
+    async def invoke(self, event: Any, executor: Executor) -> InvocationResult:
+        if self.failed is not None and (self._idle is None or self._idle.empty()) and not self._has_live_worker():
+            return InvocationResult(False, error=self.failed)
+        assert self._idle is not None
+        worker = await self._idle.get()
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(executor, worker.invoke, event)
+        finally:
+            if not worker.alive:
+                worker = await self._replace(worker, executor)
+            self._idle.put_nowait(worker)
+        return result
+
+    def _has_live_worker(self) -> bool:
+        return any(worker.alive for worker in self.workers)
+
+    async def _replace(self, dead: Worker, executor: Executor) -> Worker:
+        fresh = Worker(self.spec)
+        fresh.start()
+        await asyncio.get_running_loop().run_in_executor(executor, fresh.wait_ready)
+        self.workers = [fresh if worker is dead else worker for worker in self.workers]
+        return fresh
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+
+class LambdaService:
+    """Every function's pool; `invoke` runs an event on an idle worker of the named function."""
+
+    def __init__(self, specs: Iterable[WorkerSpec], pool_sizes: dict[str, int], executor: Executor):
+        self._executor = executor
+        self.pools = {spec.name: FunctionPool(spec, max(1, pool_sizes.get(spec.name, 1))) for spec in specs}
+        self.in_flight = 0
+
+    async def start(self) -> None:
+        await asyncio.gather(*(pool.start(self._executor) for pool in self.pools.values()))
+
+    async def invoke(self, function: str, event: Any) -> InvocationResult:
+        self.in_flight += 1
+        try:
+            return await self.pools[function].invoke(event, self._executor)
+        finally:
+            self.in_flight -= 1
+
+    def pids(self) -> list[int]:
+        return [w.pid for pool in self.pools.values() for w in pool.workers if w.pid is not None]
+
+    def stop(self) -> None:
+        for pool in self.pools.values():
+            for worker in pool.workers:
+                with contextlib.suppress(Exception):
+                    if worker._conn is not None:
+                        worker._conn.send(("stop",))
+        for pool in self.pools.values():
+            pool.stop()
