@@ -37,13 +37,15 @@ lint: $(VENV)/.synced ## ruff, mypy and the OpenAPI drift check
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy functions infra local app.py
 	$(BIN)/python -m infra.openapi --check
+	$(BIN)/python -m infra.eventdocs --check
 
 format: $(VENV)/.synced ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-openapi: $(VENV)/.synced ## regenerate docs/openapi.json from the code
+openapi: $(VENV)/.synced ## regenerate docs/openapi.json and docs/events.md from the code
 	$(BIN)/python -m infra.openapi
+	$(BIN)/python -m infra.eventdocs
 
 synth: $(VENV)/.synced node_modules/.installed ## synthesize every stack (bundles Lambda assets locally, no Docker)
 	npx cdk synth --quiet -c stage=$(STAGE)
