@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Aws, RemovalPolicy
 from aws_cdk.aws_logs import RetentionDays
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -46,3 +46,12 @@ class StageConfig:
 
     def name_of(self, suffix: str) -> str:
         return f"plein-{self.name}-{suffix}"
+
+    @property
+    def feeds_bucket_name(self) -> str:
+        """Globally unique and known before the storage stack exists (no cross-stack export)."""
+        return f"{self.name_of('feeds')}-{Aws.ACCOUNT_ID}-{Aws.REGION}"
+
+    @property
+    def feeds_bucket_arn(self) -> str:
+        return f"arn:{Aws.PARTITION}:s3:::{self.feeds_bucket_name}"

@@ -17,4 +17,6 @@ def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
     """Acknowledge one cdk-nag finding (`AwsSolutions-IAM5[Resource::*]`) on `scope` and below."""
     if len(reason) < 20:
         raise ValueError(f"acknowledging {finding} needs a real reason, not {reason!r}")
-    Validations.of(scope).acknowledge(Acknowledgment(id=finding, reason=reason))
+    # The pack-qualified id (`AwsSolutions::AwsSolutions-S1`) is what cdk-nag reports findings under.
+    qualified = finding if "::" in finding else f"AwsSolutions::{finding}"
+    Validations.of(scope).acknowledge(Acknowledgment(id=qualified, reason=reason))

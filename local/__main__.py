@@ -1,5 +1,6 @@
 """`python -m local <command>`: the local runtime's command line."""
 
-from local.cli import main
+if __name__ == "__main__":  # spawned workers import the main module again under another name
+    from local.cli import main
 
-main()
+    main()

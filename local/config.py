@@ -15,6 +15,8 @@ STAGE = "local"
 HOST = "127.0.0.1"
 CURSOR_SECRET = "plein-local-cursor-secret-not-for-production"  # noqa: S105 - local only, by design
 FEEDS_BUCKET_PREFIX = "plein-local-feeds"
+LOCAL_KEY = "local"
+"""Access key id and secret of every local client: moto accepts any."""
 
 
 def default_region() -> str:
@@ -51,12 +53,28 @@ class RuntimeConfig:
     """Modules (dotted) with a `WIRING` to run beside the marketplace's own, e.g. test-only contexts."""
     limits: Limits = field(default_factory=Limits)
     seed: bool = True
+    persist: bool = True
+    """Restore `<data_dir>/snapshot` on start when there is one (and let the CLI save one on stop)."""
     patch_moto_query: bool = True
     log_level: str = "INFO"
 
     @property
     def aws_endpoint(self) -> str:
         return self.endpoint or f"http://{HOST}:{self.aws_port}"
+
+    @property
+    def moto_endpoint(self) -> str:
+        """The embedded moto server; with `--endpoint` it serves Cognito only (LocalStack's community
+        edition has none)."""
+        return f"http://{HOST}:{self.aws_port}"
+
+    @property
+    def cognito_endpoint(self) -> str:
+        return self.moto_endpoint
+
+    def service_endpoints(self) -> dict[str, str]:
+        """Per-service endpoints that differ from `aws_endpoint`."""
+        return {} if self.endpoint is None else {"cognito-idp": self.cognito_endpoint}
 
     @property
     def rest_url(self) -> str:
@@ -87,11 +105,15 @@ class RuntimeConfig:
 
     def aws_environment(self) -> dict[str, str]:
         """What every local process needs to reach the emulated AWS with fake credentials."""
-        return {
+        overrides = {
+            f"AWS_ENDPOINT_URL_{service.upper().replace('-', '_')}": url
+            for service, url in self.service_endpoints().items()
+        }
+        return overrides | {
             "AWS_ENDPOINT_URL": self.aws_endpoint,
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_ACCESS_KEY_ID": LOCAL_KEY,
+            "AWS_SECRET_ACCESS_KEY": LOCAL_KEY,
             "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
         }

@@ -1,12 +1,54 @@
 """How the vendor context is wired: its table, API and consumers."""
 
-from functions.common.wiring import ContextWiring, Function, Need, TableSpec
+from functions.common.wiring import (
+    BucketSubscription,
+    ContextWiring,
+    EventSubscription,
+    Function,
+    Need,
+    StreamSubscription,
+    TableSpec,
+)
 
 WIRING = ContextWiring(
     name="vendor",
     table=TableSpec(model="functions.vendor.store.records:VendorRecord", stream=True),
     api=Function(
-        "vendor-api", "functions.vendor.handlers.api.handler", frozenset({Need.EVENT_BUS, Need.FEEDS_BUCKET})
+        "vendor-api",
+        "functions.vendor.handlers.api.handler",
+        frozenset({Need.EVENT_BUS, Need.FEEDS_BUCKET, Need.USER_POOL}),
+    ),
+    events=(
+        EventSubscription(
+            Function("vendor-sales", "functions.vendor.handlers.sales.handler"),
+            sources=("plein.orders",),
+            detail_types=("OrderPlaced",),
+        ),
+    ),
+    streams=(
+        StreamSubscription(
+            Function(
+                "vendor-offer-relay",
+                "functions.vendor.handlers.offer_relay.handler",
+                frozenset({Need.EVENT_BUS}),
+                timeout_seconds=60,
+            ),
+            # Up to 1,000 records per invocation: a 100k-row import is ~100 invocations, ~1,000 events.
+            batch_size=1000,
+        ),
+    ),
+    bucket=(
+        BucketSubscription(
+            Function(
+                "vendor-feed-import",
+                "functions.vendor.handlers.feed_import.handler",
+                frozenset({Need.EVENT_BUS, Need.FEEDS_BUCKET}),
+                memory_mb=1769,
+                timeout_seconds=900,
+                reserved_concurrency=10,
+            ),
+            prefix="feeds/",
+        ),
     ),
     publishes=("VendorApproved", "VendorUpdated", "OffersChanged", "FeedImportCompleted"),
 )

@@ -71,26 +71,29 @@ def _cognito_users(pool_id: str) -> Any:
     ]
 
 
+def _internal(environ: dict[str, Any], parts: list[str]) -> tuple[str, Any]:
+    if parts == ["health"]:
+        return "200 OK", {"status": "ok"}
+    if len(parts) != 3 or parts[0] != "cognito" or parts[2] != "users":
+        return "404 Not Found", {"message": "no such internal endpoint"}
+    if environ["REQUEST_METHOD"] == "POST":
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        result: Any = _restore_users(parts[1], json.loads(environ["wsgi.input"].read(length) or b"[]"))
+        body = {"restored": result}
+    else:
+        result = body = _cognito_users(parts[1])
+    if result is None:
+        return "404 Not Found", {"message": "no such user pool"}
+    return "200 OK", body
+
+
 def wrap(app: Any) -> WsgiApp:
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
         if not path.startswith(PREFIX):
             result: Iterable[bytes] = app(environ, start_response)
             return result
-        parts = path[len(PREFIX) :].strip("/").split("/")
-        if parts == ["health"]:
-            return _json(start_response, "200 OK", {"status": "ok"})
-        if len(parts) == 3 and parts[0] == "cognito" and parts[2] == "users" and environ["REQUEST_METHOD"] == "POST":
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            restored = _restore_users(parts[1], json.loads(environ["wsgi.input"].read(length) or b"[]"))
-            if restored is None:
-                return _json(start_response, "404 Not Found", {"message": "no such user pool"})
-            return _json(start_response, "200 OK", {"restored": restored})
-        if len(parts) == 3 and parts[0] == "cognito" and parts[2] == "users":
-            users = _cognito_users(parts[1])
-            if users is None:
-                return _json(start_response, "404 Not Found", {"message": "no such user pool"})
-            return _json(start_response, "200 OK", users)
-        return _json(start_response, "404 Not Found", {"message": "no such internal endpoint"})
+        status, body = _internal(environ, path[len(PREFIX) :].strip("/").split("/"))
+        return _json(start_response, status, body)
 
     return application

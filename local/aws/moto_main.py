@@ -36,17 +36,22 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("MOTO_PORT", str(args.port))
     _exit_with_parent(os.getppid())
 
-    from werkzeug.serving import make_server
+    import logging
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
 
     from local.aws import moto_extras
 
     if not args.no_query_patch:
         from local.aws import moto_query
 
-        moto_query.apply()
+        try:
+            moto_query.apply()
+        except moto_query.PatchRefused as exc:
+            print(f"not patching Query: {exc}", flush=True)
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request costs time at 100k items
     app: Any = moto_extras.wrap(DomainDispatcherApplication(create_backend_app))
     server = make_server(args.host, args.port, app, threaded=True)
 

@@ -168,14 +168,20 @@ class Provisioner:
         buses = {bus["Name"] for bus in events.list_event_buses().get("EventBuses", [])}
         if name not in buses:
             events.create_event_bus(Name=name)
+        rules_per_queue: dict[str, int] = {}
         for wiring in self._wirings:
             for subscription in wiring.events:
                 queue = self._queue(wiring, subscription)
-                rule = queue_name(self._stage, subscription.function)
+                # One rule per subscription: a function with several subscriptions (the catalog
+                # indexer) shares one queue, and one rule name would keep only the last pattern.
+                base = queue_name(self._stage, subscription.function)
+                count = rules_per_queue[base] = rules_per_queue.get(base, 0) + 1
+                rule = base if count == 1 else f"{base}-{count}"
                 pattern = {"source": list(subscription.sources), "detail-type": list(subscription.detail_types)}
                 events.put_rule(Name=rule, EventBusName=name, EventPattern=json.dumps(pattern), State="ENABLED")
                 events.put_targets(Rule=rule, EventBusName=name, Targets=[{"Id": "queue", "Arn": queue.arn}])
-                self.resources.queues.append(queue)
+                if count == 1:
+                    self.resources.queues.append(queue)
 
     def bucket(self) -> None:
         s3 = self._client("s3")
@@ -200,7 +206,8 @@ class Provisioner:
         for wiring in self._wirings:
             for subscription in wiring.bucket:
                 queue = self._queue(wiring, subscription)
-                self.resources.queues.append(queue)
+                if all(known.url != queue.url for known in self.resources.queues):
+                    self.resources.queues.append(queue)
                 configurations.append(
                     {
                         "Id": subscription.function.name,
@@ -289,11 +296,19 @@ class Provisioner:
         self.resources.user_pool_client_id = client_id
 
     def all(self, *, streams: bool = True, notifications: bool = True, cognito: bool = True) -> Resources:
-        self.tables(streams=streams)
-        self.events()
-        self.bucket()
-        if notifications:
-            self.bucket_notifications()
+        """Everything, in three parallel groups (tables; bus, queues and bucket; user pool)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def messaging() -> None:
+            self.events()
+            self.bucket()
+            if notifications:
+                self.bucket_notifications()
+
+        groups = [lambda: self.tables(streams=streams), messaging]
         if cognito:
-            self.user_pool()
+            groups.append(self.user_pool)
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            for future in [pool.submit(group) for group in groups]:
+                future.result()
         return self.resources

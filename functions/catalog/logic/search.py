@@ -8,12 +8,24 @@ and the reference the engines' facet counts are checked against).
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from functions.catalog.logic.text import fold, tokens
+from functions.catalog.models.api import (
+    FacetBucket,
+    Facets,
+    ProductHit,
+    RangeBucket,
+    RatingBucket,
+    Suggestion,
+)
 
 CATEGORY_SEPARATOR = " > "
 MAX_CATEGORY_DEPTH = 6
@@ -83,41 +95,10 @@ class SearchQuery(BaseModel):
     facets: bool = True
 
 
-class FacetBucket(BaseModel):
-    value: str
-    label: str
-    count: int
-
-
-class RangeBucket(BaseModel):
-    min: int | None = Field(default=None, description="Inclusive lower bound (minor units), none = open")
-    max: int | None = Field(default=None, description="Exclusive upper bound (minor units), none = open")
-    count: int
-
-
-class RatingBucket(BaseModel):
-    min: int = Field(description="Products rated at least this many stars")
-    count: int
-
-
-class Facets(BaseModel):
-    category: list[FacetBucket] = Field(default_factory=list)
-    brand: list[FacetBucket] = Field(default_factory=list)
-    vendor: list[FacetBucket] = Field(default_factory=list)
-    price: list[RangeBucket] = Field(default_factory=list)
-    rating: list[RatingBucket] = Field(default_factory=list)
-
-
 class SearchResult(BaseModel):
     total: int
-    hits: list[SearchDocument]
+    hits: list[ProductHit]
     facets: Facets = Field(default_factory=Facets)
-
-
-class Suggestion(BaseModel):
-    text: str
-    kind: str = Field(description="product, brand or category")
-    product_id: str | None = None
 
 
 class SearchBackend(Protocol):
@@ -127,11 +108,18 @@ class SearchBackend(Protocol):
 
     def delete(self, product_ids: Sequence[str]) -> None: ...
 
+    def batch(self) -> AbstractContextManager[None]:
+        """Group writes: inside, upserts and deletes may become visible only when the block ends
+        (one commit or refresh for many events); on leaving, everything written is visible."""
+        ...
+
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     def suggest(self, text: str, limit: int) -> list[Suggestion]: ...
 
-    def get(self, product_ids: Sequence[str]) -> list[SearchDocument]: ...
+    def get(self, product_ids: Sequence[str]) -> list[ProductHit]:
+        """The indexed products among `product_ids`, in that order."""
+        ...
 
     def category_counts(self) -> dict[str, int]:
         """Products per category path prefix (`"Home > Kitchen"` → count), over the whole index."""
@@ -139,6 +127,76 @@ class SearchBackend(Protocol):
 
 
 # ---- helpers every adapter uses, so that they agree ------------------------------------------
+
+
+def hit_of(doc: SearchDocument) -> ProductHit:
+    return ProductHit(
+        product_id=doc.product_id,
+        title=doc.title,
+        brand=doc.brand,
+        category=doc.category,
+        price=doc.price,
+        currency=doc.currency,
+        in_stock=doc.in_stock,
+        offer_count=doc.offer_count,
+        vendor_count=len(doc.vendors),
+        rating=doc.rating,
+        rating_count=doc.rating_count,
+        popularity=doc.popularity,
+        image_link=doc.image_link,
+        created_at=doc.created_at,
+    )
+
+
+def sort_keys(doc: SearchDocument) -> dict[str, int]:
+    """Integer sort keys, unique per product (low bits: a stable tie breaker), shared by all engines.
+
+    Equal prices, ratings or dates are ordered by the tie breaker, so offset pages never overlap.
+    """
+    tie = tie_breaker(doc.product_id)
+    popularity = min(int(doc.popularity * 1000), (1 << 42) - 1)
+    rating = (round(doc.rating * 100) << 20) | min(doc.rating_count, (1 << 20) - 1)
+    return {
+        "k_price": (min(doc.price, (1 << 40) - 1) << TIE_BITS) | tie,
+        "k_popular": (popularity << TIE_BITS) | tie,
+        "k_rating": (rating << TIE_BITS) | tie,
+        "k_newest": (max(int(doc.created_at.timestamp()), 0) << TIE_BITS) | tie,
+    }
+
+
+SORT_FIELD: dict[Sort, tuple[str, bool]] = {
+    Sort.PRICE_ASC: ("k_price", False),
+    Sort.PRICE_DESC: ("k_price", True),
+    Sort.POPULAR: ("k_popular", True),
+    Sort.RATING: ("k_rating", True),
+    Sort.NEWEST: ("k_newest", True),
+}
+"""Sort → (key field, descending). Relevance sorts by score (popular when there is no text)."""
+
+
+def index_fields(doc: SearchDocument) -> dict[str, Any]:
+    """The flat fields both engines index (text fields are folded by the engine's analyzer)."""
+    attribute_text = " ".join(doc.attributes.values())
+    category_text = " ".join(doc.category)
+    fields: dict[str, Any] = {
+        "product_id": doc.product_id,
+        "title": doc.title,
+        "brand_text": doc.brand or "",
+        "body": " ".join(part for part in (doc.description, attribute_text, category_text) if part),
+        "names": " ".join(part for part in (doc.title, doc.brand or "", category_text, attribute_text) if part),
+        "brand": doc.brand or "",
+        "brand_key": fold(doc.brand) if doc.brand else "",
+        "vendor_ids": [vendor.vendor_id for vendor in doc.vendors],
+        "vendor_facet": [vendor_facet_value(vendor) for vendor in doc.vendors],
+        "category_path": category_prefixes(doc.category),
+        "price": doc.price,
+        "rating": float(doc.rating),
+        "in_stock": 1 if doc.in_stock else 0,
+        **sort_keys(doc),
+    }
+    for depth, prefix in enumerate(category_prefixes(doc.category)):
+        fields[f"cat_d{depth}"] = prefix
+    return fields
 
 
 def category_key(path: Sequence[str]) -> str:
@@ -173,7 +231,7 @@ def tie_breaker(product_id: str) -> int:
 
 def price_ranges() -> list[tuple[int | None, int | None]]:
     edges: list[int | None] = [None, *PRICE_EDGES, None]
-    return list(zip(edges[:-1], edges[1:], strict=True))
+    return list(itertools.pairwise(edges))
 
 
 def price_buckets(counts: Sequence[int]) -> list[RangeBucket]:
@@ -195,3 +253,28 @@ def ordered_buckets(buckets: Sequence[FacetBucket], size: int = FACET_SIZE) -> l
 
 def category_children_depth(query: SearchQuery) -> int:
     return min(len(query.category), MAX_CATEGORY_DEPTH - 1)
+
+
+def category_bucket(key: str, count: int) -> FacetBucket:
+    return FacetBucket(value=key, label=key.rsplit(" > ", 1)[-1], count=count)
+
+
+def suggestions_from(
+    brands: Sequence[tuple[str, int]], products: Sequence[tuple[str, str]], prefix: str, limit: int
+) -> list[Suggestion]:
+    """Brands whose name has a word starting with the typed prefix (most products first, at most
+    3), then product titles in the engine's order, without duplicates, at most `limit`."""
+    found: list[Suggestion] = []
+    matching = [
+        (brand, count) for brand, count in brands if any(word.startswith(prefix) for word in tokens(brand, 100))
+    ]
+    for brand, _ in sorted(matching, key=lambda pair: (-pair[1], pair[0]))[: min(3, limit)]:
+        found.append(Suggestion(text=brand, kind="brand"))
+    seen: set[str] = set()
+    for product_id, title in products:
+        if len(found) >= limit:
+            break
+        if title not in seen:
+            seen.add(title)
+            found.append(Suggestion(text=title, kind="product", product_id=product_id))
+    return found

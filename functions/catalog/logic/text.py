@@ -16,7 +16,7 @@ MAX_TOKEN_CHARS = 40
 _TOKEN = re.compile(r"[^\W_]+")
 # Letters NFKD does not decompose; the same table as tantivy's and Lucene's ASCII folding.
 _SPECIAL = str.maketrans(
-    {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŋ": "n"}
+    {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i", "ŋ": "n"}
 )
 
 

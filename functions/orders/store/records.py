@@ -1,4 +1,18 @@
-"""Key schema and indexes of the orders table; the CDK app derives the table definition from it."""
+"""Key schema and indexes of the orders table; the CDK app derives the table definition from it.
+
+Items (pk / sk):
+- `OFFER#<offer_id>` / `INVENTORY`: the inventory projection of a vendor offer with its stock counters;
+- `VENDOR#<vendor_id>` / `TERMS`: commission, shipping rules and return days from `VendorUpdated`;
+- `CART#<user_id>` / `CART`: a shopper's cart (one item, optimistic on `version`);
+- `CHECKOUT#<user_id>#<key>` / `IDEMPOTENCY`: a checkout's Idempotency-Key record (with `ttl`);
+- `ORDER#<order_id>` / `ORDER`: the order document; gsi1 `SHOPPER#<user_id>` once paid;
+- `ORDER#<order_id>` / `SUB#<vendor_id>`: a vendor's sub-order view; gsi1 `VENDOR#<vendor_id>#ORDERS`,
+  gsi2 `COMPLETION` while delivered (sorted by the end of the return window);
+- `ORDER#<order_id>` / `CHUNK#<n>`: a stock reservation chunk; gsi1 `RESERVATIONS#HELD` while held
+  (sorted by expiry);
+- `RETURN#<return_id>` / `RETURN`: which order a return request belongs to;
+- `PAYMENT#<payment_id>` / `PAYMENT`: the local payment provider's payments; gsi1 `PAYMENTS`.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +31,15 @@ class ByGsi1(GlobalSecondaryIndex["OrdersRecord"]):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class ByGsi2(GlobalSecondaryIndex["OrdersRecord"]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
 class OrdersRecord(TableRecord):
     """Base of every item in the orders table (single-table design on pk/sk)."""
 
@@ -26,3 +49,6 @@ class OrdersRecord(TableRecord):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     by_gsi1 = ByGsi1()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_gsi2 = ByGsi2()

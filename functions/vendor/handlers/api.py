@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from functions.common.api import create_api, lambda_entry
+from functions.vendor.handlers.routes import feeds, offers, vendors
 
 app = create_api("vendor")
+app.include_router(vendors.router)
+app.include_router(offers.router)
+app.include_router(feeds.router)
 handler = lambda_entry(app)

@@ -69,7 +69,7 @@ def normalise(content: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def build_offer(
+def build_offer(  # noqa: PLR0917 - the six facts an offer is built from
     vendor_id: str,
     vendor_name: str,
     sku: str,
@@ -108,9 +108,14 @@ def withdrawn(existing: Offer, now: datetime) -> Offer:
 def patched_content(existing: Offer, patch: OfferPatch) -> dict[str, Any]:
     content = existing.snapshot.model_dump(include=set(CONTENT_FIELDS))
     changes = patch.model_dump(include=patch.model_fields_set - {"sku"})
-    if "quantity" in changes and "availability" not in changes and content["availability"] in (
-        "in_stock",
-        "out_of_stock",
+    if (
+        "quantity" in changes
+        and "availability" not in changes
+        and content["availability"]
+        in (
+            "in_stock",
+            "out_of_stock",
+        )
     ):
         content["availability"] = None  # follow the new stock level
     content.update(changes)
@@ -166,7 +171,9 @@ class OfferService:
         caller.require_vendor(vendor_id)
         return to_out(self._live(vendor_id, sku))
 
-    def list(self, caller: Principal, vendor_id: str, limit: int, after_sku: str | None) -> tuple[list[OfferOut], str | None]:
+    def list(
+        self, caller: Principal, vendor_id: str, limit: int, after_sku: str | None
+    ) -> tuple[list[OfferOut], str | None]:
         caller.require_vendor(vendor_id)
         offers, last = self._offers.list_by_vendor(vendor_id, limit, after_sku)
         return [to_out(offer) for offer in offers], last
@@ -212,7 +219,9 @@ def _checked(build: Callable[[], Offer | None]) -> Offer | None:
         return build()
     except OfferInvalid as exc:
         raise UnprocessableEntity(
-            exc.message, code="invalid_offer", details=[ErrorDetail(field=exc.field, code=exc.code, message=exc.message)]
+            exc.message,
+            code="invalid_offer",
+            details=[ErrorDetail(field=exc.field, code=exc.code, message=exc.message)],
         ) from exc
 
 

@@ -47,6 +47,7 @@ def updated_event(vendor: Vendor) -> VendorUpdated:
 class VendorService:
     def __init__(
         self,
+        *,
         vendors: VendorRepository,
         offers: OfferRepository,
         feeds: FeedRepository,
@@ -139,7 +140,13 @@ class VendorService:
             else None
         )
         return Dashboard(
-            vendor_id=vendor_id, offers=stats.active_offers, out_of_stock=stats.out_of_stock, last_feed=last_feed
+            vendor_id=vendor_id,
+            offers=stats.active_offers,
+            out_of_stock=stats.out_of_stock,
+            last_feed=last_feed,
+            sales=stats.orders,
+            items_sold=stats.items_sold,
+            revenue=stats.revenue,
         )
 
     def _existing(self, vendor_id: str) -> Vendor:

@@ -226,7 +226,9 @@ class Dashboard(BaseModel):
     offers: int
     out_of_stock: int
     last_feed: LastFeed | None
-    sales: int | None = Field(default=None, description="Orders with this vendor's items (once orders exist)")
+    sales: int | None = Field(default=None, description="Orders with this vendor's items (from OrderPlaced)")
+    items_sold: int = 0
+    revenue: int = Field(default=0, description="Sum of sold line totals, minor units")
     rating: float | None = Field(default=None, description="Average rating (once community exists)")
 
 

@@ -92,3 +92,6 @@ class VendorStats(BaseModel):
 
     active_offers: int = 0
     out_of_stock: int = 0
+    orders: int = 0
+    items_sold: int = 0
+    revenue: int = Field(default=0, description="Sum of line totals, minor units")

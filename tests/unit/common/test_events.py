@@ -44,7 +44,11 @@ def test_envelope_fields_and_batches_of_ten() -> None:
 
     assert [len(call) for call in bus.calls] == [10, 10, 3]
     entry = bus.calls[0][0]
-    assert (entry["Source"], entry["DetailType"], entry["EventBusName"]) == ("plein.test", "ThingHappened", "plein-test")
+    assert (entry["Source"], entry["DetailType"], entry["EventBusName"]) == (
+        "plein.test",
+        "ThingHappened",
+        "plein-test",
+    )
     detail = json.loads(entry["Detail"])
     assert {"event_id", "occurred_at", "version", "thing_id"} <= detail.keys()
 

@@ -1,0 +1,57 @@
+"""Settings and services of the catalog functions, built once per process on first use.
+
+Routes receive the service through Powertools `Depends(catalog_service)`; tests replace it with
+`app.dependency_overrides[catalog_service]`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+
+from functions.catalog.logic.catalog import CatalogService
+from functions.catalog.logic.indexer import CatalogIndexer
+from functions.common.pagination import CursorCodec
+from functions.common.settings import (
+    ApiSettings,
+    Observability,
+    SearchSettings,
+    Stage,
+    TableSettings,
+    load_settings,
+)
+
+
+class CatalogApiSettings(ApiSettings, SearchSettings):
+    """The catalog API: its table, the cursor key and the search engine."""
+
+
+class IndexerSettings(Observability, Stage, TableSettings, SearchSettings):
+    """The catalog indexer: its table and the search engine."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@cache
+def catalog_service() -> CatalogService:
+    from functions.catalog.store.backends import search_backend
+    from functions.catalog.store.catalog_store import DynamoCatalogStore
+
+    settings = load_settings(CatalogApiSettings)
+    return CatalogService(
+        search=search_backend(settings),
+        repository=DynamoCatalogStore(settings.table_name),
+        cursors=CursorCodec(settings.cursor_secret),
+        clock=utc_now,
+    )
+
+
+@cache
+def catalog_indexer() -> CatalogIndexer:
+    from functions.catalog.store.backends import search_backend
+    from functions.catalog.store.catalog_store import DynamoCatalogStore
+
+    settings = load_settings(IndexerSettings)
+    return CatalogIndexer(DynamoCatalogStore(settings.table_name), search_backend(settings), clock=utc_now)

@@ -1,0 +1,115 @@
+"""Keeps the product read model and the search index up to date from events.
+
+Offer changes are merged into the stored products (one BatchGet, one transactional write of the
+changed products per 100, retried on an optimistic-lock conflict), then the products' search
+documents are upserted, or deleted when no offer is left. Redelivered or reordered events
+converge to the same state (see logic/products.py); the index is always rewritten, so a crash
+between the table write and the index write heals on redelivery.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+
+from functions.catalog.logic.ports import CatalogRepository, Signal, VendorInfo
+from functions.catalog.logic.products import Product, merge, to_document
+from functions.catalog.logic.search import SearchBackend
+from functions.catalog.models.events import (
+    OfferChangeView,
+    OffersChangedView,
+    OrderPlacedView,
+    ProductHeartedView,
+    ReviewPublishedView,
+    VendorUpdatedView,
+)
+from functions.common.errors import Conflict
+
+MERGE_ATTEMPTS = 8
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CatalogIndexer:
+    def __init__(
+        self, repository: CatalogRepository, search: SearchBackend, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self._repository = repository
+        self._search = search
+        self._clock = clock
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Group the index writes of several events (one commit or refresh at the end)."""
+        return self._search.batch()
+
+    def offers_changed(self, events: Sequence[OffersChangedView]) -> list[Product]:
+        """Apply one or more OffersChanged events; returns the merged products."""
+        changes: dict[str, list[tuple[OfferChangeView, datetime]]] = defaultdict(list)
+        for event in events:
+            for change in event.changes:
+                changes[change.product_id].append((change, event.occurred_at))
+        if not changes:
+            return []
+        for attempt in range(MERGE_ATTEMPTS):
+            stored = self._repository.get_products(changes)
+            merged = {
+                pid: merge(stored.get(pid) or Product(product_id=pid), product_changes)
+                for pid, product_changes in changes.items()
+            }
+            changed = [product for pid, product in merged.items() if product != stored.get(pid)]
+            if not changed:
+                break
+            try:
+                self._repository.save_products(changed)
+                break
+            except Conflict:
+                if attempt == MERGE_ATTEMPTS - 1:
+                    raise
+        self.reindex(list(merged.values()))
+        return list(merged.values())
+
+    def reindex(self, products: Sequence[Product]) -> None:
+        now = self._clock()
+        documents, gone = [], []
+        for product in products:
+            document = to_document(product, now)
+            if document is None:
+                gone.append(product.product_id)
+            else:
+                documents.append(document)
+        self._search.upsert(documents)
+        self._search.delete(gone)
+
+    def vendor_updated(self, event: VendorUpdatedView) -> None:
+        self._repository.put_vendor(
+            VendorInfo(
+                vendor_id=event.vendor_id,
+                name=event.name,
+                status=event.status,
+                shipping_rules=event.shipping_rules,
+                return_days=event.return_days,
+            )
+        )
+
+    def order_placed(self, event: OrderPlacedView) -> None:
+        sales: dict[str, int] = defaultdict(int)
+        for line in event.lines:
+            sales[line.product_id] += line.quantity
+        self._signals(event.event_id, [Signal(product_id=pid, sales=n) for pid, n in sales.items()], event.occurred_at)
+
+    def product_hearted(self, event: ProductHeartedView) -> None:
+        signal = Signal(product_id=event.product_id, hearts=1 if event.hearted else -1)
+        self._signals(event.event_id, [signal], event.occurred_at)
+
+    def review_published(self, event: ReviewPublishedView) -> None:
+        signal = Signal(product_id=event.product_id, rating_sum=event.rating, rating_count=1)
+        self._signals(event.event_id, [signal], event.occurred_at)
+
+    def _signals(self, event_id: str, signals: list[Signal], at: datetime) -> None:
+        if signals and self._repository.apply_signals(event_id, signals, at):
+            products = self._repository.get_products(signal.product_id for signal in signals)
+            self.reindex([product for product in products.values() if product.listed])

@@ -1,0 +1,273 @@
+"""OpenSearch `SearchBackend` (opensearch-py): OpenSearch Serverless on AWS, osmem-server in tests.
+
+On an AWS endpoint (`*.aoss.amazonaws.com`, `*.es.amazonaws.com`) requests are signed with SigV4
+using the function's credentials; anything else (osmem-server, a local OpenSearch) is plain HTTP.
+The same fields as the tantivy adapter are indexed (logic.search.index_fields), text fields with
+a lower-case + ASCII-folding analyzer, and the same integer sort keys are used.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlparse
+
+from functions.catalog.logic.search import (
+    FACET_SIZE,
+    MAX_CATEGORY_DEPTH,
+    RATING_STEPS,
+    SORT_FIELD,
+    SearchDocument,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    category_bucket,
+    category_children_depth,
+    category_key,
+    hit_of,
+    index_fields,
+    ordered_buckets,
+    price_buckets,
+    price_ranges,
+    rating_buckets,
+    suggestions_from,
+    vendor_bucket,
+)
+from functions.catalog.logic.text import fold, tokens, typo_distance
+from functions.catalog.models.api import FacetBucket, Facets, ProductHit, Suggestion
+from functions.common.errors import Unavailable
+
+_TEXT = {"type": "text", "analyzer": "folded"}
+_KEYWORD = {"type": "keyword"}
+MAPPING: dict[str, Any] = {
+    "settings": {
+        "analysis": {
+            "analyzer": {"folded": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}}
+        }
+    },
+    "mappings": {
+        "dynamic": False,
+        "properties": {
+            "product_id": _KEYWORD,
+            "hit": {"type": "object", "enabled": False},
+            "title": _TEXT,
+            "brand_text": _TEXT,
+            "body": _TEXT,
+            "names": _TEXT,
+            **dict.fromkeys(("brand", "brand_key", "vendor_ids", "vendor_facet", "category_path"), _KEYWORD),
+            **{f"cat_d{depth}": _KEYWORD for depth in range(MAX_CATEGORY_DEPTH)},
+            "price": {"type": "long"},
+            "in_stock": {"type": "integer"},
+            "rating": {"type": "double"},
+            **{name: {"type": "long"} for name in ("k_price", "k_popular", "k_rating", "k_newest")},
+        },
+    },
+}
+_AWS_SUFFIXES = (".aoss.amazonaws.com", ".es.amazonaws.com")
+
+
+class OpenSearchBackend:
+    def __init__(self, client: Any, index: str, refresh: bool = True):
+        self._client = client
+        self._index = index
+        self._refresh = refresh
+        self._ready = False
+        self._batch_depth = 0
+        self._dirty = False
+
+    @classmethod
+    def connect(cls, endpoint: str, index: str) -> OpenSearchBackend:
+        from opensearchpy import OpenSearch, RequestsHttpConnection
+
+        host = urlparse(endpoint).hostname or ""
+        if host.endswith(_AWS_SUFFIXES):
+            import boto3
+            from opensearchpy import AWSV4SignerAuth
+
+            service = "aoss" if host.endswith(".aoss.amazonaws.com") else "es"
+            region = os.environ.get("AWS_REGION") or boto3.session.Session().region_name or "eu-west-1"
+            auth = AWSV4SignerAuth(boto3.session.Session().get_credentials(), region, service)
+            client = OpenSearch(
+                hosts=[endpoint],
+                http_auth=auth,
+                use_ssl=True,
+                verify_certs=True,
+                connection_class=RequestsHttpConnection,
+            )
+            # OpenSearch Serverless refreshes on its own and refuses `refresh` on writes.
+            return cls(client, index, refresh=service != "aoss")
+        return cls(OpenSearch(hosts=[endpoint], timeout=30), index)
+
+    def ensure_index(self) -> None:
+        if self._ready:
+            return
+        if not self._client.indices.exists(index=self._index):
+            try:
+                self._client.indices.create(index=self._index, body=MAPPING)
+            except Exception as exc:
+                if "already_exists" not in str(exc) and "resource_already_exists" not in str(exc):
+                    raise
+        self._ready = True
+
+    # ---- writes -------------------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Writes inside the block skip the per-request refresh; one refresh when it ends."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0 and self._dirty and self._refresh:
+                self._dirty = False
+                self._client.indices.refresh(index=self._index)
+
+    def upsert(self, documents: Sequence[SearchDocument]) -> None:
+        actions: list[dict[str, Any]] = []
+        for doc in documents:
+            actions.append({"index": {"_index": self._index, "_id": doc.product_id}})
+            actions.append({**index_fields(doc), "hit": hit_of(doc).model_dump(mode="json")})
+        self._bulk(actions)
+
+    def delete(self, product_ids: Sequence[str]) -> None:
+        self._bulk([{"delete": {"_index": self._index, "_id": pid}} for pid in product_ids])
+
+    def _bulk(self, actions: list[dict[str, Any]]) -> None:
+        if not actions:
+            return
+        self.ensure_index()
+        params = {"refresh": "true"} if self._refresh and not self._batch_depth else {}
+        self._dirty = True
+        response = self._client.bulk(body=actions, params=params)
+        if response.get("errors"):
+            failed = [
+                item
+                for item in response.get("items", [])
+                for outcome in item.values()
+                if outcome.get("status", 200) >= 300 and not (outcome.get("status") == 404 and "delete" in item)
+            ]
+            if failed:
+                raise Unavailable(f"the search index refused {len(failed)} writes", code="search_write_failed")
+
+    # ---- reads --------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self.ensure_index()
+        text_tokens = tokens(query.text)
+        if query.sort is Sort.RELEVANCE and text_tokens:
+            sort: list[Any] = [{"_score": "desc"}, {"product_id": "asc"}]
+        else:
+            field, descending = SORT_FIELD.get(query.sort, SORT_FIELD[Sort.POPULAR])
+            sort = [{field: "desc" if descending else "asc"}]
+        body: dict[str, Any] = {
+            "query": self._query(query, text_tokens),
+            "sort": sort,
+            "from": query.offset,
+            "size": query.limit,
+            "track_total_hits": True,
+            "_source": ["hit"],
+        }
+        if query.facets:
+            body["aggs"] = self._aggs(query)
+        response = self._client.search(index=self._index, body=body)
+        hits = [ProductHit.model_validate(h["_source"]["hit"]) for h in response["hits"]["hits"]]
+        facets = self._facets(response.get("aggregations", {})) if query.facets else Facets()
+        return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def suggest(self, text: str, limit: int) -> list[Suggestion]:
+        query_tokens = tokens(text)
+        if not query_tokens:
+            return []
+        self.ensure_index()
+        *whole, last = query_tokens
+        must = [_token_query(token) for token in whole] + [{"prefix": {"names": last}}]
+        body = {
+            "query": {"bool": {"must": must}},
+            "sort": [{"k_popular": "desc"}],
+            "size": limit,
+            "_source": ["hit"],
+            "aggs": {"brand": {"terms": {"field": "brand", "size": 50}}},
+        }
+        response = self._client.search(index=self._index, body=body)
+        products = [(h["_source"]["hit"]["product_id"], h["_source"]["hit"]["title"]) for h in response["hits"]["hits"]]
+        brands = [(b["key"], b["doc_count"]) for b in response["aggregations"]["brand"]["buckets"] if b["key"]]
+        return suggestions_from(brands, products, last, limit)
+
+    def get(self, product_ids: Sequence[str]) -> list[ProductHit]:
+        if not product_ids:
+            return []
+        self.ensure_index()
+        response = self._client.mget(index=self._index, body={"ids": list(product_ids)}, params={"_source": "hit"})
+        return [ProductHit.model_validate(doc["_source"]["hit"]) for doc in response["docs"] if doc.get("found")]
+
+    def category_counts(self) -> dict[str, int]:
+        self.ensure_index()
+        aggs = {
+            f"d{depth}": {"terms": {"field": f"cat_d{depth}", "size": 10_000}} for depth in range(MAX_CATEGORY_DEPTH)
+        }
+        response = self._client.search(index=self._index, body={"size": 0, "aggs": aggs})
+        counts: dict[str, int] = {}
+        for depth in range(MAX_CATEGORY_DEPTH):
+            for bucket in response["aggregations"][f"d{depth}"]["buckets"]:
+                counts[bucket["key"]] = bucket["doc_count"]
+        return counts
+
+    # ---- query building -----------------------------------------------------------------------
+
+    def _query(self, query: SearchQuery, text_tokens: list[str]) -> dict[str, Any]:
+        filters: list[dict[str, Any]] = []
+        if query.category:
+            filters.append({"term": {"category_path": category_key(query.category)}})
+        if query.brands:
+            filters.append({"terms": {"brand_key": [fold(b) for b in query.brands]}})
+        if query.vendors:
+            filters.append({"terms": {"vendor_ids": list(query.vendors)}})
+        if query.price_min is not None or query.price_max is not None:
+            bounds = {k: v for k, v in (("gte", query.price_min), ("lte", query.price_max)) if v is not None}
+            filters.append({"range": {"price": bounds}})
+        if query.in_stock:
+            filters.append({"term": {"in_stock": 1}})
+        if query.rating_min is not None:
+            filters.append({"range": {"rating": {"gte": query.rating_min}}})
+        must = [_token_query(token) for token in text_tokens] or [{"match_all": {}}]
+        return {"bool": {"must": must, "filter": filters}}
+
+    def _aggs(self, query: SearchQuery) -> dict[str, Any]:
+        depth = category_children_depth(query)
+        ranges = [{k: v for k, v in (("from", low), ("to", high)) if v is not None} for low, high in price_ranges()]
+        return {
+            "category": {"terms": {"field": f"cat_d{depth}", "size": FACET_SIZE * 2}},
+            "brand": {"terms": {"field": "brand", "size": FACET_SIZE * 2}},
+            "vendor": {"terms": {"field": "vendor_facet", "size": FACET_SIZE * 2}},
+            "price": {"range": {"field": "price", "ranges": ranges}},
+            **{f"rating{step}": {"filter": {"range": {"rating": {"gte": step}}}} for step in RATING_STEPS},
+        }
+
+    def _facets(self, aggs: dict[str, Any]) -> Facets:
+        def buckets(name: str) -> list[dict[str, Any]]:
+            return [b for b in aggs[name]["buckets"] if b.get("key")]
+
+        return Facets(
+            category=ordered_buckets([category_bucket(b["key"], b["doc_count"]) for b in buckets("category")]),
+            brand=ordered_buckets(
+                [FacetBucket(value=b["key"], label=b["key"], count=b["doc_count"]) for b in buckets("brand")]
+            ),
+            vendor=ordered_buckets([vendor_bucket(b["key"], b["doc_count"]) for b in buckets("vendor")]),
+            price=price_buckets([b["doc_count"] for b in aggs["price"]["buckets"]]),
+            rating=rating_buckets({step: aggs[f"rating{step}"]["doc_count"] for step in RATING_STEPS}),
+        )
+
+
+def _token_query(token: str) -> dict[str, Any]:
+    should: list[dict[str, Any]] = [
+        {"term": {"title": {"value": token, "boost": 3.0}}},
+        {"term": {"brand_text": {"value": token, "boost": 2.0}}},
+        {"term": {"body": {"value": token}}},
+    ]
+    distance = typo_distance(token)
+    if distance:
+        should.append({"fuzzy": {"names": {"value": token, "fuzziness": distance, "prefix_length": 0, "boost": 0.5}}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}

@@ -1,0 +1,75 @@
+"""A vendor's sub-orders: list, ship, mark delivered, decide returns."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+from functions.common.api import SIGNED_IN, principal
+from functions.common.pagination import Page
+from functions.orders.handlers import services
+from functions.orders.logic.lifecycle import LifecycleService
+from functions.orders.models.api import ReturnDecisionInput, ReturnView, ShipInput, VendorOrderSummary
+
+router = Router()
+TAGS = ["orders"]
+Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")]
+
+
+@router.get(
+    "/vendors/<vendor_id>/orders", summary="The vendor's sub-orders, newest first", tags=TAGS, security=SIGNED_IN
+)
+def list_vendor_orders(
+    vendor_id: Id,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    cursor: Annotated[str | None, Query()] = None,
+) -> Page[VendorOrderSummary]:
+    return LifecycleService(services.deps()).list_vendor_orders(principal(router), vendor_id, limit, cursor)
+
+
+@router.get(
+    "/vendors/<vendor_id>/orders/<order_id>", summary="One of the vendor's sub-orders", tags=TAGS, security=SIGNED_IN
+)
+def get_vendor_order(vendor_id: Id, order_id: Id) -> VendorOrderSummary:
+    return LifecycleService(services.deps()).get_vendor_order(principal(router), vendor_id, order_id)
+
+
+@router.post(
+    "/vendors/<vendor_id>/orders/<order_id>/ship",
+    summary="Ship the vendor's sub-order with carrier and tracking number",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def ship(vendor_id: Id, order_id: Id, request: Annotated[ShipInput, Body()]) -> VendorOrderSummary:
+    return LifecycleService(services.deps()).ship(
+        principal(router), vendor_id, order_id, request.carrier, request.tracking_number
+    )
+
+
+@router.post(
+    "/vendors/<vendor_id>/orders/<order_id>/deliver",
+    summary="Mark the vendor's shipped sub-order delivered (starts the return window)",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def deliver(vendor_id: Id, order_id: Id) -> VendorOrderSummary:
+    return LifecycleService(services.deps()).deliver(principal(router), vendor_id, order_id)
+
+
+@router.post(
+    "/vendors/<vendor_id>/returns/<return_id>/decision",
+    summary="Accept (refund, optionally restock) or reject a return request",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def decide_return(vendor_id: Id, return_id: Id, request: Annotated[ReturnDecisionInput, Body()]) -> ReturnView:
+    return LifecycleService(services.deps()).decide_return(
+        principal(router),
+        vendor_id,
+        return_id,
+        accept=request.decision == "accept",
+        restock=request.restock,
+        note=request.note,
+    )

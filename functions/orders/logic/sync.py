@@ -1,0 +1,81 @@
+"""Keeps the inventory projection and the vendor terms in step with the vendor context's events.
+
+Idempotent by construction: an offer change applies only if its revision is newer than the stored one,
+vendor terms only if the event is newer; redelivered or reordered events change nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from functions.common.observability import logger
+from functions.orders.logic.domain import InventoryOffer, OfferStatus, ShippingRule, VendorTerms
+from functions.orders.logic.ports import InventoryRepository
+from functions.orders.models.vendor_events import (
+    OFFERS_CHANGED,
+    VENDOR_SOURCE,
+    VENDOR_UPDATED,
+    OffersChangedView,
+    OfferView,
+    VendorUpdatedView,
+)
+
+
+class OfferSync:
+    def __init__(self, inventory: InventoryRepository):
+        self._inventory = inventory
+
+    def handle(self, source: str, detail_type: str, detail: dict[str, Any]) -> None:
+        if source != VENDOR_SOURCE:
+            logger().warning("ignoring event", extra={"source": source, "detail_type": detail_type})
+        elif detail_type == OFFERS_CHANGED:
+            self.offers_changed(OffersChangedView.model_validate(detail))
+        elif detail_type == VENDOR_UPDATED:
+            self.vendor_updated(VendorUpdatedView.model_validate(detail))
+        else:
+            logger().warning("ignoring event", extra={"source": source, "detail_type": detail_type})
+
+    def offers_changed(self, event: OffersChangedView) -> int:
+        applied = 0
+        for change in event.changes:
+            if change.change == "withdrawn" or change.offer is None:
+                applied += self._inventory.withdraw_offer(change.offer_id)
+            else:
+                applied += self._inventory.upsert_offer(projection(change.offer))
+        return applied
+
+    def vendor_updated(self, event: VendorUpdatedView) -> bool:
+        terms = VendorTerms(
+            vendor_id=event.vendor_id,
+            name=event.name,
+            status=event.status,
+            commission_bps=event.commission_bps,
+            shipping_rules=[ShippingRule.model_validate(rule.model_dump()) for rule in event.shipping_rules],
+            return_days=event.return_days,
+            version=int(event.occurred_at.timestamp() * 1_000_000),
+        )
+        return self._inventory.put_terms(terms)
+
+
+def projection(offer: OfferView) -> InventoryOffer:
+    """The inventory item for an offer snapshot; `reserved` is kept by the store."""
+    return InventoryOffer(
+        offer_id=offer.offer_id,
+        vendor_id=offer.vendor_id,
+        product_id=offer.product_id,
+        sku=offer.sku,
+        title=offer.title,
+        image_link=offer.image_link,
+        price=offer.price,
+        sale_price=offer.sale_price,
+        sale_starts_at=offer.sale_starts_at,
+        sale_ends_at=offer.sale_ends_at,
+        currency=offer.currency,
+        status=OfferStatus.ACTIVE,
+        availability=offer.availability,
+        shipping_cost=offer.shipping_cost,
+        revision=offer.revision,
+        vendor_quantity=offer.quantity,
+        reserved=0,
+        available=offer.quantity,
+    )

@@ -1,0 +1,178 @@
+"""Request and response bodies of the orders API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from functions.orders.logic.domain import (
+    DeliveryAddress,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ReturnRequest,
+    StatusChange,
+    SubOrder,
+)
+
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), Field(description="ISO 3166-1 alpha-2")]
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CartItemInput(_Input):
+    quantity: int = Field(ge=1, description="Units of the offer; at most the per-order maximum")
+    expected_unit_price: int | None = Field(
+        default=None, ge=0, description="The unit price the client shows; a different current price is refused"
+    )
+    currency: CurrencyCode | None = None
+
+
+class CartLineView(BaseModel):
+    offer_id: str
+    product_id: str | None = None
+    vendor_id: str | None = None
+    sku: str | None = None
+    title: str | None = None
+    image_link: str | None = None
+    quantity: int
+    unit_price: int | None = Field(description="Current price; null when the offer is gone")
+    seen_unit_price: int
+    price_changed: bool
+    line_total: int
+    available: int
+    problems: list[str] = Field(default_factory=list, description="e.g. price_changed, insufficient_stock, withdrawn")
+
+
+class CartVendorGroup(BaseModel):
+    vendor_id: str
+    vendor_name: str | None
+    lines: list[CartLineView]
+    subtotal: int
+    shipping: int | None = Field(description="Null when the vendor does not ship to the country")
+
+
+class CartView(BaseModel):
+    currency: str
+    country: str
+    vendors: list[CartVendorGroup]
+    items_total: int
+    shipping_total: int | None
+    total: int | None
+    problems: list[str] = Field(default_factory=list)
+    version: int
+
+
+class AddressInput(_Input):
+    name: ShortText
+    line1: ShortText
+    line2: ShortText | None = None
+    postal_code: Annotated[str, StringConstraints(min_length=1, max_length=20, strip_whitespace=True)]
+    city: ShortText
+    country: CountryCode
+
+    def to_domain(self) -> DeliveryAddress:
+        return DeliveryAddress(**self.model_dump())
+
+
+class CheckoutInput(_Input):
+    shipping_address: AddressInput
+    payment_method: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
+        description="Payment method token; locally Stripe's test tokens: tok_visa, tok_chargeDeclined, tok_error"
+    )
+    currency: CurrencyCode | None = Field(default=None, description="Must be the cart's currency (EUR)")
+    expected_total: int | None = Field(default=None, ge=0, description="Refused with 409 if the total differs")
+    gift_card_code: ShortText | None = None
+    points: int | None = Field(default=None, ge=1)
+    referral_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
+    advice_session_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")] | None = None
+
+
+class OrderView(BaseModel):
+    order_id: str
+    user_id: str
+    status: OrderStatus
+    currency: str
+    sub_orders: list[SubOrder]
+    items_total: int
+    shipping_total: int
+    discount_total: int
+    total: int
+    refunded_total: int
+    shipping_address: DeliveryAddress
+    payment_id: str | None
+    referral_code: str | None
+    advice_session_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    history: list[StatusChange]
+
+    @classmethod
+    def of(cls, order: Order) -> OrderView:
+        return cls.model_validate(order.model_dump(exclude={"version", "chunk_count", "payment_method"}))
+
+
+class OrderSummary(BaseModel):
+    order_id: str
+    status: OrderStatus
+    total: int
+    currency: str
+    vendor_ids: list[str]
+    line_count: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, order: Order) -> OrderSummary:
+        return cls(
+            order_id=order.order_id,
+            status=order.status,
+            total=order.total,
+            currency=order.currency,
+            vendor_ids=[sub.vendor_id for sub in order.sub_orders],
+            line_count=len(order.lines),
+            created_at=order.created_at,
+        )
+
+
+class VendorOrderSummary(BaseModel):
+    order_id: str
+    created_at: datetime
+    currency: str
+    shipping_address: DeliveryAddress
+    sub_order: SubOrder
+
+
+class CancelInput(_Input):
+    reason: ShortText | None = None
+
+
+class ReturnInput(_Input):
+    offer_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    quantity: int = Field(ge=1)
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+
+
+class ReturnView(BaseModel):
+    order_id: str
+    vendor_id: str
+    request: ReturnRequest
+
+
+class ShipInput(_Input):
+    carrier: Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
+    tracking_number: Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
+
+
+class ReturnDecisionInput(_Input):
+    decision: Literal["accept", "reject"]
+    restock: bool = Field(default=True, description="Put the returned units back into the sellable stock")
+    note: ShortText | None = None
+
+
+__all__ = ["OrderLine"]

@@ -1,0 +1,82 @@
+"""A vendor's offers: create/replace, fast price and stock updates (single and batch), withdraw."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+from functions.common.api import SIGNED_IN, json_response, principal
+from functions.common.pagination import CursorCodec, Page, clamp_limit
+from functions.vendor.handlers.dependencies import api_settings, offer_service
+from functions.vendor.models.api import OfferBatchPatch, OfferBatchResponse, OfferIn, OfferOut, OfferPatch
+
+router = Router()
+TAGS = ["vendor"]
+SkuPath = Annotated[str, Path(min_length=1, max_length=50, pattern=r"^[^\s/?#][^/?#]*$")]
+
+
+@router.get("/vendors/<vendor_id>/offers", summary="A vendor's live offers by SKU", tags=TAGS, security=SIGNED_IN)
+def list_offers(
+    vendor_id: str,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Page[OfferOut]:
+    codec = CursorCodec(api_settings().cursor_secret)
+    scope = f"offers:{vendor_id}"
+    caller = principal(router)
+    caller.require_vendor(vendor_id)
+    after = codec.decode(cursor, scope)
+    items, last = offer_service().list(caller, vendor_id, clamp_limit(limit), (after or {}).get("after"))
+    return Page[OfferOut](items=items, next_cursor=codec.encode({"after": last} if last else None, scope))
+
+
+@router.patch(
+    "/vendors/<vendor_id>/offers",
+    summary="Batch price and stock update",
+    description="Up to 100 SKUs, written in one transaction; each item reports updated/unchanged/not_found/invalid.",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def batch_patch(vendor_id: str, body: Annotated[OfferBatchPatch, Body()]) -> OfferBatchResponse:
+    return offer_service().batch_patch(principal(router), vendor_id, body)
+
+
+@router.get("/vendors/<vendor_id>/offers/<sku>", summary="One offer", tags=TAGS, security=SIGNED_IN)
+def get_offer(vendor_id: str, sku: SkuPath) -> OfferOut:
+    return offer_service().get(principal(router), vendor_id, sku)
+
+
+@router.put(
+    "/vendors/<vendor_id>/offers/<sku>",
+    summary="Create or replace an offer",
+    tags=TAGS,
+    security=SIGNED_IN,
+    responses={
+        200: {"description": "Replaced", "content": {"application/json": {"model": OfferOut}}},
+        201: {"description": "Created", "content": {"application/json": {"model": OfferOut}}},
+    },
+)
+def put_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferIn, Body()]) -> Response[Any]:
+    offer, created = offer_service().put(principal(router), vendor_id, sku, body)
+    return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, offer.model_dump(mode="json"))
+
+
+@router.patch("/vendors/<vendor_id>/offers/<sku>", summary="Fast price or stock update", tags=TAGS, security=SIGNED_IN)
+def patch_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferPatch, Body()]) -> OfferOut:
+    return offer_service().patch(principal(router), vendor_id, sku, body)
+
+
+@router.delete(
+    "/vendors/<vendor_id>/offers/<sku>",
+    summary="Withdraw an offer",
+    tags=TAGS,
+    security=SIGNED_IN,
+    responses={204: {"description": "Withdrawn"}},
+)
+def delete_offer(vendor_id: str, sku: SkuPath) -> Response[None]:
+    offer_service().delete(principal(router), vendor_id, sku)
+    return Response(status_code=HTTPStatus.NO_CONTENT, body=None)

@@ -1,0 +1,80 @@
+"""Vendor accounts: apply, approve, profile and terms, public storefront, dashboard."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from functions.common.api import SIGNED_IN, json_response, principal
+from functions.common.pagination import CursorCodec, clamp_limit
+from functions.vendor.handlers.dependencies import api_settings, vendor_service
+from functions.vendor.models.api import Dashboard, Storefront, VendorApplication, VendorApproval, VendorOut, VendorPatch
+
+router = Router()
+TAGS = ["vendor"]
+
+
+@router.post(
+    "/vendors",
+    summary="Apply as a vendor",
+    description="Any signed-in user applies; an admin approves and the applicant becomes the vendor's owner.",
+    tags=TAGS,
+    security=SIGNED_IN,
+    responses={201: {"description": "Application stored", "content": {"application/json": {"model": VendorOut}}}},
+)
+def apply(body: Annotated[VendorApplication, Body()]) -> Response[Any]:
+    vendor = vendor_service().apply(principal(router), body)
+    return json_response(HTTPStatus.CREATED, vendor.model_dump(mode="json"))
+
+
+@router.post(
+    "/admin/vendors/<vendor_id>/approve",
+    summary="Approve a vendor application",
+    description="Admin only. Binds the applicant to the vendor (Cognito group and custom:vendor_id).",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def approve(vendor_id: str, body: Annotated[VendorApproval | None, Body()] = None) -> VendorOut:
+    return vendor_service().approve(principal(router), vendor_id, body or VendorApproval())
+
+
+@router.get("/vendors/<vendor_id>", summary="A vendor's profile and terms", tags=TAGS, security=SIGNED_IN)
+def get_vendor(vendor_id: str) -> VendorOut:
+    return vendor_service().get(principal(router), vendor_id)
+
+
+@router.patch(
+    "/vendors/<vendor_id>",
+    summary="Change profile, shipping rules or return and service policy",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def patch_vendor(vendor_id: str, body: Annotated[VendorPatch, Body()]) -> VendorOut:
+    return vendor_service().patch(principal(router), vendor_id, body)
+
+
+@router.get("/vendors/<vendor_id>/storefront", summary="A vendor's public storefront", tags=TAGS)
+def storefront(
+    vendor_id: str,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Storefront:
+    codec = CursorCodec(api_settings().cursor_secret)
+    scope = f"storefront:{vendor_id}"
+    after = codec.decode(cursor, scope)
+    page, last = vendor_service().storefront(vendor_id, clamp_limit(limit), (after or {}).get("after"))
+    return page.model_copy(update={"next_cursor": codec.encode({"after": last} if last else None, scope)})
+
+
+@router.get(
+    "/vendors/<vendor_id>/dashboard",
+    summary="Offers, stock and the last feed at a glance",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def dashboard(vendor_id: str) -> Dashboard:
+    return vendor_service().dashboard(principal(router), vendor_id)

@@ -1,0 +1,425 @@
+"""Feed files: the presigned upload, then the import that the upload's S3 event starts.
+
+The import streams the file (`parsing.open_feed`), validates each row (`rows.validate_row`),
+reads the stored offers of a batch at once (BatchGet), writes only the rows that change
+something (BatchWrite), records progress and counts, writes rejected rows to a CSV error report
+and publishes `FeedImportCompleted`. Batches are disjoint (a SKU appears once per feed), so
+several are read and written at the same time while the parser reads ahead.
+
+Guards: the pending → importing transition is conditional (a re-delivered S3 event imports
+nothing); a file that is not a feed, or whose first rows are all rejected, fails before anything
+is written; replace mode withdraws absent offers only after a fully successful read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import IO
+
+from functions.common.auth import Principal
+from functions.common.errors import BadRequest, Conflict, NotFound
+from functions.common.events import EventPublisher
+from functions.vendor.logic import ids
+from functions.vendor.logic.feeds.parsing import FeedRejected, RawRow, RowProblem, open_feed
+from functions.vendor.logic.feeds.rows import FeedRow, FieldError, offer_content, validate_row
+from functions.vendor.logic.offers import OfferInvalid, build_offer, withdrawn
+from functions.vendor.logic.ports import FeedFiles, FeedRepository, OfferRepository, VendorRepository
+from functions.vendor.models.api import FeedCreated, FeedRequest, FeedStatusOut
+from functions.vendor.models.domain import FeedImport, FeedMode, Offer, Vendor
+from functions.vendor.models.events import FeedCounts, FeedImportCompleted
+
+MAX_FEED_BYTES = 200 * 1024 * 1024
+UPLOAD_EXPIRES_SECONDS = 15 * 60
+REPORT_URL_SECONDS = 15 * 60
+BATCH_ROWS = 100
+PROGRESS_EVERY_ROWS = 5_000
+SAMPLE_ROWS = 100
+MAX_REPORT_LINES = 100_000
+STALE_AFTER = timedelta(minutes=16)
+"""An import whose heartbeat is older than the Lambda timeout (15 min) may be taken over."""
+
+CONTENT_TYPES = {
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".txt": "text/plain",
+    ".jsonl": "application/jsonl",
+    ".ndjson": "application/x-ndjson",
+    ".json": "application/jsonl",
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+}
+ALLOWED_CONTENT_TYPES = frozenset(CONTENT_TYPES.values()) | {"text/xml", "application/x-jsonlines"}
+REPORT_HEADER = ("line", "field", "code", "message")
+
+
+def object_key(vendor_id: str, feed_id: str, filename: str) -> str:
+    return f"feeds/{vendor_id}/{feed_id}/{filename}"
+
+
+def report_key(vendor_id: str, feed_id: str) -> str:
+    return f"reports/{vendor_id}/{feed_id}.csv"
+
+
+def parse_object_key(key: str) -> tuple[str, str] | None:
+    parts = key.split("/", 3)
+    if len(parts) != 4 or parts[0] != "feeds" or not parts[3]:
+        return None
+    return parts[1], parts[2]
+
+
+def content_type_for(filename: str, given: str | None) -> str:
+    if given:
+        if given not in ALLOWED_CONTENT_TYPES:
+            raise BadRequest(
+                f"content type {given} is not a feed type ({', '.join(sorted(ALLOWED_CONTENT_TYPES))})",
+                code="unsupported_content_type",
+            )
+        return given
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in CONTENT_TYPES:
+        raise BadRequest(
+            f"a feed file ends with one of {', '.join(sorted(CONTENT_TYPES))}", code="unsupported_file_type"
+        )
+    return CONTENT_TYPES[suffix]
+
+
+def status_of(feed: FeedImport, report_url: str | None) -> FeedStatusOut:
+    if feed.status == "completed":
+        progress = 1.0
+    elif feed.bytes_total:
+        progress = min(1.0, feed.bytes_read / feed.bytes_total)
+    else:
+        progress = 0.0
+    return FeedStatusOut(
+        **feed.model_dump(exclude={"report_key"}),
+        progress=round(progress, 4),
+        error_report_url=report_url,
+        error_report_lines=feed.report_lines,
+    )
+
+
+class ErrorReport:
+    """Rejected rows as CSV (line, field, code, message), spooled to disk beyond 1 MB."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115
+        self._text = io.TextIOWrapper(self._file, encoding="utf-8", newline="", write_through=True)
+        self._writer = csv.writer(self._text)
+        self._writer.writerow(REPORT_HEADER)
+        self.lines = 0
+        self._lock = threading.Lock()
+
+    def add(self, line: int, field_name: str | None, code: str, message: str) -> None:
+        with self._lock:
+            if self.lines < MAX_REPORT_LINES:
+                self._writer.writerow((line, field_name or "", code, message))
+            elif self.lines == MAX_REPORT_LINES:
+                self._writer.writerow((line, "", "too_many_errors", "further errors are not listed"))
+            self.lines += 1
+
+    def body(self) -> IO[bytes]:
+        self._text.flush()
+        self._file.seek(0)
+        return self._file
+
+    def close(self) -> None:
+        self._text.close()
+
+
+@dataclass
+class _Pending:
+    line: int
+    sku: str
+    row: FeedRow
+
+
+@dataclass
+class _Run:
+    vendor: Vendor
+    feed: FeedImport
+    counts: FeedCounts = field(default_factory=FeedCounts)
+    seen: set[str] = field(default_factory=set)
+    report: ErrorReport = field(default_factory=ErrorReport)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    batches_written: int = 0
+
+
+class FeedService:
+    def __init__(
+        self,
+        *,
+        vendors: VendorRepository,
+        offers: OfferRepository,
+        feeds: FeedRepository,
+        files: FeedFiles,
+        publisher: EventPublisher,
+        clock: Callable[[], datetime],
+        workers: int = 4,
+    ):
+        self._vendors = vendors
+        self._offers = offers
+        self._feeds = feeds
+        self._files = files
+        self._publisher = publisher
+        self._clock = clock
+        self._workers = workers
+
+    # --- API ------------------------------------------------------------------------------
+
+    def request_upload(self, caller: Principal, vendor_id: str, body: FeedRequest) -> FeedCreated:
+        caller.require_vendor(vendor_id)
+        vendor = self._vendors.get(vendor_id)
+        if vendor is None:
+            raise NotFound("no such vendor", code="vendor_not_found")
+        if vendor.status != "approved":
+            raise Conflict("the vendor is not approved yet", code="vendor_not_approved")
+        content_type = content_type_for(body.filename, body.content_type)
+        now = self._clock()
+        feed_id = ids.feed_id()
+        key = object_key(vendor_id, feed_id, body.filename)
+        feed = FeedImport(
+            feed_id=feed_id,
+            vendor_id=vendor_id,
+            mode=body.mode,
+            filename=body.filename,
+            content_type=content_type,
+            object_key=key,
+            created_by=caller.user_id,
+            created_at=now,
+            updated_at=now,
+        )
+        self._feeds.create(feed)
+        upload = self._files.presign_upload(key, content_type, MAX_FEED_BYTES, UPLOAD_EXPIRES_SECONDS)
+        return FeedCreated(
+            feed_id=feed_id,
+            status="pending",
+            mode=body.mode,
+            upload=upload,
+            max_bytes=MAX_FEED_BYTES,
+            expires_at=now + timedelta(seconds=UPLOAD_EXPIRES_SECONDS),
+        )
+
+    def status(self, caller: Principal, vendor_id: str, feed_id: str) -> FeedStatusOut:
+        caller.require_vendor(vendor_id)
+        feed = self._feeds.get(vendor_id, feed_id)
+        if feed is None:
+            raise NotFound("no such feed", code="feed_not_found")
+        url = self._files.report_url(feed.report_key, REPORT_URL_SECONDS) if feed.report_key else None
+        return status_of(feed, url)
+
+    # --- import ---------------------------------------------------------------------------
+
+    def import_object(self, key: str, size: int, sequencer: str) -> FeedImport | None:
+        """Import the uploaded object `key`; None when there is nothing (more) to do for it."""
+        parsed = parse_object_key(key)
+        if parsed is None:
+            return None
+        vendor_id, feed_id = parsed
+        feed = self._feeds.get(vendor_id, feed_id)
+        vendor = self._vendors.get(vendor_id)
+        if feed is None or vendor is None or feed.object_key != key:
+            return None
+        now = self._clock()
+        started = self._feeds.start(
+            vendor_id, feed_id, sequencer=sequencer, bytes_total=size, now=now, stale_before=now - STALE_AFTER
+        )
+        if started is None:
+            return None  # imported already, or being imported: a re-delivered event
+        try:
+            return self._run(vendor, started)
+        except Exception:
+            self._feeds.release(vendor_id, feed_id)
+            raise
+
+    def _run(self, vendor: Vendor, feed: FeedImport) -> FeedImport:
+        run = _Run(vendor=vendor, feed=feed)
+        try:
+            source = self._files.open(feed.object_key)
+            if source is None:
+                raise FeedRejected("missing_object", "the uploaded file is gone")
+            reader = open_feed(source.chunks, feed.mode)
+            feed = feed.model_copy(update={"format": reader.format, "encoding": reader.encoding})
+            run.feed = feed
+            self._import_rows(run, reader.rows(), lambda: reader.bytes_read)
+            if run.counts.received - run.counts.rejected == 0:
+                raise FeedRejected("no_valid_rows", "the feed has no valid rows; nothing was changed")
+            if feed.mode == "replace":
+                self._withdraw_absent(run)
+            return self._finish(run, "completed", None, reader.bytes_read)
+        except FeedRejected as rejected:
+            return self._finish(run, "failed", rejected.reason, None)
+        finally:
+            run.report.close()
+
+    def _import_rows(self, run: _Run, rows: Iterator[RawRow | RowProblem], bytes_read: Callable[[], int]) -> None:
+        pending: list[_Pending] = []
+        in_flight: list[Future[None]] = []
+        with ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="feed-batch") as pool:
+            for item in rows:
+                run.counts.received += 1
+                self._accept(run, item, pending)
+                if run.counts.received == SAMPLE_ROWS and run.counts.rejected == SAMPLE_ROWS:
+                    raise FeedRejected(
+                        "no_valid_rows", f"none of the first {SAMPLE_ROWS} rows is a valid offer; nothing was changed"
+                    )
+                if len(pending) >= BATCH_ROWS and run.counts.received > SAMPLE_ROWS:
+                    in_flight.append(self._submit(pool, run, pending))
+                    pending = []
+                    in_flight = self._drain(in_flight, limit=self._workers * 2)
+                if run.counts.received % PROGRESS_EVERY_ROWS == 0:
+                    in_flight = self._drain(in_flight, limit=self._workers * 2)
+                    with run.lock:
+                        counts = run.counts.model_copy()
+                    self._feeds.progress(run.vendor.vendor_id, run.feed.feed_id, counts, bytes_read(), self._clock())
+            if pending:
+                in_flight.append(self._submit(pool, run, pending))
+            self._drain(in_flight, limit=0)
+
+    @staticmethod
+    def _drain(in_flight: list[Future[None]], limit: int) -> list[Future[None]]:
+        """Wait until at most `limit` batches are in flight; re-raise the first batch failure."""
+        while len(in_flight) > limit:
+            in_flight.pop(0).result()
+        still = []
+        for future in in_flight:
+            if future.done():
+                future.result()
+            else:
+                still.append(future)
+        return still
+
+    def _submit(self, pool: ThreadPoolExecutor, run: _Run, batch: list[_Pending]) -> Future[None]:
+        if run.batches_written == 0:
+            # The first batch runs alone so that clients and connections are created once.
+            run.batches_written += 1
+            future: Future[None] = Future()
+            self._write_batch(run, batch)
+            future.set_result(None)
+            return future
+        run.batches_written += 1
+        return pool.submit(self._write_batch, run, batch)
+
+    def _accept(self, run: _Run, item: RawRow | RowProblem, pending: list[_Pending]) -> None:
+        if isinstance(item, RowProblem):
+            self._reject(run, item.line, [FieldError(item.field, item.code, item.message)])
+            return
+        checked = validate_row(item.fields, run.feed.mode)
+        if isinstance(checked, list):
+            self._reject(run, item.line, checked)
+            return
+        offer_id = ids.offer_id(run.vendor.vendor_id, checked.id)
+        if offer_id in run.seen:
+            self._reject(
+                run, item.line, [FieldError("id", "duplicate_id", f"id {checked.id} appears earlier in the feed")]
+            )
+            return
+        run.seen.add(offer_id)
+        pending.append(_Pending(item.line, checked.id, checked))
+
+    @staticmethod
+    def _reject(run: _Run, line: int, errors: list[FieldError]) -> None:
+        with run.lock:
+            run.counts.rejected += 1
+        for error in errors:
+            run.report.add(line, error.field, error.code, error.message)
+
+    def _write_batch(self, run: _Run, batch: list[_Pending]) -> None:
+        vendor_id, name = run.vendor.vendor_id, run.vendor.name
+        existing = self._offers.get_many([ids.offer_id(vendor_id, item.sku) for item in batch])
+        now = self._clock()
+        writes: list[Offer] = []
+        created = updated = unchanged = 0
+        for item in batch:
+            current = existing.get(ids.offer_id(vendor_id, item.sku))
+            content = offer_content(item.row, run.feed.mode, current)
+            if isinstance(content, FieldError):
+                self._reject(run, item.line, [content])
+                continue
+            try:
+                offer = build_offer(vendor_id, name, item.sku, content, current, now)
+            except OfferInvalid as exc:
+                self._reject(run, item.line, [FieldError(exc.field, exc.code, exc.message)])
+                continue
+            except ValueError as exc:
+                self._reject(run, item.line, [FieldError(None, "invalid_offer", str(exc)[:300])])
+                continue
+            if offer is None:
+                unchanged += 1
+                continue
+            writes.append(offer)
+            if current is None or current.status != "active":
+                created += 1
+            else:
+                updated += 1
+        if writes:
+            self._offers.put_many(writes)
+        with run.lock:
+            run.counts.created += created
+            run.counts.updated += updated
+            run.counts.unchanged += unchanged
+
+    def _withdraw_absent(self, run: _Run) -> None:
+        absent: list[str] = []
+        for offer_id, status in self._offers.vendor_offer_ids(run.vendor.vendor_id):
+            if status == "active" and offer_id not in run.seen:
+                absent.append(offer_id)
+                if len(absent) >= BATCH_ROWS:
+                    self._withdraw(run, absent)
+                    absent = []
+        if absent:
+            self._withdraw(run, absent)
+
+    def _withdraw(self, run: _Run, offer_ids: list[str]) -> None:
+        now = self._clock()
+        current = self._offers.get_many(offer_ids)
+        gone = [withdrawn(offer, now) for offer in current.values() if offer.status == "active"]
+        if gone:
+            self._offers.put_many(gone)
+        run.counts.withdrawn += len(gone)
+
+    def _finish(self, run: _Run, status: str, reason: str | None, bytes_read: int | None) -> FeedImport:
+        feed = run.feed
+        key = None
+        if run.report.lines:
+            key = report_key(feed.vendor_id, feed.feed_id)
+            self._files.put_report(key, run.report.body())
+        now = self._clock()
+        finished = FeedImport.model_validate(
+            {
+                **feed.model_dump(),
+                "status": status,
+                "reason": reason,
+                "counts": run.counts,
+                "report_key": key,
+                "report_lines": run.report.lines,
+                "bytes_read": bytes_read if bytes_read is not None else feed.bytes_read,
+                "finished_at": now,
+                "updated_at": now,
+            }
+        )
+        self._feeds.finish(finished)
+        self._publisher.publish(
+            [
+                FeedImportCompleted(
+                    vendor_id=feed.vendor_id,
+                    feed_id=feed.feed_id,
+                    status="completed" if status == "completed" else "failed",
+                    counts=run.counts,
+                    reason=reason,
+                )
+            ]
+        )
+        return finished
+
+
+def feed_mode(value: str) -> FeedMode:
+    if value not in ("upsert", "partial", "replace"):
+        raise BadRequest("mode is upsert, partial or replace", code="invalid_mode")
+    return value  # type: ignore[return-value]

@@ -1,0 +1,87 @@
+"""Offer changes from the table stream, as `OffersChanged` events and dashboard counters.
+
+Catalog and orders never read the vendor table: every committed offer change reaches them as an
+`OfferChange` with the full snapshot, batched per vendor (at most 100 changes and about 200 KB
+per event, far below EventBridge's 256 KB entry limit), in stream order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from functions.vendor.models.domain import Offer, VendorStats
+from functions.vendor.models.events import OfferChange, OffersChanged
+
+MAX_CHANGES_PER_EVENT = 100
+MAX_EVENT_BYTES = 200 * 1024
+_ENVELOPE_BYTES = 400
+
+
+@dataclass(frozen=True)
+class StreamChange:
+    """One stream record of an offer item: its image before and after (None when absent)."""
+
+    old: Offer | None
+    new: Offer | None
+
+
+def offer_change(change: StreamChange) -> OfferChange | None:
+    new, old = change.new, change.old
+    if new is not None and new.status == "active":
+        return OfferChange(
+            offer_id=new.offer_id, product_id=new.snapshot.product_id, change="upserted", offer=new.snapshot
+        )
+    gone = new if new is not None else old
+    was_live = old is not None and old.status == "active"
+    if gone is None or not was_live:
+        return None
+    return OfferChange(offer_id=gone.offer_id, product_id=gone.snapshot.product_id, change="withdrawn", offer=None)
+
+
+def events_for(changes: Iterable[StreamChange]) -> list[OffersChanged]:
+    """OffersChanged events for a batch of stream records, grouped by vendor, order kept."""
+    by_vendor: dict[str, list[OfferChange]] = {}
+    for change in changes:
+        item = offer_change(change)
+        if item is None:
+            continue
+        vendor_id = (change.new or change.old).snapshot.vendor_id  # type: ignore[union-attr]
+        by_vendor.setdefault(vendor_id, []).append(item)
+    events: list[OffersChanged] = []
+    for vendor_id, items in by_vendor.items():
+        batch: list[OfferChange] = []
+        size = _ENVELOPE_BYTES
+        for item in items:
+            item_size = len(item.model_dump_json()) + 1
+            if batch and (len(batch) >= MAX_CHANGES_PER_EVENT or size + item_size > MAX_EVENT_BYTES):
+                events.append(OffersChanged(vendor_id=vendor_id, changes=batch))
+                batch, size = [], _ENVELOPE_BYTES
+            batch.append(item)
+            size += item_size
+        if batch:
+            events.append(OffersChanged(vendor_id=vendor_id, changes=batch))
+    return events
+
+
+def _counts(offer: Offer | None) -> tuple[int, int]:
+    if offer is None or offer.status != "active":
+        return 0, 0
+    return 1, int(offer.snapshot.quantity == 0 or offer.snapshot.availability == "out_of_stock")
+
+
+def stats_deltas(changes: Iterable[StreamChange]) -> dict[str, VendorStats]:
+    """How each vendor's active and out-of-stock offer counts change with these records."""
+    deltas: dict[str, VendorStats] = {}
+    for change in changes:
+        reference = change.new or change.old
+        if reference is None:
+            continue
+        new_active, new_out = _counts(change.new)
+        old_active, old_out = _counts(change.old)
+        if (new_active, new_out) == (old_active, old_out):
+            continue
+        delta = deltas.setdefault(reference.snapshot.vendor_id, VendorStats())
+        delta.active_offers += new_active - old_active
+        delta.out_of_stock += new_out - old_out
+    return deltas

@@ -1,0 +1,336 @@
+"""DynamoDB implementations of the vendor repositories (PynamoDB on the vendor table)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from functions.common.dynamo import bind_table, error_code, translate_errors
+from functions.common.errors import Conflict
+from functions.vendor.models.domain import FeedImport, Offer, Vendor, VendorStats
+from functions.vendor.models.events import FeedCounts, OfferSnapshot
+from functions.vendor.store.items import (
+    ITEM_MODELS,
+    OFFER,
+    PROFILE,
+    STATS,
+    EventMarker,
+    FeedItem,
+    OfferItem,
+    OwnerItem,
+    StatsItem,
+    VendorItem,
+    feed_sk,
+    offer_pk,
+    offers_gsi,
+    owner_pk,
+    vendor_pk,
+)
+from functions.vendor.store.records import VendorRecord
+
+BATCH_GET = 100
+MARKER_TTL_SECONDS = 30 * 24 * 3600
+
+
+def bind(table_name: str) -> None:
+    """Point every vendor item model at `table_name` (and forget cached connections)."""
+    bind_table(VendorRecord, table_name)
+    for model in ITEM_MODELS:
+        model._connection = None
+
+
+def _connection() -> Connection:
+    """The models' own connection (same endpoint and credentials), for transactions."""
+    connection: Connection = VendorItem._get_connection().connection
+    return connection
+
+
+def _cancelled_by_condition(exc: Exception) -> bool:
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons) or (
+        error_code(exc) in ("ConditionalCheckFailedException", "TransactionCanceledException")
+    )
+
+
+# --- vendors ---------------------------------------------------------------------------------
+
+
+def _vendor_item(vendor: Vendor) -> VendorItem:
+    return VendorItem(
+        vendor_pk(vendor.vendor_id),
+        PROFILE,
+        data=vendor.model_dump_json(),
+        revision=vendor.revision,
+        gsi1pk=f"VENDORS#{vendor.status}",
+        gsi1sk=vendor.created_at.isoformat(),
+    )
+
+
+class DynamoVendors:
+    def create(self, vendor: Vendor) -> None:
+        owner = OwnerItem(owner_pk(vendor.owner_user_id), "VENDOR", vendor_id=vendor.vendor_id)
+        try:
+            with translate_errors(), TransactWrite(connection=_connection()) as transaction:
+                transaction.save(owner, condition=OwnerItem.pk.does_not_exist())
+                transaction.save(_vendor_item(vendor), condition=VendorItem.pk.does_not_exist())
+        except TransactWriteError as exc:
+            if _cancelled_by_condition(exc):
+                raise Conflict("you have applied as a vendor already", code="already_applied") from exc
+            raise
+
+    def get(self, vendor_id: str) -> Vendor | None:
+        with translate_errors():
+            try:
+                item = VendorItem.get(vendor_pk(vendor_id), PROFILE)
+            except DoesNotExist:
+                return None
+        return Vendor.model_validate_json(item.data)
+
+    def save(self, vendor: Vendor, expected_revision: int) -> None:
+        with translate_errors("the vendor was changed concurrently, reload and retry"):
+            _vendor_item(vendor).save(condition=VendorItem.revision == expected_revision)
+
+    def stats(self, vendor_id: str) -> VendorStats:
+        with translate_errors():
+            try:
+                item = StatsItem.get(vendor_pk(vendor_id), STATS)
+            except DoesNotExist:
+                return VendorStats()
+        return VendorStats(
+            active_offers=max(0, int(item.active_offers or 0)),
+            out_of_stock=max(0, int(item.out_of_stock or 0)),
+            orders=int(item.orders or 0),
+            items_sold=int(item.items_sold or 0),
+            revenue=int(item.revenue or 0),
+        )
+
+    def add_stats(self, deltas: Mapping[str, VendorStats]) -> None:
+        for vendor_id, delta in deltas.items():
+            item = StatsItem(vendor_pk(vendor_id), STATS)
+            with translate_errors():
+                item.update(
+                    actions=[
+                        StatsItem.active_offers.add(delta.active_offers),
+                        StatsItem.out_of_stock.add(delta.out_of_stock),
+                    ]
+                )
+
+    def record_sales(self, event_id: str, deltas: Mapping[str, VendorStats]) -> bool:
+        """Add sales counters and an event marker in one transaction; False if the event was seen."""
+        marker = EventMarker(f"EVENT#{event_id}", "SALES", ttl=int(time.time()) + MARKER_TTL_SECONDS)
+        try:
+            with translate_errors(), TransactWrite(connection=_connection()) as transaction:
+                transaction.save(marker, condition=EventMarker.pk.does_not_exist())
+                for vendor_id, delta in deltas.items():
+                    transaction.update(
+                        StatsItem(vendor_pk(vendor_id), STATS),
+                        actions=[
+                            StatsItem.orders.add(delta.orders),
+                            StatsItem.items_sold.add(delta.items_sold),
+                            StatsItem.revenue.add(delta.revenue),
+                        ],
+                    )
+        except TransactWriteError as exc:
+            if _cancelled_by_condition(exc):
+                return False
+            raise
+        return True
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+
+def offer_item(offer: Offer) -> OfferItem:
+    snapshot = offer.snapshot
+    return OfferItem(
+        offer_pk(snapshot.offer_id),
+        OFFER,
+        vendor_id=snapshot.vendor_id,
+        sku=snapshot.sku,
+        status=offer.status,
+        revision=snapshot.revision,
+        content_hash=offer.content_hash,
+        data=snapshot.model_dump_json(),
+        gsi1pk=offers_gsi(snapshot.vendor_id),
+        gsi1sk=snapshot.sku,
+    )
+
+
+def offer_from_item(item: OfferItem) -> Offer:
+    return Offer(
+        snapshot=OfferSnapshot.model_validate_json(item.data),
+        status="withdrawn" if item.status == "withdrawn" else "active",
+        content_hash=item.content_hash,
+    )
+
+
+def offer_from_image(image: Mapping[str, Any] | None) -> Offer | None:
+    """The offer in a DynamoDB stream image (None for other items or no image)."""
+    if not image or image.get("sk", {}).get("S") != OFFER:
+        return None
+    status = image["status"]["S"]
+    return Offer(
+        snapshot=OfferSnapshot.model_validate_json(image["data"]["S"]),
+        status="withdrawn" if status == "withdrawn" else "active",
+        content_hash=image["content_hash"]["S"],
+    )
+
+
+class DynamoOffers:
+    def get(self, offer_id: str) -> Offer | None:
+        with translate_errors():
+            try:
+                return offer_from_item(OfferItem.get(offer_pk(offer_id), OFFER))
+            except DoesNotExist:
+                return None
+
+    def get_many(self, offer_ids: Sequence[str]) -> dict[str, Offer]:
+        found: dict[str, Offer] = {}
+        unique = list(dict.fromkeys(offer_ids))
+        for start in range(0, len(unique), BATCH_GET):
+            keys = [(offer_pk(offer_id), OFFER) for offer_id in unique[start : start + BATCH_GET]]
+            with translate_errors():
+                for item in OfferItem.batch_get(keys):
+                    offer = offer_from_item(item)
+                    found[offer.offer_id] = offer
+        return found
+
+    def put(self, offer: Offer, expected_revision: int | None) -> None:
+        condition = (
+            OfferItem.pk.does_not_exist() if expected_revision is None else OfferItem.revision == expected_revision
+        )
+        try:
+            with translate_errors("the offer was changed concurrently, reload and retry"):
+                offer_item(offer).save(condition=condition)
+        except PutError as exc:  # pragma: no cover - translate_errors maps condition failures
+            raise Conflict("the offer was changed concurrently") from exc
+
+    def put_many(self, offers: Sequence[Offer]) -> None:
+        with translate_errors(), OfferItem.batch_write() as batch:
+            for offer in offers:
+                batch.save(offer_item(offer))
+
+    def put_all_or_nothing(self, offers: Sequence[tuple[Offer, int]]) -> None:
+        try:
+            with translate_errors(), TransactWrite(connection=_connection()) as transaction:
+                for offer, expected in offers:
+                    transaction.save(offer_item(offer), condition=OfferItem.revision == expected)
+        except TransactWriteError as exc:
+            if _cancelled_by_condition(exc):
+                raise Conflict("an offer was changed concurrently, reload and retry", code="concurrent_change") from exc
+            raise
+
+    def list_by_vendor(self, vendor_id: str, limit: int, after_sku: str | None) -> tuple[list[Offer], str | None]:
+        range_condition = OfferItem.gsi1sk > after_sku if after_sku else None
+        with translate_errors():
+            items: list[Any] = list(
+                OfferItem.by_gsi1.query(
+                    offers_gsi(vendor_id),
+                    range_condition,
+                    filter_condition=OfferItem.status == "active",
+                    limit=limit,
+                )
+            )
+        offers = [offer_from_item(item) for item in items]
+        last = offers[-1].snapshot.sku if len(offers) == limit else None
+        return offers, last
+
+    def vendor_offer_ids(self, vendor_id: str) -> Iterator[tuple[str, str]]:
+        with translate_errors():
+            found: Any = OfferItem.by_gsi1.query(
+                offers_gsi(vendor_id), attributes_to_get=["pk", "status"], page_size=1000
+            )
+            for item in found:
+                yield item.pk.removeprefix("OFFER#"), item.status
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+
+def _feed_item(feed: FeedImport) -> FeedItem:
+    return FeedItem(
+        vendor_pk(feed.vendor_id),
+        feed_sk(feed.feed_id),
+        data=feed.model_dump_json(),
+        status=feed.status,
+        heartbeat=feed.updated_at.isoformat(),
+    )
+
+
+class DynamoFeeds:
+    def create(self, feed: FeedImport) -> None:
+        with translate_errors():
+            _feed_item(feed).save(condition=FeedItem.pk.does_not_exist())
+
+    def _item(self, vendor_id: str, feed_id: str) -> FeedItem | None:
+        with translate_errors():
+            try:
+                return FeedItem.get(vendor_pk(vendor_id), feed_sk(feed_id), consistent_read=True)
+            except DoesNotExist:
+                return None
+
+    def get(self, vendor_id: str, feed_id: str) -> FeedImport | None:
+        item = self._item(vendor_id, feed_id)
+        return FeedImport.model_validate_json(item.data) if item else None
+
+    def start(
+        self, vendor_id: str, feed_id: str, *, sequencer: str, bytes_total: int, now: datetime, stale_before: datetime
+    ) -> FeedImport | None:
+        item = self._item(vendor_id, feed_id)
+        if item is None:
+            return None
+        stale = item.status == "importing" and item.heartbeat < stale_before.isoformat()
+        if item.status != "pending" and not stale:
+            return None
+        feed = FeedImport.model_validate_json(item.data).model_copy(
+            update={
+                "status": "importing",
+                "source_sequencer": sequencer,
+                "bytes_total": bytes_total,
+                "bytes_read": 0,
+                "counts": FeedCounts(),
+                "started_at": now,
+                "updated_at": now,
+            }
+        )
+        try:
+            with translate_errors():
+                _feed_item(feed).save(
+                    condition=(FeedItem.status == item.status) & (FeedItem.heartbeat == item.heartbeat)
+                )
+        except Conflict:
+            return None  # another delivery of the same event won the race
+        return feed
+
+    def progress(self, vendor_id: str, feed_id: str, counts: FeedCounts, bytes_read: int, now: datetime) -> None:
+        current = self.get(vendor_id, feed_id)
+        if current is None or current.status != "importing":
+            return
+        feed = current.model_copy(update={"counts": counts, "bytes_read": bytes_read, "updated_at": now})
+        with translate_errors():
+            _feed_item(feed).save(condition=FeedItem.status == "importing")
+
+    def finish(self, feed: FeedImport) -> None:
+        with translate_errors():
+            _feed_item(feed).save()
+
+    def release(self, vendor_id: str, feed_id: str) -> None:
+        current = self.get(vendor_id, feed_id)
+        if current is None or current.status != "importing":
+            return
+        with translate_errors():
+            _feed_item(current.model_copy(update={"status": "pending"})).save()
+
+    def latest(self, vendor_id: str) -> FeedImport | None:
+        with translate_errors():
+            for item in FeedItem.query(
+                vendor_pk(vendor_id), FeedItem.sk.startswith("FEED#"), scan_index_forward=False, limit=1
+            ):
+                return FeedImport.model_validate_json(item.data)
+        return None

@@ -1,0 +1,1 @@
+"""Reusable constructs of the Plein CDK app, one concern each."""

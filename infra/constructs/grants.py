@@ -1,0 +1,129 @@
+"""Least-privilege grants of one function, derived from its `needs` in the wiring.
+
+Every statement names its actions (no `service:*`), and data resources are named exactly: the
+function's own table and its indexes, the feeds bucket, the search collection, the socket API.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Aws
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+
+from functions.common.wiring import ContextWiring, Function, Need
+from infra.constructs.search_access import register_search_role
+from infra.nag import acknowledge
+from infra.shared import Shared
+
+TABLE_ACTIONS = [
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+]
+BUCKET_OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+USER_POOL_ACTIONS = [
+    "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminListGroupsForUser",
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminRemoveUserFromGroup",
+    "cognito-idp:AdminUpdateUserAttributes",
+]
+CHIME_MEETING_ACTIONS = [
+    "chime:GetMeeting",
+    "chime:DeleteMeeting",
+    "chime:CreateAttendee",
+    "chime:DeleteAttendee",
+    "chime:ListAttendees",
+]
+KVS_CHANNEL_ACTIONS = [
+    "kinesisvideo:CreateSignalingChannel",
+    "kinesisvideo:DescribeSignalingChannel",
+    "kinesisvideo:DeleteSignalingChannel",
+    "kinesisvideo:GetSignalingChannelEndpoint",
+    "kinesisvideo:GetIceServerConfig",
+    "kinesisvideo:ConnectAsMaster",
+    "kinesisvideo:ConnectAsViewer",
+]
+
+
+def grant_needs(
+    fn: lambda_.Function,
+    role: iam.Role,
+    *,
+    shared: Shared,
+    wiring: ContextWiring,
+    function: Function,
+    own_table: bool = True,
+) -> None:
+    if own_table:
+        table = shared.tables[wiring.name]
+        indexes = [f"{table.table_arn}/index/{name}" for name in shared.table_indexes[wiring.name]]
+        role.add_to_policy(iam.PolicyStatement(actions=TABLE_ACTIONS, resources=[table.table_arn, *indexes]))
+    needs = function.needs
+    if Need.EVENT_BUS in needs:
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["events:PutEvents"],
+                resources=[shared.require_bus().event_bus_arn],
+                conditions={"StringEquals": {"events:source": [wiring.source]}},
+            )
+        )
+    if Need.FEEDS_BUCKET in needs:
+        bucket_arn = shared.stage.feeds_bucket_arn
+        role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket_arn]))
+        role.add_to_policy(iam.PolicyStatement(actions=BUCKET_OBJECT_ACTIONS, resources=[f"{bucket_arn}/*"]))
+        acknowledge(
+            role,
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{shared.stage.name_of('feeds')}-<AWS::AccountId>-<AWS::Region>/*]",
+            "Feed objects are keyed by vendor and upload id, created at run time; access is the feeds bucket only.",
+        )
+    if Need.SEARCH in needs:
+        if shared.search is None:
+            raise RuntimeError("the search stack must be built before functions that need SEARCH")
+        role.add_to_policy(iam.PolicyStatement(actions=["aoss:APIAccessAll"], resources=[shared.search.collection_arn]))
+        register_search_role(fn, role, shared)
+    if Need.USER_POOL in needs and shared.user_pool is not None:
+        role.add_to_policy(iam.PolicyStatement(actions=USER_POOL_ACTIONS, resources=[shared.user_pool.user_pool_arn]))
+    if Need.WEBSOCKET in needs:
+        if shared.websocket is None:
+            raise RuntimeError("the realtime stack must be built before functions that need WEBSOCKET")
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["execute-api:ManageConnections"], resources=[shared.websocket.manage_connections_arn]
+            )
+        )
+        acknowledge(
+            role,
+            shared.websocket.connections_finding,
+            "Connection ids are assigned by API Gateway at run time; the grant covers this socket API stage only.",
+        )
+    if Need.MEDIA in needs:
+        grant_media(role, shared.stage.name_of("advice"))
+
+
+def grant_media(role: iam.Role, prefix: str) -> None:
+    """Chime SDK meetings and KVS signalling channels for live advice (media permissions)."""
+    meetings = f"arn:{Aws.PARTITION}:chime:{Aws.REGION}:{Aws.ACCOUNT_ID}:meeting/*"
+    channels = f"arn:{Aws.PARTITION}:kinesisvideo:{Aws.REGION}:{Aws.ACCOUNT_ID}:channel/{prefix}-*/*"
+    role.add_to_policy(
+        iam.PolicyStatement(actions=["chime:CreateMeeting", "chime:CreateMeetingWithAttendees"], resources=["*"])
+    )
+    role.add_to_policy(iam.PolicyStatement(actions=CHIME_MEETING_ACTIONS, resources=[meetings]))
+    role.add_to_policy(iam.PolicyStatement(actions=KVS_CHANNEL_ACTIONS, resources=[channels]))
+    acknowledge(
+        role,
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:chime:<AWS::Region>:<AWS::AccountId>:meeting/*]",
+        "Meeting ids are created per advice session at run time; scoped to this account and region.",
+    )
+    acknowledge(
+        role,
+        f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/{prefix}-*/*]",
+        "Signalling channels are created per advisor at run time under this stage's name prefix.",
+    )

@@ -1,0 +1,37 @@
+"""Api: the REST API and one Lambda function per context API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+
+from infra import routes, topology
+from infra.constructs.function import PleinFunction
+from infra.constructs.rest_api import RestApiFromOpenApi
+from infra.shared import Shared
+
+
+class ApiStack(Stack):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, shared: Shared, openapi_document: Path, **kwargs: Any
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        handlers = {}
+        for wiring in topology.contexts():
+            if wiring.api is not None:
+                fn = PleinFunction(self, wiring.api.name, shared=shared, wiring=wiring, function=wiring.api)
+                handlers[wiring.name] = fn.function
+        operations = routes.operations(routes.load_document(openapi_document))
+        unknown = {operation.context for operation in operations} - handlers.keys()
+        if unknown:
+            raise ValueError(f"docs/openapi.json names contexts without an API function: {sorted(unknown)}")
+        if shared.user_pool is None:
+            raise RuntimeError("the auth stack must be built before the API")
+        self.rest = RestApiFromOpenApi(
+            self, "Rest", stage=shared.stage, operations=operations, handlers=handlers, user_pool=shared.user_pool
+        )
+        shared.inventory.rest_api_names.append(shared.stage.name_of("api"))
+        CfnOutput(self, "ApiUrl", value=self.rest.api.url)

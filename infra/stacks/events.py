@@ -1,0 +1,60 @@
+"""Events: the bus, its archive, and one queue (+DLQ) and rule per event subscription."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from constructs import Construct
+
+from infra import topology
+from infra.constructs.queue import QueueWithDlq
+from infra.shared import Shared
+
+
+class EventsStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, shared: Shared, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        stage = shared.stage
+        bus = events.EventBus(self, "Bus", event_bus_name=topology.bus_name(stage.name))
+        bus.archive(
+            "Archive",
+            archive_name=stage.name_of("events"),
+            description="Every Plein domain event, for replay",
+            event_pattern=events.EventPattern(source=events.Match.prefix("plein.")),
+            retention=Duration.days(30 if stage.is_dev else 365),
+        )
+        shared.bus = bus
+        for wiring in topology.contexts():
+            for index, subscription in enumerate(wiring.events):
+                function = subscription.function
+                if function.name not in shared.event_queues:
+                    # One queue per consumer function, however many subscriptions feed it.
+                    queues = QueueWithDlq(
+                        self,
+                        f"{function.name}-queue",
+                        stage=stage,
+                        queue_name=topology.queue_name(stage.name, function),
+                        consumer_timeout_seconds=function.timeout_seconds,
+                        max_receive_count=subscription.max_receive_count,
+                    )
+                    shared.event_queues[function.name] = queues.queue
+                    shared.event_dlqs[function.name] = queues.dead_letter_queue
+                    shared.inventory.dead_letter_queues[f"{function.name}-dlq"] = queues.dead_letter_queue_name
+                events.Rule(
+                    self,
+                    f"{wiring.name}-rule-{index}",
+                    rule_name=stage.name_of(f"{wiring.name}-{index}-{function.name}")[:64],
+                    description=f"{', '.join(subscription.detail_types)} to {function.name}",
+                    event_bus=bus,
+                    event_pattern=events.EventPattern(
+                        source=list(subscription.sources), detail_type=list(subscription.detail_types)
+                    ),
+                    targets=[
+                        targets.SqsQueue(
+                            shared.event_queues[function.name], dead_letter_queue=shared.event_dlqs[function.name]
+                        )
+                    ],
+                )

@@ -1,0 +1,88 @@
+"""Workers: every asynchronous consumer of the wiring (events, table streams, feeds, schedules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from functions.common.wiring import ContextWiring, Function
+from infra import topology
+from infra.constructs.function import PleinFunction
+from infra.constructs.queue import dead_letter_queue
+from infra.shared import Shared
+
+STREAM_RETRIES = 5
+
+
+class WorkersStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, shared: Shared, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.shared = shared
+        self.functions: dict[str, lambda_.Function] = {}
+        for wiring in topology.contexts():
+            for event_sub in wiring.events:
+                if event_sub.function.name in self.functions:
+                    continue  # several subscriptions feed one queue, read by one event source
+                fn = self._function(wiring, event_sub.function)
+                queue = shared.event_queues[event_sub.function.name]
+                fn.add_event_source(
+                    sources.SqsEventSource(queue, batch_size=event_sub.batch_size, report_batch_item_failures=True)
+                )
+            for bucket_sub in wiring.bucket:
+                fn = self._function(wiring, bucket_sub.function)
+                queue = shared.bucket_queues[bucket_sub.function.name]
+                fn.add_event_source(
+                    sources.SqsEventSource(queue, batch_size=bucket_sub.batch_size, report_batch_item_failures=True)
+                )
+            for stream_sub in wiring.streams:
+                self._stream_consumer(wiring, stream_sub.function, stream_sub.batch_size)
+            for schedule in wiring.schedules:
+                self._scheduled(wiring, schedule.function, schedule.rate_minutes)
+
+    def _function(self, wiring: ContextWiring, function: Function) -> lambda_.Function:
+        if function.name not in self.functions:
+            made = PleinFunction(self, function.name, shared=self.shared, wiring=wiring, function=function)
+            self.functions[function.name] = made.function
+        return self.functions[function.name]
+
+    def _failures(self, function: Function) -> sqs.Queue:
+        stage = self.shared.stage
+        name = f"{topology.queue_name(stage.name, function)}-dlq"
+        failures = dead_letter_queue(self, f"{function.name}-dlq", stage=stage, queue_name=name)
+        self.shared.inventory.dead_letter_queues[f"{function.name}-dlq"] = name
+        return failures
+
+    def _stream_consumer(self, wiring: ContextWiring, function: Function, batch_size: int) -> None:
+        fn = self._function(wiring, function)
+        table = self.shared.tables[wiring.name]
+        failures = self._failures(function)
+        fn.add_event_source(
+            sources.DynamoEventSource(
+                table,
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                batch_size=batch_size,
+                bisect_batch_on_error=True,
+                retry_attempts=STREAM_RETRIES,
+                report_batch_item_failures=True,
+                on_failure=sources.SqsDlq(failures),
+            )
+        )
+        self.shared.inventory.stream_functions[function.name] = topology.function_name(self.shared.stage.name, function)
+
+    def _scheduled(self, wiring: ContextWiring, function: Function, rate_minutes: int) -> None:
+        fn = self._function(wiring, function)
+        failures = self._failures(function)
+        events.Rule(
+            self,
+            f"{function.name}-schedule",
+            rule_name=self.shared.stage.name_of(f"{function.name}-schedule"),
+            schedule=events.Schedule.rate(Duration.minutes(rate_minutes)),
+            targets=[targets.LambdaFunction(fn, dead_letter_queue=failures, retry_attempts=2)],
+        )

@@ -1,0 +1,297 @@
+"""Local event delivery in place of the Lambda service's event source mappings.
+
+One poller per SQS queue (fed by EventBridge rules and S3 notifications) long-polls, invokes the
+consumer with Lambda's SQS batch event, deletes what succeeded and leaves `batchItemFailures` (or
+the whole batch, if the function failed) to become visible again, so that the queue's redrive
+policy moves them to the DLQ after `maxReceiveCount` receives. One poller per DynamoDB stream
+reads every shard from the start and invokes the consumer with Lambda's stream event, retrying a
+failed batch from the first failed record up to `stream_max_retries` times, then skipping it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from local.aws.resources import QueueResource, StreamResource
+from local.config import Limits
+from local.lambdas import LambdaService
+
+log = logging.getLogger("plein.delivery")
+ClientFactory = Callable[[str], Any]
+
+
+def sqs_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
+    """One record of Lambda's SQS event, from a ReceiveMessage result."""
+    attributes = {name: str(value) for name, value in message.get("Attributes", {}).items()}
+    message_attributes = {}
+    for name, value in message.get("MessageAttributes", {}).items():
+        message_attributes[name] = {
+            "stringValue": value.get("StringValue"),
+            "binaryValue": value.get("BinaryValue"),
+            "stringListValues": value.get("StringListValues", []),
+            "binaryListValues": value.get("BinaryListValues", []),
+            "dataType": value.get("DataType"),
+        }
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message.get("Body", ""),
+        "attributes": attributes,
+        "messageAttributes": message_attributes,
+        "md5OfBody": message.get("MD5OfBody"),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
+def stream_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
+    """One record of Lambda's DynamoDB stream event, from a GetRecords result."""
+    dynamodb = dict(record["dynamodb"])
+    created = dynamodb.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        dynamodb["ApproximateCreationDateTime"] = created.timestamp()
+    return {
+        "eventID": record.get("eventID"),
+        "eventName": record.get("eventName"),
+        "eventVersion": record.get("eventVersion", "1.1"),
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+        "dynamodb": dynamodb,
+        "eventSourceARN": stream_arn,
+    }
+
+
+def failed_identifiers(payload: Any) -> set[str] | None:
+    """The `batchItemFailures` of a partial batch response; None when the response is not one."""
+    if not isinstance(payload, dict) or "batchItemFailures" not in payload:
+        return None
+    failures = payload.get("batchItemFailures") or []
+    return {str(item.get("itemIdentifier")) for item in failures if isinstance(item, dict)}
+
+
+@dataclass
+class _StreamState:
+    resource: StreamResource
+    iterators: dict[str, str] = field(default_factory=dict)
+    checkpoints: dict[str, str] = field(default_factory=dict)
+    empty_poll_started: float = 0.0
+
+
+class EventDelivery:
+    def __init__(
+        self,
+        lambdas: LambdaService,
+        client: ClientFactory,
+        *,
+        queues: Sequence[QueueResource],
+        streams: Sequence[StreamResource],
+        region: str,
+        limits: Limits,
+        executor: Executor,
+        schedules: Sequence[tuple[str, int]] = (),
+        account_id: str = "123456789012",
+    ):
+        """`schedules`: (function, rate in minutes), invoked like EventBridge Scheduler's rate rules."""
+        self._lambdas = lambdas
+        self._client = client
+        self._queues = list(queues)
+        self._streams = [_StreamState(stream) for stream in streams]
+        self._region = region
+        self._limits = limits
+        self._executor = executor
+        self._schedules = list(schedules)
+        self._account_id = account_id
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+        self.invocations = 0
+        self.failures = 0
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    async def start(self) -> None:
+        for queue in self._queues:
+            self._tasks.append(asyncio.create_task(self._poll_queue(queue), name=f"sqs:{queue.function}"))
+        for state in self._streams:
+            self._tasks.append(asyncio.create_task(self._poll_stream(state), name=f"stream:{state.resource.function}"))
+        for function, minutes in self._schedules:
+            self._tasks.append(asyncio.create_task(self._schedule(function, minutes), name=f"schedule:{function}"))
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+
+    async def _run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: function(*args, **kwargs))
+
+    # ---- SQS ----------------------------------------------------------------------------------
+    async def _poll_queue(self, queue: QueueResource) -> None:
+        sqs = self._client("sqs")
+        while not self._stopping:
+            try:
+                response = await self._run(
+                    sqs.receive_message,
+                    QueueUrl=queue.url,
+                    MaxNumberOfMessages=min(queue.batch_size, 10),
+                    WaitTimeSeconds=self._limits.poll_wait_seconds,
+                    AttributeNames=["All"],
+                    MessageAttributeNames=["All"],
+                )
+                messages = response.get("Messages", [])
+                if messages:
+                    await self._deliver_sqs(sqs, queue, messages)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                if self.stopping:
+                    return
+                log.exception("polling %s failed", queue.function)
+                await asyncio.sleep(1)
+
+    async def _deliver_sqs(self, sqs: Any, queue: QueueResource, messages: list[dict[str, Any]]) -> None:
+        records = [sqs_record(message, queue.arn, self._region) for message in messages]
+        self.invocations += 1
+        result = await self._lambdas.invoke(queue.function, {"Records": records})
+        if not result.ok:
+            self.failures += 1
+            log.warning("%s failed: %s", queue.function, (result.error or {}).get("errorMessage"))
+            return  # the whole batch becomes visible again after the visibility timeout
+        failed = failed_identifiers(result.payload) or set()
+        done = [r for r in records if r["messageId"] not in failed]
+        if failed:
+            self.failures += 1
+        if done:
+            entries = [{"Id": str(i), "ReceiptHandle": r["receiptHandle"]} for i, r in enumerate(done)]
+            await self._run(sqs.delete_message_batch, QueueUrl=queue.url, Entries=entries)
+
+    # ---- schedules --------------------------------------------------------------------------
+    def scheduled_event(self, function: str) -> dict[str, Any]:
+        """The event a rate rule delivers (EventBridge "Scheduled Event")."""
+        import uuid
+        from datetime import UTC
+
+        return {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": self._account_id,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": self._region,
+            "resources": [f"arn:aws:events:{self._region}:{self._account_id}:rule/{function}"],
+            "detail": {},
+        }
+
+    async def _schedule(self, function: str, minutes: int) -> None:
+        while not self.stopping:
+            await asyncio.sleep(minutes * 60)
+            result = await self._lambdas.invoke(function, self.scheduled_event(function))
+            self.invocations += 1
+            if not result.ok:
+                self.failures += 1
+                log.warning("scheduled %s failed: %s", function, (result.error or {}).get("errorMessage"))
+
+    # ---- DynamoDB streams --------------------------------------------------------------------
+    async def _poll_stream(self, state: _StreamState) -> None:
+        streams = self._client("dynamodbstreams")
+        while not self._stopping:
+            started = time.monotonic()
+            try:
+                delivered = await self._poll_stream_once(streams, state)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                if self.stopping:
+                    return
+                log.exception("polling the stream of %s failed", state.resource.table)
+                state.iterators.clear()
+                await asyncio.sleep(1)
+                continue
+            if not delivered:
+                state.empty_poll_started = started
+                await asyncio.sleep(0.2)
+
+    async def _poll_stream_once(self, streams: Any, state: _StreamState) -> bool:
+        described = await self._run(streams.describe_stream, StreamArn=state.resource.arn)
+        delivered = False
+        for shard in described["StreamDescription"].get("Shards", []):
+            shard_id = shard["ShardId"]
+            iterator = state.iterators.get(shard_id)
+            if iterator is None:
+                iterator = await self._iterator(streams, state, shard_id)
+            response = await self._run(streams.get_records, ShardIterator=iterator, Limit=1000)
+            state.iterators[shard_id] = response.get("NextShardIterator") or iterator
+            raw = response.get("Records", [])
+            for start in range(0, len(raw), state.resource.batch_size):
+                batch = raw[start : start + state.resource.batch_size]
+                await self._deliver_stream(state, batch)
+                state.checkpoints[shard_id] = batch[-1]["dynamodb"]["SequenceNumber"]
+                delivered = True
+        return delivered
+
+    async def _iterator(self, streams: Any, state: _StreamState, shard_id: str) -> str:
+        checkpoint = state.checkpoints.get(shard_id)
+        arguments: dict[str, Any] = {"StreamArn": state.resource.arn, "ShardId": shard_id}
+        if checkpoint:
+            arguments |= {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": checkpoint}
+        else:
+            arguments["ShardIteratorType"] = "TRIM_HORIZON"
+        response = await self._run(streams.get_shard_iterator, **arguments)
+        iterator: str = response["ShardIterator"]
+        return iterator
+
+    async def _deliver_stream(self, state: _StreamState, raw: list[dict[str, Any]]) -> None:
+        records = [stream_record(r, state.resource.arn, self._region) for r in raw]
+        attempts = 0
+        while records:
+            self.invocations += 1
+            result = await self._lambdas.invoke(state.resource.function, {"Records": records})
+            if result.ok:
+                failed = failed_identifiers(result.payload)
+                if not failed:
+                    return
+                sequence = [r["dynamodb"]["SequenceNumber"] for r in records]
+                first = min(sequence.index(s) for s in failed if s in sequence) if failed & set(sequence) else 0
+                records = records[first:]
+            self.failures += 1
+            attempts += 1
+            if attempts > self._limits.stream_max_retries:
+                log.error("%s: giving up on %d stream records", state.resource.function, len(records))
+                return
+            await asyncio.sleep(0.2 * attempts)
+
+    # ---- idleness ----------------------------------------------------------------------------
+    async def queues_empty(self) -> bool:
+        sqs = self._client("sqs")
+        for queue in self._queues:
+            attributes = (
+                await self._run(
+                    sqs.get_queue_attributes,
+                    QueueUrl=queue.url,
+                    AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+                )
+            )["Attributes"]
+            if int(attributes["ApproximateNumberOfMessages"]) or int(
+                attributes["ApproximateNumberOfMessagesNotVisible"]
+            ):
+                return False
+        return True
+
+    def streams_drained_since(self, moment: float) -> bool:
+        return all(state.empty_poll_started >= moment for state in self._streams)

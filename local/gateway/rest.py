@@ -1,0 +1,148 @@
+"""The local REST API Gateway: HTTP requests in, REST proxy events to the local Lambdas, HTTP out.
+
+Unknown routes answer as API Gateway does: 403 `{"message": "Missing Authentication Token"}`;
+a secured route without a valid ID token answers 401 `{"message": "Unauthorized"}`; a function
+that fails or returns a malformed result gives 502 `{"message": "Internal server error"}`.
+`GET /openapi.json` is the merged document of every context API, `GET /docs` is Swagger UI
+served from the files Powertools ships (no CDN).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from local.gateway.auth import InvalidToken, JwtVerifier, authorizer_claims, bearer_token
+from local.gateway.events import HttpRequest, HttpResponse, bad_gateway, gateway_error, proxy_response, rest_event
+from local.gateway.routes import RouteTable
+from local.lambdas import LambdaService
+
+log = logging.getLogger("plein.gateway.rest")
+MAX_BODY_BYTES = 10 * 1024 * 1024
+_HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
+
+
+def swagger_assets() -> Path:
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
+
+    return Path(swagger_ui.__file__).parent
+
+
+SWAGGER_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Plein API (local)</title>
+<link rel="stylesheet" href="/docs/swagger-ui.min.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.min.js"></script>
+<script>
+window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+  persistAuthorization: true, presets: [SwaggerUIBundle.presets.apis]});
+</script></body></html>
+"""
+
+
+class RestGateway:
+    def __init__(
+        self,
+        routes: RouteTable,
+        lambdas: LambdaService,
+        verifier: Callable[[], JwtVerifier | None],
+        openapi: Callable[[], Awaitable[dict[str, Any]]],
+        *,
+        stage: str,
+    ):
+        """`openapi` builds the merged document (seconds of pydantic work), asked on first use."""
+        self.routes = routes
+        self._lambdas = lambdas
+        self._verifier = verifier
+        self._openapi = openapi
+        self._document: bytes | None = None
+        self._stage = stage
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=MAX_BODY_BYTES)
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        started = time.perf_counter()
+        try:
+            response = await self._handle(request)
+        except web.HTTPRequestEntityTooLarge:
+            response = _to_web(gateway_error(413, "Request Too Long", "RequestTooLongException"))
+        log.info(
+            "%s %s %s %.1fms", request.method, request.path, response.status, (time.perf_counter() - started) * 1000
+        )
+        return response
+
+    async def _documentation(self, request: web.Request) -> web.StreamResponse | None:
+        path = request.path
+        if request.method != "GET":
+            return None
+        if path == "/openapi.json":
+            if self._document is None:
+                self._document = json.dumps(await self._openapi()).encode()
+            return web.Response(body=self._document, content_type="application/json")
+        if path in ("/docs", "/docs/"):
+            return web.Response(text=SWAGGER_HTML, content_type="text/html")
+        if path in ("/docs/swagger-ui-bundle.min.js", "/docs/swagger-ui.min.css"):
+            return web.FileResponse(swagger_assets() / path.removeprefix("/docs/"))
+        return None
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        path = request.path
+        documentation = await self._documentation(request)
+        if documentation is not None:
+            return documentation
+        match = self.routes.match(request.method, path)
+        if match is None:
+            return _to_web(gateway_error(403, "Missing Authentication Token", "MissingAuthenticationTokenException"))
+        claims: dict[str, str] | None = None
+        if match.route.secured and request.method != "OPTIONS":
+            verifier = self._verifier()
+            try:
+                if verifier is None:
+                    raise InvalidToken("no user pool")
+                verified = verifier.verify(bearer_token(request.headers.get("Authorization")))
+            except InvalidToken:
+                return _to_web(gateway_error(401, "Unauthorized", "UnauthorizedException"))
+            claims = authorizer_claims(verified)
+        body = await request.read()
+        wire = HttpRequest(
+            method=request.method,
+            path=path,
+            headers=list(request.headers.items()),
+            query=list(request.query.items()),
+            body=body,
+            source_ip=request.remote or "127.0.0.1",
+            host=request.host,
+        )
+        event = rest_event(
+            wire,
+            resource=match.route.template,
+            path_parameters=match.path_parameters,
+            claims=claims,
+            stage=self._stage,
+        )
+        result = await self._lambdas.invoke(match.route.function, event)
+        if not result.ok:
+            log.warning("%s failed: %s", match.route.function, (result.error or {}).get("errorMessage"))
+            return _to_web(bad_gateway())
+        return _to_web(proxy_response(result.payload))
+
+
+def _to_web(response: HttpResponse) -> web.Response:
+    out = web.Response(status=response.status, body=response.body)
+    for name, value in response.headers:
+        if name.lower() in _HOP_HEADERS:
+            continue
+        if name.lower() == "content-type":
+            out.headers["Content-Type"] = value
+        else:
+            out.headers.add(name, value)
+    return out

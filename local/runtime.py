@@ -1,0 +1,475 @@
+"""The local runtime: moto, the resources, the local Lambdas, both gateways, delivery and seed.
+
+`Runtime(config).start()` brings everything up (an asyncio coroutine; the CLI runs it in the main
+thread, the e2e fixture in a background thread through `RuntimeThread`); `stop()` tears it down,
+leaving no process behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from functions.common.auth import VENDOR_ID_CLAIM
+from functions.common.wiring import ContextWiring, Function
+from infra.topology import Endpoints, contexts, function_environment, function_name
+from local import snapshot
+from local.aws.resources import Provisioner, Resources
+from local.config import ACCOUNT_ID, CURSOR_SECRET, HOST, LOCAL_KEY, RuntimeConfig
+from local.delivery import EventDelivery
+from local.gateway.auth import JwtVerifier
+from local.gateway.rest import RestGateway
+from local.gateway.routes import RouteTable, merge_openapi, routes_from_openapi
+from local.gateway.websocket import WebSocketGateway
+from local.lambdas import LambdaService, WorkerSpec, start_fork_server, stop_fork_server
+from local.seed import DemoUser, ProgressFactory, SeedContext, no_progress
+from local.seed import run as run_seeders
+
+log = logging.getLogger("plein.runtime")
+ROOT = Path(__file__).resolve().parent.parent
+STATE_FILE = "runtime.json"
+
+
+def wirings(extra_modules: Sequence[str] = ()) -> list[ContextWiring]:
+    found = list(contexts())
+    for module in extra_modules:
+        found.append(importlib.import_module(module).WIRING)
+    return found
+
+
+def _unique(functions: Sequence[Function]) -> list[Function]:
+    """A function subscribed several times is still one function."""
+    seen: dict[str, Function] = {}
+    for function_ in functions:
+        seen.setdefault(function_.name, function_)
+    return list(seen.values())
+
+
+class AwsClients:
+    """boto3 clients for the emulated AWS, created once per service (clients are thread-safe)."""
+
+    def __init__(self, endpoint: str, region: str, overrides: dict[str, str] | None = None):
+        import boto3
+        from botocore.config import Config
+
+        self._session = boto3.session.Session(
+            aws_access_key_id=LOCAL_KEY, aws_secret_access_key=LOCAL_KEY, region_name=region
+        )
+        self._endpoint = endpoint
+        self._overrides = overrides or {}
+        self._config = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=64)
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                endpoint = self._overrides.get(service, self._endpoint)
+                self._clients[service] = self._session.client(service, endpoint_url=endpoint, config=self._config)
+            return self._clients[service]
+
+
+@dataclass
+class Timings:
+    marks: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    def mark(self, name: str) -> None:
+        self.marks[name] = round(time.perf_counter() - self.started, 3)
+
+
+class Runtime:
+    def __init__(
+        self,
+        config: RuntimeConfig,
+        *,
+        progress: ProgressFactory = no_progress,
+        say: Callable[[str], None] = lambda _message: None,
+    ):
+        self.config = config
+        self.progress = progress
+        self.say = say
+        self.timings = Timings()
+        self.wirings = wirings(config.extra_contexts)
+        self.resources: Resources | None = None
+        self.users: dict[str, DemoUser] = {}
+        self.lambdas: LambdaService | None = None
+        self.delivery: EventDelivery | None = None
+        self.rest: RestGateway | None = None
+        self.websocket: WebSocketGateway | None = None
+        self.verifier: JwtVerifier | None = None
+        self.openapi: dict[str, Any] = {}
+        self.seeded: list[str] = []
+        self._executor = ThreadPoolExecutor(max_workers=96, thread_name_prefix="plein")
+        self._moto: subprocess.Popen[bytes] | None = None
+        self._runners: list[web.AppRunner] = []
+        self._clients: AwsClients | None = None
+        self.restored = False
+
+    # ---- helpers -----------------------------------------------------------------------------
+    @property
+    def clients(self) -> AwsClients:
+        assert self._clients is not None, "the runtime is not started"
+        return self._clients
+
+    def endpoints(self) -> Endpoints:
+        return Endpoints(
+            stage=self.config.stage,
+            feeds_bucket=self.config.feeds_bucket,
+            cursor_secret=CURSOR_SECRET,
+            search_backend="tantivy",
+            search_index_path=str(self.config.search_path.resolve()),
+            user_pool_id=self.resources.user_pool_id if self.resources else None,
+            websocket_endpoint=self.config.ws_management_url,
+            log_level=self.config.log_level,
+        )
+
+    def function_env(self, wiring: ContextWiring, function_: Any) -> dict[str, str]:
+        env = function_environment(wiring, function_, self.endpoints())
+        env |= self.config.aws_environment()
+        env |= {
+            "AWS_LAMBDA_FUNCTION_NAME": function_name(self.config.stage, function_),
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function_.memory_mb),
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": str(ROOT),
+        }
+        return env
+
+    def context_environments(self) -> dict[str, dict[str, str]]:
+        found = {}
+        for wiring in self.wirings:
+            function_ = wiring.api or next(iter(wiring.functions()), None)
+            if function_ is not None:
+                found[wiring.name] = self.function_env(wiring, function_)
+        return found
+
+    async def _run(self, function: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    # ---- start ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        config = self.config
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        config.logs_path.mkdir(parents=True, exist_ok=True)
+        config.search_path.mkdir(parents=True, exist_ok=True)
+        fork_server = asyncio.get_running_loop().run_in_executor(self._executor, start_fork_server)
+        await self._run(self._start_moto)  # with --endpoint, for Cognito only
+        self.timings.mark("moto")
+        self._clients = AwsClients(config.aws_endpoint, config.region, config.service_endpoints())
+        self.restored = self.restoring
+        self.resources = await self._run(self._provision)
+        self.timings.mark("resources")
+        self.verifier = await self._run(self._fetch_verifier)
+        seeding = asyncio.create_task(self._seed()) if config.seed and not self.restored else None
+        await fork_server
+        await self._start_lambdas()
+        self.timings.mark("lambdas")
+        await self._start_gateways()
+        self.timings.mark("gateways")
+        if seeding is not None:
+            await seeding
+            self.timings.mark("seed")
+        self.delivery = EventDelivery(
+            self.lambdas_service,
+            self.clients,
+            queues=self.resources.queues,
+            streams=self.resources.streams,
+            region=config.region,
+            limits=config.limits,
+            executor=self._executor,
+            schedules=[(s.function.name, s.rate_minutes) for w in self.wirings for s in w.schedules],
+            account_id=ACCOUNT_ID,
+        )
+        await self.delivery.start()
+        self.timings.mark("ready")
+        self._write_state()
+
+    @property
+    def lambdas_service(self) -> LambdaService:
+        assert self.lambdas is not None
+        return self.lambdas
+
+    def _start_moto(self) -> None:
+        command = [sys.executable, "-m", "local.aws.moto_main", "--host", HOST, "--port", str(self.config.aws_port)]
+        if not self.config.patch_moto_query:
+            command.append("--no-query-patch")
+        env = dict(os.environ) | {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        with (self.config.logs_path / "moto.log").open("ab") as out:
+            self._moto = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(ROOT))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self._moto.poll() is not None:
+                raise RuntimeError(f"moto exited; see {self.config.logs_path / 'moto.log'}")
+            try:
+                with urllib.request.urlopen(f"{self.config.moto_endpoint}/_plein/health", timeout=1):  # noqa: S310
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("moto did not start within 30 s")
+
+    def _provision(self) -> Resources:
+        provisioner = Provisioner(
+            self.clients,
+            self.wirings,
+            stage=self.config.stage,
+            feeds_bucket=self.config.feeds_bucket,
+            region=self.config.region,
+            visibility_timeout=self.config.limits.sqs_visibility_seconds,
+        )
+        restoring = self.restoring
+        # restore before streams and bucket notifications exist, so that nothing is replayed
+        provisioner.all(streams=not restoring, notifications=not restoring)
+        if restoring:
+            resources = provisioner.resources
+            data_dir, endpoint = self.config.data_dir, self.config.cognito_endpoint
+            items = snapshot.restore_tables(data_dir, self.clients, resources)
+            objects = snapshot.restore_objects(data_dir, self.clients, resources)
+            users = snapshot.restore_users(data_dir, resources, endpoint)
+            self._adopt_users(users)
+            provisioner.enable_streams()
+            provisioner.bucket_notifications()
+            self.say(f"restored {items} items, {objects} objects and {len(users)} users from {data_dir}")
+        return provisioner.resources
+
+    @property
+    def restoring(self) -> bool:
+        return self.config.persist and snapshot.exists(self.config.data_dir)
+
+    def _adopt_users(self, saved: list[dict[str, Any]]) -> None:
+        for user in saved:
+            attributes = {a["Name"]: a["Value"] for a in user["attributes"]}
+            self.users[user["username"]] = DemoUser(
+                username=user["username"],
+                password=user["password"] or "",
+                sub=attributes.get("sub", ""),
+                groups=tuple(user.get("groups", [])),
+                vendor_id=attributes.get(VENDOR_ID_CLAIM),
+                email=attributes.get("email"),
+            )
+
+    def save_snapshot(self) -> dict[str, int]:
+        """Snapshot the emulated AWS into the data folder (called on a clean stop)."""
+        assert self.resources is not None
+        return snapshot.save(
+            self.config.data_dir,
+            self.clients,
+            self.resources,
+            self.config.cognito_endpoint,
+        )
+
+    def _fetch_verifier(self) -> JwtVerifier | None:
+        resources = self.resources
+        if resources is None or resources.user_pool_id is None or resources.user_pool_client_id is None:
+            return None
+        return JwtVerifier.fetch(
+            self.config.cognito_endpoint, self.config.region, resources.user_pool_id, [resources.user_pool_client_id]
+        )
+
+    def _specs(self) -> list[WorkerSpec]:
+        specs = []
+        for wiring in self.wirings:
+            for function_ in _unique(wiring.functions()):
+                specs.append(
+                    WorkerSpec(
+                        name=function_.name,
+                        qualified_name=function_name(self.config.stage, function_),
+                        handler=function_.handler,
+                        environment=self.function_env(wiring, function_),
+                        memory_mb=function_.memory_mb,
+                        timeout_seconds=function_.timeout_seconds,
+                        region=self.config.region,
+                        account_id=ACCOUNT_ID,
+                        log_path=str(self.config.logs_path / f"{function_.name}.log"),
+                        describe_api=function_ is wiring.api,
+                    )
+                )
+        return specs
+
+    async def _start_lambdas(self) -> None:
+        sizes = {spec.name: self.config.pool_size(spec.name) for spec in self._specs()}
+        self.lambdas = LambdaService(self._specs(), sizes, self._executor)
+        await self.lambdas.start()
+        for name, pool in self.lambdas.pools.items():
+            if pool.failed is not None:
+                self.say(f"[red]{name} failed to start:[/red] {pool.failed.get('errorMessage')}")
+
+    async def _start_gateways(self) -> None:
+        routes = []
+        ws_functions: dict[str, str] = {}
+        for wiring in self.wirings:
+            if wiring.api is not None:
+                schema = self.lambdas_service.pools[wiring.api.name].api_schema
+                if schema is not None:
+                    routes += routes_from_openapi(schema, function=wiring.api.name, context=wiring.name)
+            if wiring.websocket is not None:
+                ws_functions[wiring.name] = wiring.websocket.name
+        if ws_functions:
+            ws_functions[""] = next(iter(ws_functions.values()))
+        self.rest = RestGateway(
+            RouteTable(routes), self.lambdas_service, lambda: self.verifier, self._openapi, stage=self.config.stage
+        )
+        self.websocket = WebSocketGateway(
+            self.lambdas_service,
+            ws_functions,
+            lambda: self.verifier,
+            stage=self.config.stage,
+            limits=self.config.limits,
+        )
+        for app, port in ((self.rest.app(), self.config.rest_port), (self.websocket.app(), self.config.ws_port)):
+            runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+            await runner.setup()
+            await web.TCPSite(runner, HOST, port, reuse_address=True).start()
+            self._runners.append(runner)
+
+    async def _openapi(self) -> dict[str, Any]:
+        """The merged OpenAPI document of every context API, built by their workers."""
+        apis = [wiring for wiring in self.wirings if wiring.api is not None]
+        results = await asyncio.gather(*(self.lambdas_service.describe(w.api.name) for w in apis if w.api))
+        schemas: dict[str, dict[str, Any]] = {}
+        for wiring, result in zip(apis, results, strict=True):
+            if result.ok and isinstance(result.payload, dict):
+                if "x-plein-schema-error" in result.payload:
+                    log.warning("%s: no OpenAPI document: %s", wiring.name, result.payload["x-plein-schema-error"])
+                schemas[wiring.name] = result.payload
+        self.openapi = merge_openapi(schemas)
+        return self.openapi
+
+    async def _seed(self) -> None:
+        self.seeded = await self._run(run_seeders, self._seed_context())
+
+    def seed_only(self) -> list[str]:
+        """Seed a runtime that is already running at `config.endpoint` (the `seed` command)."""
+        self._clients = AwsClients(self.config.aws_endpoint, self.config.region, self.config.service_endpoints())
+        provisioner = Provisioner(
+            self.clients,
+            self.wirings,
+            stage=self.config.stage,
+            feeds_bucket=self.config.feeds_bucket,
+            region=self.config.region,
+            visibility_timeout=self.config.limits.sqs_visibility_seconds,
+        )
+        self.resources = provisioner.all()
+        ctx = self._seed_context()
+        return run_seeders(ctx)
+
+    def _seed_context(self) -> SeedContext:
+        assert self.resources is not None
+        return SeedContext(
+            users=self.users,
+            products=self.config.products,
+            aws_endpoint=self.config.aws_endpoint,
+            stage=self.config.stage,
+            endpoints=self.endpoints(),
+            region=self.config.region,
+            user_pool_id=self.resources.user_pool_id,
+            client=self.clients,
+            environments=self.context_environments(),
+            progress_factory=self.progress,
+            log=self.say,
+        )
+
+    def _write_state(self) -> None:
+        assert self.resources is not None
+        state = {
+            "pid": os.getpid(),
+            "aws_endpoint": self.config.aws_endpoint,
+            "cognito_endpoint": self.config.cognito_endpoint,
+            "rest_url": self.config.rest_url,
+            "ws_url": self.config.ws_url,
+            "region": self.config.region,
+            "user_pool_id": self.resources.user_pool_id,
+            "user_pool_client_id": self.resources.user_pool_client_id,
+            "users": {name: user.password for name, user in self.users.items()},
+        }
+        (self.config.data_dir / STATE_FILE).write_text(json.dumps(state, indent=2))
+
+    # ---- running ----------------------------------------------------------------------------
+    async def wait_until_idle(self, timeout: float = 30.0) -> bool:
+        """True once every queue is empty, every stream drained and no invocation in flight."""
+        deadline = time.monotonic() + timeout
+        calm = 0
+        while time.monotonic() < deadline:
+            moment = time.monotonic()
+            busy = self.lambdas_service.in_flight > 0
+            if not busy and self.delivery is not None:
+                busy = not await self.delivery.queues_empty()
+                if not busy:
+                    while not self.delivery.streams_drained_since(moment):
+                        if time.monotonic() > deadline:
+                            return False
+                        await asyncio.sleep(0.05)
+                    busy = self.lambdas_service.in_flight > 0
+            calm = 0 if busy else calm + 1
+            if calm >= 2:
+                return True
+            await asyncio.sleep(0.1)
+        return False
+
+    # ---- stop -------------------------------------------------------------------------------
+    async def stop(self) -> None:
+        if self.delivery is not None:
+            await self.delivery.stop()
+        for runner in self._runners:
+            with contextlib.suppress(Exception):
+                await runner.cleanup()
+        self._runners.clear()
+        if self.lambdas is not None:
+            await self._run(self.lambdas.stop)
+        self._stop_moto()
+        stop_fork_server()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _stop_moto(self) -> None:
+        moto, self._moto = self._moto, None
+        if moto is None:
+            return
+        moto.terminate()
+        try:
+            moto.wait(5)
+        except subprocess.TimeoutExpired:
+            moto.kill()
+            moto.wait(5)
+
+
+class RuntimeThread:
+    """A runtime running on its own event loop in a background thread (for tests and benchmarks)."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="plein-runtime", daemon=True)
+
+    def start(self, timeout: float = 120.0) -> None:
+        self._thread.start()
+        try:
+            self.call(self.runtime.start(), timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def call(self, coroutine: Any, timeout: float | None = None) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.call(self.runtime.stop(), 30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)

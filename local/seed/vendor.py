@@ -1,0 +1,224 @@
+"""Demo vendors and offers: three approved vendors and `ctx.products` products with their offers.
+
+The demo `vendor` user owns "Wolkenweber" (bound with `ctx.bind_vendor`). Products are shared by
+GTIN, so about a third of them have offers from two or three vendors. Offers are written through
+the vendor store's batch path (BatchWrite, several batches in flight); the table stream then
+carries them to the relay, which publishes `OffersChanged` for catalog and orders. Deterministic:
+the same ids, titles and prices for the same `products` count. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from functions.common.errors import Conflict
+from functions.common.events import EventBridgePublisher
+from functions.vendor.logic.ids import gtin_check_digit
+from functions.vendor.logic.offers import build_offer
+from functions.vendor.logic.vendors import updated_event
+from functions.vendor.models.domain import Contact, Offer, Vendor
+from functions.vendor.models.events import ShippingRule, VendorApproved
+from local.seed import SeedContext
+
+SEEDED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+BATCH = 100
+
+
+def _vendor_id(name: str) -> str:
+    return "vd_" + hashlib.sha256(f"seed:{name}".encode()).hexdigest()[:16]
+
+
+VENDORS = (
+    {
+        "name": "Wolkenweber",
+        "owner": "vendor",
+        "story": "Strick aus Merinowolle, seit 1987 in Kiel gestrickt.",
+        "website": "https://wolkenweber.example",
+        "rules": [ShippingRule(zone="DE", countries=["DE"], cost=495, free_from=5000, min_days=1, max_days=3)],
+        "commission_bps": 1200,
+    },
+    {
+        "name": "Noordzee Goederen",
+        "owner": None,
+        "story": "Nederlandse designklassiekers voor huis en keuken.",
+        "website": "https://noordzee.example",
+        "rules": [
+            ShippingRule(zone="NL", countries=["NL", "BE"], cost=395, free_from=4000, min_days=1, max_days=2),
+            ShippingRule(zone="EU", countries=["*"], cost=995, min_days=3, max_days=6),
+        ],
+        "commission_bps": 1000,
+    },
+    {
+        "name": "Harbour & Pine",
+        "owner": None,
+        "story": "Outdoor gear and lighting, tested on the Scottish coast.",
+        "website": "https://harbourpine.example",
+        "rules": [ShippingRule(zone="EU", countries=["*"], cost=695, free_from=7500, min_days=2, max_days=5)],
+        "commission_bps": 1500,
+    },
+)
+
+CATEGORIES = (
+    ("Mode", "Pullover", ("Pullover", "Trui", "Jumper")),
+    ("Mode", "Schals & Mützen", ("Schal", "Sjaal", "Beanie")),
+    ("Wonen", "Keuken", ("Teekanne", "Koffiemok", "Cutting board")),
+    ("Wonen", "Verlichting", ("Tischlampe", "Hanglamp", "Reading light")),
+    ("Outdoor", "Taschen", ("Rucksack", "Weekendtas", "Dry bag")),
+    ("Outdoor", "Camping", ("Isomatte", "Thermosfles", "Camp stool")),
+)
+BRANDS = ("Wolkenweber", "Noordzee", "Harbour & Pine", "Tatra", "Lindqvist", "Bergfeld", "Van Dijk", "Kiel & Söhne")
+ADJECTIVES = (
+    ("warmer", "leichter", "handgestrickter", "klassischer"),
+    ("zachte", "stevige", "duurzame", "handgemaakte"),
+    ("classic", "recycled", "rugged", "everyday"),
+)
+COLOURS = ("Grau", "Blauw", "Forest green", "Schwarz", "Oker", "Navy")
+SIZES = ("S", "M", "L", "XL")
+
+
+def _gtin(i: int) -> str:
+    body = f"871{i:09d}"
+    return body + str(gtin_check_digit(body))
+
+
+def _product(i: int, rng: random.Random) -> dict[str, object]:
+    root, leaf, nouns = CATEGORIES[i % len(CATEGORIES)]
+    language = i % 3
+    noun = nouns[language]
+    adjective = rng.choice(ADJECTIVES[language])
+    brand = BRANDS[i % len(BRANDS)]
+    colour = rng.choice(COLOURS)
+    title = f"{brand} {adjective} {noun} {colour}".replace("  ", " ")
+    description = {
+        0: f"{adjective.capitalize()} {noun} von {brand} in {colour}. Langlebig und pflegeleicht.",
+        1: f"{adjective.capitalize()} {noun} van {brand} in {colour}. Gemaakt om lang mee te gaan.",
+        2: f"A {adjective} {noun.lower()} by {brand} in {colour.lower()}. Built to last.",
+    }[language]
+    attributes = {"color": colour}
+    if root == "Mode":
+        attributes["size"] = SIZES[i % len(SIZES)]
+    return {
+        "title": title[:150],
+        "description": description,
+        "brand": brand,
+        "gtin": _gtin(i),
+        "mpn": f"{brand[:3].upper()}-{i:06d}",
+        "category": [root, leaf],
+        "link": f"https://shop.example/p/{i}",
+        "image_link": f"https://img.example/p/{i}.jpg",
+        "attributes": attributes,
+        "condition": "new",
+        "base_price": rng.randint(9, 180) * 100 + rng.choice((0, 50, 90, 95)),
+    }
+
+
+def _sellers(i: int) -> list[int]:
+    """Which of the three vendors sell product i: everyone sells something, a third share products."""
+    sellers = [i % 3]
+    if i % 3 == 0:
+        sellers.append(1)
+    if i % 9 == 0:
+        sellers.append(2)
+    return sorted(set(sellers))
+
+
+def _offers_for(i: int, vendors: list[Vendor], rng: random.Random) -> list[Offer]:
+    product = _product(i, rng)
+    base_price = int(product.pop("base_price"))  # type: ignore[call-overload]
+    offers = []
+    for index in _sellers(i):
+        vendor = vendors[index]
+        price = max(100, base_price + rng.randint(-300, 300) + index * 50)
+        quantity = 0 if rng.random() < 0.08 else rng.randint(1, 120)
+        content = {**product, "price": price, "quantity": quantity, "handling_days": 1 + index}
+        if rng.random() < 0.1:
+            content["sale_price"] = int(price * 0.8)
+        offer = build_offer(
+            vendor.vendor_id, vendor.name, f"{vendor.name[:3].upper()}-{i:06d}", content, None, SEEDED_AT
+        )
+        assert offer is not None
+        offers.append(offer)
+    return offers
+
+
+def seed(ctx: SeedContext) -> None:
+    from functions.vendor.store import dynamo
+    from functions.vendor.store.records import VendorRecord
+
+    environment = ctx.environment("vendor")
+    dynamo.bind(environment["TABLE_NAME"])
+    # The seed runs in the runtime's process, whose environment has no AWS settings: give them to the models.
+    meta: Any = VendorRecord.Meta
+    meta.host = ctx.aws_endpoint
+    meta.region = ctx.region
+    meta.aws_access_key_id = environment.get("AWS_ACCESS_KEY_ID", "local")
+    meta.aws_secret_access_key = environment.get("AWS_SECRET_ACCESS_KEY", "local")
+    vendors_store, offers_store = dynamo.DynamoVendors(), dynamo.DynamoOffers()
+    publisher = EventBridgePublisher(environment["EVENT_BUS_NAME"], ctx.client("events"))
+
+    vendors: list[Vendor] = []
+    events = []
+    for spec in VENDORS:
+        owner = ctx.users.get(str(spec["owner"])) if spec["owner"] else None
+        vendor = Vendor(
+            vendor_id=_vendor_id(str(spec["name"])),
+            name=str(spec["name"]),
+            owner_user_id=owner.sub if owner else f"seed-owner-{_vendor_id(str(spec['name']))}",
+            owner_username=owner.username if owner else None,
+            status="approved",
+            story=str(spec["story"]),
+            contact=Contact(website=str(spec["website"])),
+            commission_bps=int(spec["commission_bps"]),  # type: ignore[call-overload]
+            shipping_rules=list(spec["rules"]),  # type: ignore[call-overload]
+            return_days=30,
+            return_policy="Retour binnen 30 Tagen / days, kostenlos.",
+            service_policy="Mo-Fr 9-17 Uhr, antwoord binnen 24 uur.",
+            created_at=SEEDED_AT,
+            updated_at=SEEDED_AT,
+            approved_at=SEEDED_AT,
+        )
+        try:
+            vendors_store.create(vendor)
+            events += [
+                VendorApproved(vendor_id=vendor.vendor_id, name=vendor.name, owner_user_id=vendor.owner_user_id),
+                updated_event(vendor),
+            ]
+        except Conflict:
+            pass  # seeded before
+        vendors.append(vendor)
+        if owner is not None:
+            ctx.bind_vendor(owner.username, vendor.vendor_id)
+    if events:
+        publisher.publish(events)
+
+    rng = random.Random(20261125)
+    progress = ctx.progress("vendor offers", ctx.products)
+    batches: list[tuple[int, list[Offer]]] = []
+    current: list[Offer] = []
+    products_in_batch = 0
+    for i in range(ctx.products):
+        current.extend(_offers_for(i, vendors, rng))
+        products_in_batch += 1
+        if len(current) >= BATCH:
+            batches.append((products_in_batch, current))
+            current, products_in_batch = [], 0
+    if current:
+        batches.append((products_in_batch, current))
+
+    def write(batch: tuple[int, list[Offer]]) -> int:
+        products, offers = batch
+        existing = offers_store.get_many([offer.offer_id for offer in offers])
+        offers_store.put_many([offer for offer in offers if offer.offer_id not in existing])
+        return products
+
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="seed-offers") as pool:
+        if batches:
+            progress.advance(write(batches[0]))  # creates the connection once
+        for written in pool.map(write, batches[1:]):
+            progress.advance(written)
+    offers = sum(len(offers) for _, offers in batches)
+    ctx.log(f"vendor: {len(vendors)} vendors, {offers} offers for {ctx.products} products")

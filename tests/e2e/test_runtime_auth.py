@@ -1,0 +1,154 @@
+"""The local API Gateway's Cognito authorizer, through a real sign-in and real HTTP."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import Plein
+
+pytestmark = pytest.mark.e2e
+
+
+def test_public_health_route_needs_no_token(plein: Plein) -> None:
+    # When
+    response = httpx.get(f"{plein.rest_url}/health/vendor")
+
+    # Then
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "context": "vendor"}
+
+
+def test_signed_in_user_reaches_an_authenticated_route_with_claims(plein: Plein) -> None:
+    # Given a token from InitiateAuth against the emulated Cognito
+    client = plein.client("shopper")
+
+    # When
+    response = client.get("/probe/me")
+
+    # Then the handler sees API Gateway's authorizer claims
+    assert response.status_code == 200
+    body = response.json()
+    assert body["user_id"] == plein.users["shopper"].sub
+    assert body["groups"] == ["shopper"]
+    assert body["claims"]["cognito:username"] == "shopper"
+    assert body["claims"]["token_use"] == "id"
+    assert all(isinstance(value, str) for value in body["claims"].values())
+
+
+def test_no_token_is_401(plein: Plein) -> None:
+    response = httpx.get(f"{plein.rest_url}/probe/me")
+
+    assert response.status_code == 401
+    assert response.json() == {"message": "Unauthorized"}
+
+
+def _tamper(token: str) -> str:
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["cognito:groups"] = ["admin"]
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"{header}.{forged}.{signature}"
+
+
+def test_tampered_token_is_401(plein: Plein) -> None:
+    # Given the shopper's token with admin added to its groups
+    forged = _tamper(plein.token("shopper"))
+
+    # When
+    response = httpx.get(f"{plein.rest_url}/probe/admin", headers={"Authorization": f"Bearer {forged}"})
+
+    # Then the signature no longer matches
+    assert response.status_code == 401
+
+
+def test_expired_token_is_401(plein: Plein) -> None:
+    # Given a token signed with the pool's own key but expired (moto's key, so only expiry fails)
+    import jwt
+
+    from tests.e2e.test_runtime_auth_helpers import signing_key
+
+    claims = jwt.decode(plein.token("shopper"), options={"verify_signature": False})
+    claims["exp"] = claims["iat"] - 60
+    expired = jwt.encode(claims, signing_key(), algorithm="RS256", headers={"kid": "dummy"})
+
+    # When
+    response = httpx.get(f"{plein.rest_url}/probe/me", headers={"Authorization": expired})
+
+    # Then
+    assert response.status_code == 401
+
+
+def test_access_token_is_401(plein: Plein) -> None:
+    # Given an access token (API Gateway's Cognito authorizer without scopes takes ID tokens only)
+    result = plein.boto3_client("cognito-idp").initiate_auth(
+        ClientId=plein.user_pool_client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "shopper", "PASSWORD": plein.users["shopper"].password},
+    )
+
+    response = httpx.get(
+        f"{plein.rest_url}/probe/me", headers={"Authorization": result["AuthenticationResult"]["AccessToken"]}
+    )
+
+    assert response.status_code == 401
+
+
+def test_wrong_group_is_403(plein: Plein) -> None:
+    response = plein.client("shopper").get("/probe/admin")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "missing_group"
+
+
+def test_right_group_is_200(plein: Plein) -> None:
+    response = plein.client("admin").get("/probe/admin")
+
+    assert response.status_code == 200
+
+
+def test_created_user_signs_in(plein: Plein) -> None:
+    # Given
+    plein.create_user("e2e-admin-2", "secret-pass-1", ["shopper", "admin"])
+
+    # When
+    response = plein.client("e2e-admin-2").get("/probe/admin")
+
+    # Then
+    assert response.status_code == 200
+
+
+def test_unknown_route_is_api_gateways_403(plein: Plein) -> None:
+    response = httpx.get(f"{plein.rest_url}/no/such/route")
+
+    assert response.status_code == 403
+    assert response.json() == {"message": "Missing Authentication Token"}
+
+
+def test_path_parameters_resource_and_stage_reach_the_handler(plein: Plein) -> None:
+    response = httpx.get(f"{plein.rest_url}/probe/items/abc-1")
+
+    assert response.json() == {"item_id": "abc-1", "resource": "/probe/items/{item_id}", "stage": "local"}
+
+
+def test_bad_json_body_reaches_the_handler_as_a_422(plein: Plein) -> None:
+    response = plein.client("shopper").post(
+        "/probe/events", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 422
+
+
+def test_openapi_and_docs_are_served(plein: Plein) -> None:
+    schema = httpx.get(f"{plein.rest_url}/openapi.json").json()
+    docs = httpx.get(f"{plein.rest_url}/docs")
+    bundle = httpx.get(f"{plein.rest_url}/docs/swagger-ui-bundle.min.js")
+
+    assert "/probe/me" in schema["paths"]
+    assert "/health/vendor" in schema["paths"]
+    assert "swagger-ui-bundle.min.js" in docs.text
+    assert bundle.status_code == 200
+    assert len(bundle.content) > 100_000

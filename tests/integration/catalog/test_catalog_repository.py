@@ -1,0 +1,95 @@
+"""The catalog repository contract, run against the DynamoDB store (moto) and the unit-test fake."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from functions.catalog.logic.ports import CatalogRepository, Signal, VendorInfo
+from functions.catalog.logic.products import Product, merge
+from functions.catalog.models.events import OfferChangeView, ShippingRuleView
+from functions.common.errors import Conflict
+from tests.integration.catalog.test_catalog_indexer_moto import TABLE, create_table
+from tests.unit.catalog.fakes import T0, InMemoryCatalogRepository, offer, upserted
+
+
+@pytest.fixture(params=["dynamodb", "fake"])
+def repository(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[CatalogRepository]:
+    if request.param == "fake":
+        yield InMemoryCatalogRepository()
+        return
+    for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
+        monkeypatch.delenv(key, raising=False)
+    with mock_aws():
+        import boto3
+
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        create_table(client)
+        from functions.catalog.store.catalog_store import DynamoCatalogStore
+
+        yield DynamoCatalogStore(TABLE, client=client)
+
+
+def listed(product_id: str, **fields: Any) -> Product:
+    change = OfferChangeView.model_validate(upserted(offer("o1", product_id, **fields)))
+    return merge(Product(product_id=product_id), [(change, T0)])
+
+
+def test_new_products_are_saved_and_read_back(repository: CatalogRepository) -> None:
+    repository.save_products([listed("p1"), listed("p2", price=123)])
+
+    found = repository.get_products(["p1", "p2", "missing"])
+
+    assert set(found) == {"p1", "p2"}
+    assert found["p2"].live_offers()[0].price == 123
+    assert found["p2"].revision == 1
+    stored = repository.get_product("p1")
+    assert stored is not None
+    assert stored.offers == listed("p1").offers
+    assert stored.first_seen == T0
+    assert repository.get_product("missing") is None
+
+
+def test_a_stale_revision_is_a_conflict(repository: CatalogRepository) -> None:
+    repository.save_products([listed("p1")])
+    stored = repository.get_products(["p1"])["p1"]
+    repository.save_products([stored])
+
+    with pytest.raises(Conflict):
+        repository.save_products([stored])  # revision 1, stored is 2 now
+    with pytest.raises(Conflict):
+        repository.save_products([listed("p1")])  # "new", but it exists
+
+
+def test_signals_count_once_and_bump_the_revision(repository: CatalogRepository) -> None:
+    repository.save_products([listed("p1")])
+    signals = [Signal(product_id="p1", hearts=1, sales=2), Signal(product_id="p2", rating_sum=5, rating_count=1)]
+
+    assert repository.apply_signals("e1", signals, T0) is True
+    assert repository.apply_signals("e1", signals, T0) is False
+    assert repository.apply_signals("e2", [Signal(product_id="p1", hearts=-1)], T0 + timedelta(hours=1)) is True
+
+    products = repository.get_products(["p1", "p2"])
+    assert (products["p1"].counters.hearts, products["p1"].counters.sales, products["p1"].revision) == (0, 2, 3)
+    assert (products["p2"].counters.rating, products["p2"].listed) == (5.0, False)
+    hours = [T0.strftime("%Y%m%d%H"), (T0 + timedelta(hours=1)).strftime("%Y%m%d%H"), "2000010100"]
+    assert repository.trend_counts(hours) == {
+        hours[0]: {"p1": (1, 2)},
+        hours[1]: {"p1": (-1, 0)},
+    }
+
+
+def test_vendors_round_trip(repository: CatalogRepository) -> None:
+    vendor = VendorInfo(
+        vendor_id="v1",
+        name="Fietsenmaker",
+        shipping_rules=[ShippingRuleView(zone="NL", countries=["NL"], cost=495, free_from=5000)],
+        return_days=14,
+    )
+    repository.put_vendor(vendor)
+
+    assert repository.get_vendors(["v1", "v2"]) == {"v1": vendor}

@@ -1,0 +1,369 @@
+"""One search contract, run against the in-memory reference, tantivy and osmem-server.
+
+Relevance is only asserted where one product clearly wins; everything else (filters, facet
+counts, sorts, pagination, suggestions, deletes) must be identical across engines.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from functions.catalog.logic.search import (
+    MAX_CATEGORY_DEPTH,
+    SearchBackend,
+    SearchDocument,
+    SearchQuery,
+    Sort,
+    VendorRef,
+    category_key,
+)
+from functions.catalog.store.search_memory import MemorySearchBackend
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def doc(product_id: str, title: str, **fields: object) -> SearchDocument:
+    base: dict[str, object] = {
+        "product_id": product_id,
+        "title": title,
+        "price": 1000,
+        "in_stock": True,
+        "offer_count": 1,
+        "vendors": [VendorRef(vendor_id="v1", name="Winkel Een")],
+        "created_at": T0,
+    }
+    base.update(fields)
+    return SearchDocument.model_validate(base)
+
+
+CATALOG = [
+    doc(
+        "kueche",
+        "Küchenrolle Halter Edelstahl",
+        brand="WMF",
+        category=["Home", "Küche"],
+        description="Für jede Küche",
+        price=2499,
+        rating=4.5,
+        rating_count=10,
+        popularity=50,
+        created_at=T0 + timedelta(days=3),
+    ),
+    doc(
+        "kuche-word",
+        "Küche Organizer Set",
+        brand="Joseph Joseph",
+        category=["Home", "Küche"],
+        price=1999,
+        rating=3.0,
+        rating_count=2,
+        popularity=10,
+        vendors=[VendorRef(vendor_id="v1", name="Winkel Een"), VendorRef(vendor_id="v2", name="Shop Zwei")],
+    ),
+    doc(
+        "cafe",
+        "Café Crème Bohnen 1 kg",
+        brand="Lavazza",
+        category=["Food", "Coffee"],
+        description="Kaffeebohnen für Espresso und Café",
+        price=1599,
+        rating=4.8,
+        rating_count=100,
+        popularity=400,
+        vendors=[VendorRef(vendor_id="v2", name="Shop Zwei")],
+        created_at=T0 + timedelta(days=1),
+    ),
+    doc(
+        "bike",
+        "Stadsfiets Gazelle Esprit",
+        brand="Gazelle",
+        category=["Sport", "Fietsen"],
+        description="Comfortabele fiets voor de stad",
+        attributes={"color": "donkerblauw", "size": "53"},
+        price=69900,
+        in_stock=False,
+        rating=4.1,
+        rating_count=7,
+        popularity=30,
+        vendors=[VendorRef(vendor_id="v3", name="Fietsenmaker Drie")],
+        created_at=T0 + timedelta(days=5),
+    ),
+    doc(
+        "jacket",
+        "Waterproof Rain Jacket",
+        brand="Fjällräven",
+        category=["Fashion", "Jackets"],
+        description="Lightweight jacket for hiking",
+        attributes={"color": "green"},
+        price=17900,
+        rating=0.0,
+        popularity=0,
+        created_at=T0 + timedelta(days=2),
+    ),
+    doc(
+        "lamp",
+        "Bureaulamp LED dimbaar",
+        brand="Philips",
+        category=["Home", "Verlichting"],
+        price=4995,
+        rating=2.0,
+        rating_count=1,
+        popularity=5,
+        vendors=[VendorRef(vendor_id="v3", name="Fietsenmaker Drie")],
+        created_at=T0 + timedelta(days=4),
+    ),
+]
+
+
+@pytest.fixture
+def loaded(engine: SearchBackend) -> SearchBackend:
+    engine.upsert(CATALOG[:3])
+    engine.upsert(CATALOG[3:])
+    return engine
+
+
+def ids(backend: SearchBackend, **query: object) -> list[str]:
+    return [hit.product_id for hit in backend.search(SearchQuery.model_validate(query)).hits]
+
+
+# ---- relevance, typos, languages -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kuche organizer", "kuche-word"),
+        ("KÜCHE organizer", "kuche-word"),
+        ("cafe creme", "cafe"),
+        ("café", "cafe"),
+        ("stadsfiets", "bike"),
+        ("stadsfeits", "bike"),  # transposition
+        ("gazele", "bike"),  # deletion
+        ("waterprof jacket", "jacket"),
+        ("fjallraven", "jacket"),
+        ("donkerblauw", "bike"),  # attribute values are searchable
+        ("hiking", "jacket"),  # description
+    ],
+)
+def test_relevance_with_typos_and_folding(loaded: SearchBackend, text: str, expected: str) -> None:
+    found = ids(loaded, text=text)
+
+    assert found[:1] == [expected]
+
+
+def test_all_words_must_match(loaded: SearchBackend) -> None:
+    assert ids(loaded, text="café gazelle") == []
+
+
+def test_short_words_are_not_fuzzy(loaded: SearchBackend) -> None:
+    assert ids(loaded, text="led") == ["lamp"]
+    assert ids(loaded, text="lex") == []
+
+
+def test_title_outranks_description(loaded: SearchBackend) -> None:
+    assert ids(loaded, text="küche")[0] in {"kuche-word", "kueche"}
+    assert set(ids(loaded, text="küche")) == {"kuche-word", "kueche"}
+
+
+# ---- filters ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"category": ["Home"]}, {"kueche", "kuche-word", "lamp"}),
+        ({"category": ["Home", "Küche"]}, {"kueche", "kuche-word"}),
+        ({"category": ["Küche"]}, set()),
+        ({"brands": ["gazelle"]}, {"bike"}),
+        ({"brands": ["WMF", "Philips"]}, {"kueche", "lamp"}),
+        ({"brands": ["FJALLRAVEN"]}, {"jacket"}),
+        ({"vendors": ["v2"]}, {"kuche-word", "cafe"}),
+        ({"vendors": ["v3", "v2"]}, {"kuche-word", "cafe", "bike", "lamp"}),
+        ({"price_min": 1999, "price_max": 4995}, {"kueche", "kuche-word", "lamp"}),
+        ({"price_min": 17900}, {"jacket", "bike"}),
+        ({"in_stock": True}, {"kueche", "kuche-word", "cafe", "jacket", "lamp"}),
+        ({"rating_min": 4.5}, {"kueche", "cafe"}),
+        ({"text": "küche", "price_max": 2000}, {"kuche-word"}),
+    ],
+)
+def test_filters(loaded: SearchBackend, query: dict[str, object], expected: set[str]) -> None:
+    result = loaded.search(SearchQuery.model_validate({**query, "limit": 100}))
+
+    assert {hit.product_id for hit in result.hits} == expected
+    assert result.total == len(expected)
+
+
+# ---- facets ----------------------------------------------------------------------------------
+
+
+def test_facets_count_the_filtered_result(loaded: SearchBackend) -> None:
+    facets = loaded.search(SearchQuery(category=["Home"])).facets
+
+    assert {(b.value, b.label, b.count) for b in facets.category} == {
+        ("Home > Küche", "Küche", 2),
+        ("Home > Verlichting", "Verlichting", 1),
+    }
+    assert {(b.value, b.count) for b in facets.brand} == {("WMF", 1), ("Joseph Joseph", 1), ("Philips", 1)}
+    assert {(b.value, b.label, b.count) for b in facets.vendor} == {
+        ("v1", "Winkel Een", 2),
+        ("v2", "Shop Zwei", 1),
+        ("v3", "Fietsenmaker Drie", 1),
+    }
+    assert [(b.min, b.max, b.count) for b in facets.price] == [(1000, 2500, 2), (2500, 5000, 1)]
+    assert [(b.min, b.count) for b in facets.rating] == [(4, 1), (3, 2), (2, 3), (1, 3)]
+
+
+def random_catalog(size: int, seed: int) -> list[SearchDocument]:
+    rnd = random.Random(seed)
+    words = ["Küche", "Pfanne", "koffie", "molen", "Messer", "knife", "lamp", "fiets", "Jacke", "schoen", "café"]
+    brands = ["Bosch", "WMF", "Philips", "Gazelle", "Fjällräven", "Kahla", None]
+    paths = [["Home", "Kitchen", "Pans"], ["Home", "Kitchen"], ["Home", "Light"], ["Sport", "Bikes"], ["Fashion"], []]
+    return [
+        doc(
+            f"r{i}",
+            " ".join(rnd.sample(words, 3)),
+            brand=rnd.choice(brands),
+            category=rnd.choice(paths),
+            vendors=[VendorRef(vendor_id=f"v{j}", name=f"Vendor {j}") for j in rnd.sample(range(6), rnd.randint(1, 3))],
+            price=rnd.randint(100, 80_000),
+            in_stock=rnd.random() < 0.7,
+            rating=round(rnd.uniform(0, 5), 1),
+            rating_count=rnd.randint(0, 9),
+            popularity=rnd.randint(0, 20),
+            created_at=T0 + timedelta(hours=rnd.randint(0, 2000)),
+        )
+        for i in range(size)
+    ]
+
+
+def test_facet_counts_are_exact_across_segments(engine: SearchBackend) -> None:
+    # Given a catalog written in many small commits (many segments), with deletes and updates
+    documents = random_catalog(1200, seed=7)
+    for start in range(0, len(documents), 50):
+        engine.upsert(documents[start : start + 50])
+    engine.delete([f"r{i}" for i in range(0, 1200, 9)])
+    engine.upsert(documents[1:200:5])  # re-index some (deleted and live ones)
+    live = {d.product_id: d for d in documents if int(d.product_id[1:]) % 9 != 0 or d in documents[1:200:5]}
+
+    for query in (
+        SearchQuery(),
+        SearchQuery(text="kuche"),
+        SearchQuery(category=["Home"], in_stock=True),
+        SearchQuery(text="mesers", vendors=["v2", "v4"], price_max=40_000),
+    ):
+        result = engine.search(query)
+        reference = MemorySearchBackend()
+        reference.upsert(list(live.values()))
+        expected = reference.search(query)
+
+        # Then totals and every facet equal the brute-force count
+        assert result.total == expected.total
+        assert result.facets == expected.facets
+        brute = Counter(d.brand for d in live.values() if d.brand and _matches(reference, query, d))
+        assert {b.value: b.count for b in result.facets.brand} == dict(brute)
+
+
+def _matches(reference: MemorySearchBackend, query: SearchQuery, document: SearchDocument) -> bool:
+    single = MemorySearchBackend()
+    single.upsert([document])
+    return single.search(query).total == 1
+
+
+def test_category_counts(loaded: SearchBackend) -> None:
+    counts = loaded.category_counts()
+
+    assert counts == {
+        "Home": 3,
+        "Home > Küche": 2,
+        "Home > Verlichting": 1,
+        "Food": 1,
+        "Food > Coffee": 1,
+        "Sport": 1,
+        "Sport > Fietsen": 1,
+        "Fashion": 1,
+        "Fashion > Jackets": 1,
+    }
+    assert all(key.count(" > ") < MAX_CATEGORY_DEPTH for key in counts)
+    assert category_key(["Home", "Küche"]) in counts
+
+
+# ---- sorts and pagination -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        (Sort.PRICE_ASC, ["jacket", "cafe", "kuche-word", "kueche", "lamp", "bike"][::1]),
+        (Sort.PRICE_DESC, ["bike", "jacket", "lamp", "kueche", "kuche-word", "cafe"]),
+        (Sort.POPULAR, ["cafe", "kueche", "bike", "kuche-word", "lamp", "jacket"]),
+        (Sort.RATING, ["cafe", "kueche", "bike", "kuche-word", "lamp", "jacket"]),
+        (Sort.NEWEST, ["bike", "lamp", "kueche", "jacket", "cafe", "kuche-word"]),
+    ],
+)
+def test_sorts(loaded: SearchBackend, sort: Sort, expected: list[str]) -> None:
+    found = ids(loaded, sort=sort, limit=10)
+
+    if sort is Sort.PRICE_ASC:
+        prices = {d.product_id: d.price for d in CATALOG}
+        expected = sorted(prices, key=prices.__getitem__)
+    assert found == expected
+
+
+def test_relevance_without_text_is_popularity(loaded: SearchBackend) -> None:
+    assert ids(loaded, sort=Sort.RELEVANCE, limit=3) == ["cafe", "kueche", "bike"]
+
+
+@pytest.mark.parametrize("sort", list(Sort))
+def test_pages_have_no_duplicates_or_gaps(engine: SearchBackend, sort: Sort) -> None:
+    # Given many products with equal prices, ratings and dates (ties everywhere)
+    documents = [
+        doc(f"t{i:03}", f"Theedoek katoen {i % 3}", price=500 + (i % 4), rating=float(i % 2), created_at=T0)
+        for i in range(95)
+    ]
+    engine.upsert(documents)
+    text = "theedoek" if sort is Sort.RELEVANCE else ""
+
+    pages = [
+        [h.product_id for h in engine.search(SearchQuery(text=text, sort=sort, offset=offset, limit=10)).hits]
+        for offset in range(0, 100, 10)
+    ]
+
+    flat = [pid for page in pages for pid in page]
+    assert len(flat) == len(set(flat)) == 95
+    assert ids(engine, text=text, sort=sort, limit=100) == flat
+
+
+# ---- suggestions, lookups, deletes ---------------------------------------------------------
+
+
+def test_suggestions_complete_the_last_word(loaded: SearchBackend) -> None:
+    suggestions = loaded.suggest("gaz", 5)
+
+    assert [(s.kind, s.text) for s in suggestions] == [("brand", "Gazelle"), ("product", "Stadsfiets Gazelle Esprit")]
+    assert [s.text for s in loaded.suggest("küchen", 5)] == ["Küchenrolle Halter Edelstahl"]
+    assert [s.product_id for s in loaded.suggest("cafe cr", 5) if s.kind == "product"] == ["cafe"]
+    assert loaded.suggest("", 5) == []
+    assert loaded.suggest("zzzz", 5) == []
+
+
+def test_get_returns_hits_in_the_asked_order(loaded: SearchBackend) -> None:
+    hits = loaded.get(["lamp", "missing", "cafe"])
+
+    assert [hit.product_id for hit in hits] == ["lamp", "cafe"]
+    assert hits[1].vendor_count == 1
+    assert hits[1].brand == "Lavazza"
+
+
+def test_upsert_replaces_and_delete_removes(loaded: SearchBackend) -> None:
+    loaded.upsert([doc("cafe", "Thee Earl Grey", price=499)])
+    loaded.delete(["lamp", "never-indexed"])
+
+    assert ids(loaded, text="cafe") == []
+    assert ids(loaded, text="earl grey") == ["cafe"]
+    assert ids(loaded, text="bureaulamp") == []
+    assert loaded.search(SearchQuery()).total == 5
+    assert loaded.get(["cafe"])[0].price == 499

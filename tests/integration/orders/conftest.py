@@ -1,0 +1,107 @@
+"""moto (in-process `mock_aws`) with the orders table, a bus and a queue capturing what orders publishes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from functions.common.events import EventBridgePublisher
+from functions.common.pagination import CursorCodec
+from functions.orders.logic.deps import OrdersDeps
+from functions.orders.logic.payments import LocalPaymentProvider, NoRedemptions
+from functions.orders.store.dynamo import DynamoOrdersStore
+from functions.orders.store.records import OrdersRecord
+from tests.unit.orders.fakes import FakeClock, InMemoryOrdersStore
+
+TABLE = "plein-test-orders"
+BUS = "plein-test"
+REGION = "eu-west-1"
+
+
+def create_table(client: Any, name: str = TABLE) -> None:
+    schema = OrdersRecord._get_schema()
+    client.create_table(
+        TableName=name,
+        KeySchema=schema["key_schema"],
+        AttributeDefinitions=schema["attribute_definitions"],
+        GlobalSecondaryIndexes=[
+            {"IndexName": i["index_name"], "KeySchema": i["key_schema"], "Projection": i["projection"]}
+            for i in schema["global_secondary_indexes"]
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+@dataclass
+class Aws:
+    sqs: Any
+    events: Any
+    captured_url: str
+
+    def published(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        while True:
+            messages = self.sqs.receive_message(QueueUrl=self.captured_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                return found
+            for message in messages:
+                found.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.captured_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    with mock_aws():
+        create_table(boto3.client("dynamodb", region_name=REGION))
+        events = boto3.client("events", region_name=REGION)
+        sqs = boto3.client("sqs", region_name=REGION)
+        events.create_event_bus(Name=BUS)
+        url = sqs.create_queue(QueueName="captured")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        events.put_rule(Name="all", EventBusName=BUS, EventPattern=json.dumps({"source": ["plein.orders"]}))
+        events.put_targets(Rule="all", EventBusName=BUS, Targets=[{"Id": "q", "Arn": arn}])
+        yield Aws(sqs=sqs, events=events, captured_url=url)
+
+
+@pytest.fixture
+def dynamo_store(aws: Aws) -> DynamoOrdersStore:
+    return DynamoOrdersStore(TABLE)
+
+
+def moto_deps(store: Any, clock: FakeClock, aws: Aws | None = None) -> OrdersDeps:
+    counter = iter(range(1, 10**9))
+    publisher: Any
+    if aws is not None:
+        publisher = EventBridgePublisher(BUS, aws.events)
+    else:
+        from functions.common.events import RecordingPublisher
+
+        publisher = RecordingPublisher()
+    return OrdersDeps(
+        inventory=store,
+        carts=store,
+        orders=store,
+        idempotency=store,
+        payments=LocalPaymentProvider(store, clock),
+        redemptions=NoRedemptions(),
+        publisher=publisher,
+        cursors=CursorCodec("test-secret-0123456789"),
+        clock=clock,
+        new_id=lambda: f"id{next(counter):06d}",
+    )
+
+
+@pytest.fixture(params=["fake", "dynamo"])
+def any_store(request: pytest.FixtureRequest) -> Any:
+    """The contract suite's subject: the in-memory fake and the DynamoDB store on moto."""
+    if request.param == "fake":
+        return InMemoryOrdersStore()
+    return request.getfixturevalue("dynamo_store")

@@ -1,0 +1,259 @@
+"""One contract suite, two implementations: the in-memory fake the unit tests use must behave like the
+DynamoDB store on moto (conditions, versions, listings)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from functions.common.errors import Conflict
+from functions.orders.logic.domain import (
+    Cart,
+    CartLine,
+    ChunkStatus,
+    DeliveryAddress,
+    Order,
+    OrderStatus,
+    ReservationChunk,
+    StockMove,
+    SubOrder,
+    SubOrderStatus,
+)
+from functions.orders.logic.ports import IdempotencyRecord, IdempotencyState, OutOfStock, Payment, PaymentStatus
+from tests.unit.orders.helpers import offer, terms
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+
+
+def make_order(
+    order_id: str = "o1", status: OrderStatus = OrderStatus.PLACED, user_id: str = "u1", **extra: Any
+) -> Order:
+    sub = SubOrder(
+        vendor_id="v1",
+        vendor_name="V1",
+        status=SubOrderStatus(status.value),
+        lines=[],
+        subtotal=0,
+        shipping=0,
+        total=0,
+        commission_bps=0,
+        commission=0,
+        payout=0,
+        return_days=14,
+    )
+    fields: dict[str, Any] = {
+        "order_id": order_id,
+        "user_id": user_id,
+        "status": status,
+        "currency": "EUR",
+        "sub_orders": [sub],
+        "items_total": 0,
+        "shipping_total": 0,
+        "total": 0,
+        "shipping_address": DeliveryAddress(name="n", line1="l", postal_code="p", city="c", country="NL"),
+        "payment_method": "tok_visa",
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    fields.update(extra)
+    return Order(**fields)
+
+
+def chunk(order_id: str, lines: list[tuple[str, int]], index: int = 0, expires: datetime = NOW) -> ReservationChunk:
+    return ReservationChunk(order_id=order_id, index=index, lines=lines, expires_at=expires)
+
+
+def counters(store: Any, offer_id: str) -> tuple[int, int, int]:
+    item = store.get_offers([offer_id])[offer_id]
+    return item.vendor_quantity, item.reserved, item.available
+
+
+def test_offer_upserts_apply_only_newer_revisions_and_keep_reservations(any_store: Any) -> None:
+    assert any_store.upsert_offer(offer("a", quantity=5, revision=2))
+    any_store.reserve(chunk("o1", [("a", 2)]), make_order("o1"))
+    assert not any_store.upsert_offer(offer("a", quantity=50, revision=2))
+    assert not any_store.upsert_offer(offer("a", quantity=50, revision=1))
+    assert any_store.upsert_offer(offer("a", quantity=7, price=1234, revision=3))
+    assert counters(any_store, "a") == (7, 2, 5)
+    assert any_store.get_offers(["a", "missing"])["a"].price == 1234
+    assert any_store.withdraw_offer("a")
+    assert not any_store.withdraw_offer("missing")
+    assert not any_store.get_offers(["a"])["a"].sellable
+
+
+def test_reserve_is_all_or_nothing_and_names_the_short_offers(any_store: Any) -> None:
+    any_store.upsert_offer(offer("a", quantity=5))
+    any_store.upsert_offer(offer("b", quantity=1))
+    with pytest.raises(OutOfStock) as error:
+        any_store.reserve(chunk("o1", [("a", 2), ("b", 2), ("nope", 1)]), make_order("o1"))
+    assert sorted(error.value.offer_ids) == ["b", "nope"]
+    assert counters(any_store, "a") == (5, 0, 5)
+    assert any_store.get_order("o1") is None
+
+    any_store.reserve(chunk("o1", [("a", 2), ("b", 1)]), make_order("o1"))
+    assert counters(any_store, "a") == (5, 2, 3)
+    assert counters(any_store, "b") == (1, 1, 0)
+    assert any_store.get_order("o1").status == OrderStatus.PLACED
+    with pytest.raises(Conflict):
+        any_store.reserve(chunk("o1", [("a", 1)]), make_order("o1"))
+
+
+def test_release_happens_once(any_store: Any) -> None:
+    any_store.upsert_offer(offer("a", quantity=5))
+    any_store.reserve(chunk("o1", [("a", 2)]), make_order("o1"))
+    assert any_store.release("o1", 0)
+    assert not any_store.release("o1", 0)
+    assert not any_store.release("o1", 7)
+    assert counters(any_store, "a") == (5, 0, 5)
+    assert any_store.get_chunks("o1", 1)[0].status == ChunkStatus.RELEASED
+
+
+def test_commit_needs_held_chunks_and_the_same_version(any_store: Any) -> None:
+    any_store.upsert_offer(offer("a", quantity=5))
+    any_store.reserve(chunk("o1", [("a", 1)]), make_order("o1"))
+    any_store.reserve(chunk("o2", [("a", 1)]), make_order("o2"))
+    any_store.release("o2", 0)
+
+    with pytest.raises(Conflict):
+        any_store.commit(make_order("o2", OrderStatus.PAID), [0])
+    stored = any_store.get_order("o1")
+    any_store.commit(stored.model_copy(update={"status": OrderStatus.PAID}), [0])
+    assert any_store.get_order("o1").status == OrderStatus.PAID
+    assert any_store.get_order("o1").version == stored.version + 1
+    assert any_store.expired_chunks(NOW + timedelta(days=1), 10) == []
+    with pytest.raises(Conflict):
+        any_store.commit(stored.model_copy(update={"status": OrderStatus.PAID}), [0])
+
+
+def test_save_is_optimistic_and_moves_stock_atomically(any_store: Any) -> None:
+    any_store.upsert_offer(offer("a", quantity=5))
+    any_store.reserve(chunk("o1", [("a", 2)]), make_order("o1"))
+    order = any_store.get_order("o1")
+    any_store.commit(order.model_copy(update={"status": OrderStatus.PAID}), [0])
+    order = any_store.get_order("o1")
+
+    saved = any_store.save(order.model_copy(update={"status": OrderStatus.SHIPPED}), [StockMove("a", 2, "ship")])
+    assert saved.version == order.version + 1
+    assert counters(any_store, "a") == (3, 0, 3)
+    with pytest.raises(Conflict) as stale:
+        any_store.save(order, [])
+    assert stale.value.code == "conflict"
+    # a move whose condition fails leaves the order unchanged
+    with pytest.raises(Conflict) as refused:
+        any_store.save(saved.model_copy(update={"status": OrderStatus.CANCELLED}), [StockMove("a", 1, "release")])
+    assert refused.value.code == "stock_conflict"
+    assert any_store.get_order("o1").status == OrderStatus.SHIPPED
+    any_store.save(saved, [StockMove("a", 2, "restock")])
+    assert counters(any_store, "a") == (5, 0, 5)
+
+
+def test_listings_page_newest_first_and_only_paid_orders(any_store: Any) -> None:
+    any_store.upsert_offer(offer("a", quantity=50))
+    for i in range(5):
+        order_id = f"o{i}"
+        created = NOW + timedelta(minutes=i)
+        any_store.reserve(chunk(order_id, [("a", 1)]), make_order(order_id, created_at=created))
+        if i != 2:
+            stored = any_store.get_order(order_id)
+            paid = stored.model_copy(
+                update={
+                    "status": OrderStatus.PAID,
+                    "sub_orders": [s.model_copy(update={"status": SubOrderStatus.PAID}) for s in stored.sub_orders],
+                }
+            )
+            any_store.commit(paid, [0])
+    first, cursor = any_store.list_for_shopper("u1", 2, None)
+    assert [o.order_id for o in first] == ["o4", "o3"]
+    second, cursor = any_store.list_for_shopper("u1", 2, cursor)
+    assert [o.order_id for o in second] == ["o1", "o0"]
+    if cursor is not None:
+        assert any_store.list_for_shopper("u1", 2, cursor)[0] == []
+    assert any_store.list_for_shopper("u2", 2, None)[0] == []
+    views, _ = any_store.list_for_vendor("v1", 10, None)
+    assert [v.order_id for v in views] == ["o4", "o3", "o1", "o0"]
+    assert any_store.list_for_vendor("v2", 10, None)[0] == []
+    held = any_store.expired_chunks(NOW + timedelta(seconds=1), 10)
+    assert [c.order_id for c in held] == ["o2"]
+
+
+def test_due_for_completion_lists_delivered_sub_orders_past_their_window(any_store: Any) -> None:
+    any_store.upsert_offer(offer("a", quantity=5))
+    any_store.reserve(chunk("o1", [("a", 1)]), make_order("o1"))
+    stored = any_store.get_order("o1")
+    any_store.commit(stored.model_copy(update={"status": OrderStatus.PAID}), [0])
+    stored = any_store.get_order("o1")
+    sub = stored.sub_orders[0].model_copy(
+        update={"status": SubOrderStatus.DELIVERED, "complete_after": NOW + timedelta(days=14)}
+    )
+    any_store.save(stored.model_copy(update={"status": OrderStatus.DELIVERED, "sub_orders": [sub]}), [])
+    assert any_store.due_for_completion(NOW + timedelta(days=13), 10) == []
+    assert any_store.due_for_completion(NOW + timedelta(days=15), 10) == [("o1", "v1")]
+
+
+def test_returns_are_found_by_id(any_store: Any) -> None:
+    from functions.orders.logic.domain import ReturnRequest
+
+    any_store.upsert_offer(offer("a", quantity=5))
+    any_store.reserve(chunk("o1", [("a", 1)]), make_order("o1"))
+    stored = any_store.get_order("o1")
+    any_store.commit(stored.model_copy(update={"status": OrderStatus.PAID}), [0])
+    stored = any_store.get_order("o1")
+    request = ReturnRequest(return_id="r1", offer_id="a", quantity=1, reason="x", requested_at=NOW)
+    sub = stored.sub_orders[0].model_copy(update={"returns": [request]})
+    any_store.save(stored.model_copy(update={"sub_orders": [sub]}), [])
+    assert any_store.order_of_return("r1") == "o1"
+    assert any_store.order_of_return("r2") is None
+
+
+def test_terms_keep_the_newest_version(any_store: Any) -> None:
+    assert any_store.put_terms(terms("v1", commission_bps=100, version=5))
+    assert not any_store.put_terms(terms("v1", commission_bps=200, version=4))
+    assert any_store.get_terms(["v1", "v9"])["v1"].commission_bps == 100
+    assert any_store.put_terms(terms("v1", commission_bps=300, version=6))
+    assert any_store.get_terms(["v1"])["v1"].commission_bps == 300
+
+
+def test_carts_are_optimistic(any_store: Any) -> None:
+    empty = any_store.get_cart("u1")
+    assert (empty.lines, empty.version) == ([], 0)
+    line = CartLine(offer_id="a", quantity=1, seen_unit_price=100, added_at=NOW)
+    saved = any_store.save_cart(Cart(user_id="u1", lines=[line]))
+    assert any_store.get_cart("u1") == saved
+    with pytest.raises(Conflict):
+        any_store.save_cart(Cart(user_id="u1", lines=[]))
+    assert any_store.save_cart(saved.without(["a"])).version == 2
+
+
+def test_idempotency_records_are_created_once(any_store: Any) -> None:
+    record = IdempotencyRecord(user_id="u1", key="k", request_hash="h", order_id="o1", expires_at=NOW)
+    assert any_store.begin(record) is None
+    again = any_store.begin(record.model_copy(update={"order_id": "o2"}))
+    assert again is not None and again.order_id == "o1"
+    any_store.finish(record.model_copy(update={"state": IdempotencyState.COMPLETED}))
+    assert any_store.begin(record).state == IdempotencyState.COMPLETED
+    any_store.forget("u1", "k")
+    assert any_store.begin(record) is None
+    assert any_store.begin(record.model_copy(update={"user_id": "u2"})) is None
+
+
+def test_the_payment_ledger_keeps_one_payment_per_id(any_store: Any) -> None:
+    payment = Payment(
+        payment_id="pay_o1",
+        key="o1",
+        user_id="u1",
+        amount=100,
+        currency="EUR",
+        method="tok_visa",
+        status=PaymentStatus.AUTHORIZED,
+        created_at=NOW,
+    )
+    assert any_store.put_if_absent(payment) == payment
+    assert any_store.put_if_absent(payment.model_copy(update={"amount": 5})).amount == 100
+    captured = payment.model_copy(update={"status": PaymentStatus.CAPTURED})
+    any_store.replace(captured, payment)
+    with pytest.raises(Conflict):
+        any_store.replace(payment.model_copy(update={"status": PaymentStatus.VOIDED}), payment)
+    assert any_store.get("pay_o1") == captured
+    assert any_store.payments() == [captured]

@@ -1,0 +1,125 @@
+"""The DynamoDB stores against moto: the same semantics the unit-test fakes promise."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from functions.common.errors import Conflict
+from functions.vendor.logic.offers import build_offer, withdrawn
+from functions.vendor.models.domain import FeedImport, Vendor, VendorStats
+from functions.vendor.models.events import FeedCounts
+from functions.vendor.store.dynamo import DynamoFeeds, DynamoOffers, DynamoVendors
+from tests.integration.vendor.conftest import Aws
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+
+
+def offer(vendor: str, sku: str, price: int = 100, existing=None):
+    built = build_offer(vendor, "V", sku, {"title": sku, "price": price, "quantity": 2}, existing, NOW)
+    assert built is not None
+    return built
+
+
+def test_vendors(aws: Aws) -> None:
+    store = DynamoVendors()
+    vendor = Vendor(vendor_id="vd_1", name="Wolkenweber", owner_user_id="u1", created_at=NOW, updated_at=NOW)
+    store.create(vendor)
+    with pytest.raises(Conflict):
+        store.create(vendor.model_copy(update={"vendor_id": "vd_2"}))  # same owner
+
+    store.save(vendor.model_copy(update={"status": "approved", "revision": 2}), expected_revision=1)
+    with pytest.raises(Conflict):
+        store.save(vendor.model_copy(update={"revision": 2}), expected_revision=1)
+
+    assert store.get("vd_1").status == "approved"  # type: ignore[union-attr]
+    assert store.get("nope") is None
+    store.add_stats({"vd_1": VendorStats(active_offers=3, out_of_stock=1)})
+    store.add_stats({"vd_1": VendorStats(active_offers=-1, out_of_stock=0)})
+    assert store.stats("vd_1") == VendorStats(active_offers=2, out_of_stock=1)
+
+
+def test_offers(aws: Aws) -> None:
+    store = DynamoOffers()
+    first = offer("vd_1", "a")
+    store.put(first, None)
+    with pytest.raises(Conflict):
+        store.put(first, None)
+    second = offer("vd_1", "a", 200, first)
+    store.put(second, 1)
+    with pytest.raises(Conflict):
+        store.put(offer("vd_1", "a", 300, first), 1)
+
+    batch = [offer("vd_1", f"s{i:03d}") for i in range(130)] + [offer("vd_2", "x")]
+    store.put_many(batch)
+    store.put_many([withdrawn(batch[0], NOW)])
+
+    assert store.get(first.offer_id) == second
+    assert len(store.get_many([o.offer_id for o in batch] + ["missing"])) == 131
+    page, last = store.list_by_vendor("vd_1", 50, None)
+    assert [o.snapshot.sku for o in page][:2] == ["a", "s001"]
+    assert last == page[-1].snapshot.sku
+    rest, end = store.list_by_vendor("vd_1", 100, last)
+    assert len(page) + len(rest) == 130
+    assert end is None
+    statuses = dict(store.vendor_offer_ids("vd_1"))
+    assert len(statuses) == 131
+    assert statuses[batch[0].offer_id] == "withdrawn"
+
+    a2 = offer("vd_1", "s001", 999, batch[1])
+    store.put_all_or_nothing([(a2, 1)])
+    with pytest.raises(Conflict):
+        store.put_all_or_nothing([(offer("vd_1", "s002", 5, batch[2]), 1), (offer("vd_1", "s001", 7, a2), 1)])
+    assert store.get(batch[2].offer_id) == batch[2]  # nothing written
+
+
+def test_feed_transitions(aws: Aws) -> None:
+    store = DynamoFeeds()
+    feed = FeedImport(
+        feed_id="fd_1",
+        vendor_id="vd_1",
+        filename="f.csv",
+        content_type="text/csv",
+        object_key="feeds/vd_1/fd_1/f.csv",
+        created_by="u1",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    store.create(feed)
+
+    started = store.start(
+        "vd_1", "fd_1", sequencer="s1", bytes_total=10, now=NOW, stale_before=NOW - timedelta(minutes=16)
+    )
+    again = store.start(
+        "vd_1", "fd_1", sequencer="s1", bytes_total=10, now=NOW, stale_before=NOW - timedelta(minutes=16)
+    )
+    store.progress("vd_1", "fd_1", FeedCounts(received=5), 4, NOW)
+    taken_over = store.start(
+        "vd_1",
+        "fd_1",
+        sequencer="s1",
+        bytes_total=10,
+        now=NOW + timedelta(hours=1),
+        stale_before=NOW + timedelta(minutes=30),
+    )
+
+    assert started is not None
+    assert started.status == "importing"
+    assert again is None
+    assert taken_over is not None
+    store.finish(taken_over.model_copy(update={"status": "completed"}))
+    assert store.latest("vd_1").status == "completed"  # type: ignore[union-attr]
+    assert store.start("vd_1", "fd_1", sequencer="s", bytes_total=1, now=NOW, stale_before=NOW) is None
+
+
+def test_sales_are_recorded_once(aws: Aws) -> None:
+    store = DynamoVendors()
+
+    first = store.record_sales("ev-1", {"vd_1": VendorStats(orders=1, items_sold=2, revenue=300)})
+    again = store.record_sales("ev-1", {"vd_1": VendorStats(orders=1, items_sold=2, revenue=300)})
+    store.record_sales("ev-2", {"vd_1": VendorStats(orders=1, items_sold=1, revenue=50)})
+
+    assert (first, again) == (True, False)
+    stats = store.stats("vd_1")
+    assert (stats.orders, stats.items_sold, stats.revenue) == (2, 3, 350)

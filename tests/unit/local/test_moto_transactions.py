@@ -1,0 +1,96 @@
+"""The local runtime's TransactWriteItems (local/aws/moto_transactions.py) behaves like moto's own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from local.aws import moto_query
+
+TABLE = "tx-patch"
+
+
+@pytest.fixture(params=["patched", "moto"])
+def dynamodb(request: pytest.FixtureRequest) -> Iterator[Any]:
+    if request.param == "patched":
+        moto_query.apply()
+    try:
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name="eu-west-1")
+            client.create_table(
+                TableName=TABLE,
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                AttributeDefinitions=[
+                    {"AttributeName": "pk", "AttributeType": "S"},
+                    {"AttributeName": "sk", "AttributeType": "S"},
+                ],
+                BillingMode="PAY_PER_REQUEST",
+            )
+            client.put_item(TableName=TABLE, Item={"pk": {"S": "a"}, "sk": {"S": "x"}, "n": {"N": "5"}})
+            yield client
+    finally:
+        moto_query.remove()
+
+
+def reserve(key: str, quantity: int) -> dict[str, Any]:
+    return {
+        "Update": {
+            "TableName": TABLE,
+            "Key": {"pk": {"S": key}, "sk": {"S": "x"}},
+            "UpdateExpression": "SET n = n - :q",
+            "ConditionExpression": "n >= :q",
+            "ExpressionAttributeValues": {":q": {"N": str(quantity)}},
+        }
+    }
+
+
+def put(key: str, condition: str | None = "attribute_not_exists(pk)") -> dict[str, Any]:
+    operation: dict[str, Any] = {"TableName": TABLE, "Item": {"pk": {"S": key}, "sk": {"S": "x"}, "n": {"N": "1"}}}
+    if condition:
+        operation["ConditionExpression"] = condition
+    return {"Put": operation}
+
+
+def n(client: Any, key: str) -> int | None:
+    item = client.get_item(TableName=TABLE, Key={"pk": {"S": key}, "sk": {"S": "x"}}).get("Item")
+    return None if item is None else int(item["n"]["N"])
+
+
+def test_a_transaction_applies_every_operation(dynamodb: Any) -> None:
+    dynamodb.transact_write_items(TransactItems=[reserve("a", 2), put("b")])
+    assert (n(dynamodb, "a"), n(dynamodb, "b")) == (3, 1)
+
+
+def test_a_failed_condition_applies_nothing_and_names_the_operation(dynamodb: Any) -> None:
+    with pytest.raises(ClientError) as error:
+        dynamodb.transact_write_items(TransactItems=[put("b"), reserve("a", 9), put("c", None)])
+    reasons = [reason["Code"] for reason in error.value.response["CancellationReasons"]]
+    assert reasons == ["None", "ConditionalCheckFailed", "None"]
+    assert (n(dynamodb, "a"), n(dynamodb, "b"), n(dynamodb, "c")) == (5, None, None)
+
+
+def test_an_operation_failing_while_applied_rolls_the_others_back(dynamodb: Any) -> None:
+    bad = {
+        "Update": {
+            "TableName": TABLE,
+            "Key": {"pk": {"S": "a"}, "sk": {"S": "x"}},
+            "UpdateExpression": "SET n = missing - :q",
+            "ExpressionAttributeValues": {":q": {"N": "1"}},
+        }
+    }
+    with pytest.raises(ClientError) as error:
+        dynamodb.transact_write_items(TransactItems=[put("b"), bad])
+    assert error.value.response["Error"]["Code"] in {"TransactionCanceledException", "ValidationException"}
+    assert (n(dynamodb, "a"), n(dynamodb, "b")) == (5, None)
+
+
+def test_two_operations_on_one_item_are_refused(dynamodb: Any) -> None:
+    with pytest.raises(ClientError) as error:
+        dynamodb.transact_write_items(TransactItems=[reserve("a", 1), reserve("a", 1)])
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    assert n(dynamodb, "a") == 5

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from functions.common.auth import Principal, Role
+from functions.common.events import RecordingPublisher
+from functions.vendor.logic.feeds.importer import FeedService
+from functions.vendor.logic.offers import OfferService
+from functions.vendor.logic.vendors import VendorService
+from functions.vendor.models.api import VendorApplication
+from tests.unit.vendor.fakes import FakeClock, FakeDirectory, FakeFeeds, FakeFiles, FakeOffers, FakeVendors
+
+ADMIN = Principal(user_id="admin-1", username="admin", groups=frozenset({Role.ADMIN}))
+
+
+@dataclass
+class World:
+    vendors: FakeVendors
+    offers: FakeOffers
+    feeds: FakeFeeds
+    files: FakeFiles
+    users: FakeDirectory
+    publisher: RecordingPublisher
+    clock: FakeClock
+    vendor_service: VendorService
+    offer_service: OfferService
+    feed_service: FeedService
+
+    def approved_vendor(self, username: str = "anna", name: str = "Wolkenweber") -> tuple[str, Principal]:
+        applicant = Principal(user_id=f"sub-{username}", username=username)
+        vendor = self.vendor_service.apply(applicant, VendorApplication(name=name))
+        self.vendor_service.approve(ADMIN, vendor.vendor_id, _approval())
+        owner = Principal(
+            user_id=applicant.user_id, username=username, groups=frozenset({Role.VENDOR}), vendor_id=vendor.vendor_id
+        )
+        return vendor.vendor_id, owner
+
+
+def _approval():
+    from functions.vendor.models.api import VendorApproval
+
+    return VendorApproval()
+
+
+@pytest.fixture
+def world() -> World:
+    vendors, offers, feeds, files = FakeVendors(), FakeOffers(), FakeFeeds(), FakeFiles()
+    users, publisher, clock = FakeDirectory(), RecordingPublisher(), FakeClock()
+    return World(
+        vendors=vendors,
+        offers=offers,
+        feeds=feeds,
+        files=files,
+        users=users,
+        publisher=publisher,
+        clock=clock,
+        vendor_service=VendorService(
+            vendors=vendors, offers=offers, feeds=feeds, users=users, publisher=publisher, clock=clock
+        ),
+        offer_service=OfferService(vendors, offers, clock),
+        feed_service=FeedService(
+            vendors=vendors, offers=offers, feeds=feeds, files=files, publisher=publisher, clock=clock, workers=2
+        ),
+    )

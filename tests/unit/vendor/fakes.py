@@ -1,0 +1,219 @@
+"""In-memory implementations of the vendor logic's ports, with the stores' semantics.
+
+Conditions behave as in DynamoDB (a stale revision is a Conflict), so logic tests exercise the
+same paths as the moto-backed store tests in tests/integration/vendor.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import IO
+
+from functions.common.errors import Conflict
+from functions.vendor.logic.ports import FeedObject
+from functions.vendor.models.api import PresignedPost
+from functions.vendor.models.domain import FeedImport, Offer, Vendor, VendorStats
+from functions.vendor.models.events import FeedCounts
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None):
+        self.now = start or datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+
+class FakeVendors:
+    def __init__(self) -> None:
+        self.items: dict[str, Vendor] = {}
+        self.owners: dict[str, str] = {}
+        self.counters: dict[str, VendorStats] = {}
+        self.seen_events: set[str] = set()
+
+    def create(self, vendor: Vendor) -> None:
+        if vendor.owner_user_id in self.owners or vendor.vendor_id in self.items:
+            raise Conflict("you have applied as a vendor already", code="already_applied")
+        self.owners[vendor.owner_user_id] = vendor.vendor_id
+        self.items[vendor.vendor_id] = vendor
+
+    def get(self, vendor_id: str) -> Vendor | None:
+        return self.items.get(vendor_id)
+
+    def save(self, vendor: Vendor, expected_revision: int) -> None:
+        current = self.items.get(vendor.vendor_id)
+        if current is None or current.revision != expected_revision:
+            raise Conflict("the vendor was changed concurrently")
+        self.items[vendor.vendor_id] = vendor
+
+    def stats(self, vendor_id: str) -> VendorStats:
+        return self.counters.get(vendor_id, VendorStats()).model_copy()
+
+    def add_stats(self, deltas: Mapping[str, VendorStats]) -> None:
+        for vendor_id, delta in deltas.items():
+            current = self.counters.setdefault(vendor_id, VendorStats())
+            current.active_offers += delta.active_offers
+            current.out_of_stock += delta.out_of_stock
+
+    def record_sales(self, event_id: str, deltas: Mapping[str, VendorStats]) -> bool:
+        if event_id in self.seen_events:
+            return False
+        self.seen_events.add(event_id)
+        for vendor_id, delta in deltas.items():
+            current = self.counters.setdefault(vendor_id, VendorStats())
+            current.orders += delta.orders
+            current.items_sold += delta.items_sold
+            current.revenue += delta.revenue
+        return True
+
+
+class FakeOffers:
+    def __init__(self) -> None:
+        self.items: dict[str, Offer] = {}
+        self.batch_writes = 0
+        self.fail_on_put_many = False
+
+    def get(self, offer_id: str) -> Offer | None:
+        return self.items.get(offer_id)
+
+    def get_many(self, offer_ids: Sequence[str]) -> dict[str, Offer]:
+        return {oid: self.items[oid] for oid in offer_ids if oid in self.items}
+
+    def put(self, offer: Offer, expected_revision: int | None) -> None:
+        current = self.items.get(offer.offer_id)
+        if (current is None) != (expected_revision is None) or (
+            current is not None and current.snapshot.revision != expected_revision
+        ):
+            raise Conflict("the offer was changed concurrently")
+        self.items[offer.offer_id] = offer
+
+    def put_many(self, offers: Sequence[Offer]) -> None:
+        if self.fail_on_put_many:
+            raise RuntimeError("database down")
+        self.batch_writes += 1
+        for offer in offers:
+            self.items[offer.offer_id] = offer
+
+    def put_all_or_nothing(self, offers: Sequence[tuple[Offer, int]]) -> None:
+        for offer, expected in offers:
+            current = self.items.get(offer.offer_id)
+            if current is None or current.snapshot.revision != expected:
+                raise Conflict("an offer was changed concurrently", code="concurrent_change")
+        for offer, _ in offers:
+            self.items[offer.offer_id] = offer
+
+    def list_by_vendor(self, vendor_id: str, limit: int, after_sku: str | None) -> tuple[list[Offer], str | None]:
+        live = sorted(
+            (o for o in self.items.values() if o.snapshot.vendor_id == vendor_id and o.status == "active"),
+            key=lambda o: o.snapshot.sku,
+        )
+        if after_sku:
+            live = [o for o in live if o.snapshot.sku > after_sku]
+        page = live[:limit]
+        return page, page[-1].snapshot.sku if len(page) == limit else None
+
+    def vendor_offer_ids(self, vendor_id: str) -> Iterator[tuple[str, str]]:
+        for offer in list(self.items.values()):
+            if offer.snapshot.vendor_id == vendor_id:
+                yield offer.offer_id, offer.status
+
+    def active(self, vendor_id: str) -> list[Offer]:
+        return [o for o in self.items.values() if o.snapshot.vendor_id == vendor_id and o.status == "active"]
+
+
+class FakeFeeds:
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], FeedImport] = {}
+        self.progress_calls = 0
+
+    def create(self, feed: FeedImport) -> None:
+        key = (feed.vendor_id, feed.feed_id)
+        if key in self.items:
+            raise Conflict("exists")
+        self.items[key] = feed
+
+    def get(self, vendor_id: str, feed_id: str) -> FeedImport | None:
+        return self.items.get((vendor_id, feed_id))
+
+    def start(
+        self, vendor_id: str, feed_id: str, *, sequencer: str, bytes_total: int, now: datetime, stale_before: datetime
+    ) -> FeedImport | None:
+        feed = self.items.get((vendor_id, feed_id))
+        if feed is None:
+            return None
+        stale = feed.status == "importing" and feed.updated_at < stale_before
+        if feed.status != "pending" and not stale:
+            return None
+        started = feed.model_copy(
+            update={
+                "status": "importing",
+                "source_sequencer": sequencer,
+                "bytes_total": bytes_total,
+                "counts": FeedCounts(),
+                "started_at": now,
+                "updated_at": now,
+            }
+        )
+        self.items[(vendor_id, feed_id)] = started
+        return started
+
+    def progress(self, vendor_id: str, feed_id: str, counts: FeedCounts, bytes_read: int, now: datetime) -> None:
+        self.progress_calls += 1
+        feed = self.items[(vendor_id, feed_id)]
+        self.items[(vendor_id, feed_id)] = feed.model_copy(
+            update={"counts": counts, "bytes_read": bytes_read, "updated_at": now}
+        )
+
+    def finish(self, feed: FeedImport) -> None:
+        self.items[(feed.vendor_id, feed.feed_id)] = feed
+
+    def release(self, vendor_id: str, feed_id: str) -> None:
+        feed = self.items[(vendor_id, feed_id)]
+        if feed.status == "importing":
+            self.items[(vendor_id, feed_id)] = feed.model_copy(update={"status": "pending"})
+
+    def latest(self, vendor_id: str) -> FeedImport | None:
+        mine = [feed for (vid, _), feed in self.items.items() if vid == vendor_id]
+        return max(mine, key=lambda f: f.feed_id) if mine else None
+
+
+class FakeFiles:
+    def __init__(self, chunk_size: int = 7_919) -> None:
+        self.objects: dict[str, bytes] = {}
+        self.reports: dict[str, bytes] = {}
+        self.chunk_size = chunk_size
+
+    def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_seconds: int) -> PresignedPost:
+        return PresignedPost(
+            url="https://feeds.example/upload",
+            fields={"key": key, "Content-Type": content_type, "policy": f"max={max_bytes};ttl={expires_seconds}"},
+        )
+
+    def open(self, key: str) -> FeedObject | None:
+        data = self.objects.get(key)
+        if data is None:
+            return None
+        chunks = (data[i : i + self.chunk_size] for i in range(0, len(data), self.chunk_size))
+        return FeedObject(size=len(data), chunks=chunks)
+
+    def put_report(self, key: str, body: IO[bytes]) -> None:
+        self.reports[key] = body.read()
+
+    def report_url(self, key: str, expires_seconds: int) -> str:
+        return f"https://feeds.example/{key}?ttl={expires_seconds}"
+
+    def report_rows(self, key: str) -> list[list[str]]:
+        import csv
+
+        return list(csv.reader(io.StringIO(self.reports[key].decode())))
+
+
+class FakeDirectory:
+    def __init__(self) -> None:
+        self.bound: dict[str, str] = {}
+
+    def bind_vendor(self, username: str, vendor_id: str) -> None:
+        self.bound[username] = vendor_id

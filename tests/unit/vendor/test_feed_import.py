@@ -1,0 +1,235 @@
+"""The feed import on in-memory fakes: counts, report, modes, idempotency and failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.common.errors import BadRequest, Forbidden
+from functions.vendor.logic import ids
+from functions.vendor.logic.feeds import importer
+from functions.vendor.models.api import FeedRequest
+from functions.vendor.models.events import FeedImportCompleted
+from tests.unit.vendor.conftest import World
+from tests.unit.vendor.feedgen import HEADER, csv_bytes, jsonl_bytes, rows, xml_bytes
+
+
+def upload(world: World, data: bytes, *, filename: str = "feed.csv", mode: str = "upsert", who: str = "anna"):
+    vendor_id, owner = world.approved_vendor(who) if who not in world.users.bound else (world.users.bound[who], None)
+    if owner is None:
+        from functions.common.auth import Principal, Role
+
+        owner = Principal(user_id=f"sub-{who}", username=who, groups=frozenset({Role.VENDOR}), vendor_id=vendor_id)
+    created = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename=filename, mode=mode))
+    key = created.upload.fields["key"]
+    world.files.objects[key] = data
+    return vendor_id, owner, created.feed_id, key
+
+
+def run(world: World, key: str, sequencer: str = "seq-1"):
+    return world.feed_service.import_object(key, len(world.files.objects[key]), sequencer)
+
+
+def test_thousand_rows_with_ten_bad_ones(world: World) -> None:
+    # Given a 1,000-row CSV with 10 rows whose GTIN check digit is wrong
+    vendor_id, owner, feed_id, key = upload(world, csv_bytes(rows(1000, bad=10)))
+
+    # When the upload's event arrives
+    feed = run(world, key)
+
+    # Then 990 offers exist, 10 rows are in the report, and the completion is announced
+    assert feed is not None
+    assert feed.status == "completed"
+    assert feed.counts.model_dump() == {
+        "received": 1000,
+        "created": 990,
+        "updated": 0,
+        "unchanged": 0,
+        "withdrawn": 0,
+        "rejected": 10,
+    }
+    assert len(world.offers.active(vendor_id)) == 990
+    report = world.files.report_rows(feed.report_key or "")
+    assert report[0] == ["line", "field", "code", "message"]
+    assert len(report) == 11
+    assert {row[2] for row in report[1:]} == {"invalid_gtin_check_digit"}
+    assert report[1][0] == "101"  # line 1 is the header; row index 99 is line 101
+    status = world.feed_service.status(owner, vendor_id, feed_id)
+    assert status.progress == 1.0
+    assert status.error_report_url
+    assert status.error_report_lines == 10
+    [done] = world.publisher.of_type(FeedImportCompleted)
+    assert (done.status, done.counts.created) == ("completed", 990)
+
+
+@pytest.mark.parametrize(("make", "filename"), [(jsonl_bytes, "f.jsonl"), (xml_bytes, "f.xml")])
+def test_other_formats(world: World, make, filename: str) -> None:
+    _vendor_id, _, _, key = upload(world, make(rows(150)), filename=filename)
+
+    feed = run(world, key)
+
+    assert feed is not None
+    assert feed.status == "completed"
+    assert feed.counts.created == 150
+    assert feed.format == ("jsonl" if filename.endswith("jsonl") else "xml")
+
+
+def test_reimport_counts_unchanged_and_updated_and_bumps_revision(world: World) -> None:
+    items = rows(200)
+    vendor_id, owner, _, key = upload(world, csv_bytes(items))
+    run(world, key)
+    items[5]["price"] = "99.00 EUR"
+    created = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="again.csv"))
+    world.files.objects[created.upload.fields["key"]] = csv_bytes(items)
+
+    feed = run(world, created.upload.fields["key"])
+
+    assert feed is not None
+    assert (feed.counts.created, feed.counts.updated, feed.counts.unchanged) == (0, 1, 199)
+    changed = world.offers.get(ids.offer_id(vendor_id, "SKU-000005"))
+    assert changed is not None
+    assert changed.snapshot.revision == 2
+    assert changed.snapshot.price == 9900
+
+
+def test_replace_withdraws_absent_offers_and_partial_changes_only_given_fields(world: World) -> None:
+    vendor_id, owner, _, key = upload(world, csv_bytes(rows(300)))
+    run(world, key)
+
+    replace = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="r.csv", mode="replace"))
+    world.files.objects[replace.upload.fields["key"]] = csv_bytes(rows(300)[:250])
+    replaced = run(world, replace.upload.fields["key"])
+    assert replaced is not None
+    assert (replaced.counts.withdrawn, replaced.counts.unchanged) == (50, 250)
+    assert len(world.offers.active(vendor_id)) == 250
+
+    partial = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="p.csv", mode="partial"))
+    world.files.objects[partial.upload.fields["key"]] = b"id,quantity\nSKU-000001,0\nSKU-000299,4\n"
+    patched = run(world, partial.upload.fields["key"])
+    assert patched is not None
+    assert (patched.counts.updated, patched.counts.rejected) == (1, 1)  # SKU-000299 was withdrawn
+    offer = world.offers.get(ids.offer_id(vendor_id, "SKU-000001"))
+    assert offer is not None
+    assert (offer.snapshot.quantity, offer.snapshot.availability, offer.snapshot.title) == (
+        0,
+        "out_of_stock",
+        "Wollpullover 1",
+    )
+
+
+def test_redelivered_event_imports_once(world: World) -> None:
+    _, _, _, key = upload(world, csv_bytes(rows(120)))
+
+    first = run(world, key, "seq-1")
+    second = run(world, key, "seq-1")
+
+    assert first is not None
+    assert second is None
+    assert len(world.publisher.of_type(FeedImportCompleted)) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "code_in_reason"),
+    [
+        (b"\x00\x01\x02binary\x00" * 100, "binary"),
+        (b"name;colour\nshirt;red\n", "no column"),
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><rss/>', "XML"),
+    ],
+)
+def test_not_a_feed_fails_and_changes_nothing(world: World, data: bytes, code_in_reason: str) -> None:
+    _vendor_id, _, _, key = upload(world, data)
+
+    feed = run(world, key)
+
+    assert feed is not None
+    assert feed.status == "failed"
+    assert feed.reason
+    assert code_in_reason in feed.reason
+    assert world.offers.items == {}
+    [done] = world.publisher.of_type(FeedImportCompleted)
+    assert done.status == "failed"
+
+
+def test_first_rows_all_invalid_fails_before_writing(world: World) -> None:
+    items = rows(500)
+    for item in items[:100]:
+        item["price"] = "free"
+    _, _, _, key = upload(world, csv_bytes(items))
+
+    feed = run(world, key)
+
+    assert feed is not None
+    assert feed.status == "failed"
+    assert world.offers.items == {}
+
+
+def test_replace_with_a_broken_file_withdraws_nothing(world: World) -> None:
+    vendor_id, owner, _, key = upload(world, csv_bytes(rows(150)))
+    run(world, key)
+    replace = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="r.xml", mode="replace"))
+    world.files.objects[replace.upload.fields["key"]] = xml_bytes(rows(150)[:120])[:-30]  # truncated XML
+
+    feed = run(world, replace.upload.fields["key"])
+
+    assert feed is not None
+    assert feed.status == "failed"
+    assert len(world.offers.active(vendor_id)) == 150
+
+
+def test_duplicate_ids_are_rejected(world: World) -> None:
+    items = rows(150)
+    items.append(dict(items[3]))
+    _, _, _, key = upload(world, csv_bytes(items))
+
+    feed = run(world, key)
+
+    assert feed is not None
+    assert (feed.counts.created, feed.counts.rejected) == (150, 1)
+    assert world.files.report_rows(feed.report_key or "")[1][2] == "duplicate_id"
+
+
+def test_a_database_failure_releases_the_feed_for_the_retry(world: World) -> None:
+    _, _, feed_id, key = upload(world, csv_bytes(rows(250)))
+    world.offers.fail_on_put_many = True
+
+    with pytest.raises(RuntimeError):
+        run(world, key)
+
+    vendor_id = key.split("/")[1]
+    assert world.feeds.get(vendor_id, feed_id).status == "pending"  # type: ignore[union-attr]
+    world.offers.fail_on_put_many = False
+    retried = run(world, key)
+    assert retried is not None
+    assert retried.counts.created == 250
+
+
+def test_progress_is_recorded(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "PROGRESS_EVERY_ROWS", 100)
+    _, _, _, key = upload(world, csv_bytes(rows(1000)))
+
+    run(world, key)
+
+    assert world.feeds.progress_calls == 10
+
+
+def test_unknown_objects_are_ignored(world: World) -> None:
+    assert world.feed_service.import_object("feeds/vd_x/fd_y/f.csv", 10, "s") is None
+    assert world.feed_service.import_object("elsewhere/f.csv", 10, "s") is None
+
+
+def test_upload_checks_owner_and_file_type(world: World) -> None:
+    vendor_id, owner = world.approved_vendor("anna")
+    _, other = world.approved_vendor("bert", "Noordzee")
+
+    with pytest.raises(Forbidden):
+        world.feed_service.request_upload(other, vendor_id, FeedRequest(filename="f.csv"))
+    with pytest.raises(BadRequest):
+        world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="f.exe"))
+    created = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="f.tsv"))
+    assert created.upload.fields["Content-Type"] == "text/tab-separated-values"
+    assert created.upload.fields["key"] == f"feeds/{vendor_id}/{created.feed_id}/f.tsv"
+    with pytest.raises(Forbidden):
+        world.feed_service.status(other, vendor_id, created.feed_id)
+
+
+def test_header_constant_matches_generator() -> None:
+    assert HEADER[0] == "id"

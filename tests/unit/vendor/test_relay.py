@@ -1,0 +1,71 @@
+"""Stream records → OffersChanged batches and dashboard counters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from functions.vendor.logic.offers import build_offer, withdrawn
+from functions.vendor.logic.relay import MAX_CHANGES_PER_EVENT, MAX_EVENT_BYTES, StreamChange, events_for, stats_deltas
+from functions.vendor.models.domain import Offer
+
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
+
+
+def make(vendor: str, sku: str, quantity: int = 3, description: str = "") -> Offer:
+    built = build_offer(
+        vendor, "V", sku, {"title": sku, "price": 100, "quantity": quantity, "description": description}, None, NOW
+    )
+    assert built is not None
+    return built
+
+
+def test_upserts_and_withdrawals() -> None:
+    a, b = make("v1", "a"), make("v1", "b")
+    changes = [
+        StreamChange(old=None, new=a),
+        StreamChange(old=b, new=withdrawn(b, NOW)),
+        StreamChange(old=withdrawn(b, NOW), new=withdrawn(b, NOW)),  # no news
+        StreamChange(old=a, new=None),  # deleted item
+    ]
+
+    [event] = events_for(changes)
+
+    assert event.vendor_id == "v1"
+    assert [(c.offer_id, c.change) for c in event.changes] == [
+        (a.offer_id, "upserted"),
+        (b.offer_id, "withdrawn"),
+        (a.offer_id, "withdrawn"),
+    ]
+    assert event.changes[0].offer == a.snapshot
+
+
+def test_batches_by_vendor_count_and_size() -> None:
+    many = [StreamChange(old=None, new=make("v1", f"s{i}")) for i in range(250)]
+    big = [StreamChange(old=None, new=make("v2", f"b{i}", description="x" * 4000)) for i in range(80)]
+
+    events = events_for(many + big)
+
+    v1 = [e for e in events if e.vendor_id == "v1"]
+    v2 = [e for e in events if e.vendor_id == "v2"]
+    assert [len(e.changes) for e in v1] == [100, 100, 50]
+    assert sum(len(e.changes) for e in v2) == 80
+    assert len(v2) >= 2
+    assert all(len(e.changes) <= MAX_CHANGES_PER_EVENT for e in events)
+    assert all(len(e.model_dump_json()) <= MAX_EVENT_BYTES for e in events)
+
+
+def test_stats_deltas() -> None:
+    a, b = make("v1", "a"), make("v1", "b", quantity=0)
+    a_out = build_offer("v1", "V", "a", {"title": "a", "price": 100, "quantity": 0}, a, NOW)
+
+    deltas = stats_deltas(
+        [
+            StreamChange(old=None, new=a),
+            StreamChange(old=None, new=b),
+            StreamChange(old=a, new=a_out),
+            StreamChange(old=b, new=withdrawn(b, NOW)),
+        ]
+    )
+
+    assert deltas["v1"].active_offers == 1
+    assert deltas["v1"].out_of_stock == 1

@@ -1,0 +1,150 @@
+"""Vendor accounts and offers on in-memory fakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.common.auth import Principal, Role
+from functions.common.errors import Conflict, Forbidden, NotFound, UnprocessableEntity
+from functions.vendor.models.api import (
+    OfferBatchItem,
+    OfferBatchPatch,
+    OfferIn,
+    OfferPatch,
+    VendorApplication,
+    VendorApproval,
+    VendorPatch,
+)
+from functions.vendor.models.events import ShippingRule, VendorApproved, VendorUpdated
+from tests.unit.vendor.conftest import ADMIN, World
+
+SHOPPER = Principal(user_id="sub-carla", username="carla")
+
+
+def offer(**changes: object) -> OfferIn:
+    base: dict[str, object] = {"title": "Merino Schal", "price": 2490, "quantity": 5, "gtin": "4006381333931"}
+    return OfferIn.model_validate({**base, **changes})
+
+
+def test_apply_and_approve_binds_the_applicant(world: World) -> None:
+    vendor = world.vendor_service.apply(SHOPPER, VendorApplication(name="Carla's Keramik"))
+    assert vendor.status == "pending"
+    with pytest.raises(Conflict):
+        world.vendor_service.apply(SHOPPER, VendorApplication(name="Second try"))
+    with pytest.raises(Forbidden):
+        world.vendor_service.approve(SHOPPER, vendor.vendor_id, VendorApproval())
+
+    approved = world.vendor_service.approve(ADMIN, vendor.vendor_id, VendorApproval(commission_bps=900))
+
+    assert (approved.status, approved.commission_bps) == ("approved", 900)
+    assert world.users.bound == {"carla": vendor.vendor_id}
+    assert [type(e) for e in world.publisher.events] == [VendorApproved, VendorUpdated]
+    with pytest.raises(Conflict):
+        world.vendor_service.approve(ADMIN, vendor.vendor_id, VendorApproval())
+
+
+def test_profile_patch_publishes_vendor_updated_and_guards_commission(world: World) -> None:
+    vendor_id, owner = world.approved_vendor()
+    rule = ShippingRule(zone="NL", countries=["NL"], cost=495, free_from=5000, min_days=1, max_days=2)
+
+    updated = world.vendor_service.patch(owner, vendor_id, VendorPatch(story="Since 1987", shipping_rules=[rule]))
+
+    assert updated.shipping_rules == [rule]
+    assert updated.story == "Since 1987"
+    assert world.publisher.of_type(VendorUpdated)[-1].shipping_rules == [rule]
+    with pytest.raises(Forbidden):
+        world.vendor_service.patch(owner, vendor_id, VendorPatch(commission_bps=0))
+    _, stranger = world.approved_vendor("bert", "Noordzee")
+    with pytest.raises(Forbidden):
+        world.vendor_service.patch(stranger, vendor_id, VendorPatch(story="mine now"))
+
+
+def test_put_patch_delete_offer(world: World) -> None:
+    vendor_id, owner = world.approved_vendor()
+
+    _created, was_created = world.offer_service.put(owner, vendor_id, "S-1", offer())
+    again, was_created_again = world.offer_service.put(owner, vendor_id, "S-1", offer())
+    patched = world.offer_service.patch(owner, vendor_id, "S-1", OfferPatch(price=1990, quantity=0))
+
+    assert (was_created, was_created_again) == (True, False)
+    assert again.revision == 1  # unchanged content is not rewritten
+    assert (patched.price, patched.quantity, patched.availability, patched.revision) == (1990, 0, "out_of_stock", 2)
+    assert patched.gtin == "04006381333931"
+    world.offer_service.delete(owner, vendor_id, "S-1")
+    with pytest.raises(NotFound):
+        world.offer_service.get(owner, vendor_id, "S-1")
+    recreated, was_recreated = world.offer_service.put(owner, vendor_id, "S-1", offer())
+    assert was_recreated
+    assert recreated.revision == 4
+
+
+def test_sale_price_must_be_below_price(world: World) -> None:
+    vendor_id, owner = world.approved_vendor()
+    with pytest.raises(UnprocessableEntity) as caught:
+        world.offer_service.put(owner, vendor_id, "S-1", offer(sale_price=2490))
+    assert caught.value.details[0].field == "sale_price"
+
+
+def test_vendor_a_cannot_touch_vendor_b(world: World) -> None:
+    vendor_a, owner_a = world.approved_vendor("anna")
+    vendor_b, owner_b = world.approved_vendor("bert", "Noordzee")
+    world.offer_service.put(owner_b, vendor_b, "B-1", offer())
+
+    with pytest.raises(Forbidden):
+        world.offer_service.put(owner_a, vendor_b, "B-1", offer(price=1))
+    with pytest.raises(Forbidden):
+        world.offer_service.patch(owner_a, vendor_b, "B-1", OfferPatch(price=1))
+    with pytest.raises(Forbidden):
+        world.offer_service.list(owner_a, vendor_b, 10, None)
+    with pytest.raises(Forbidden):
+        world.offer_service.delete(owner_a, vendor_b, "B-1")
+    assert vendor_a != vendor_b
+
+
+def test_batch_patch(world: World) -> None:
+    vendor_id, owner = world.approved_vendor()
+    for sku in ("A", "B", "C"):
+        world.offer_service.put(owner, vendor_id, sku, offer())
+
+    result = world.offer_service.batch_patch(
+        owner,
+        vendor_id,
+        OfferBatchPatch(
+            items=[
+                OfferBatchItem(sku="A", price=1000),
+                OfferBatchItem(sku="B", quantity=5),
+                OfferBatchItem(sku="C", sale_price=9999),
+                OfferBatchItem(sku="Z", quantity=1),
+            ]
+        ),
+    )
+
+    assert [(r.sku, r.result) for r in result.items] == [
+        ("A", "updated"),
+        ("B", "unchanged"),
+        ("C", "invalid"),
+        ("Z", "not_found"),
+    ]
+    listed, _ = world.offer_service.list(owner, vendor_id, 10, None)
+    assert [o.price for o in listed] == [1000, 2490, 2490]
+
+
+def test_unapproved_vendor_cannot_sell(world: World) -> None:
+    vendor = world.vendor_service.apply(SHOPPER, VendorApplication(name="Carla's Keramik"))
+    carla = Principal(user_id="sub-carla", groups=frozenset({Role.VENDOR}), vendor_id=vendor.vendor_id)
+    with pytest.raises(Conflict):
+        world.offer_service.put(carla, vendor.vendor_id, "S", offer())
+
+
+def test_storefront_and_dashboard(world: World) -> None:
+    vendor_id, owner = world.approved_vendor()
+    world.offer_service.put(owner, vendor_id, "A", offer())
+    world.vendors.add_stats({vendor_id: world.vendors.stats(vendor_id).model_copy(update={"active_offers": 1})})
+
+    front, last = world.vendor_service.storefront(vendor_id, 10, None)
+    board = world.vendor_service.dashboard(owner, vendor_id)
+
+    assert front.vendor.name == "Wolkenweber"
+    assert [o.sku for o in front.offers] == ["A"]
+    assert last is None
+    assert (board.offers, board.out_of_stock, board.last_feed) == (1, 0, None)

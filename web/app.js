@@ -1,0 +1,147 @@
+// The shell: loads config, shows who is signed in, and routes hash URLs to views.
+//   #/products?q=..  #/product/<id>  #/cart  #/checkout  #/orders  #/orders/<id>  #/vendor  #/signin
+
+import { loadConfig } from "./config.js";
+import { onSessionChange, session, signOut } from "./auth.js";
+import { api } from "./api.js";
+import { errorBox, h, mount, noImage, titled } from "./ui.js";
+import { currentRoute, link, navigate } from "./router.js";
+
+const routes = [
+  { pattern: /^\/products$/, nav: "products", load: () => import("./views/catalog.js") },
+  { pattern: /^\/product\/(?<id>[^/]+)$/, nav: "products", load: () => import("./views/product.js") },
+  { pattern: /^\/cart$/, nav: "cart", auth: true, load: () => import("./views/cart.js") },
+  { pattern: /^\/checkout$/, nav: "cart", auth: true, load: () => import("./views/checkout.js") },
+  { pattern: /^\/orders$/, nav: "orders", auth: true, load: () => import("./views/orders.js") },
+  { pattern: /^\/orders\/(?<id>[^/]+)$/, nav: "orders", auth: true, load: () => import("./views/order.js") },
+  { pattern: /^\/vendor$/, nav: "vendor", auth: true, load: () => import("./views/vendor.js") },
+  { pattern: /^\/signin$/, nav: null, load: () => import("./views/signin.js") },
+];
+
+let controller = null;
+
+async function render() {
+  controller?.abort();
+  controller = new AbortController();
+  const { signal } = controller;
+  const main = document.getElementById("main");
+  const { path, query } = currentRoute();
+  if (path === "/" || path === "") return navigate("/products");
+  const route = routes.find((r) => r.pattern.test(path));
+  for (const a of document.querySelectorAll("#nav a")) {
+    if (route && a.dataset.nav === route.nav) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  const view = h("div", { class: "view" });
+  mount(main, view);
+  if (!route) {
+    mount(view, h("h1", {}, "Page not found"), h("p", {}, h("a", { href: "#/products" }, "Back to the shop")));
+    titled(main, "Page not found");
+    return;
+  }
+  const params = route.pattern.exec(path).groups || {};
+  const user = session();
+  try {
+    if (route.auth && !user) {
+      const { render: renderSignIn } = await import("./views/signin.js");
+      await renderSignIn(view, { query, signal, next: location.hash, reason: "Please sign in to see this page." });
+    } else {
+      const module = await route.load();
+      await module.render(view, { params: mapParams(params), query, signal, session: user });
+    }
+  } catch (error) {
+    if (error.name === "AbortError" || signal.aborted) return;
+    if (error.status === 401) {
+      const { render: renderSignIn } = await import("./views/signin.js");
+      await renderSignIn(view, { query, signal, next: location.hash, reason: "Your session has ended. Please sign in again." });
+      titled(main, "Sign in");
+      return;
+    }
+    console.error(error);
+    mount(view, h("h1", {}, "Something went wrong"), errorBox(error));
+  }
+  if (!signal.aborted) titled(main, main.querySelector("h1")?.textContent || "Plein");
+}
+
+function mapParams(groups) {
+  return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
+}
+
+function renderSession(user) {
+  const box = document.getElementById("session");
+  document.querySelector('#nav a[data-nav="vendor"]').hidden = !(user && user.groups.includes("vendor"));
+  if (!user) {
+    mount(box, h("a", { class: "button button-small", href: link("/signin", { next: location.hash }) }, "Sign in"));
+    updateCartCount(null);
+    return;
+  }
+  mount(
+    box,
+    h(
+      "span",
+      { class: "who", "data-testid": "who" },
+      "Signed in as ",
+      h("strong", {}, user.username),
+      h("span", { class: "groups", "aria-label": "groups" }, user.groups.map((g) => h("span", { class: "chip" }, g))),
+    ),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button button-small button-ghost",
+        onclick: () => {
+          signOut();
+          navigate("/products");
+        },
+      },
+      "Sign out",
+    ),
+  );
+  refreshCartCount();
+}
+
+/** The cart link shows the number of units in the cart. */
+function updateCartCount(cart) {
+  const a = document.querySelector('#nav a[data-nav="cart"]');
+  const units = cart ? cart.vendors.reduce((n, g) => n + g.lines.reduce((m, l) => m + l.quantity, 0), 0) : 0;
+  mount(a, "Cart", units ? h("span", { class: "count", "aria-label": `${units} items` }, String(units)) : null);
+}
+
+async function refreshCartCount() {
+  try {
+    updateCartCount(await api.get("/cart"));
+  } catch {
+    updateCartCount(null);
+  }
+}
+
+/** Vendor images live on the vendors' hosts; one that fails to load becomes a placeholder. */
+function placeholderOnError(event) {
+  const img = event.target;
+  if (!(img instanceof HTMLImageElement) || img.dataset.failed) return;
+  img.dataset.failed = "true";
+  const placeholder = noImage(img.alt || null);
+  if (img.className) placeholder.classList.add(...img.className.split(" "));
+  img.replaceWith(placeholder);
+}
+
+async function start() {
+  document.addEventListener("error", placeholderOnError, true);
+  const main = document.getElementById("main");
+  try {
+    const cfg = await loadConfig();
+    document.getElementById("api-where").textContent = `API ${cfg.api_url}`;
+  } catch (error) {
+    mount(main, h("h1", {}, "Plein cannot start"), errorBox(error, { title: "The site configuration is missing." }));
+    return;
+  }
+  onSessionChange((user) => renderSession(user));
+  renderSession(session());
+  window.addEventListener("hashchange", render);
+  window.addEventListener("plein:rerender", render);
+  document.addEventListener("plein:cart", (event) => updateCartCount(event.detail));
+  await render();
+  document.documentElement.dataset.ready = "true";
+}
+
+start();

@@ -1,0 +1,182 @@
+// Small DOM helpers shared by the views: element builder (no innerHTML with data), money,
+// dates, error, loading and empty states.
+
+/**
+ * Create an element. `attrs` keys starting with "on" add listeners; `class`, `for`, `aria-*`,
+ * `data-*` and boolean attributes work as in HTML; children may be strings, nodes, arrays or null.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") {
+      el.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (key === "class") {
+      el.className = value;
+    } else if (key === "value" && "value" in el) {
+      el.value = value;
+    } else if (key === "checked" || key === "selected" || key === "disabled") {
+      el[key] = Boolean(value);
+      if (value) el.setAttribute(key, "");
+    } else {
+      el.setAttribute(key, value === true ? "" : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replace the content of `el`. */
+export function mount(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+const formatters = new Map();
+
+/** Integer minor units → "€12.34". */
+export function money(minor, currency = "EUR") {
+  if (minor === null || minor === undefined) return "—";
+  let fmt = formatters.get(currency);
+  if (!fmt) {
+    fmt = new Intl.NumberFormat("en-IE", { style: "currency", currency });
+    formatters.set(currency, fmt);
+  }
+  return fmt.format(minor / 100);
+}
+
+/** "12.34" or "12,34" → 1234 minor units; null when not a number. */
+export function toMinor(text) {
+  const cleaned = String(text).trim().replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
+  return Math.round(Number(cleaned) * 100);
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A neutral picture icon where a product has no (loadable) image. */
+export function noImage(label = null) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "no-image-icon");
+  svg.setAttribute("aria-hidden", "true");
+  for (const [tag, attrs] of [
+    ["rect", { x: "3", y: "4", width: "18", height: "16", rx: "2" }],
+    ["circle", { cx: "9", cy: "10", r: "2" }],
+    ["path", { d: "M3 17l5-5 4 4 3-3 6 6" }],
+  ]) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    svg.append(el);
+  }
+  return h("span", { class: "no-image", role: label ? "img" : null, "aria-label": label }, svg);
+}
+
+export function date(iso) {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function stars(rating, count) {
+  const value = Number(rating || 0);
+  const full = Math.round(value);
+  return h(
+    "span",
+    { class: "stars", title: `${value.toFixed(1)} out of 5` },
+    h("span", { "aria-hidden": "true" }, "★".repeat(full) + "☆".repeat(5 - full)),
+    h("span", { class: "visually-hidden" }, `Rated ${value.toFixed(1)} out of 5`),
+    count !== undefined ? h("span", { class: "muted" }, ` (${count})`) : null,
+  );
+}
+
+export function statusBadge(status) {
+  return h("span", { class: `badge badge-${String(status).replaceAll("_", "-")}` }, String(status).replaceAll("_", " "));
+}
+
+export function loading(text = "Loading…") {
+  return h("p", { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), text);
+}
+
+export function empty(text, ...actions) {
+  return h("div", { class: "empty" }, h("p", {}, text), actions);
+}
+
+/** A readable box for an ApiError (or any Error). */
+export function errorBox(error, { title } = {}) {
+  const details = Array.isArray(error?.details) ? error.details : [];
+  return h(
+    "div",
+    { class: "error", role: "alert" },
+    h("p", { class: "error-title" }, title || error?.message || "Something went wrong"),
+    title && error?.message ? h("p", {}, error.message) : null,
+    details.length
+      ? h(
+          "ul",
+          {},
+          details.map((d) =>
+            h("li", {}, typeof d === "string" ? d : [d.field ? h("code", {}, d.field) : null, d.field ? ": " : "", d.message || d.code]),
+          ),
+        )
+      : null,
+    error?.code ? h("p", { class: "muted small" }, `code: ${error.code}${error.status ? ` · HTTP ${error.status}` : ""}`) : null,
+  );
+}
+
+let toastTimer = null;
+
+/** A short message at the bottom of the page (announced to screen readers). */
+export function toast(text, kind = "info") {
+  const el = document.getElementById("toast");
+  if (!el) return;
+  el.textContent = text;
+  el.dataset.kind = kind;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    el.hidden = true;
+  }, 4000);
+}
+
+/** Set the page title and move focus to the main heading after navigation. */
+export function titled(main, heading) {
+  document.title = `${heading} · Plein`;
+  const h1 = main.querySelector("h1");
+  const active = document.activeElement;
+  if (active && active !== main && main.contains(active)) return;
+  if (h1) {
+    h1.setAttribute("tabindex", "-1");
+    h1.focus({ preventScroll: true });
+  }
+}
+
+/** Disable a button while `work` runs; returns its result. */
+export async function busy(button, work, label = "Working…") {
+  const original = button.textContent;
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  button.textContent = label;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+    button.textContent = original;
+  }
+}
+
+export function field(label, input, hint) {
+  const id = input.id || `f-${Math.random().toString(36).slice(2, 9)}`;
+  input.id = id;
+  const hintId = hint ? `${id}-hint` : null;
+  if (hintId) input.setAttribute("aria-describedby", hintId);
+  return h("div", { class: "field" }, h("label", { for: id }, label), input, hint ? h("p", { class: "hint", id: hintId }, hint) : null);
+}

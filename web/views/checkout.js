@@ -1,0 +1,125 @@
+// Checkout: delivery address, a test card, and POST /checkout with an Idempotency-Key per attempt.
+// A retry after a network failure reuses the attempt's key (so it cannot charge twice); any answer
+// from the API ends the attempt and the next submit gets a new key.
+
+import { api } from "../api.js";
+import { cartChanged, link, navigate } from "../router.js";
+import { COUNTRIES, country } from "./cart.js";
+import { empty, errorBox, field, h, loading, money, mount } from "../ui.js";
+
+const CARDS = [
+  ["tok_visa", "Visa test card (succeeds)"],
+  ["tok_mastercard", "Mastercard test card (succeeds)"],
+  ["tok_declined", "Declined test card"],
+  ["tok_chargeDeclinedInsufficientFunds", "Declined: insufficient funds"],
+  ["tok_error", "Processing error"],
+];
+const ADDRESS_KEY = "plein.address";
+
+export async function render(view, { signal, session }) {
+  mount(view, h("h1", {}, "Checkout"), loading("Loading your cart…"));
+  let cart;
+  try {
+    cart = await api.get("/cart", { query: { country: country() }, signal });
+  } catch (error) {
+    if (error.name === "AbortError" || error.status === 401) throw error;
+    mount(view, h("h1", {}, "Checkout"), errorBox(error, { title: "Could not load your cart" }));
+    return;
+  }
+  if (!cart.vendors.length) {
+    mount(view, h("h1", {}, "Checkout"), empty("Your cart is empty.", h("a", { class: "button", href: "#/products" }, "Find something")));
+    return;
+  }
+  const saved = JSON.parse(sessionStorage.getItem(ADDRESS_KEY) || "null") || {};
+  const input = (name, attrs = {}) => h("input", { name, id: `addr-${name}`, value: saved[name] || "", ...attrs });
+  const name = input("name", { autocomplete: "name", required: true, value: saved.name || session?.username || "" });
+  const line1 = input("line1", { autocomplete: "address-line1", required: true });
+  const line2 = input("line2", { autocomplete: "address-line2" });
+  const postal = input("postal_code", { autocomplete: "postal-code", required: true, maxlength: "20" });
+  const city = input("city", { autocomplete: "address-level2", required: true });
+  const countrySelect = h(
+    "select",
+    { name: "country", id: "addr-country", autocomplete: "country", disabled: true },
+    COUNTRIES.map(([code, label]) => h("option", { value: code, selected: code === cart.country }, label)),
+  );
+  const card = h("select", { name: "payment_method", id: "payment-method" }, CARDS.map(([value, label]) => h("option", { value }, label)));
+  const status = h("div", { "aria-live": "assertive" });
+  const submit = h("button", { type: "submit", class: "button button-primary" }, `Pay ${money(cart.total, cart.currency)}`);
+  let attemptKey = null;
+
+  const form = h(
+    "form",
+    {
+      class: "card form",
+      "aria-labelledby": "address-title",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        if (!form.reportValidity()) return;
+        const address = {
+          name: name.value.trim(),
+          line1: line1.value.trim(),
+          line2: line2.value.trim() || null,
+          postal_code: postal.value.trim(),
+          city: city.value.trim(),
+          country: cart.country,
+        };
+        sessionStorage.setItem(ADDRESS_KEY, JSON.stringify(address));
+        attemptKey = attemptKey || crypto.randomUUID();
+        mount(status, loading("Placing your order…"));
+        submit.disabled = true;
+        try {
+          const order = await api.post(
+            "/checkout",
+            { shipping_address: address, payment_method: card.value, currency: cart.currency, expected_total: cart.total },
+            { headers: { "Idempotency-Key": attemptKey } },
+          );
+          attemptKey = null;
+          cartChanged(null);
+          navigate(`/orders/${encodeURIComponent(order.order_id)}`, { placed: "1" });
+        } catch (error) {
+          if (error.code !== "network") attemptKey = null; // the API answered: the next submit is a new attempt
+          mount(status, errorBox(error, { title: error.code === "network" ? "No answer; submitting again is safe" : "The order was not placed" }));
+          submit.disabled = false;
+        }
+      },
+    },
+    h("h2", { id: "address-title" }, "Delivery address"),
+    field("Full name", name),
+    field("Address", line1),
+    field("Address line 2 (optional)", line2),
+    h("div", { class: "row" }, field("Postal code", postal), field("City", city)),
+    field("Country", countrySelect, h("span", {}, "Change it in the ", h("a", { href: "#/cart" }, "cart"), " (shipping depends on it).")),
+    h("h2", {}, "Payment"),
+    field("Card", card, "Test cards only: no real money moves."),
+    status,
+    h("div", { class: "actions" }, h("a", { class: "button button-ghost", href: "#/cart" }, "Back to cart"), submit),
+  );
+
+  mount(
+    view,
+    h("h1", {}, "Checkout"),
+    h(
+      "div",
+      { class: "checkout" },
+      form,
+      h(
+        "aside",
+        { class: "card summary", "aria-labelledby": "summary-title" },
+        h("h2", { id: "summary-title" }, "Order summary"),
+        cart.vendors.map((group) =>
+          h(
+            "div",
+            { class: "summary-group" },
+            h("h3", {}, group.vendor_name || group.vendor_id),
+            h("ul", { class: "plain" }, group.lines.map((l) => h("li", {}, `${l.quantity} × `, h("a", { href: link(`/product/${encodeURIComponent(l.product_id || "")}`) }, l.title || l.offer_id), h("span", { class: "right" }, money(l.line_total, cart.currency))))),
+            h("p", { class: "muted small" }, "Shipping ", h("span", { class: "right" }, money(group.shipping, cart.currency))),
+          ),
+        ),
+        h("dl", { class: "sums" },
+          h("dt", {}, "Items"), h("dd", {}, money(cart.items_total, cart.currency)),
+          h("dt", {}, "Shipping"), h("dd", {}, money(cart.shipping_total, cart.currency)),
+          h("dt", { class: "total" }, "Total"), h("dd", { class: "total" }, money(cart.total, cart.currency))),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,106 @@
+// One order: sub-orders per vendor with status, tracking and history; cancel what has not shipped.
+
+import { api, seg } from "../api.js";
+import { link } from "../router.js";
+import { busy, date, errorBox, field, h, loading, money, mount, noImage, statusBadge, toast } from "../ui.js";
+
+const CANCELLABLE = new Set(["placed", "paid"]);
+
+export async function render(view, { params, query, signal }) {
+  mount(view, h("h1", {}, "Order"), loading("Loading the order…"));
+  let order;
+  try {
+    order = await api.get(`/orders/${seg(params.id)}`, { signal });
+  } catch (error) {
+    if (error.name === "AbortError" || error.status === 401) throw error;
+    mount(view, h("h1", {}, "Order"), errorBox(error, { title: error.status === 404 ? "No such order" : "Could not load the order" }));
+    return;
+  }
+  draw(view, order, query.get("placed") === "1");
+}
+
+function draw(view, order, justPlaced) {
+  const cur = order.currency;
+  const cancellable = order.sub_orders.some((s) => CANCELLABLE.has(s.status));
+  const a = order.shipping_address;
+  mount(
+    view,
+    h("p", {}, h("a", { href: "#/orders" }, "‹ All orders")),
+    h("div", { class: "page-head" }, h("h1", {}, `Order ${order.order_id}`), statusBadge(order.status)),
+    justPlaced && order.status === "paid"
+      ? h("div", { class: "notice success-box", role: "status" }, h("strong", {}, "Thank you! "), "Your order is placed and paid. Each vendor ships their part separately.")
+      : null,
+    h(
+      "div",
+      { class: "order-layout" },
+      h(
+        "div",
+        {},
+        order.sub_orders.map((sub) =>
+          h(
+            "section",
+            { class: "card vendor-group", "aria-label": `From ${sub.vendor_name}` },
+            h("div", { class: "group-head" }, h("h2", {}, `From ${sub.vendor_name}`), statusBadge(sub.status)),
+            h("ul", { class: "lines", role: "list" }, sub.lines.map((l) =>
+              h("li", { class: "line" },
+                h("div", { class: "thumb small-thumb" }, l.image_link ? h("img", { src: l.image_link, alt: "" }) : noImage()),
+                h("div", { class: "line-main" }, h("a", { href: link(`/product/${encodeURIComponent(l.product_id)}`) }, l.title),
+                  h("div", { class: "muted small" }, `${l.quantity} × ${money(l.unit_price, cur)}`, l.returned_quantity ? ` · ${l.returned_quantity} returned` : "")),
+                h("div", { class: "line-total" }, money(l.line_total, cur))))),
+            h("dl", { class: "sums" },
+              h("dt", {}, "Items"), h("dd", {}, money(sub.subtotal, cur)),
+              h("dt", {}, "Shipping"), h("dd", {}, money(sub.shipping, cur)),
+              sub.refunded ? [h("dt", {}, "Refunded"), h("dd", {}, money(sub.refunded, cur))] : null),
+            sub.tracking_number ? h("p", {}, "Shipped with ", h("strong", {}, sub.carrier), ", tracking ", h("code", {}, sub.tracking_number), sub.shipped_at ? ` on ${date(sub.shipped_at)}` : "") : null,
+            sub.history.length ? h("details", {}, h("summary", {}, "History"), history(sub.history)) : null,
+          ),
+        ),
+      ),
+      h(
+        "aside",
+        { class: "card summary" },
+        h("h2", {}, "Summary"),
+        h("dl", { class: "sums" },
+          h("dt", {}, "Placed"), h("dd", {}, date(order.created_at)),
+          h("dt", {}, "Items"), h("dd", {}, money(order.items_total, cur)),
+          h("dt", {}, "Shipping"), h("dd", {}, money(order.shipping_total, cur)),
+          order.discount_total ? [h("dt", {}, "Discount"), h("dd", {}, `−${money(order.discount_total, cur)}`)] : null,
+          h("dt", { class: "total" }, "Total"), h("dd", { class: "total", "data-testid": "order-total" }, money(order.total, cur)),
+          order.refunded_total ? [h("dt", {}, "Refunded"), h("dd", {}, money(order.refunded_total, cur))] : null),
+        h("h3", {}, "Delivery address"),
+        h("address", {}, a.name, h("br"), a.line1, a.line2 ? [h("br"), a.line2] : null, h("br"), `${a.postal_code} ${a.city}`, h("br"), a.country),
+        order.history.length ? h("details", {}, h("summary", {}, "Order history"), history(order.history)) : null,
+        cancellable ? cancelBox(view, order) : null,
+      ),
+    ),
+  );
+}
+
+function history(changes) {
+  return h("ol", { class: "history" }, changes.map((c) => h("li", {}, h("time", { datetime: c.at }, date(c.at)), " ", statusBadge(c.status), c.note ? ` ${c.note}` : "")));
+}
+
+function cancelBox(view, order) {
+  const box = h("div", { class: "cancel-box" });
+  const start = h("button", { type: "button", class: "button button-danger" }, "Cancel order");
+  start.addEventListener("click", () => {
+    const reason = h("input", { name: "reason", maxlength: "200" });
+    const status = h("div", { "aria-live": "assertive" });
+    const confirm = h("button", { type: "button", class: "button button-danger" }, "Yes, cancel");
+    const keep = h("button", { type: "button", class: "button button-ghost", onclick: () => mount(box, start) }, "Keep the order");
+    confirm.addEventListener("click", () =>
+      busy(confirm, async () => {
+        try {
+          const updated = await api.post(`/orders/${seg(order.order_id)}/cancel`, reason.value.trim() ? { reason: reason.value.trim() } : {});
+          toast("Order cancelled; any payment is refunded.", "success");
+          draw(view, updated, false);
+        } catch (error) {
+          mount(status, errorBox(error, { title: "Could not cancel" }));
+        }
+      }, "Cancelling…"),
+    );
+    mount(box, h("p", {}, "Cancel the parts that have not shipped yet? They are refunded."), field("Reason (optional)", reason), status, h("div", { class: "actions" }, keep, confirm));
+    reason.focus();
+  });
+  return mount(box, start);
+}

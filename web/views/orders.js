@@ -1,0 +1,62 @@
+// The shopper's orders, newest first, with "load more" over next_cursor.
+
+import { api } from "../api.js";
+import { link } from "../router.js";
+import { date, empty, errorBox, h, loading, money, mount, statusBadge } from "../ui.js";
+
+export async function render(view, { signal }) {
+  const body = h("tbody");
+  const table = h(
+    "table",
+    { class: "table orders-table" },
+    h("caption", { class: "visually-hidden" }, "Your orders"),
+    h("thead", {}, h("tr", {}, ["Order", "Placed", "Status", "Items", "Total"].map((t) => h("th", { scope: "col" }, t)))),
+    body,
+  );
+  const more = h("div", { class: "pager" });
+  mount(view, h("h1", {}, "Your orders"), loading("Loading your orders…"));
+
+  async function load(cursor) {
+    const page = await api.get("/orders", { query: { limit: 20, cursor }, signal });
+    body.append(...page.items.map(row));
+    mount(more);
+    if (page.next_cursor) {
+      const button = h("button", { type: "button", class: "button button-ghost" }, "Load more orders");
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        try {
+          await load(page.next_cursor);
+        } catch (error) {
+          mount(more, errorBox(error));
+        }
+      });
+      mount(more, button);
+    }
+    return page;
+  }
+
+  try {
+    const first = await load(null);
+    if (!first.items.length) {
+      mount(view, h("h1", {}, "Your orders"), empty("You have not ordered anything yet.", h("a", { class: "button", href: "#/products" }, "Start shopping")));
+      return;
+    }
+  } catch (error) {
+    if (error.name === "AbortError" || error.status === 401) throw error;
+    mount(view, h("h1", {}, "Your orders"), errorBox(error, { title: "Could not load your orders" }));
+    return;
+  }
+  mount(view, h("h1", {}, "Your orders"), h("div", { class: "table-wrap" }, table), more);
+}
+
+function row(order) {
+  return h(
+    "tr",
+    {},
+    h("td", { "data-label": "Order" }, h("a", { href: link(`/orders/${encodeURIComponent(order.order_id)}`) }, order.order_id)),
+    h("td", { "data-label": "Placed" }, date(order.created_at)),
+    h("td", { "data-label": "Status" }, statusBadge(order.status)),
+    h("td", { "data-label": "Items" }, `${order.line_count} line${order.line_count === 1 ? "" : "s"} from ${order.vendor_ids.length} vendor${order.vendor_ids.length === 1 ? "" : "s"}`),
+    h("td", { "data-label": "Total", class: "num" }, money(order.total, order.currency)),
+  );
+}

@@ -1,0 +1,153 @@
+// A product: content, images and every vendor's offer (best price first), with "add to cart".
+
+import { api, seg } from "../api.js";
+import { session } from "../auth.js";
+import { cartChanged, link } from "../router.js";
+import { busy, empty, errorBox, h, loading, money, mount, noImage, stars, toast } from "../ui.js";
+
+export async function render(view, { params, signal }) {
+  mount(view, loading("Loading product…"));
+  let product;
+  try {
+    product = await api.get(`/products/${seg(params.id)}`, { signal });
+  } catch (error) {
+    if (error.name === "AbortError" || error.status === 401) throw error;
+    mount(
+      view,
+      h("h1", {}, error.status === 404 ? "Product not found" : "Could not load the product"),
+      errorBox(error),
+      h("p", {}, h("a", { href: "#/products" }, "Back to the shop")),
+    );
+    return;
+  }
+  const trail = product.category.length
+    ? h(
+        "nav",
+        { class: "breadcrumbs", "aria-label": "Category" },
+        h("ol", {}, product.category.map((_, i) => {
+          const path = product.category.slice(0, i + 1).join(" > ");
+          return h("li", {}, h("a", { href: link("/products", { category: path }) }, product.category[i]));
+        })),
+      )
+    : null;
+  const attributes = Object.entries(product.attributes || {});
+  mount(
+    view,
+    trail,
+    h(
+      "article",
+      { class: "product" },
+      gallery(product),
+      h(
+        "div",
+        { class: "product-info" },
+        h("h1", {}, product.title),
+        product.brand ? h("p", { class: "muted" }, "by ", h("a", { href: link("/products", { brand: product.brand }) }, product.brand)) : null,
+        h("p", {}, stars(product.rating, product.rating_count), product.hearts ? h("span", { class: "muted" }, ` · ♥ ${product.hearts}`) : null),
+        product.offers.length
+          ? h("p", { class: "price big" }, product.offers.length > 1 ? "from " : "", money(product.offers[0].current_price, product.offers[0].currency))
+          : null,
+        h("div", { class: "description" }, (product.description || "").split(/\n{2,}/).map((p) => h("p", {}, p))),
+        attributes.length || product.gtin
+          ? h(
+              "dl",
+              { class: "attributes" },
+              attributes.map(([k, v]) => [h("dt", {}, k.replaceAll("_", " ")), h("dd", {}, v)]),
+              product.gtin ? [h("dt", {}, "GTIN"), h("dd", {}, product.gtin)] : null,
+            )
+          : null,
+      ),
+    ),
+    h("section", { class: "offers", "aria-labelledby": "offers-title" },
+      h("h2", { id: "offers-title" }, `Offers (${product.offers.length})`),
+      product.offers.length ? offerTable(product) : empty("No vendor offers this product right now.")),
+  );
+}
+
+function gallery(product) {
+  const images = product.images || [];
+  if (!images.length) return h("div", { class: "gallery" }, noImage());
+  const main = h("img", { src: images[0], alt: product.title, class: "main-image" });
+  return h(
+    "div",
+    { class: "gallery" },
+    main,
+    images.length > 1
+      ? h(
+          "ul",
+          { class: "thumbs", "aria-label": "More images" },
+          images.map((src, i) =>
+            h(
+              "li",
+              {},
+              h(
+                "button",
+                { type: "button", class: "thumb-button", "aria-label": `Show image ${i + 1}`, onclick: () => { main.src = src; } },
+                h("img", { src, alt: "", loading: "lazy" }),
+              ),
+            ),
+          ),
+        )
+      : null,
+  );
+}
+
+function offerTable(product) {
+  return h(
+    "table",
+    { class: "table offers-table" },
+    h("caption", { class: "visually-hidden" }, "Offers, best price including shipping first"),
+    h("thead", {}, h("tr", {}, ["Vendor", "Price", "Shipping", "Delivery", "Availability", ""].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, product.offers.map((offer, i) => offerRow(product, offer, i === 0))),
+  );
+}
+
+function offerRow(product, offer, best) {
+  const ship = offer.shipping;
+  const quantity = h("input", { type: "number", min: "1", max: "99", value: "1", class: "qty", "aria-label": `Quantity from ${offer.vendor_name}` });
+  const add = h("button", { type: "button", class: "button", disabled: !offer.available, "data-offer": offer.offer_id }, "Add to cart");
+  const result = h("div", { class: "row-result", "aria-live": "polite" });
+  add.addEventListener("click", () =>
+    busy(add, async () => {
+      mount(result);
+      if (!session()) {
+        mount(result, h("p", {}, h("a", { href: link("/signin", { next: location.hash }) }, "Sign in"), " to add to your cart."));
+        return;
+      }
+      try {
+        const cart = await api.get("/cart");
+        const existing = cart.vendors.flatMap((g) => g.lines).find((l) => l.offer_id === offer.offer_id);
+        const wanted = (existing ? existing.quantity : 0) + Math.max(1, Number(quantity.value) || 1);
+        const updated = await api.put(`/cart/items/${seg(offer.offer_id)}`, {
+          quantity: wanted,
+          expected_unit_price: offer.current_price,
+          currency: offer.currency,
+        });
+        cartChanged(updated);
+        toast(`Added to your cart (${wanted} in cart).`, "success");
+        mount(result, h("p", { class: "ok" }, "Added. ", h("a", { href: "#/cart" }, "View cart")));
+      } catch (error) {
+        mount(result, errorBox(error, { title: "Could not add to the cart" }));
+      }
+    }, "Adding…"),
+  );
+  const shippingText = ship.cost === null || ship.cost === undefined ? "Does not ship to NL" : ship.cost === 0 ? "Free" : money(ship.cost, offer.currency);
+  const days = ship.min_days !== null && ship.min_days !== undefined ? `${ship.min_days}–${ship.max_days} days` : "—";
+  const cell = (label, ...content) => h("td", { "data-label": label }, h("div", { class: "cell" }, content));
+  return h(
+    "tr",
+    { class: best ? "best" : null },
+    cell("Vendor", h("strong", {}, offer.vendor_name), best ? h("span", { class: "badge badge-best" }, "Best price") : null,
+      h("div", { class: "muted small" }, offer.condition !== "new" ? `${offer.condition} · ` : "", offer.vendor_return_days ? `${offer.vendor_return_days}-day returns` : "")),
+    cell(
+      "Price",
+      offer.sale_price !== null && offer.sale_price !== undefined && offer.sale_price < offer.price
+        ? [h("del", { class: "muted" }, money(offer.price, offer.currency)), " ", h("strong", { class: "sale" }, money(offer.current_price, offer.currency))]
+        : h("strong", {}, money(offer.current_price, offer.currency)),
+    ),
+    cell("Shipping", shippingText, ship.free_from ? h("div", { class: "muted small" }, `free from ${money(ship.free_from, offer.currency)}`) : null),
+    cell("Delivery", days),
+    cell("Availability", h("span", { class: offer.available ? "ok" : "warn" }, offer.available ? "In stock" : offer.availability.replaceAll("_", " "))),
+    h("td", { class: "add-cell" }, h("div", { class: "add" }, quantity, add), result),
+  );
+}

@@ -1,0 +1,46 @@
+// Sign in with username and password (Cognito USER_PASSWORD_AUTH).
+
+import { signIn, session } from "../auth.js";
+import { errorBox, field, h, mount } from "../ui.js";
+
+export async function render(view, { query, next, reason }) {
+  const target = next || query.get("next") || "#/products";
+  const current = session();
+  const username = h("input", { name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false" });
+  const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
+  const problem = h("div", { "aria-live": "assertive" });
+  const submit = h("button", { type: "submit", class: "button" }, "Sign in");
+  const form = h(
+    "form",
+    {
+      class: "card form narrow",
+      "aria-labelledby": "signin-title",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        mount(problem);
+        submit.disabled = true;
+        submit.textContent = "Signing in…";
+        try {
+          await signIn(username.value.trim(), password.value);
+          location.hash = target.startsWith("#/signin") ? "#/products" : target;
+        } catch (error) {
+          mount(problem, errorBox(error, { title: "Could not sign in" }));
+          password.select();
+        } finally {
+          submit.disabled = false;
+          submit.textContent = "Sign in";
+        }
+      },
+    },
+    h("h1", { id: "signin-title" }, "Sign in"),
+    reason ? h("p", { class: "notice" }, reason) : null,
+    current ? h("p", {}, `You are signed in as ${current.username}. Sign in again to switch accounts.`) : null,
+    field("Username", username),
+    field("Password", password),
+    problem,
+    h("div", { class: "actions" }, submit),
+    h("p", { class: "muted small" }, "Locally the demo users shopper, vendor, advisor and admin are printed with their passwords when the runtime starts."),
+  );
+  mount(view, form);
+  username.focus();
+}

@@ -1,0 +1,468 @@
+// The vendor's workspace (#/vendor?tab=offers|feeds|orders): offers with a quick price/stock edit,
+// feed upload (presigned S3 POST with upload progress, then import progress), and sub-orders to ship.
+
+import { api, seg } from "../api.js";
+import { link } from "../router.js";
+import { busy, date, empty, errorBox, field, h, loading, money, mount, statusBadge, toMinor, toast } from "../ui.js";
+
+const TABS = [
+  ["offers", "Offers"],
+  ["feeds", "Feed upload"],
+  ["orders", "Orders"],
+];
+const AVAILABILITY = ["in_stock", "out_of_stock", "preorder", "backorder"];
+
+export async function render(view, { query, signal, session }) {
+  if (!session.groups.includes("vendor") || !session.vendorId) {
+    mount(
+      view,
+      h("h1", {}, "Vendor workspace"),
+      empty(
+        session.groups.includes("vendor")
+          ? "Your account is in the vendor group but not bound to a vendor (no custom:vendor_id claim)."
+          : "This page is for vendors. Sign in with a vendor account.",
+        h("a", { class: "button button-ghost", href: link("/signin", { next: "#/vendor" }) }, "Sign in as a vendor"),
+      ),
+    );
+    return;
+  }
+  const vendorId = session.vendorId;
+  const tab = TABS.some(([key]) => key === query.get("tab")) ? query.get("tab") : "offers";
+  const title = h("h1", {}, "Vendor workspace");
+  const stats = h("div", { class: "stats" });
+  const panel = h("div", { class: "tab-panel", role: "region", "aria-label": TABS.find(([k]) => k === tab)[1] });
+  mount(
+    view,
+    h("div", { class: "page-head" }, title, h("span", { class: "muted" }, `Vendor id `, h("code", {}, vendorId))),
+    stats,
+    h(
+      "nav",
+      { class: "tabs", "aria-label": "Vendor sections" },
+      TABS.map(([key, label]) => h("a", { href: link("/vendor", { tab: key }), "aria-current": key === tab ? "page" : null }, label)),
+    ),
+    panel,
+  );
+  loadHeader(vendorId, title, stats, signal);
+  if (tab === "offers") await offersTab(panel, vendorId, signal);
+  else if (tab === "feeds") await feedsTab(panel, vendorId, signal);
+  else await ordersTab(panel, vendorId, signal);
+}
+
+async function loadHeader(vendorId, title, stats, signal) {
+  try {
+    const [vendor, dash] = await Promise.all([
+      api.get(`/vendors/${seg(vendorId)}`, { signal }),
+      api.get(`/vendors/${seg(vendorId)}/dashboard`, { signal }).catch(() => null),
+    ]);
+    title.textContent = vendor.name;
+    document.title = `${vendor.name} · Plein`;
+    if (dash) {
+      const stat = (value, label) => h("div", { class: "card stat" }, h("strong", {}, String(value)), h("span", { class: "muted small" }, label));
+      mount(
+        stats,
+        stat(dash.offers, "live offers"),
+        stat(dash.out_of_stock, "out of stock"),
+        dash.sales !== null && dash.sales !== undefined ? stat(dash.sales, `orders · ${dash.items_sold ?? 0} items`) : null,
+        dash.revenue ? stat(money(dash.revenue), "sold") : null,
+        dash.last_feed ? stat(dash.last_feed.status.replaceAll("_", " "), `last feed ${date(dash.last_feed.finished_at)}`) : null,
+        vendor.status !== "approved" ? stat(vendor.status, "account") : null,
+      );
+    }
+  } catch (error) {
+    if (error.name !== "AbortError") mount(stats, errorBox(error, { title: "Could not load the vendor profile" }));
+  }
+}
+
+// ---------------------------------------------------------------- offers
+
+async function offersTab(panel, vendorId, signal) {
+  mount(panel, loading("Loading offers…"));
+  const body = h("tbody");
+  const more = h("div", { class: "pager" });
+  const load = async (cursor) => {
+    const page = await api.get(`/vendors/${seg(vendorId)}/offers`, { query: { limit: 50, cursor }, signal });
+    body.append(...page.items.map((offer) => offerRow(vendorId, offer)));
+    mount(more);
+    if (page.next_cursor) {
+      const button = h("button", { type: "button", class: "button button-ghost" }, "Load more offers");
+      button.addEventListener("click", () => busy(button, () => load(page.next_cursor).catch((e) => mount(more, errorBox(e))), "Loading…"));
+      mount(more, button);
+    }
+    return page;
+  };
+  try {
+    const first = await load(null);
+    if (!first.items.length) {
+      mount(panel, empty("No offers yet. Upload a feed to add your assortment.", h("a", { class: "button", href: link("/vendor", { tab: "feeds" }) }, "Upload a feed")));
+      return;
+    }
+  } catch (error) {
+    if (error.name === "AbortError" || error.status === 401) throw error;
+    mount(panel, errorBox(error, { title: "Could not load your offers" }));
+    return;
+  }
+  mount(
+    panel,
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "table offers-admin" },
+        h("caption", { class: "visually-hidden" }, "Your offers"),
+        h("thead", {}, h("tr", {}, ["SKU", "Title", "Price", "Stock", "Availability", ""].map((t) => h("th", { scope: "col" }, t)))),
+        body,
+      ),
+    ),
+    more,
+  );
+}
+
+function offerRow(vendorId, offer) {
+  const row = h("tr", { "data-sku": offer.sku });
+  const draw = (o) => {
+    const edit = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": `Edit ${o.sku}`, "aria-expanded": "false" }, "Edit");
+    edit.addEventListener("click", () => toggleEditor(vendorId, row, o, draw, edit));
+    mount(
+      row,
+      h("td", { "data-label": "SKU" }, h("code", {}, o.sku)),
+      h("td", { "data-label": "Title" }, h("a", { href: link(`/product/${encodeURIComponent(o.product_id)}`) }, o.title)),
+      h("td", { "data-label": "Price", class: "num" },
+        h("span", {}, o.sale_price !== null && o.sale_price !== undefined ? [h("del", { class: "muted" }, money(o.price, o.currency)), " ", h("strong", { class: "sale" }, money(o.sale_price, o.currency))] : money(o.price, o.currency))),
+      h("td", { "data-label": "Stock", class: "num" }, String(o.quantity)),
+      h("td", { "data-label": "Availability" }, statusBadge(o.quantity === 0 && o.availability === "in_stock" ? "out_of_stock" : o.availability)),
+      h("td", {}, edit),
+    );
+  };
+  draw(offer);
+  return row;
+}
+
+function toggleEditor(vendorId, row, offer, draw, button) {
+  const next = row.nextElementSibling;
+  if (next && next.classList.contains("edit-row")) {
+    next.remove();
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+    return;
+  }
+  const id = `edit-${offer.sku}`.replace(/[^A-Za-z0-9_-]/g, "_");
+  const price = h("input", { id: `${id}-price`, inputmode: "decimal", value: (offer.price / 100).toFixed(2), required: true });
+  const sale = h("input", { id: `${id}-sale`, inputmode: "decimal", value: offer.sale_price !== null && offer.sale_price !== undefined ? (offer.sale_price / 100).toFixed(2) : "" });
+  const quantity = h("input", { id: `${id}-qty`, type: "number", min: "0", value: String(offer.quantity), required: true });
+  const availability = h("select", { id: `${id}-avail` }, AVAILABILITY.map((a) => h("option", { value: a, selected: a === offer.availability }, a.replaceAll("_", " "))));
+  const status = h("div", { "aria-live": "assertive" });
+  const save = h("button", { type: "submit", class: "button button-small" }, "Save");
+  const cancel = h("button", { type: "button", class: "button button-small button-ghost" }, "Cancel");
+  const form = h(
+    "form",
+    { class: "edit-form", "aria-label": `Edit price and stock of ${offer.sku}` },
+    field("Price (€)", price),
+    field("Sale price (€)", sale, "Empty: no sale"),
+    field("Stock", quantity),
+    field("Availability", availability),
+    h("div", { class: "actions" }, cancel, save),
+  );
+  const editRow = h("tr", { class: "edit-row" }, h("td", { colspan: "6" }, form, status));
+  cancel.addEventListener("click", () => toggleEditor(vendorId, row, offer, draw, button));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const patch = {};
+    const newPrice = toMinor(price.value);
+    const newSale = sale.value.trim() ? toMinor(sale.value) : null;
+    const newQty = Number(quantity.value);
+    const problems = [];
+    if (newPrice === null) problems.push({ field: "price", message: "Write a price like 12.95" });
+    if (sale.value.trim() && newSale === null) problems.push({ field: "sale price", message: "Write a price like 9.95, or leave it empty" });
+    if (!Number.isInteger(newQty) || newQty < 0) problems.push({ field: "stock", message: "Write a whole number, 0 or more" });
+    if (problems.length) {
+      mount(status, errorBox({ message: "Please check the form", details: problems }));
+      return;
+    }
+    if (newPrice !== offer.price) patch.price = newPrice;
+    if (newSale !== (offer.sale_price ?? null)) patch.sale_price = newSale;
+    if (newQty !== offer.quantity) patch.quantity = newQty;
+    if (availability.value !== offer.availability) patch.availability = availability.value;
+    if (!Object.keys(patch).length) {
+      mount(status, h("p", { class: "muted" }, "Nothing changed."));
+      return;
+    }
+    busy(save, async () => {
+      try {
+        const updated = await api.patch(`/vendors/${seg(vendorId)}/offers/${seg(offer.sku)}`, patch);
+        editRow.remove();
+        draw(updated);
+        toast(`Saved ${updated.sku}.`, "success");
+        row.querySelector("button")?.focus();
+      } catch (error) {
+        mount(status, errorBox(error, { title: "Could not save" }));
+      }
+    }, "Saving…");
+  });
+  row.after(editRow);
+  button.setAttribute("aria-expanded", "true");
+  price.focus();
+}
+
+// ---------------------------------------------------------------- feeds
+
+const MODES = [
+  ["upsert", "Add and update (offers not in the file stay)"],
+  ["partial", "Partial: only price and stock columns"],
+  ["replace", "Replace: offers not in the file are withdrawn"],
+];
+const FINAL = new Set(["completed", "failed"]);
+
+async function feedsTab(panel, vendorId, signal) {
+  const file = h("input", { type: "file", id: "feed-file", name: "file", accept: ".csv,.tsv,.txt,.jsonl,.ndjson,.json,.xml", required: true });
+  const mode = h("select", { id: "feed-mode", name: "mode" }, MODES.map(([value, label]) => h("option", { value }, label)));
+  const submit = h("button", { type: "submit", class: "button" }, "Upload feed");
+  const progressArea = h("div", { class: "feed-progress", "aria-live": "polite" });
+  const form = h(
+    "form",
+    {
+      class: "card form",
+      "aria-labelledby": "feed-title",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const chosen = file.files?.[0];
+        if (!chosen) return;
+        submit.disabled = true;
+        try {
+          await uploadFeed(vendorId, chosen, mode.value, progressArea, signal);
+        } finally {
+          submit.disabled = false;
+        }
+      },
+    },
+    h("h2", { id: "feed-title" }, "Upload a product feed"),
+    h("p", { class: "muted" }, "CSV or TSV, JSON Lines, or Google Merchant XML, with Google Merchant Center field names (id, title, price, availability, gtin, …) plus quantity."),
+    field("Feed file", file),
+    field("Mode", mode),
+    h("div", { class: "actions" }, submit),
+  );
+  mount(panel, form, progressArea);
+  // Show the last import, if any.
+  try {
+    const dash = await api.get(`/vendors/${seg(vendorId)}/dashboard`, { signal });
+    if (dash.last_feed && !progressArea.childElementCount) {
+      const status = await api.get(`/vendors/${seg(vendorId)}/feeds/${seg(dash.last_feed.feed_id)}`, { signal });
+      mount(progressArea, h("h2", {}, "Last import"), feedStatus(status));
+    }
+  } catch (error) {
+    if (error.name === "AbortError" || error.status === 401) throw error;
+  }
+}
+
+async function uploadFeed(vendorId, chosen, mode, area, signal) {
+  const filename = chosen.name.replace(/[^A-Za-z0-9._ -]/g, "_").slice(0, 200) || "feed.csv";
+  const uploadBar = h("progress", { max: "100", value: "0", id: "upload-progress", "aria-label": "Upload progress" });
+  const uploadText = h("span", { class: "muted small" }, "Preparing…");
+  const statusBox = h("div", {});
+  mount(area, h("div", { class: "card" }, h("h2", {}, `Importing ${filename}`),
+    h("label", { for: "upload-progress" }, "Upload"), uploadBar, uploadText, statusBox));
+  let created;
+  try {
+    created = await api.post(`/vendors/${seg(vendorId)}/feeds`, { filename, mode, content_type: chosen.type || null });
+  } catch (error) {
+    mount(statusBox, errorBox(error, { title: "Could not start the upload" }));
+    return;
+  }
+  if (chosen.size > created.max_bytes) {
+    mount(statusBox, errorBox({ message: `The file is ${formatBytes(chosen.size)}; the limit is ${formatBytes(created.max_bytes)}.` }, { title: "File too large" }));
+    return;
+  }
+  try {
+    await postToS3(created.upload, chosen, (loaded, total) => {
+      const percent = total ? Math.round((loaded / total) * 100) : 0;
+      uploadBar.value = percent;
+      uploadText.textContent = `${formatBytes(loaded)} of ${formatBytes(total)} (${percent}%)`;
+    }, signal);
+  } catch (error) {
+    mount(statusBox, errorBox(error, { title: "The upload failed" }));
+    return;
+  }
+  uploadBar.value = 100;
+  uploadText.textContent = `Uploaded ${formatBytes(chosen.size)}. The import starts in a moment.`;
+  await pollFeed(vendorId, created.feed_id, statusBox, signal);
+}
+
+/** POST the file to S3 with the presigned form fields; reports upload progress. */
+function postToS3(upload, file, onProgress, signal) {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(upload.fields)) form.append(key, value);
+    if (!("Content-Type" in upload.fields) && !("content-type" in upload.fields) && file.type) form.append("Content-Type", file.type);
+    form.append("file", file);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", upload.url);
+    xhr.upload.addEventListener("progress", (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size));
+    xhr.addEventListener("load", () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve();
+      else {
+        const code = /<Code>([^<]+)<\/Code>/.exec(xhr.responseText || "")?.[1] || "upload_failed";
+        const message = /<Message>([^<]+)<\/Message>/.exec(xhr.responseText || "")?.[1] || `Storage answered HTTP ${xhr.status}`;
+        reject(Object.assign(new Error(message), { code, status: xhr.status }));
+      }
+    });
+    xhr.addEventListener("error", () => reject(Object.assign(new Error("Could not reach the file storage."), { code: "network" })));
+    xhr.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+    signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.send(form);
+  });
+}
+
+async function pollFeed(vendorId, feedId, box, signal) {
+  let delay = 500;
+  for (;;) {
+    if (signal.aborted) return;
+    let status;
+    try {
+      status = await api.get(`/vendors/${seg(vendorId)}/feeds/${seg(feedId)}`, { signal });
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      mount(box, errorBox(error, { title: "Could not read the import status" }));
+      return;
+    }
+    mount(box, feedStatus(status));
+    if (FINAL.has(status.status)) {
+      toast(status.status === "completed" ? "Feed imported." : "The feed import failed.", status.status === "completed" ? "success" : "error");
+      return;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 1.5, 3000);
+  }
+}
+
+function feedStatus(status) {
+  const c = status.counts;
+  const percent = Math.round((status.progress || 0) * 100);
+  return h(
+    "div",
+    { class: "feed-status", "data-status": status.status },
+    h("p", {}, "Import ", statusBadge(status.status), " ", h("span", { class: "muted small" }, `${status.filename} · ${status.mode}${status.format ? ` · ${status.format}` : ""}`)),
+    h("label", { for: `import-${status.feed_id}` }, `Read ${percent}% of the file`),
+    h("progress", { id: `import-${status.feed_id}`, max: "100", value: String(percent) }),
+    h(
+      "div",
+      { class: "counts" },
+      [["received", "rows read"], ["created", "created"], ["updated", "updated"], ["unchanged", "unchanged"], ["withdrawn", "withdrawn"], ["rejected", "rejected"]].map(([k, label]) =>
+        h("div", { class: k === "rejected" && c[k] ? "warn" : null }, h("strong", {}, String(c[k] ?? 0)), h("span", { class: "small muted" }, label)),
+      ),
+    ),
+    status.reason ? errorBox({ message: status.reason }, { title: status.status === "failed" ? "The import failed" : "Note" }) : null,
+    status.error_report_url && /^https?:\/\//.test(status.error_report_url)
+      ? h("p", {}, h("a", { href: status.error_report_url, target: "_blank", rel: "noopener", download: "" }, `Download the error report (${status.error_report_lines} line${status.error_report_lines === 1 ? "" : "s"})`))
+      : null,
+    status.finished_at ? h("p", { class: "muted small" }, `Finished ${date(status.finished_at)}`) : null,
+  );
+}
+
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+// ---------------------------------------------------------------- orders
+
+async function ordersTab(panel, vendorId, signal) {
+  mount(panel, loading("Loading orders…"));
+  const list = h("div", { class: "vendor-orders" });
+  const more = h("div", { class: "pager" });
+  const load = async (cursor) => {
+    const page = await api.get(`/vendors/${seg(vendorId)}/orders`, { query: { limit: 20, cursor }, signal });
+    list.append(...page.items.map((item) => vendorOrder(vendorId, item)));
+    mount(more);
+    if (page.next_cursor) {
+      const button = h("button", { type: "button", class: "button button-ghost" }, "Load more orders");
+      button.addEventListener("click", () => busy(button, () => load(page.next_cursor).catch((e) => mount(more, errorBox(e))), "Loading…"));
+      mount(more, button);
+    }
+    return page;
+  };
+  try {
+    const first = await load(null);
+    if (!first.items.length) {
+      mount(panel, empty("No orders yet."));
+      return;
+    }
+  } catch (error) {
+    if (error.name === "AbortError" || error.status === 401) throw error;
+    mount(panel, errorBox(error, { title: "Could not load your orders" }));
+    return;
+  }
+  mount(panel, list, more);
+}
+
+function vendorOrder(vendorId, item) {
+  const card = h("section", { class: "card vendor-group", "aria-label": `Order ${item.order_id}` });
+  const draw = (it) => {
+    const sub = it.sub_order;
+    const a = it.shipping_address;
+    mount(
+      card,
+      h("div", { class: "group-head" }, h("h2", {}, `Order ${it.order_id}`), statusBadge(sub.status)),
+      h("p", { class: "muted small" }, `Placed ${date(it.created_at)} · ship to ${a.name}, ${a.line1}, ${a.postal_code} ${a.city}, ${a.country}`),
+      h("ul", { class: "plain" }, sub.lines.map((l) => h("li", {}, `${l.quantity} × `, h("code", {}, l.sku), ` ${l.title}`, h("span", { class: "right" }, money(l.line_total, it.currency))))),
+      h("dl", { class: "sums" },
+        h("dt", {}, "Items"), h("dd", {}, money(sub.subtotal, it.currency)),
+        h("dt", {}, "Shipping"), h("dd", {}, money(sub.shipping, it.currency)),
+        h("dt", {}, "Commission"), h("dd", {}, `−${money(sub.commission, it.currency)}`),
+        h("dt", { class: "total" }, "Your payout"), h("dd", { class: "total" }, money(sub.payout, it.currency))),
+      sub.tracking_number ? h("p", {}, `Shipped with ${sub.carrier}, tracking `, h("code", {}, sub.tracking_number)) : null,
+      sub.status === "paid" ? shipForm(vendorId, it, draw) : null,
+      sub.status === "shipped" ? deliverButton(vendorId, it, draw) : null,
+    );
+  };
+  draw(item);
+  return card;
+}
+
+function shipForm(vendorId, item, draw) {
+  const id = `ship-${item.order_id}`.replace(/[^A-Za-z0-9_-]/g, "_");
+  const carrier = h("input", { id: `${id}-carrier`, required: true, maxlength: "60", list: "carriers", value: "PostNL" });
+  const tracking = h("input", { id: `${id}-tracking`, required: true, maxlength: "100" });
+  const status = h("div", { "aria-live": "assertive" });
+  const submit = h("button", { type: "submit", class: "button button-small" }, "Mark shipped");
+  return h(
+    "form",
+    {
+      class: "edit-form",
+      "aria-label": `Ship order ${item.order_id}`,
+      onsubmit: (event) => {
+        event.preventDefault();
+        busy(submit, async () => {
+          try {
+            const updated = await api.post(`/vendors/${seg(vendorId)}/orders/${seg(item.order_id)}/ship`, { carrier: carrier.value.trim(), tracking_number: tracking.value.trim() });
+            toast(`Order ${item.order_id} shipped.`, "success");
+            draw(updated);
+          } catch (error) {
+            mount(status, errorBox(error, { title: "Could not mark it shipped" }));
+          }
+        }, "Saving…");
+      },
+    },
+    h("datalist", { id: "carriers" }, ["PostNL", "DHL", "DPD", "UPS", "GLS", "bpost"].map((c) => h("option", { value: c }))),
+    field("Carrier", carrier),
+    field("Tracking number", tracking),
+    h("div", { class: "actions" }, submit),
+    status,
+  );
+}
+
+function deliverButton(vendorId, item, draw) {
+  const status = h("div", { "aria-live": "assertive" });
+  const button = h("button", { type: "button", class: "button button-small button-ghost" }, "Mark delivered");
+  button.addEventListener("click", () =>
+    busy(button, async () => {
+      try {
+        draw(await api.post(`/vendors/${seg(vendorId)}/orders/${seg(item.order_id)}/deliver`));
+        toast(`Order ${item.order_id} delivered.`, "success");
+      } catch (error) {
+        mount(status, errorBox(error, { title: "Could not mark it delivered" }));
+      }
+    }, "Saving…"),
+  );
+  return h("div", { class: "actions" }, button, status);
+}
