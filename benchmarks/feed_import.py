@@ -288,7 +288,7 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
         ws_port=_free_port(),
         products=50,
         persist=False,
-        log_level="WARNING",
+        log_level="INFO",
     )
     thread = RuntimeThread(Runtime(config))
     thread.start(timeout=600)
@@ -339,6 +339,7 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
             "upload_to_import_end_s": round(import_ended - started, 1),
             "searchable_after_import_s": round(searchable_at - import_ended, 1) if searchable_at else None,
             "searchable_total": total,
+            "logs": str(folder / "logs"),
         }
     finally:
         thread.stop()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -492,7 +493,77 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument(
+        "--gateway",
+        type=int,
+        default=0,
+        metavar="PRODUCTS",
+        help="also time GET /products through the local runtime's REST gateway, seeded with PRODUCTS",
+    )
     return parser.parse_args()
+
+
+def gateway_phase(products: int, requests: int, console: Any) -> None:
+    """GET /products over HTTP through the local API gateway (catalog API in its worker process,
+    tantivy index written by the indexer worker), seeded by the runtime's own seeders."""
+    import socket
+    from pathlib import Path
+
+    import httpx
+
+    from local.config import RuntimeConfig
+    from local.runtime import Runtime, RuntimeThread
+
+    def free_port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port: int = probe.getsockname()[1]
+            return port
+
+    config = RuntimeConfig(
+        data_dir=Path(tempfile.mkdtemp(prefix="plein-search-gw-")),
+        aws_port=free_port(),
+        rest_port=free_port(),
+        ws_port=free_port(),
+        products=products,
+        persist=False,
+        log_level="WARNING",
+    )
+    thread = RuntimeThread(Runtime(config))
+    thread.start(timeout=1800)
+    try:
+        thread.call(thread.runtime.wait_until_idle(1800), 1830)
+        with httpx.Client(base_url=config.rest_url, timeout=30) as client:
+            first = client.get("/products", params={"limit": 50}).json()
+            words = sorted({w for item in first["items"] for w in tokens(item["title"]) if len(w) > 3}) or ["a"]
+            categories = [b["value"] for b in first["facets"]["category"]] or [""]
+            rnd = random.Random(3)
+            plans = []
+            for _ in range(requests):
+                params: dict[str, Any] = {"limit": 20}
+                kind = rnd.random()
+                if kind < 0.5:
+                    params["q"] = rnd.choice(words)
+                elif kind < 0.7:
+                    params["q"] = typo(rnd, rnd.choice(words))
+                else:
+                    params["category"] = rnd.choice(categories)
+                    params["sort"] = rnd.choice(("price_asc", "popular", "newest"))
+                plans.append(params)
+            for params in plans[:50]:
+                client.get("/products", params=params)
+            timings = []
+            for params in plans:
+                start = time.perf_counter()
+                response = client.get("/products", params=params)
+                timings.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, response.text
+        console.print(
+            f"GET /products via the local gateway ({first['total']:,} products indexed, {requests} requests): "
+            f"p50 {percentile(timings, 0.5):.2f} ms, p99 {percentile(timings, 0.99):.2f} ms"
+        )
+    finally:
+        thread.stop()
 
 
 def main() -> None:
@@ -535,24 +606,11 @@ def main() -> None:
             progress.advance(task)
 
         task = progress.add_task("queries (interleaved)", total=len(mix))
-        times: dict[str, list[float]] = {"tantivy": [], "sqlite": []}
-        per_kind: dict[tuple[str, str], list[float]] = {}
-        agree = 0
-        for number, (kind, query) in enumerate(mix):
-            order = ("tantivy", "sqlite") if number % 2 == 0 else ("sqlite", "tantivy")
-            totals = {}
-            for name in order:
-                if name == "tantivy":
-                    start = time.perf_counter()
-                    totals[name] = engine.search(query).total
-                else:
-                    start = time.perf_counter()
-                    totals[name] = baseline.search(query)[0]
-                elapsed = (time.perf_counter() - start) * 1000
-                times[name].append(elapsed)
-                per_kind.setdefault((name, kind), []).append(elapsed)
-            agree += totals["tantivy"] == totals["sqlite"]
-            progress.advance(task)
+        times, per_kind, agree, hits, load_before = run_queries(engine, baseline, mix, lambda: progress.advance(task))
+    console.print(
+        f"load average (1 min) before/after the queries: {load_before:.1f} / {os.getloadavg()[0]:.1f}; "
+        f"matching products per query: median {statistics.median(hits):,.0f}, p90 {percentile(hits, 0.9):,.0f}"
+    )
 
     report(
         console,
@@ -564,6 +622,36 @@ def main() -> None:
         tantivy_index_s=tantivy_index_s,
         sqlite_index_s=sqlite_index_s,
     )
+    if args.gateway:
+        gateway_phase(args.gateway, args.queries, console)
+
+
+def run_queries(
+    engine: Any, baseline: SqliteSearch, mix: Sequence[tuple[str, SearchQuery]], advance: Any
+) -> tuple[dict[str, list[float]], dict[tuple[str, str], list[float]], int, list[int], float]:
+    """Every query on both engines, alternating which goes first; wall and thread CPU times."""
+    times: dict[str, list[float]] = {"tantivy": [], "sqlite": [], "tantivy cpu": [], "sqlite cpu": []}
+    per_kind: dict[tuple[str, str], list[float]] = {}
+    agree = 0
+    hits: list[int] = []
+    load_before = os.getloadavg()[0]
+    for number, (kind, query) in enumerate(mix):
+        order = ("tantivy", "sqlite") if number % 2 == 0 else ("sqlite", "tantivy")
+        totals = {}
+        for name in order:
+            start, cpu = time.perf_counter(), time.thread_time()
+            if name == "tantivy":
+                totals[name] = engine.search(query).total
+            else:
+                totals[name] = baseline.search(query)[0]
+            elapsed = (time.perf_counter() - start) * 1000
+            times[name].append(elapsed)
+            times[f"{name} cpu"].append((time.thread_time() - cpu) * 1000)
+            per_kind.setdefault((name, kind), []).append(elapsed)
+        agree += totals["tantivy"] == totals["sqlite"]
+        hits.append(totals["tantivy"])
+        advance()
+    return times, per_kind, agree, hits, load_before
 
 
 def report(
@@ -582,7 +670,13 @@ def report(
     table = Table(title=f"Search, {products:,} products, {count:,} queries with facets (ms)")
     for column in ("engine", "p50", "p99", "mean", "index s"):
         table.add_column(column, justify="right")
-    for name, index_s in (("tantivy", tantivy_index_s), ("sqlite", sqlite_index_s)):
+    rows = (
+        ("tantivy", tantivy_index_s),
+        ("tantivy cpu", tantivy_index_s),
+        ("sqlite", sqlite_index_s),
+        ("sqlite cpu", sqlite_index_s),
+    )
+    for name, index_s in rows:
         values = times[name]
         table.add_row(
             name,
@@ -592,6 +686,7 @@ def report(
             f"{index_s:.1f}",
         )
     console.print(table)
+    console.print("rows: wall-clock time; `cpu`: the calling thread's CPU time (independent of other load)")
     ratio50 = percentile(times["sqlite"], 0.5) / percentile(times["tantivy"], 0.5)
     ratio99 = percentile(times["sqlite"], 0.99) / percentile(times["tantivy"], 0.99)
     console.print(f"sqlite / tantivy: p50 {ratio50:.1f}x, p99 {ratio99:.1f}x; same total in {agree}/{count} queries")

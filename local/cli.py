@@ -70,6 +70,9 @@ def up(
     ws_idle_seconds: Annotated[float, typer.Option(envvar="PLEIN_WS_IDLE_SECONDS")] = 600.0,
     ws_max_seconds: Annotated[float, typer.Option(envvar="PLEIN_WS_MAX_SECONDS")] = 7200.0,
     no_query_patch: Annotated[bool, typer.Option(help="keep moto's own full-scan Query")] = False,
+    timeout_factor: Annotated[
+        float, typer.Option(envvar="PLEIN_TIMEOUT_FACTOR", help="multiply function timeouts (slow machines)")
+    ] = 1.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log every request")] = False,
 ) -> None:
     """Start the whole marketplace, seeded; Ctrl-C stops it and keeps its data."""
@@ -85,6 +88,7 @@ def up(
         pool_sizes={"orders-api": 2, "catalog-api": 2, **_pool_sizes(pool)},
         limits=Limits(ws_idle_seconds=ws_idle_seconds, ws_max_connection_seconds=ws_max_seconds),
         patch_moto_query=not no_query_patch,
+        timeout_factor=timeout_factor,
     )
     asyncio.run(_up(config))
 

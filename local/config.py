@@ -52,6 +52,8 @@ class RuntimeConfig:
     extra_contexts: tuple[str, ...] = ()
     """Modules (dotted) with a `WIRING` to run beside the marketplace's own, e.g. test-only contexts."""
     limits: Limits = field(default_factory=Limits)
+    timeout_factor: float = 1.0
+    """Multiplies every function's timeout (for slow, shared machines; 1 = as on AWS)."""
     seed: bool = True
     persist: bool = True
     """Restore `<data_dir>/snapshot` on start when there is one (and let the CLI save one on stop)."""

@@ -23,7 +23,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 _BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "PYTHONPATH", "SYSTEMROOT", "VIRTUAL_ENV")
-_START_TIMEOUT = 60.0
+_START_TIMEOUT = 300.0  # a cold start takes 0.1-2 s; generous for loaded CI machines
 # Imported once in the fork server, so that each worker starts with them loaded (about 1.2 s of
 # imports per worker otherwise). Of functions/ only the shared layer is preloaded: it reads no
 # environment at import (PynamoDB models get their region and host from `bind_table`); context
@@ -67,6 +67,28 @@ def _context() -> Any:
     if START_METHOD == "forkserver":
         context.set_forkserver_preload(list(PRELOAD))
     return context
+
+
+_main_swap = threading.Lock()
+
+
+@contextlib.contextmanager
+def _without_main_module() -> Iterator[None]:
+    """Start a worker without re-importing the parent's `__main__` in it.
+
+    multiprocessing re-imports the parent's main module in every spawned or fork-server child (to
+    find pickled functions defined there). Ours live in this module, and the main module is pytest,
+    a benchmark or the CLI: importing it again cost about 0.6 CPU seconds per worker.
+    """
+    import types
+
+    with _main_swap:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
 
 
 def start_fork_server() -> None:
@@ -273,7 +295,8 @@ class Worker:
             name=f"lambda:{self.spec.name}",
             daemon=True,
         )
-        self._process.start()
+        with _without_main_module():
+            self._process.start()
         child_conn.close()
         self._conn = parent_conn
 

@@ -44,6 +44,7 @@ from local.seed import run as run_seeders
 log = logging.getLogger("plein.runtime")
 ROOT = Path(__file__).resolve().parent.parent
 STATE_FILE = "runtime.json"
+MOTO_START_SECONDS = 180  # about 1 s on an idle machine; generous for loaded CI machines
 
 
 def wirings(extra_modules: Sequence[str] = ()) -> list[ContextWiring]:
@@ -214,7 +215,7 @@ class Runtime:
         env = dict(os.environ) | {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
         with (self.config.logs_path / "moto.log").open("ab") as out:
             self._moto = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(ROOT))
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + MOTO_START_SECONDS
         while time.monotonic() < deadline:
             if self._moto.poll() is not None:
                 raise RuntimeError(f"moto exited; see {self.config.logs_path / 'moto.log'}")
@@ -223,7 +224,7 @@ class Runtime:
                     return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("moto did not start within 30 s")
+        raise RuntimeError(f"moto did not start within {MOTO_START_SECONDS} s")
 
     def _provision(self) -> Resources:
         provisioner = Provisioner(
@@ -294,7 +295,7 @@ class Runtime:
                         handler=function_.handler,
                         environment=self.function_env(wiring, function_),
                         memory_mb=function_.memory_mb,
-                        timeout_seconds=function_.timeout_seconds,
+                        timeout_seconds=round(function_.timeout_seconds * self.config.timeout_factor),
                         region=self.config.region,
                         account_id=ACCOUNT_ID,
                         log_path=str(self.config.logs_path / f"{function_.name}.log"),
@@ -457,7 +458,7 @@ class RuntimeThread:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="plein-runtime", daemon=True)
 
-    def start(self, timeout: float = 120.0) -> None:
+    def start(self, timeout: float = 900.0) -> None:
         self._thread.start()
         try:
             self.call(self.runtime.start(), timeout)

@@ -30,12 +30,12 @@ _SECURITY_HEADERS = {
 
 
 def client_settings(
-    *, api_url: str, aws_endpoint: str, region: str, user_pool_id: str, client_id: str
+    *, api_url: str, cognito_endpoint: str, region: str, user_pool_id: str, client_id: str
 ) -> dict[str, str]:
-    """The settings of a local runtime as config.json wants them (Cognito is the AWS endpoint)."""
+    """config.json's settings; locally Cognito is the moto server (`RuntimeConfig.cognito_endpoint`)."""
     return {
         "api_url": api_url.rstrip("/"),
-        "cognito_endpoint": aws_endpoint.rstrip("/") + "/",
+        "cognito_endpoint": cognito_endpoint.rstrip("/") + "/",
         "region": region,
         "user_pool_id": user_pool_id,
         "client_id": client_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import Duration
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
@@ -14,6 +14,7 @@ from constructs import Construct
 
 from functions.common.api import IDEMPOTENCY_HEADER
 from infra.config import StageConfig
+from infra.constructs.api_docs import add_docs_routes
 from infra.nag import acknowledge
 from infra.routes import Operation
 
@@ -44,6 +45,7 @@ class RestApiFromOpenApi(Construct):
         *,
         stage: StageConfig,
         operations: list[Operation],
+        document: dict[str, Any] | None = None,
         handlers: Mapping[str, lambda_.IFunction],
         user_pool: cognito.IUserPool,
     ) -> None:
@@ -57,7 +59,8 @@ class RestApiFromOpenApi(Construct):
             rest_api_name=stage.name_of("api"),
             description="Plein REST API (generated from docs/openapi.json)",
             cloud_watch_role=True,
-            cloud_watch_role_removal_policy=stage.removal_policy,
+            # The account-wide logging role may be shared by several stages: never delete it.
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
             endpoint_types=[apigw.EndpointType.REGIONAL],
             deploy_options=apigw.StageOptions(
                 stage_name=stage.name,
@@ -109,6 +112,8 @@ class RestApiFromOpenApi(Construct):
                 acknowledge(method, "AwsSolutions-APIG4", reason)
                 acknowledge(method, "AwsSolutions-COG4", reason)
             self.methods[(operation.method, operation.path)] = method
+        if document is not None:
+            self.docs_methods = add_docs_routes(self.api, document)
         # Preflight only where there is something to call: intermediate path parts get none, which
         # keeps the stack well under CloudFormation's 500 resources as the API grows.
         for resource in served.values():

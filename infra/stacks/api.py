@@ -24,14 +24,21 @@ class ApiStack(Stack):
             if wiring.api is not None:
                 fn = PleinFunction(self, wiring.api.name, shared=shared, wiring=wiring, function=wiring.api)
                 handlers[wiring.name] = fn.function
-        operations = routes.operations(routes.load_document(openapi_document))
+        document = routes.load_document(openapi_document)
+        operations = routes.operations(document)
         unknown = {operation.context for operation in operations} - handlers.keys()
         if unknown:
             raise ValueError(f"docs/openapi.json names contexts without an API function: {sorted(unknown)}")
         if shared.user_pool is None:
             raise RuntimeError("the auth stack must be built before the API")
         self.rest = RestApiFromOpenApi(
-            self, "Rest", stage=shared.stage, operations=operations, handlers=handlers, user_pool=shared.user_pool
+            self,
+            "Rest",
+            stage=shared.stage,
+            operations=operations,
+            document=document,
+            handlers=handlers,
+            user_pool=shared.user_pool,
         )
         shared.inventory.rest_api_names.append(shared.stage.name_of("api"))
         CfnOutput(self, "ApiUrl", value=self.rest.api.url)

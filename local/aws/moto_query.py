@@ -30,12 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 PINNED_MOTO_VERSION = "5.2.5"
+# Writes that may change items without going through Table.put_item / Table.delete_item /
+# DynamoDBBackend.update_item (which keep the GSI indexes current): they invalidate them.
 _WRITE_METHODS = (
-    "put_item",
-    "update_item",
-    "delete_item",
-    "transact_write_items",
-    "batch_write_item",
     "execute_statement",
     "execute_transaction",
     "batch_execute_statement",
@@ -124,6 +121,36 @@ class Partition(dict[Any, Any]):
 
 def _bump(table: Any) -> None:
     table._plein_version = getattr(table, "_plein_version", 0) + 1
+
+
+def _key(table: Any, attrs: dict[str, Any]) -> tuple[Any, Any] | None:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    try:
+        hash_value = DynamoType(attrs[table.hash_key_attr])
+        range_value = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr else None
+    except (KeyError, TypeError):
+        return None
+    return hash_value, range_value
+
+
+def _lookup(table: Any, key: tuple[Any, Any] | None) -> Any:
+    if key is None or not table.range_key_attr:
+        return None
+    partition = table.items.get(key[0])
+    return partition.get(key[1]) if partition else None
+
+
+def _reindex(table: Any, before: Any, after: Any) -> None:
+    """Move an item in every current GSI index after a write (before/after: Item or None)."""
+    try:
+        for index in _indexes(table):
+            if before is not None:
+                index.remove(before)
+            if after is not None:
+                index.add(after)
+    except Exception:
+        _bump(table)
 
 
 # ---- the query ---------------------------------------------------------------------------------
@@ -217,32 +244,80 @@ def _candidates(
     if len(hashes) != 1 or len(ranges) != 1 or len(conditions) != 1 or conditions[0][0] != hashes[0]:
         raise _Unsupported("multi-attribute or hash-only index")
     groups = _gsi_groups(table, index_name, hashes[0], ranges[0])
-    partition = groups.get(conditions[0][1])
-    if partition is None:
-        return [], ranges[0]
-    sort_attrs = [a for a in (ranges[0], table.hash_key_attr, table.range_key_attr) if a]
-    with _lock:
-        if not partition[1]:
-            partition[0].sort(key=lambda item: tuple(item.attrs[a].cast_value for a in sort_attrs))
-            partition[1] = True
-    items: list[Any] = partition[0]
-    return items, ranges[0]
+    return groups.get(conditions[0][1], []), ranges[0]
+
+
+class _GsiIndex:
+    """One GSI of one table: items grouped by the index hash key, each group in moto's order.
+
+    Kept up to date by the write hooks (put, delete, update); any other kind of write bumps the
+    table's version and the index is rebuilt on the next query.
+    """
+
+    def __init__(self, table: Any, hash_attr: str, range_attr: str):
+        self.hash_attr = hash_attr
+        self.range_attr = range_attr
+        self.sort_attrs = [a for a in (range_attr, table.hash_key_attr, table.range_key_attr) if a]
+        self.version = getattr(table, "_plein_version", 0)
+        self.groups: dict[Any, list[Any]] = {}
+        self._placed: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+        for item in table.all_items():
+            placement = self._placement(item)
+            if placement is not None:
+                self.groups.setdefault(placement[0], []).append(item)
+                self._placed[id(item)] = placement
+        for group in self.groups.values():
+            group.sort(key=self.order)
+
+    def order(self, item: Any) -> tuple[Any, ...]:
+        return tuple(item.attrs[a].cast_value for a in self.sort_attrs)
+
+    def _placement(self, item: Any) -> tuple[Any, tuple[Any, ...]] | None:
+        value = item.attrs.get(self.hash_attr)
+        if value is None or not item.attrs.get(self.range_attr):
+            return None
+        return value, self.order(item)
+
+    def add(self, item: Any) -> None:
+        placement = self._placement(item)
+        if placement is not None:
+            bisect.insort(self.groups.setdefault(placement[0], []), item, key=self.order)
+            self._placed[id(item)] = placement
+
+    def remove(self, item: Any) -> None:
+        placement = self._placed.pop(id(item), None)
+        if placement is None:
+            return
+        group = self.groups.get(placement[0], [])
+        index = bisect.bisect_left(group, placement[1], key=self.order)
+        while index < len(group) and group[index] is not item:
+            index += 1
+        if index < len(group):
+            del group[index]
+        else:  # the item's keys changed without a hook seeing it: search it
+            for position, candidate in enumerate(group):
+                if candidate is item:
+                    del group[position]
+                    break
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> None:
+        return None  # copies of a table (moto's transaction rollback) rebuild their own
+
+
+def _indexes(table: Any) -> list[_GsiIndex]:
+    """The table's GSI indexes that are current (the others are rebuilt when next queried)."""
+    version = getattr(table, "_plein_version", 0)
+    cache = table.__dict__.get("_plein_gsi") or {}
+    return [index for index in cache.values() if index is not None and index.version == version]
 
 
 def _gsi_groups(table: Any, index_name: str, hash_attr: str, range_attr: str) -> dict[Any, list[Any]]:
-    cache: dict[str, tuple[int, dict[Any, list[Any]]]] = table.__dict__.setdefault("_plein_gsi", {})
-    version = getattr(table, "_plein_version", 0)
-    cached = cache.get(index_name)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    groups: dict[Any, list[Any]] = {}
-    for item in table.all_items():
-        value = item.attrs.get(hash_attr)
-        if value is None or not item.attrs.get(range_attr):
-            continue
-        groups.setdefault(value, [[], False])[0].append(item)
-    cache[index_name] = (version, groups)
-    return groups
+    cache: dict[str, _GsiIndex | None] = table.__dict__.get("_plein_gsi") or {}
+    table.__dict__["_plein_gsi"] = cache
+    index = cache.get(index_name)
+    if index is None or index.version != getattr(table, "_plein_version", 0):
+        index = cache[index_name] = _GsiIndex(table, hash_attr, range_attr)
+    return index.groups
 
 
 def _start(
@@ -301,10 +376,11 @@ def fast_query(  # noqa: PLR0917 - moto's own Table.query signature
     if index_name is not None and consistent_read:
         return original(self, *arguments, **keywords)  # type: ignore[no-any-return]
     try:
-        return _query(
-            self,
-            _Request(*arguments, projection_expressions, index_name, filter_expression, hash_key_conditions),
-        )
+        with _lock:
+            return _query(
+                self,
+                _Request(*arguments, projection_expressions, index_name, filter_expression, hash_key_conditions),
+            )
     except (_Unsupported, TypeError, AttributeError):
         return original(self, *arguments, **keywords)  # type: ignore[no-any-return]
 
@@ -430,6 +506,60 @@ def fast_execute_result(self: Any, context: Any) -> Any:
 # ---- applying ---------------------------------------------------------------------------------
 
 
+# ---- write hooks ----------------------------------------------------------------------------
+
+
+def indexed_put(method: Callable[..., Any]) -> Callable[..., Any]:
+    def put_item(self: Any, item_attrs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        with _lock:
+            key = _key(self, item_attrs)
+            before = _lookup(self, key)
+            try:
+                return method(self, item_attrs, *args, **kwargs)
+            finally:
+                _reindex(self, before, _lookup(self, key))
+
+    return put_item
+
+
+def indexed_delete(method: Callable[..., Any]) -> Callable[..., Any]:
+    def delete_item(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _lock:
+            deleted = method(self, *args, **kwargs)
+            _reindex(self, deleted, None)
+            return deleted
+
+    return delete_item
+
+
+def indexed_update(method: Callable[..., Any]) -> Callable[..., Any]:
+    def update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        with _lock:
+            try:
+                table = self.get_table(table_name)
+                hash_value, range_value = self.get_keys_value(table, key)
+            except Exception:
+                return method(self, table_name, key, *args, **kwargs)
+            try:
+                return method(self, table_name, key, *args, **kwargs)
+            finally:
+                item = _lookup(table, (hash_value, range_value))
+                _reindex(table, item, item)  # updated in place: take it out by identity, put it back
+
+    return update_item
+
+
+def bumping_backend(method: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            for table in list(self.tables.values()):
+                _bump(table)
+
+    return wrapper
+
+
 def apply() -> None:
     """Patch moto (in this process); refuses any moto but the pinned version."""
     import moto
@@ -447,28 +577,10 @@ def apply() -> None:
         original_init(self, *args, **kwargs)
         self.items = defaultdict(Partition)
 
-    def bumping_table(method: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            finally:
-                _bump(self)
-
-        return wrapper
-
-    def bumping_backend(method: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            finally:
-                for table in list(self.tables.values()):
-                    _bump(table)
-
-        return wrapper
-
     _replace(Table, "__init__", init)
-    _replace(Table, "put_item", bumping_table(Table.put_item))
-    _replace(Table, "delete_item", bumping_table(Table.delete_item))
+    _replace(Table, "put_item", indexed_put(Table.put_item))
+    _replace(Table, "delete_item", indexed_delete(Table.delete_item))
+    _replace(DynamoDBBackend, "update_item", indexed_update(DynamoDBBackend.update_item))
     from local.aws import moto_transactions
 
     moto_transactions.apply(_replace)  # before the loop below wraps it

@@ -77,7 +77,7 @@ class WebSocketGateway:
         self._functions = functions
         self._verifier = verifier
         self._stage = stage
-        self._limits = limits
+        self.limits = limits
         self.connections: dict[str, Connection] = {}
         self._reaper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -198,13 +198,14 @@ class WebSocketGateway:
         self._reaper = asyncio.create_task(self._reap())
 
     async def _reap(self) -> None:
-        interval = max(0.1, min(self._limits.ws_idle_seconds, self._limits.ws_max_connection_seconds) / 10)
         while True:
-            await asyncio.sleep(min(interval, 5.0))
+            # read the limits each round: they may be changed while running (tests do)
+            shortest = min(self.limits.ws_idle_seconds, self.limits.ws_max_connection_seconds)
+            await asyncio.sleep(min(max(0.1, shortest / 10), 1.0))
             now = time.time()
             for connection in list(self.connections.values()):
-                idle = now - connection.last_active > self._limits.ws_idle_seconds
-                too_long = now - connection.connected_at > self._limits.ws_max_connection_seconds
+                idle = now - connection.last_active > self.limits.ws_idle_seconds
+                too_long = now - connection.connected_at > self.limits.ws_max_connection_seconds
                 if idle or too_long:
                     reason = b"Going away: idle timeout" if idle else b"Going away: connection duration"
                     with contextlib.suppress(Exception):

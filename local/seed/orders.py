@@ -116,7 +116,11 @@ def _deps(ctx: SeedContext) -> tuple[OrdersDeps, Any]:
 
 
 def _ready_offers(ctx: SeedContext, store: Any, wanted: int = 3) -> list[InventoryOffer]:
-    """A few in-stock offers of distinct vendors whose terms are known, in a stable order."""
+    """A few in-stock offers of distinct seeded vendors whose terms are known, in a stable order (never
+    offers that tests or users created meanwhile)."""
+    from local.seed.vendor import VENDORS, _vendor_id
+
+    seeded = {_vendor_id(str(spec["name"])) for spec in VENDORS}
     dynamodb = ctx.client("dynamodb")
     table = ctx.environment("orders")["TABLE_NAME"]
     ids: list[str] = []
@@ -139,7 +143,11 @@ def _ready_offers(ctx: SeedContext, store: Any, wanted: int = 3) -> list[Invento
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
     offers = sorted(store.get_offers(sorted(ids)[:200]).values(), key=lambda o: o.offer_id)
     terms = store.get_terms({offer.vendor_id for offer in offers})
-    offers = [offer for offer in offers if offer.vendor_id in terms and terms[offer.vendor_id].rule_for("DE")]
+    offers = [
+        offer
+        for offer in offers
+        if offer.vendor_id in seeded and offer.vendor_id in terms and terms[offer.vendor_id].rule_for("DE")
+    ]
     chosen: list[InventoryOffer] = []
     for offer in offers:
         if offer.vendor_id not in {o.vendor_id for o in chosen}:

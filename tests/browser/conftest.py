@@ -83,7 +83,7 @@ def web_url(plein: Plein, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         web_dir,
         client_settings(
             api_url=plein.rest_url,
-            aws_endpoint=plein.aws_endpoint,
+            cognito_endpoint=plein.config.cognito_endpoint,
             region=plein.config.region,
             user_pool_id=plein.user_pool_id,
             client_id=plein.user_pool_client_id,

@@ -129,6 +129,16 @@ def test_shopper_searches_buys_and_sees_the_order(plein: Plein, web_url: str, pa
     page.get_by_role("link", name=order_id).wait_for(timeout=TIMEOUT_MS)
     _shoot(page, tmp_path, "4-orders")
 
+    # When they open it again and cancel it (nothing has shipped yet)
+    page.get_by_role("link", name=order_id).click()
+    page.get_by_role("button", name="Cancel order").click()
+    page.get_by_role("button", name="Yes, cancel").click()
+
+    # Then it shows as cancelled, in the page and in the API
+    page.locator(".page-head .badge", has_text="cancelled").wait_for(timeout=TIMEOUT_MS)
+    _shoot(page, tmp_path, "5-cancelled")
+    assert plein.client("shopper").get(f"/orders/{order_id}").json()["status"] == "cancelled"
+
 
 def test_declined_card_is_shown_readably(plein: Plein, web_url: str, page: Page, tmp_path: Path) -> None:
     # Given a shopper at checkout with a buyable product in the cart

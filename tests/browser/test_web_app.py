@@ -17,7 +17,7 @@ from local.web import WEB_DIR, client_settings, render_config, web_app, write_co
 
 SETTINGS = client_settings(
     api_url="http://127.0.0.1:3000/",
-    aws_endpoint="http://127.0.0.1:4566",
+    cognito_endpoint="http://127.0.0.1:4566",
     region="eu-west-1",
     user_pool_id="eu-west-1_abc",
     client_id="client123",

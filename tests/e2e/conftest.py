@@ -5,8 +5,9 @@ Tests drive it over real HTTP and WebSocket: `plein.client("shopper").get("/cart
 (tests/e2e/probe) is wired in beside the marketplace's own to test the runtime itself.
 
 Environment: `PLEIN_E2E_PRODUCTS` (seed size, default 200), `PLEIN_E2E_POOL_SIZES`
-(`orders-api=4,vendor-api=2`; orders-api gets 4 workers unless set), `PLEIN_E2E_KEEP` (keep the
-data folder, printed at teardown).
+(`orders-api=4,vendor-api=2`; orders-api gets 4 workers unless set), `PLEIN_E2E_TIMEOUT_FACTOR`
+(multiplies function timeouts, for loaded machines), `PLEIN_E2E_KEEP` (keep the data folder,
+printed at teardown).
 """
 
 from __future__ import annotations
@@ -157,6 +158,7 @@ def plein() -> Iterator[Plein]:
         ws_port=free_port(),
         products=int(os.environ.get("PLEIN_E2E_PRODUCTS", "200")),
         pool_sizes=pool_sizes_from_env(),
+        timeout_factor=float(os.environ.get("PLEIN_E2E_TIMEOUT_FACTOR", "1")),
         extra_contexts=(PROBE,),
         limits=Limits(ws_idle_seconds=600, ws_max_connection_seconds=7200, sqs_visibility_seconds=1),
         log_level="INFO",

@@ -71,3 +71,26 @@ def test_management_api_deletes_a_connection(plein: Plein) -> None:
 
         with pytest.raises(Exception, match=r"1000|closed|ConnectionClosed"):
             socket.recv(timeout=5)
+
+
+def test_idle_connections_are_closed_like_api_gateway(plein: Plein) -> None:
+    import dataclasses
+
+    from websockets.exceptions import ConnectionClosed
+
+    # Given the gateway's idle timeout shortened to 1 s (600 s by default, as on AWS)
+    gateway = plein.runtime.websocket
+    assert gateway is not None
+    default = gateway.limits
+    gateway.limits = dataclasses.replace(default, ws_idle_seconds=1.0)
+    try:
+        # When the client stays silent, Then the gateway closes with 1001 (going away)
+        with (
+            connect(f"{plein.ws_url}/probe?token={plein.token('shopper')}", open_timeout=10) as socket,
+            pytest.raises(ConnectionClosed) as closed,
+        ):
+            socket.recv(timeout=15)
+    finally:
+        gateway.limits = default
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1001

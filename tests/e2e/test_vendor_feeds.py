@@ -10,6 +10,7 @@ import io
 import secrets
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -148,3 +149,30 @@ def test_vendor_feed_to_search(plein: Plein) -> None:
     assert board["out_of_stock"] == expected_out
     assert board["last_feed"]["status"] == "completed"
     assert HEADER[0] == "id"
+
+
+def test_cli_uploads_a_feed_and_saves_the_report(plein: Plein, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from local.commands.feeds import app
+
+    # Given a vendor and a TSV feed with one bad row
+    vendor_id, owner = new_vendor(plein, "cli")
+    feed = tmp_path / "assortment.tsv"
+    feed.write_bytes(csv_bytes(rows(50, bad=1, prefix="CLI", gtin_prefix="402"), delimiter="\t"))
+    token = owner.headers["Authorization"].removeprefix("Bearer ")
+
+    # When the CLI uploads it and waits
+    result = CliRunner().invoke(
+        app,
+        ["upload", str(feed), "--token", token, "--api", plein.rest_url, "--timeout", "120"],
+        catch_exceptions=False,
+    )
+
+    # Then it prints the counts and saves the one-line error report next to the file
+    assert result.exit_code == 0, result.output
+    assert "completed" in result.output
+    report = (tmp_path / "assortment.errors.csv").read_text().splitlines()
+    assert len(report) == 2
+    listed = owner.get(f"/vendors/{vendor_id}/offers", params={"limit": "100"}).json()["items"]
+    assert len(listed) == 49

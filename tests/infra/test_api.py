@@ -14,6 +14,7 @@ from aws_cdk.assertions import Template
 
 from infra import routes
 from infra.config import OPENAPI_DOCUMENT, StageConfig
+from infra.constructs.api_docs import fits, velocity_safe_json
 from infra.constructs.rest_api import RestApiFromOpenApi
 from tests.infra.conftest import SKIP_BUNDLING, Synthesized
 
@@ -61,7 +62,32 @@ def test_every_operation_of_the_document_is_a_method_with_the_right_authorizatio
         assert "RequestValidatorId" in method
     documented = {(operation.method, operation.path) for operation in operations}
     extra = {key for key in deployed if key not in documented and key[0] != "OPTIONS"}
-    assert extra == set()
+    assert extra <= {("GET", "/openapi.json"), ("GET", "/docs")}
+
+
+def test_the_document_and_swagger_ui_are_served_without_a_backend(synthesized: Synthesized) -> None:
+    deployed = methods(synthesized.stacks["Api"])
+    document = routes.load_document(OPENAPI_DOCUMENT)
+    if not fits(velocity_safe_json(document)):
+        assert ("GET", "/openapi.json") not in deployed
+        pytest.skip("docs/openapi.json has outgrown a mapping template")
+    served = deployed[("GET", "/openapi.json")]
+    assert served["AuthorizationType"] == "NONE"
+    assert served["Integration"]["Type"] == "MOCK"
+    template = served["Integration"]["IntegrationResponses"][0]["ResponseTemplates"]["application/json"]
+    assert json.loads(template) == document
+    assert (
+        "SwaggerUIBundle"
+        in deployed[("GET", "/docs")]["Integration"]["IntegrationResponses"][0]["ResponseTemplates"]["application/json"]
+    )
+
+
+def test_served_document_has_no_velocity_syntax_and_reads_back_unchanged() -> None:
+    document = {"paths": {"/a": {"$ref": "#/components/schemas/A", "description": "## not a comment #set($x=1)"}}}
+    body = velocity_safe_json(document)
+    assert "$" not in body
+    assert "#" not in body
+    assert json.loads(body) == document
 
 
 def test_stage_throttles_traces_and_writes_json_access_logs(synthesized: Synthesized) -> None:
@@ -145,3 +171,13 @@ def test_operations_without_an_owner_or_with_clashing_variables_are_refused() ->
     clash = {"/a/{x}": {"get": {"x-plein-context": "c"}}, "/a/{y}/b": {"get": {"x-plein-context": "c"}}}
     with pytest.raises(ValueError, match="two variable children"):
         routes.operations({"paths": clash})
+
+
+def test_a_document_too_large_for_a_mapping_template_is_not_served() -> None:
+    from aws_cdk import aws_apigateway as apigw
+
+    from infra.constructs.api_docs import add_docs_routes
+
+    api = apigw.RestApi(Stack(App(), "Docs"), "Api")
+    assert add_docs_routes(api, {"paths": {}, "info": {"description": "x" * 300_000}}) == []
+    assert len(add_docs_routes(api, {"paths": {}})) == 2

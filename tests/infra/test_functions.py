@@ -166,3 +166,9 @@ def test_a_function_gets_a_resource_grant_exactly_when_it_needs_it(synthesized: 
             actions = granted[topology.function_name("dev", function)]
             for need, action in NEED_ACTIONS.items():
                 assert (action in actions) == (need in function.needs), (function.name, need)
+
+
+def test_the_socket_authorizer_can_touch_no_data(synthesized: Synthesized) -> None:
+    actions = actions_by_function(synthesized)["plein-dev-advice-ws-authorizer"]
+    assert actions
+    assert {action.split(":")[0] for action in actions} <= {"logs", "xray"}

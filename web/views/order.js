@@ -46,7 +46,11 @@ function draw(view, order, justPlaced) {
                 h("div", { class: "thumb small-thumb" }, l.image_link ? h("img", { src: l.image_link, alt: "" }) : noImage()),
                 h("div", { class: "line-main" }, h("a", { href: link(`/product/${encodeURIComponent(l.product_id)}`) }, l.title),
                   h("div", { class: "muted small" }, `${l.quantity} × ${money(l.unit_price, cur)}`, l.returned_quantity ? ` · ${l.returned_quantity} returned` : "")),
-                h("div", { class: "line-total" }, money(l.line_total, cur))))),
+                h("div", { class: "line-total" }, money(l.line_total, cur)),
+                sub.status === "delivered" && l.quantity > l.returned_quantity ? returnBox(view, order, l) : null))),
+            sub.returns.length
+              ? h("ul", { class: "plain small" }, sub.returns.map((r) => h("li", {}, `Return of ${r.quantity} × ${sub.lines.find((l) => l.offer_id === r.offer_id)?.title || r.offer_id}: `, statusBadge(r.status), r.refund_amount ? ` refunded ${money(r.refund_amount, cur)}` : "")))
+              : null,
             h("dl", { class: "sums" },
               h("dt", {}, "Items"), h("dd", {}, money(sub.subtotal, cur)),
               h("dt", {}, "Shipping"), h("dd", {}, money(sub.shipping, cur)),
@@ -74,6 +78,44 @@ function draw(view, order, justPlaced) {
       ),
     ),
   );
+}
+
+function returnBox(view, order, line) {
+  const box = h("div", { class: "return-box" });
+  const open = h("button", { type: "button", class: "button button-small button-ghost" }, "Return");
+  open.addEventListener("click", () => {
+    const left = line.quantity - line.returned_quantity;
+    const quantity = h("input", { type: "number", min: "1", max: String(left), value: "1", class: "qty" });
+    const reason = h("input", { maxlength: "500", required: true });
+    const status = h("div", { "aria-live": "assertive" });
+    const send = h("button", { type: "submit", class: "button button-small" }, "Request return");
+    const form = h(
+      "form",
+      {
+        class: "edit-form",
+        "aria-label": `Return ${line.title}`,
+        onsubmit: (event) => {
+          event.preventDefault();
+          busy(send, async () => {
+            try {
+              await api.post(`/orders/${seg(order.order_id)}/returns`, { offer_id: line.offer_id, quantity: Number(quantity.value), reason: reason.value.trim() });
+              toast("Return requested; the vendor decides and refunds.", "success");
+              draw(view, await api.get(`/orders/${seg(order.order_id)}`), false);
+            } catch (error) {
+              mount(status, errorBox(error, { title: "Could not request the return" }));
+            }
+          }, "Sending…");
+        },
+      },
+      field("Units", quantity),
+      field("Reason", reason),
+      h("div", { class: "actions" }, h("button", { type: "button", class: "button button-small button-ghost", onclick: () => mount(box, open) }, "Cancel"), send),
+      status,
+    );
+    mount(box, form);
+    reason.focus();
+  });
+  return mount(box, open);
 }
 
 function history(changes) {

@@ -3,13 +3,14 @@
 import { api, seg } from "../api.js";
 import { session } from "../auth.js";
 import { cartChanged, link } from "../router.js";
+import { country } from "./cart.js";
 import { busy, empty, errorBox, h, loading, money, mount, noImage, stars, toast } from "../ui.js";
 
 export async function render(view, { params, signal }) {
   mount(view, loading("Loading product…"));
   let product;
   try {
-    product = await api.get(`/products/${seg(params.id)}`, { signal });
+    product = await api.get(`/products/${seg(params.id)}`, { query: { country: country() }, signal });
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
     mount(
@@ -115,14 +116,14 @@ function offerRow(product, offer, best) {
         return;
       }
       try {
-        const cart = await api.get("/cart");
+        const cart = await api.get("/cart", { query: { country: country() } });
         const existing = cart.vendors.flatMap((g) => g.lines).find((l) => l.offer_id === offer.offer_id);
         const wanted = (existing ? existing.quantity : 0) + Math.max(1, Number(quantity.value) || 1);
         const updated = await api.put(`/cart/items/${seg(offer.offer_id)}`, {
           quantity: wanted,
           expected_unit_price: offer.current_price,
           currency: offer.currency,
-        });
+        }, { query: { country: country() } });
         cartChanged(updated);
         toast(`Added to your cart (${wanted} in cart).`, "success");
         mount(result, h("p", { class: "ok" }, "Added. ", h("a", { href: "#/cart" }, "View cart")));
@@ -131,7 +132,7 @@ function offerRow(product, offer, best) {
       }
     }, "Adding…"),
   );
-  const shippingText = ship.cost === null || ship.cost === undefined ? "Does not ship to NL" : ship.cost === 0 ? "Free" : money(ship.cost, offer.currency);
+  const shippingText = ship.cost === null || ship.cost === undefined ? `Does not ship to ${country()}` : ship.cost === 0 ? "Free" : money(ship.cost, offer.currency);
   const days = ship.min_days !== null && ship.min_days !== undefined ? `${ship.min_days}–${ship.max_days} days` : "—";
   const cell = (label, ...content) => h("td", { "data-label": label }, h("div", { class: "cell" }, content));
   return h(

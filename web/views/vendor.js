@@ -411,12 +411,42 @@ function vendorOrder(vendorId, item) {
         h("dt", {}, "Commission"), h("dd", {}, `−${money(sub.commission, it.currency)}`),
         h("dt", { class: "total" }, "Your payout"), h("dd", { class: "total" }, money(sub.payout, it.currency))),
       sub.tracking_number ? h("p", {}, `Shipped with ${sub.carrier}, tracking `, h("code", {}, sub.tracking_number)) : null,
+      sub.returns.length ? h("ul", { class: "plain" }, sub.returns.map((r) => returnItem(vendorId, it, r, draw))) : null,
       sub.status === "paid" ? shipForm(vendorId, it, draw) : null,
       sub.status === "shipped" ? deliverButton(vendorId, it, draw) : null,
     );
   };
   draw(item);
   return card;
+}
+
+function returnItem(vendorId, item, ret, draw) {
+  const line = item.sub_order.lines.find((l) => l.offer_id === ret.offer_id);
+  const status = h("div", { "aria-live": "assertive" });
+  const decide = (decision) => async (event) => {
+    const button = event.currentTarget;
+    await busy(button, async () => {
+      try {
+        await api.post(`/vendors/${seg(vendorId)}/returns/${seg(ret.return_id)}/decision`, { decision, restock: true });
+        toast(decision === "accept" ? "Return accepted and refunded." : "Return rejected.", "success");
+        draw(await api.get(`/vendors/${seg(vendorId)}/orders/${seg(item.order_id)}`));
+      } catch (error) {
+        mount(status, errorBox(error, { title: "Could not decide the return" }));
+      }
+    }, "Saving…");
+  };
+  return h(
+    "li",
+    { class: "return-item" },
+    `Return of ${ret.quantity} × ${line?.title || ret.offer_id}: “${ret.reason}” `,
+    statusBadge(ret.status),
+    ret.status === "requested"
+      ? h("span", { class: "actions inline" },
+          h("button", { type: "button", class: "button button-small button-danger", onclick: decide("reject") }, "Reject"),
+          h("button", { type: "button", class: "button button-small", onclick: decide("accept") }, "Accept and refund"))
+      : ret.refund_amount ? h("span", { class: "muted" }, ` refunded ${money(ret.refund_amount, item.currency)}`) : null,
+    status,
+  );
 }
 
 function shipForm(vendorId, item, draw) {

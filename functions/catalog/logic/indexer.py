@@ -1,7 +1,7 @@
 """Keeps the product read model and the search index up to date from events.
 
-Offer changes are merged into the stored products (one BatchGet, one transactional write of the
-changed products per 100, retried on an optimistic-lock conflict), then the products' search
+Offer changes are merged into the stored products (one BatchGet, a conditional write per changed
+product, the merge retried on an optimistic-lock conflict), then the products' search
 documents are upserted, or deleted when no offer is left. Redelivered or reordered events
 converge to the same state (see logic/products.py); the index is always rewritten, so a crash
 between the table write and the index write heals on redelivery.

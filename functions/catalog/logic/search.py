@@ -220,7 +220,8 @@ def vendor_facet_value(vendor: VendorRef) -> str:
 
 def vendor_bucket(key: str, count: int) -> FacetBucket:
     vendor_id, _, name = key.partition("\x1f")
-    return FacetBucket(value=vendor_id, label=name or vendor_id, count=count)
+    # Built without validation: engines return well-typed keys and counts (hot path).
+    return FacetBucket.model_construct(value=vendor_id, label=name or vendor_id, count=int(count))
 
 
 def tie_breaker(product_id: str) -> int:
@@ -256,7 +257,7 @@ def category_children_depth(query: SearchQuery) -> int:
 
 
 def category_bucket(key: str, count: int) -> FacetBucket:
-    return FacetBucket(value=key, label=key.rsplit(" > ", 1)[-1], count=count)
+    return FacetBucket.model_construct(value=key, label=key.rsplit(" > ", 1)[-1], count=count)
 
 
 def suggestions_from(

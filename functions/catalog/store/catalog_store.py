@@ -1,49 +1,46 @@
-"""The catalog table: product read model items, vendor items, trend buckets, event markers.
+"""The catalog table: product read model items, counters, vendors, trend buckets, event markers.
 
 Layout (single table, pk/sk):
-- `PRODUCT#<id>` / `PRODUCT`: offers and first-seen time as JSON (`state`), optimistic-lock
-  `revision`, and atomic counters (hearts, sales, rating sum and count).
+- `PRODUCT#<id>` / `PRODUCT`: offers and first-seen time as JSON (`state`) and the optimistic
+  lock `revision`; written only by the offer merge, with a condition on the revision.
+- `PRODUCT#<id>` / `COUNTERS`: hearts, sales, rating sum and count; changed only by atomic `ADD`,
+  so counters never conflict with offer merges.
 - `VENDOR#<id>` / `VENDOR`: name, status, shipping rules, return days (from VendorUpdated).
 - `TREND#<yyyymmddhh>` / `TREND`: per-hour counters `h:<product_id>` and `s:<product_id>`
   (hearts, sales), expiring after 8 days; read with one BatchGet per window.
-- `EVENT#<event_id>` / `EVENT`: marks a counted event, written in the same transaction as its
-  counters so a redelivered event counts once.
-Everything is read by key (GetItem/BatchGet), never by Query.
+- `EVENT#<event_id>` / `EVENT`: marks a counted event (expires after 2 days).
+Everything is read by key (GetItem/BatchGet), never by Query, and nothing uses
+TransactWriteItems: moto (without the local runtime's patch, e.g. in-process `mock_aws`) copies
+the whole table for every transaction, which at 100k items costs seconds per call.
+Conditional writes of one batch go out in parallel.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
 
 from functions.catalog.logic.ports import Signal, VendorInfo
 from functions.catalog.logic.products import Counters, OfferEntry, Product
 from functions.catalog.store.records import CatalogRecord
-from functions.common.dynamo import bind_table, error_code, translate_errors
+from functions.common.dynamo import bind_table, translate_errors
 from functions.common.errors import Conflict
 
 PRODUCT_SK = "PRODUCT"
+COUNTERS_SK = "COUNTERS"
 VENDOR_SK = "VENDOR"
 TREND_SK = "TREND"
 EVENT_SK = "EVENT"
 TREND_TTL = timedelta(days=8)
 EVENT_TTL = timedelta(days=2)
 _BATCH_GET = 100
-_TRANSACTION = 100
-
-
-class ProductItem(CatalogRecord):
-    state = UnicodeAttribute(default="{}")
-    revision = NumberAttribute(default=0)
-    hearts = NumberAttribute(default=0)
-    sales = NumberAttribute(default=0)
-    rating_sum = NumberAttribute(default=0)
-    rating_count = NumberAttribute(default=0)
+_PARALLEL_WRITES = 8
+_COUNTERS = ("hearts", "sales", "rating_sum", "rating_count")
 
 
 class VendorItem(CatalogRecord):
@@ -61,27 +58,16 @@ def trend_key(hour: str) -> str:
     return f"TREND#{hour}"
 
 
-def _product_of(item: ProductItem) -> Product:
-    state = json.loads(item.state or "{}")
-    return Product(
-        product_id=item.pk.removeprefix("PRODUCT#"),
-        offers={oid: OfferEntry.model_validate(entry) for oid, entry in state.get("offers", {}).items()},
-        first_seen=state.get("first_seen"),
-        counters=Counters(
-            hearts=int(item.hearts or 0),
-            sales=int(item.sales or 0),
-            rating_sum=int(item.rating_sum or 0),
-            rating_count=int(item.rating_count or 0),
-        ),
-        revision=int(item.revision or 0),
-    )
+def _number(item: dict[str, Any], name: str) -> int:
+    value = item.get(name)
+    return int(value["N"]) if value and "N" in value else 0
 
 
 class DynamoCatalogStore:
-    """`CatalogRepository` on DynamoDB (PynamoDB for items, the low-level client for counters)."""
+    """`CatalogRepository` on DynamoDB (PynamoDB for vendors, the low-level client for the hot path)."""
 
     def __init__(self, table_name: str, client: Any = None):
-        for model in (CatalogRecord, ProductItem, VendorItem):
+        for model in (CatalogRecord, VendorItem):
             bind_table(model, table_name)
         self._table = table_name
         if client is None:
@@ -89,150 +75,135 @@ class DynamoCatalogStore:
 
             client = boto3.client("dynamodb")
         self._client = client
+        self._pool = ThreadPoolExecutor(max_workers=_PARALLEL_WRITES, thread_name_prefix="catalog-store")
 
     # ---- products -----------------------------------------------------------------------------
 
     def get_product(self, product_id: str) -> Product | None:
-        with translate_errors():
-            try:
-                return _product_of(ProductItem.get(product_key(product_id), PRODUCT_SK))
-            except ProductItem.DoesNotExist:
-                return None
+        return self.get_products([product_id]).get(product_id)
 
     def get_products(self, product_ids: Iterable[str]) -> dict[str, Product]:
-        keys = [(product_key(pid), PRODUCT_SK) for pid in dict.fromkeys(product_ids)]
-        found: dict[str, Product] = {}
-        with translate_errors():
-            for start in range(0, len(keys), _BATCH_GET):
-                for item in ProductItem.batch_get(keys[start : start + _BATCH_GET], consistent_read=True):
-                    product = _product_of(item)
-                    found[product.product_id] = product
-        return found
+        ids = list(dict.fromkeys(product_ids))
+        keys = [{"pk": {"S": product_key(pid)}, "sk": {"S": sk}} for pid in ids for sk in (PRODUCT_SK, COUNTERS_SK)]
+        states: dict[str, dict[str, Any]] = {}
+        counters: dict[str, dict[str, Any]] = {}
+        for item in self._batch_get(keys):
+            product_id = item["pk"]["S"].removeprefix("PRODUCT#")
+            (states if item["sk"]["S"] == PRODUCT_SK else counters)[product_id] = item
+        return {
+            pid: _product_of(pid, states.get(pid), counters.get(pid)) for pid in ids if pid in states or pid in counters
+        }
 
     def save_products(self, products: Sequence[Product]) -> None:
-        """Write products whose stored revision is still `product.revision`; Conflict otherwise."""
-        from pynamodb.connection import Connection
-        from pynamodb.transactions import TransactWrite
+        """Conditional PutItem per product (in parallel): new ones must not exist, stored ones
+        must still have the revision they were read with. Conflict if any condition failed (the
+        others are written; merging again is idempotent)."""
+        outcomes = list(self._pool.map(self._put_product, products))
+        if not all(outcomes):
+            raise Conflict("a product changed concurrently", code="product_conflict")
 
-        connection = Connection(region=ProductItem.Meta.region, host=getattr(ProductItem.Meta, "host", None))
-        for start in range(0, len(products), _TRANSACTION):
-            chunk = products[start : start + _TRANSACTION]
-            try:
-                with translate_errors(), TransactWrite(connection=connection) as transaction:
-                    for product in chunk:
-                        item, condition = self._item_of(product)
-                        transaction.save(item, condition=condition)
-            except TransactWriteError as exc:
-                reasons = [getattr(r, "code", None) for r in (exc.cancellation_reasons or []) if r]
-                if "ConditionalCheckFailed" in reasons or error_code(exc) in ("TransactionConflictException",):
-                    raise Conflict("a product changed concurrently", code="product_conflict") from exc
-                raise
-
-    def _item_of(self, product: Product) -> tuple[ProductItem, Any]:
+    def _put_product(self, product: Product) -> bool:
         state = {
             "offers": {oid: entry.model_dump(mode="json") for oid, entry in product.offers.items()},
             "first_seen": product.first_seen.isoformat() if product.first_seen else None,
         }
-        counters = product.counters
-        item = ProductItem(
-            product_key(product.product_id),
-            PRODUCT_SK,
-            state=json.dumps(state, separators=(",", ":")),
-            revision=product.revision + 1,
-            hearts=counters.hearts,
-            sales=counters.sales,
-            rating_sum=counters.rating_sum,
-            rating_count=counters.rating_count,
-        )
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": {
+                "pk": {"S": product_key(product.product_id)},
+                "sk": {"S": PRODUCT_SK},
+                "state": {"S": json.dumps(state, separators=(",", ":"))},
+                "revision": {"N": str(product.revision + 1)},
+            },
+        }
         if product.revision == 0:
-            return item, ProductItem.pk.does_not_exist()
-        return item, ProductItem.revision == product.revision
+            request["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            request["ConditionExpression"] = "revision = :revision"
+            request["ExpressionAttributeValues"] = {":revision": {"N": str(product.revision)}}
+        try:
+            with translate_errors():
+                self._client.put_item(**request)
+        except Conflict:
+            return False
+        return True
+
+    def _batch_get(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        with translate_errors():
+            for start in range(0, len(keys), _BATCH_GET):
+                pending: dict[str, Any] = {
+                    self._table: {"Keys": keys[start : start + _BATCH_GET], "ConsistentRead": True}
+                }
+                while pending:
+                    response = self._client.batch_get_item(RequestItems=pending)
+                    found += response.get("Responses", {}).get(self._table, [])
+                    pending = response.get("UnprocessedKeys") or {}
+        return found
 
     # ---- counters and trends ------------------------------------------------------------------
 
     def apply_signals(self, event_id: str, signals: Sequence[Signal], at: datetime) -> bool:
         """Add the signals' counters (and the trend bucket of `at`) once per event id.
 
-        Returns False when the event was already counted. Counter updates bump `revision`, so a
-        concurrent offer merge retries instead of overwriting them.
+        The event marker is written first (a redelivered event is skipped); if adding the
+        counters then fails, the marker is removed again so that the retry counts the event.
         """
-        hour = at.strftime("%Y%m%d%H")
-        actions: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": {
-                        "pk": {"S": f"EVENT#{event_id}"},
-                        "sk": {"S": EVENT_SK},
-                        "ttl": {"N": str(int((at + EVENT_TTL).timestamp()))},
-                    },
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            }
-        ]
-        trend_names: dict[str, str] = {"#ttl": "ttl"}
-        trend_values: dict[str, Any] = {":ttl": {"N": str(int((at + TREND_TTL).timestamp()))}}
-        trend_adds: list[str] = []
-        for index, signal in enumerate(signals):
-            actions.append(self._counter_update(signal))
-            for prefix, amount in (("h", signal.hearts), ("s", signal.sales)):
-                if amount:
-                    trend_names[f"#{prefix}{index}"] = f"{prefix}:{signal.product_id}"
-                    trend_values[f":{prefix}{index}"] = {"N": str(amount)}
-                    trend_adds.append(f"#{prefix}{index} :{prefix}{index}")
-        if trend_adds:
-            actions.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": {"pk": {"S": trend_key(hour)}, "sk": {"S": TREND_SK}},
-                        "UpdateExpression": "SET #ttl = :ttl ADD " + ", ".join(trend_adds),
-                        "ExpressionAttributeNames": trend_names,
-                        "ExpressionAttributeValues": trend_values,
-                    }
-                }
-            )
+        marker = {"pk": {"S": f"EVENT#{event_id}"}, "sk": {"S": EVENT_SK}}
         try:
             with translate_errors():
-                self._client.transact_write_items(TransactItems=actions)
-        except Exception as exc:
-            if error_code(exc) != "TransactionCanceledException":
-                raise
-            reasons = getattr(exc, "response", {}).get("CancellationReasons") or [{}]
-            if reasons[0].get("Code") == "ConditionalCheckFailed":
-                return False  # this event was counted before
-            raise Conflict("the counters changed concurrently", code="counter_conflict") from exc
+                self._client.put_item(
+                    TableName=self._table,
+                    Item={**marker, "ttl": {"N": str(int((at + EVENT_TTL).timestamp()))}},
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+        except Conflict:
+            return False
+        try:
+            with translate_errors():
+                for signal in signals:
+                    self._add_counters(signal)
+                self._add_trend(signals, at)
+        except Exception:
+            self._client.delete_item(TableName=self._table, Key=marker)
+            raise
         return True
 
-    def _counter_update(self, signal: Signal) -> dict[str, Any]:
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": {"pk": {"S": product_key(signal.product_id)}, "sk": {"S": PRODUCT_SK}},
-                "UpdateExpression": "ADD hearts :h, sales :s, rating_sum :rs, rating_count :rc, revision :one",
-                "ExpressionAttributeValues": {
-                    ":h": {"N": str(signal.hearts)},
-                    ":s": {"N": str(signal.sales)},
-                    ":rs": {"N": str(signal.rating_sum)},
-                    ":rc": {"N": str(signal.rating_count)},
-                    ":one": {"N": "1"},
-                },
-            }
-        }
+    def _add_counters(self, signal: Signal) -> None:
+        amounts = {name: getattr(signal, name) for name in _COUNTERS if getattr(signal, name)}
+        if not amounts:
+            return
+        self._client.update_item(
+            TableName=self._table,
+            Key={"pk": {"S": product_key(signal.product_id)}, "sk": {"S": COUNTERS_SK}},
+            UpdateExpression="ADD " + ", ".join(f"{name} :{name}" for name in amounts),
+            ExpressionAttributeValues={f":{name}": {"N": str(value)} for name, value in amounts.items()},
+        )
+
+    def _add_trend(self, signals: Sequence[Signal], at: datetime) -> None:
+        names: dict[str, str] = {"#ttl": "ttl"}
+        values: dict[str, Any] = {":ttl": {"N": str(int((at + TREND_TTL).timestamp()))}}
+        adds: list[str] = []
+        for index, signal in enumerate(signals):
+            for prefix, amount in (("h", signal.hearts), ("s", signal.sales)):
+                if amount:
+                    names[f"#{prefix}{index}"] = f"{prefix}:{signal.product_id}"
+                    values[f":{prefix}{index}"] = {"N": str(amount)}
+                    adds.append(f"#{prefix}{index} :{prefix}{index}")
+        if adds:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": trend_key(at.strftime("%Y%m%d%H"))}, "sk": {"S": TREND_SK}},
+                UpdateExpression="SET #ttl = :ttl ADD " + ", ".join(adds),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
 
     def trend_counts(self, hours: Sequence[str]) -> dict[str, dict[str, tuple[int, int]]]:
         """Per hour bucket: product id → (hearts, sales)."""
-        result: dict[str, dict[str, tuple[int, int]]] = {}
         keys = [{"pk": {"S": trend_key(hour)}, "sk": {"S": TREND_SK}} for hour in hours]
-        with translate_errors():
-            for start in range(0, len(keys), _BATCH_GET):
-                pending: dict[str, Any] = {self._table: {"Keys": keys[start : start + _BATCH_GET]}}
-                while pending:
-                    response = self._client.batch_get_item(RequestItems=pending)
-                    for item in response.get("Responses", {}).get(self._table, []):
-                        result[item["pk"]["S"].removeprefix("TREND#")] = _trend_of(item)
-                    pending = response.get("UnprocessedKeys") or {}
-        return result
+        items = self._batch_get(keys)
+        return {item["pk"]["S"].removeprefix("TREND#"): _trend_of(item) for item in items}
 
     # ---- vendors ------------------------------------------------------------------------------
 
@@ -272,3 +243,15 @@ def _trend_of(item: dict[str, Any]) -> dict[str, tuple[int, int]]:
             pair = counts.setdefault(product_id, [0, 0])
             pair[0 if kind == "h" else 1] += int(value["N"])
     return {pid: (pair[0], pair[1]) for pid, pair in counts.items()}
+
+
+def _product_of(product_id: str, state_item: dict[str, Any] | None, counters_item: dict[str, Any] | None) -> Product:
+    state = json.loads(state_item["state"]["S"]) if state_item and "state" in state_item else {}
+    counters = counters_item or {}
+    return Product(
+        product_id=product_id,
+        offers={oid: OfferEntry.model_validate(entry) for oid, entry in state.get("offers", {}).items()},
+        first_seen=state.get("first_seen"),
+        counters=Counters(**{name: _number(counters, name) for name in _COUNTERS}),
+        revision=_number(state_item, "revision") if state_item else 0,
+    )

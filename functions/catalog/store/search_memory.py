@@ -160,7 +160,9 @@ def _facets(matched: Sequence[_Indexed], query: SearchQuery) -> Facets:
         ratings.update(step for step in RATING_STEPS if doc.rating >= step)
     return Facets(
         category=ordered_buckets([category_bucket(key, n) for key, n in categories.items()]),
-        brand=ordered_buckets([FacetBucket(value=key, label=key, count=n) for key, n in brands.items()]),
+        brand=ordered_buckets(
+            [FacetBucket.model_construct(value=key, label=key, count=n) for key, n in brands.items()]
+        ),
         vendor=ordered_buckets([vendor_bucket(key, n) for key, n in vendors.items()]),
         price=price_buckets(prices),
         rating=rating_buckets(dict(ratings)),

@@ -87,7 +87,8 @@ class OpenSearchBackend:
             from opensearchpy import AWSV4SignerAuth
 
             service = "aoss" if host.endswith(".aoss.amazonaws.com") else "es"
-            region = os.environ.get("AWS_REGION") or boto3.session.Session().region_name or "eu-west-1"
+            # <collection>.<region>.aoss.amazonaws.com, search-<domain>.<region>.es.amazonaws.com
+            region = host.split(".")[-4] if host.count(".") >= 4 else os.environ.get("AWS_REGION", "eu-west-1")
             auth = AWSV4SignerAuth(boto3.session.Session().get_credentials(), region, service)
             client = OpenSearch(
                 hosts=[endpoint],
@@ -253,7 +254,10 @@ class OpenSearchBackend:
         return Facets(
             category=ordered_buckets([category_bucket(b["key"], b["doc_count"]) for b in buckets("category")]),
             brand=ordered_buckets(
-                [FacetBucket(value=b["key"], label=b["key"], count=b["doc_count"]) for b in buckets("brand")]
+                [
+                    FacetBucket.model_construct(value=b["key"], label=b["key"], count=b["doc_count"])
+                    for b in buckets("brand")
+                ]
             ),
             vendor=ordered_buckets([vendor_bucket(b["key"], b["doc_count"]) for b in buckets("vendor")]),
             price=price_buckets([b["doc_count"] for b in aggs["price"]["buckets"]]),

@@ -198,6 +198,9 @@ class TantivySearchBackend:
             self._seen = stamp
         return self._index.searcher()
 
+    def segment_count(self) -> int:
+        return int(self._searcher().num_segments)
+
     def search(self, query: SearchQuery) -> SearchResult:
         searcher = self._searcher()
         tantivy_query = self._query(query)
@@ -313,7 +316,10 @@ class TantivySearchBackend:
         return Facets(
             category=ordered_buckets([category_bucket(b["key"], b["doc_count"]) for b in _keyed(result, "category")]),
             brand=ordered_buckets(
-                [FacetBucket(value=b["key"], label=b["key"], count=b["doc_count"]) for b in _keyed(result, "brand")]
+                [
+                    FacetBucket.model_construct(value=b["key"], label=b["key"], count=b["doc_count"])
+                    for b in _keyed(result, "brand")
+                ]
             ),
             vendor=ordered_buckets([vendor_bucket(b["key"], b["doc_count"]) for b in _keyed(result, "vendor")]),
             price=price_buckets(_range_counts(result["price"]["buckets"])),

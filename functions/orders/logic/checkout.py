@@ -327,8 +327,7 @@ class CheckoutService:
             raise
 
         now = deps.clock.now()
-        stored = deps.orders.get_order(order.order_id) or order
-        paid = with_status(stored, OrderStatus.PAID, now).model_copy(update={"payment_id": payment.payment_id})
+        paid = with_status(order, OrderStatus.PAID, now).model_copy(update={"payment_id": payment.payment_id})
         try:
             deps.orders.commit(paid, [chunk.index for chunk in chunks])
         except Conflict as exc:

@@ -28,6 +28,8 @@ class Attribution(BaseModel):
 
 
 class OrderEvent(DomainEvent):
+    """What every orders event carries: the order, the shopper, the vendors and lines concerned, attribution."""
+
     order_id: str
     user_id: str = Field(description="The shopper")
     vendor_ids: list[str]
@@ -50,6 +52,8 @@ class OrderPlaced(OrderEvent):
 
 
 class OrderShipped(OrderEvent):
+    """A vendor shipped its sub-order; `lines` are that vendor's lines."""
+
     source: ClassVar[str] = SOURCE
     detail_type: ClassVar[str] = "OrderShipped"
 
@@ -59,6 +63,8 @@ class OrderShipped(OrderEvent):
 
 
 class OrderDelivered(OrderEvent):
+    """A vendor's sub-order was delivered: its return window starts."""
+
     source: ClassVar[str] = SOURCE
     detail_type: ClassVar[str] = "OrderDelivered"
 

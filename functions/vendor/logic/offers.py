@@ -14,7 +14,6 @@ from typing import Any
 
 from functions.common.auth import Principal
 from functions.common.errors import Conflict, ErrorDetail, NotFound, UnprocessableEntity
-from functions.common.pagination import Page
 from functions.vendor.logic import ids
 from functions.vendor.logic.ports import OfferRepository, VendorRepository
 from functions.vendor.models.api import (
@@ -22,8 +21,8 @@ from functions.vendor.models.api import (
     OfferBatchResponse,
     OfferBatchResult,
     OfferIn,
-    OfferOut,
     OfferPatch,
+    VendorOffer,
 )
 from functions.vendor.models.domain import Offer, Vendor
 from functions.vendor.models.events import OfferSnapshot
@@ -122,8 +121,8 @@ def patched_content(existing: Offer, patch: OfferPatch) -> dict[str, Any]:
     return content
 
 
-def to_out(offer: Offer) -> OfferOut:
-    return OfferOut(**offer.snapshot.model_dump(), status=offer.status)
+def to_out(offer: Offer) -> VendorOffer:
+    return VendorOffer(**offer.snapshot.model_dump(), status=offer.status)
 
 
 class OfferService:
@@ -141,7 +140,7 @@ class OfferService:
             raise Conflict("the vendor is not approved yet", code="vendor_not_approved")
         return vendor
 
-    def put(self, caller: Principal, vendor_id: str, sku: str, body: OfferIn) -> tuple[OfferOut, bool]:
+    def put(self, caller: Principal, vendor_id: str, sku: str, body: OfferIn) -> tuple[VendorOffer, bool]:
         """Create or replace an offer; the flag says whether it was created."""
         vendor = self._vendor_for(caller, vendor_id)
         existing = self._offers.get(ids.offer_id(vendor_id, sku))
@@ -152,7 +151,7 @@ class OfferService:
         self._offers.put(offer, existing.snapshot.revision if existing else None)
         return to_out(offer), existing is None or existing.status == "withdrawn"
 
-    def patch(self, caller: Principal, vendor_id: str, sku: str, body: OfferPatch) -> OfferOut:
+    def patch(self, caller: Principal, vendor_id: str, sku: str, body: OfferPatch) -> VendorOffer:
         vendor = self._vendor_for(caller, vendor_id)
         existing = self._live(vendor_id, sku)
         content = patched_content(existing, body)
@@ -167,13 +166,13 @@ class OfferService:
         existing = self._live(vendor_id, sku)
         self._offers.put(withdrawn(existing, self._clock()), existing.snapshot.revision)
 
-    def get(self, caller: Principal, vendor_id: str, sku: str) -> OfferOut:
+    def get(self, caller: Principal, vendor_id: str, sku: str) -> VendorOffer:
         caller.require_vendor(vendor_id)
         return to_out(self._live(vendor_id, sku))
 
     def list(
         self, caller: Principal, vendor_id: str, limit: int, after_sku: str | None
-    ) -> tuple[list[OfferOut], str | None]:
+    ) -> tuple[list[VendorOffer], str | None]:
         caller.require_vendor(vendor_id)
         offers, last = self._offers.list_by_vendor(vendor_id, limit, after_sku)
         return [to_out(offer) for offer in offers], last
@@ -223,7 +222,3 @@ def _checked(build: Callable[[], Offer | None]) -> Offer | None:
             code="invalid_offer",
             details=[ErrorDetail(field=exc.field, code=exc.code, message=exc.message)],
         ) from exc
-
-
-def page_of(items: list[OfferOut], next_cursor: str | None) -> Page[OfferOut]:
-    return Page[OfferOut](items=items, next_cursor=next_cursor)

@@ -9,7 +9,6 @@ from functions.common.auth import Principal, Role
 from functions.common.errors import Conflict, Forbidden, NotFound
 from functions.common.events import EventPublisher
 from functions.vendor.logic import ids
-from functions.vendor.logic.offers import OfferService
 from functions.vendor.logic.ports import FeedRepository, OfferRepository, UserDirectory, VendorRepository
 from functions.vendor.models.api import (
     Dashboard,
@@ -154,6 +153,3 @@ class VendorService:
         if vendor is None:
             raise NotFound("no such vendor", code="vendor_not_found")
         return vendor
-
-
-__all__ = ["OfferService", "VendorService"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.common.values import Currency, MinorUnits
 from functions.vendor.models.domain import Contact, FeedFormat, FeedMode, FeedStatus, VendorStatus
@@ -14,6 +14,17 @@ from functions.vendor.models.events import Availability, Condition, FeedCounts, 
 Sku = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[^\s/?#][^/?#]*$")]
 Url = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
 ShortText = Annotated[str, StringConstraints(max_length=150, strip_whitespace=True)]
+
+
+def _valid_gtin(value: str) -> str:
+    from functions.vendor.logic.ids import is_valid_gtin
+
+    if not is_valid_gtin(value):
+        raise ValueError("a GTIN has 8, 12, 13 or 14 digits and a valid check digit")
+    return value
+
+
+Gtin = Annotated[str, StringConstraints(pattern=r"^\d{8,14}$"), AfterValidator(_valid_gtin)]
 
 
 class _Input(BaseModel):
@@ -82,7 +93,7 @@ class OfferIn(_Input):
     title: Annotated[str, StringConstraints(min_length=1, max_length=150, strip_whitespace=True)]
     description: str = Field(default="", max_length=5000)
     brand: ShortText | None = None
-    gtin: Annotated[str, StringConstraints(pattern=r"^\d{8,14}$")] | None = None
+    gtin: Gtin | None = None
     mpn: Annotated[str, StringConstraints(max_length=70)] | None = None
     category: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
         default_factory=list, max_length=8
@@ -145,7 +156,7 @@ class OfferBatchResponse(BaseModel):
     items: list[OfferBatchResult]
 
 
-class OfferOut(OfferSnapshot):
+class VendorOffer(OfferSnapshot):
     status: Literal["active", "withdrawn"]
 
 

@@ -42,7 +42,8 @@ def test_checkout_ship_and_events_on_moto(dynamo_store: DynamoOrdersStore, aws: 
     again = CheckoutService(deps).checkout("u1", "k1", checkout_input(referral_code="friend"))
     LifecycleService(deps).ship(vendor_user("v1"), "v1", order.order_id, "PostNL", "3S1")
 
-    assert again.order.order_id == order.order_id and not again.created
+    assert again.order.order_id == order.order_id
+    assert not again.created
     assert [p.status for p in dynamo_store.payments()] == [PaymentStatus.CAPTURED]
     assert dynamo_store.get_offers(["a"])["a"].vendor_quantity == 1
     published = aws.published()
@@ -128,7 +129,7 @@ def test_the_api_handler_on_moto(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> N
     def call(method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
         event = rest_event(method, path, body, claims)
         event["headers"].update(headers or {})
-        response = app.resolve(event, None)
+        response = app.resolve(event, None)  # type: ignore[arg-type]
         return int(response["statusCode"]), json.loads(response["body"])
 
     try:
@@ -148,7 +149,7 @@ def test_the_api_handler_on_moto(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> N
 
 class MotoStockMachine(StockMachine):
     make_store = staticmethod(lambda: DynamoOrdersStore(TABLE))
-    make_deps = staticmethod(lambda store, clock: moto_deps(store, clock))
+    make_deps = staticmethod(moto_deps)
 
 
 @pytest.mark.slow

@@ -230,7 +230,8 @@ def test_idempotency_records_are_created_once(any_store: Any) -> None:
     record = IdempotencyRecord(user_id="u1", key="k", request_hash="h", order_id="o1", expires_at=NOW)
     assert any_store.begin(record) is None
     again = any_store.begin(record.model_copy(update={"order_id": "o2"}))
-    assert again is not None and again.order_id == "o1"
+    assert again is not None
+    assert again.order_id == "o1"
     any_store.finish(record.model_copy(update={"state": IdempotencyState.COMPLETED}))
     assert any_store.begin(record).state == IdempotencyState.COMPLETED
     any_store.forget("u1", "k")

@@ -38,7 +38,12 @@ class InMemoryCatalogRepository:
             if (stored.revision if stored else 0) != product.revision:
                 raise Conflict("a product changed concurrently", code="product_conflict")
         for product in products:
-            self.products[product.product_id] = product.model_copy(update={"revision": product.revision + 1})
+            stored = self.products.get(product.product_id)
+            # Counters live beside the product (atomic adds); an offer merge never overwrites them.
+            counters = stored.counters if stored else Counters()
+            self.products[product.product_id] = product.model_copy(
+                update={"revision": product.revision + 1, "counters": counters}
+            )
         self.saves += 1
 
     def apply_signals(self, event_id: str, signals: Sequence[Signal], at: datetime) -> bool:
@@ -51,7 +56,6 @@ class InMemoryCatalogRepository:
             counters = product.counters
             self.products[signal.product_id] = product.model_copy(
                 update={
-                    "revision": product.revision + 1,
                     "counters": Counters(
                         hearts=counters.hearts + signal.hearts,
                         sales=counters.sales + signal.sales,

@@ -308,3 +308,48 @@ def test_supported_queries_take_the_fast_path(dynamodb: Any, monkeypatch: pytest
     # Then
     assert table["Count"] == 2
     assert index["Count"] > 0
+
+
+def test_gsi_stays_right_through_batch_writes_transactions_and_replacements(dynamodb: Any) -> None:
+    # Given a GSI partition answered once (its index is built)
+    request = {
+        "TableName": TABLE,
+        "IndexName": "gsi1",
+        "KeyConditionExpression": "gsi1pk = :g",
+        "ExpressionAttributeValues": {":g": {"S": "GX"}},
+    }
+    _both(dynamodb, request)
+
+    # When items enter it by batch write, move in it by replacement, leave it by a transaction
+    dynamodb.batch_write_item(
+        RequestItems={
+            TABLE: [
+                {"PutRequest": {"Item": {"pk": {"S": "PX"}, "sk": {"S": f"s{i}"}, **_gsi("GX", f"k{9 - i}")}}}
+                for i in range(8)
+            ]
+        }
+    )
+    dynamodb.put_item(TableName=TABLE, Item={"pk": {"S": "PX"}, "sk": {"S": "s3"}, **_gsi("GX", "a-first")})
+    dynamodb.transact_write_items(
+        TransactItems=[
+            {"Delete": {"TableName": TABLE, "Key": {"pk": {"S": "PX"}, "sk": {"S": "s5"}}}},
+            {
+                "Update": {
+                    "TableName": TABLE,
+                    "Key": {"pk": {"S": "PX"}, "sk": {"S": "s6"}},
+                    "UpdateExpression": "SET gsi1pk = :o",
+                    "ExpressionAttributeValues": {":o": {"S": "GY"}},
+                }
+            },
+        ]
+    )
+    patched, original = _both(dynamodb, request)
+
+    # Then
+    assert patched == original
+    assert patched[0]["Items"][0]["sk"]["S"] == "s3"
+    assert patched[0]["Count"] == 6
+
+
+def _gsi(partition: str, sort: str) -> dict[str, Any]:
+    return {"gsi1pk": {"S": partition}, "gsi1sk": {"S": sort}}

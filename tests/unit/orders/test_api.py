@@ -27,6 +27,7 @@ def call(
     method: str,
     path: str,
     body: Any = None,
+    *,
     user: str | None = "u1",
     headers: dict[str, str] | None = None,
     groups: str = "shopper",
@@ -41,7 +42,7 @@ def call(
     event = rest_event(method, path, body, claims)
     event["headers"].update(headers or {})
     event["queryStringParameters"] = query
-    response = app.resolve(event, None)
+    response = app.resolve(event, None)  # type: ignore[arg-type]
     return int(response["statusCode"]), json.loads(response["body"])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from functions.common.errors import BadRequest, Conflict, PaymentRequired, Unavailable, UnprocessableEntity
@@ -9,7 +11,7 @@ from functions.common.events import RecordingPublisher
 from functions.orders.logic.cart import CartService
 from functions.orders.logic.checkout import CheckoutService
 from functions.orders.logic.deps import OrdersDeps
-from functions.orders.logic.domain import OrderStatus, SubOrderStatus
+from functions.orders.logic.domain import OrderStatus, ReservationChunk, SubOrderStatus
 from functions.orders.logic.ports import OutOfStock, PaymentStatus
 from functions.orders.models.events import OrderPlaced
 from tests.unit.orders.fakes import InMemoryOrdersStore
@@ -46,7 +48,8 @@ def test_checkout_creates_one_paid_order_with_a_sub_order_per_vendor(
     assert result.created
     assert order.status == OrderStatus.PAID
     v1, v2 = order.sub_order("v1"), order.sub_order("v2")
-    assert v1 is not None and v2 is not None
+    assert v1 is not None
+    assert v2 is not None
     assert (v1.subtotal, v1.shipping, v1.commission) == (4500, 495, 675)
     assert v1.payout == 4500 + 495 - 675
     assert (v2.subtotal, v2.shipping) == (1200, 495)
@@ -239,9 +242,6 @@ def test_a_failure_in_the_second_chunk_releases_the_first(
     assert store.payments() == []
 
 
-def store_chunk(order_id: str, lines: list[tuple[str, int]]):  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime, timedelta
-
-    from functions.orders.logic.domain import ReservationChunk
+def store_chunk(order_id: str, lines: list[tuple[str, int]]) -> ReservationChunk:
 
     return ReservationChunk(order_id=order_id, index=0, lines=lines, expires_at=datetime.now(UTC) + timedelta(hours=1))

@@ -148,3 +148,13 @@ def test_storefront_and_dashboard(world: World) -> None:
     assert [o.sku for o in front.offers] == ["A"]
     assert last is None
     assert (board.offers, board.out_of_stock, board.last_feed) == (1, 0, None)
+
+
+def test_offer_gtin_must_have_a_valid_check_digit() -> None:
+    import pydantic
+
+    with pytest.raises(pydantic.ValidationError):
+        offer(gtin="4006381333932")
+    with pytest.raises(pydantic.ValidationError):
+        offer(gtin="123456789")
+    assert offer(gtin="4006381333931").gtin == "4006381333931"

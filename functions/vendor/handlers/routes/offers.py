@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from functions.common.api import SIGNED_IN, json_response, principal
 from functions.common.pagination import CursorCodec, Page, clamp_limit
 from functions.vendor.handlers.dependencies import api_settings, offer_service
-from functions.vendor.models.api import OfferBatchPatch, OfferBatchResponse, OfferIn, OfferOut, OfferPatch
+from functions.vendor.models.api import OfferBatchPatch, OfferBatchResponse, OfferIn, OfferPatch, VendorOffer
 
 router = Router()
 TAGS = ["vendor"]
@@ -24,14 +24,14 @@ def list_offers(
     vendor_id: str,
     limit: Annotated[int | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
-) -> Page[OfferOut]:
+) -> Page[VendorOffer]:
     codec = CursorCodec(api_settings().cursor_secret)
     scope = f"offers:{vendor_id}"
     caller = principal(router)
     caller.require_vendor(vendor_id)
     after = codec.decode(cursor, scope)
     items, last = offer_service().list(caller, vendor_id, clamp_limit(limit), (after or {}).get("after"))
-    return Page[OfferOut](items=items, next_cursor=codec.encode({"after": last} if last else None, scope))
+    return Page[VendorOffer](items=items, next_cursor=codec.encode({"after": last} if last else None, scope))
 
 
 @router.patch(
@@ -46,7 +46,7 @@ def batch_patch(vendor_id: str, body: Annotated[OfferBatchPatch, Body()]) -> Off
 
 
 @router.get("/vendors/<vendor_id>/offers/<sku>", summary="One offer", tags=TAGS, security=SIGNED_IN)
-def get_offer(vendor_id: str, sku: SkuPath) -> OfferOut:
+def get_offer(vendor_id: str, sku: SkuPath) -> VendorOffer:
     return offer_service().get(principal(router), vendor_id, sku)
 
 
@@ -56,8 +56,8 @@ def get_offer(vendor_id: str, sku: SkuPath) -> OfferOut:
     tags=TAGS,
     security=SIGNED_IN,
     responses={
-        200: {"description": "Replaced", "content": {"application/json": {"model": OfferOut}}},
-        201: {"description": "Created", "content": {"application/json": {"model": OfferOut}}},
+        200: {"description": "Replaced", "content": {"application/json": {"model": VendorOffer}}},
+        201: {"description": "Created", "content": {"application/json": {"model": VendorOffer}}},
     },
 )
 def put_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferIn, Body()]) -> Response[Any]:
@@ -66,7 +66,7 @@ def put_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferIn, Body()]) ->
 
 
 @router.patch("/vendors/<vendor_id>/offers/<sku>", summary="Fast price or stock update", tags=TAGS, security=SIGNED_IN)
-def patch_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferPatch, Body()]) -> OfferOut:
+def patch_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferPatch, Body()]) -> VendorOffer:
     return offer_service().patch(principal(router), vendor_id, sku, body)
 
 

@@ -32,7 +32,7 @@ from functions.vendor.logic.feeds.rows import FeedRow, FieldError, offer_content
 from functions.vendor.logic.offers import OfferInvalid, build_offer, withdrawn
 from functions.vendor.logic.ports import FeedFiles, FeedRepository, OfferRepository, VendorRepository
 from functions.vendor.models.api import FeedCreated, FeedRequest, FeedStatusOut
-from functions.vendor.models.domain import FeedImport, FeedMode, Offer, Vendor
+from functions.vendor.models.domain import FeedImport, Offer, Vendor
 from functions.vendor.models.events import FeedCounts, FeedImportCompleted
 
 MAX_FEED_BYTES = 200 * 1024 * 1024
@@ -417,9 +417,3 @@ class FeedService:
             ]
         )
         return finished
-
-
-def feed_mode(value: str) -> FeedMode:
-    if value not in ("upsert", "partial", "replace"):
-        raise BadRequest("mode is upsert, partial or replace", code="invalid_mode")
-    return value  # type: ignore[return-value]

@@ -363,6 +363,3 @@ def offer_content(row: FeedRow, mode: FeedMode, existing: Offer | None) -> dict[
         else:
             content["quantity"] = 0 if content["availability"] == "out_of_stock" else UNTRACKED_QUANTITY
     return content
-
-
-__all__ = ["FeedRow", "FieldError", "offer_content", "validate_row"]
