@@ -8,9 +8,11 @@ writes a CSV feed of N rows, and in the same run measures, each in a fresh child
 - import: `functions.vendor.handlers.feed_import.handler` on the SQS-wrapped S3 event of the
   uploaded file (streaming parse, pydantic validation, BatchGet of stored offers, BatchWrite,
   progress, error report, FeedImportCompleted).
-Reports rows/s and the child's peak RSS. With `--searchable`, it then relays the import's table
-stream into OffersChanged events and feeds them to the catalog's consumer (if the catalog context
-provides one) to time "searchable after the import ends".
+Reports rows/s and the child's peak RSS. With `--searchable` (or only that with `--runtime-only`)
+it then uploads the same file into a fresh local runtime (`local.runtime.Runtime`: REST API,
+presigned POST, S3 event, import worker, stream relay, catalog indexer) as the demo vendor and
+times how long after the import ends `GET /products?vendor=` counts every row (600 s cap).
+`PLEIN_BENCH_KEEP=1` keeps that runtime's folder and logs.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import multiprocessing
 import os
 import random
 import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -339,10 +342,12 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
             "upload_to_import_end_s": round(import_ended - started, 1),
             "searchable_after_import_s": round(searchable_at - import_ended, 1) if searchable_at else None,
             "searchable_total": total,
-            "logs": str(folder / "logs"),
+            "logs": str(folder / "logs") if os.environ.get("PLEIN_BENCH_KEEP") else None,
         }
     finally:
         thread.stop()
+        if not os.environ.get("PLEIN_BENCH_KEEP"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_child(target: Any, env: dict[str, str], feed: Path, rows: int) -> Result:

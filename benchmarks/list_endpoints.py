@@ -5,7 +5,9 @@
 Starts the runtime on free ports in a temporary folder with `--products` seeded, waits until every
 event is delivered (search index built), then calls each list endpoint `--requests` times through
 the local API Gateway (keep-alive client, signed in where the route needs it) and prints p50 / p99.
-`--no-query-patch` measures moto's own Query for comparison.
+`--no-query-patch` measures moto's own Query for comparison; `--pause-delivery` stops event
+delivery before measuring (at 100k products the consumers may still be catching up, and their
+writes share the one moto process with the reads being measured).
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--no-query-patch", action="store_true")
+    parser.add_argument("--idle-timeout", type=float, default=600, help="seconds to wait for delivery to settle")
+    parser.add_argument(
+        "--pause-delivery", action="store_true", help="stop event delivery before measuring (isolates the read path)"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="plein-lists-"))
     config = RuntimeConfig(
@@ -78,12 +84,16 @@ def main() -> None:
     started = time.perf_counter()
     thread.start(timeout=3600)
     runtime = thread.runtime
-    print(f"seeded {args.products:,} products, ready in {time.perf_counter() - started:.0f} s", flush=True)
-    idle = thread.call(runtime.wait_until_idle(1800), 1900)
-    print(f"events delivered ({idle}) after {time.perf_counter() - started:.0f} s", flush=True)
-    vendor_id = runtime.users["vendor"].vendor_id or ""
-    tokens = {name: _token(runtime, name) for name in ("vendor", "shopper")}
     try:
+        print(f"seeded {args.products:,} products, ready in {time.perf_counter() - started:.0f} s", flush=True)
+        idle = thread.call(runtime.wait_until_idle(args.idle_timeout), args.idle_timeout + 60)
+        print(f"events delivered: {idle}, after {time.perf_counter() - started:.0f} s", flush=True)
+        if args.pause_delivery and runtime.delivery is not None:
+            thread.call(runtime.delivery.stop(), 120)
+            time.sleep(max(0, min(60, 2 * max(r.spec.timeout_seconds for r in runtime.lambdas_service.pools.values()))))
+            print("event delivery paused", flush=True)
+        vendor_id = runtime.users["vendor"].vendor_id or ""
+        tokens = {name: _token(runtime, name) for name in ("vendor", "shopper")}
         with httpx.Client(base_url=config.rest_url, timeout=30) as client:
             print(f"| endpoint | status | p50 ms | p99 ms |  (load {os.getloadavg()[0]:.1f})")
             for name, user, path in ENDPOINTS:

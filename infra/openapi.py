@@ -29,19 +29,16 @@ def context_schema(context: str) -> dict[str, Any]:
 
 
 def merged_schema() -> dict[str, Any]:
+    documents = {wiring.name: context_schema(wiring.name) for wiring in contexts() if wiring.api is not None}
+    documents = _qualify_clashing_schemas(documents)
     merged: dict[str, Any] = {}
     paths: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {}
-    for wiring in contexts():
-        if wiring.api is None:
-            continue
-        schema = context_schema(wiring.name)
+    for context, schema in documents.items():
         if not merged:
             merged = {key: value for key, value in schema.items() if key not in ("paths", "components")}
             merged["components"] = {"securitySchemes": schema.get("components", {}).get("securitySchemes", {})}
-        for name, definition in schema.get("components", {}).get("schemas", {}).items():
-            if schemas.setdefault(name, definition) != definition:
-                raise ValueError(f"schema {name} of {wiring.name} differs from another context's {name}")
+        schemas.update(schema.get("components", {}).get("schemas", {}))
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 if method not in HTTP_METHODS:
@@ -49,11 +46,36 @@ def merged_schema() -> dict[str, Any]:
                 existing = paths.setdefault(path, {})
                 if method in existing:
                     owner = existing[method][CONTEXT_EXTENSION]
-                    raise ValueError(f"{method.upper()} {path} is served by both {owner} and {wiring.name}")
-                existing[method] = {**operation, CONTEXT_EXTENSION: wiring.name}
+                    raise ValueError(f"{method.upper()} {path} is served by both {owner} and {context}")
+                existing[method] = {**operation, CONTEXT_EXTENSION: context}
     merged["paths"] = dict(sorted(paths.items()))
     merged["components"]["schemas"] = dict(sorted(schemas.items()))
     return merged
+
+
+def _qualify_clashing_schemas(documents: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Contexts name their models independently; where two mean different things by one name,
+    each context's version is renamed `<Context><Name>` and its references follow."""
+    definitions: dict[str, list[Any]] = {}
+    for schema in documents.values():
+        for name, definition in schema.get("components", {}).get("schemas", {}).items():
+            if definition not in definitions.setdefault(name, []):
+                definitions[name].append(definition)
+    clashing = [name for name, variants in definitions.items() if len(variants) > 1]
+    qualified = {}
+    for context, schema in documents.items():
+        text = json.dumps(schema)
+        own = schema.get("components", {}).get("schemas", {})
+        for name in clashing:
+            if name in own:
+                text = text.replace(f'"#/components/schemas/{name}"', f'"#/components/schemas/{context.title()}{name}"')
+        renamed = json.loads(text)
+        components = renamed.get("components", {}).get("schemas", {})
+        for name in clashing:
+            if name in components:
+                components[f"{context.title()}{name}"] = components.pop(name)
+        qualified[context] = renamed
+    return qualified
 
 
 def render() -> str:

@@ -91,8 +91,14 @@ def _without_main_module() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
+_users_lock = threading.Lock()
+_users = {"runtimes": 0}  # runtimes of this process using the fork server
+
+
 def start_fork_server() -> None:
-    """Start the fork server (and its imports) now, e.g. while moto starts."""
+    """Start the fork server (and its imports) now, e.g. while moto starts; pair with stop_fork_server."""
+    with _users_lock:
+        _users["runtimes"] += 1
     if START_METHOD == "forkserver":
         from multiprocessing import forkserver
 
@@ -101,11 +107,19 @@ def start_fork_server() -> None:
 
 
 def stop_fork_server() -> None:
-    """End the fork server (it would otherwise live until this process exits)."""
+    """End the fork server once no runtime of this process uses it (it would live until exit).
+
+    Every worker holds the fork server's "alive" pipe, and stopping it waits for all of them: it
+    must only happen when every runtime of the process (tests start several) has stopped its workers.
+    """
     from multiprocessing import forkserver
 
-    with contextlib.suppress(Exception):
-        forkserver._forkserver._stop()  # type: ignore[attr-defined]
+    with _users_lock:
+        _users["runtimes"] = max(0, _users["runtimes"] - 1)
+        if _users["runtimes"]:
+            return
+        with contextlib.suppress(Exception):
+            forkserver._forkserver._stop()  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -322,7 +336,8 @@ class Worker:
         return self._call(("describe",))
 
     def _call(self, request: tuple[Any, ...]) -> InvocationResult:
-        assert self._conn is not None
+        if self._conn is None:
+            return InvocationResult(False, error={"errorType": "Runtime.ExitError", "errorMessage": "not running"})
         try:
             self._conn.send(request)
             if not self._conn.poll(self.spec.timeout_seconds + 1):
@@ -417,7 +432,10 @@ class FunctionPool:
             result = await loop.run_in_executor(executor, call, worker)
         finally:
             if not worker.alive:
-                worker = await self._replace(worker, executor)
+                try:
+                    worker = await self._replace(worker, executor)
+                except FunctionError as exc:  # keep the dead one: the next invocation tries again
+                    self.failed = exc.error
             self._idle.put_nowait(worker)
         return result
 
@@ -428,6 +446,7 @@ class FunctionPool:
         fresh = Worker(self.spec)
         fresh.start()
         await asyncio.get_running_loop().run_in_executor(executor, fresh.wait_ready)
+        self.failed = None
         self.workers = [fresh if worker is dead else worker for worker in self.workers]
         return fresh
 

@@ -122,6 +122,7 @@ class Runtime:
         self._runners: list[web.AppRunner] = []
         self._clients: AwsClients | None = None
         self.restored = False
+        self._uses_fork_server = False
 
     # ---- helpers -----------------------------------------------------------------------------
     @property
@@ -171,6 +172,7 @@ class Runtime:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         config.logs_path.mkdir(parents=True, exist_ok=True)
         config.search_path.mkdir(parents=True, exist_ok=True)
+        self._uses_fork_server = True
         fork_server = asyncio.get_running_loop().run_in_executor(self._executor, start_fork_server)
         await self._run(self._start_moto)  # with --endpoint, for Cognito only
         self.timings.mark("moto")
@@ -201,6 +203,8 @@ class Runtime:
         )
         await self.delivery.start()
         self.timings.mark("ready")
+        assert self.rest is not None
+        self.rest.openapi_document()  # built in the background, for /openapi.json and /docs
         self._write_state()
 
     @property
@@ -435,7 +439,9 @@ class Runtime:
         if self.lambdas is not None:
             await self._run(self.lambdas.stop)
         self._stop_moto()
-        stop_fork_server()
+        if self._uses_fork_server:
+            self._uses_fork_server = False
+            await self._run(stop_fork_server)
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     def _stop_moto(self) -> None:

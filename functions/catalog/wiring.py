@@ -7,7 +7,7 @@ INDEXER = Function(
     "functions.catalog.handlers.indexer.handler",
     frozenset({Need.SEARCH}),
     memory_mb=1024,
-    timeout_seconds=60,
+    timeout_seconds=180,  # a batch of ten 100-offer events; locally moto is shared and slow under load
 )
 
 WIRING = ContextWiring(

@@ -9,6 +9,7 @@ served from the files Powertools ships (no CDN).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -61,8 +62,18 @@ class RestGateway:
         self._lambdas = lambdas
         self._verifier = verifier
         self._openapi = openapi
-        self._document: bytes | None = None
+        self._document: asyncio.Task[bytes] | None = None
         self._stage = stage
+
+    def openapi_document(self) -> asyncio.Task[bytes]:
+        """The merged OpenAPI document, built once (the runtime starts this right after start-up)."""
+        if self._document is None:
+
+            async def build() -> bytes:
+                return json.dumps(await self._openapi()).encode()
+
+            self._document = asyncio.create_task(build())
+        return self._document
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY_BYTES)
@@ -85,9 +96,7 @@ class RestGateway:
         if request.method != "GET":
             return None
         if path == "/openapi.json":
-            if self._document is None:
-                self._document = json.dumps(await self._openapi()).encode()
-            return web.Response(body=self._document, content_type="application/json")
+            return web.Response(body=await self.openapi_document(), content_type="application/json")
         if path in ("/docs", "/docs/"):
             return web.Response(text=SWAGGER_HTML, content_type="text/html")
         if path in ("/docs/swagger-ui-bundle.min.js", "/docs/swagger-ui.min.css"):

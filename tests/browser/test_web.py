@@ -186,9 +186,16 @@ def test_vendor_uploads_a_feed_and_edits_a_price(plein: Plein, web_url: str, pag
     _sign_in(page, web_url, plein, "vendor", "#/vendor")
     page.get_by_role("link", name="Vendor", exact=True).wait_for(timeout=TIMEOUT_MS)
 
-    # When they upload it on the feed tab
+    # When they choose it on the feed tab
     page.goto(f"{web_url}#/vendor?tab=feeds")
     page.get_by_label("Feed file").set_input_files(str(feed))
+
+    # Then the first rows are checked before the upload: the bad price is named
+    preview = page.locator(".preview")
+    preview.wait_for(timeout=TIMEOUT_MS)
+    assert re.search(r"CSV .* 2 good rows .* 1 problem", preview.inner_text()), preview.inner_text()
+
+    # When they upload it
     page.get_by_role("button", name="Upload feed").click()
 
     # Then the upload completes and the import finishes with the counts and an error report link

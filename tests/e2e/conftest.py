@@ -30,7 +30,7 @@ from local.runtime import Runtime, RuntimeThread
 from local.seed import DemoUser
 from local.seed.users import create_user
 
-DEFAULT_POOL_SIZES = {"orders-api": 4}
+DEFAULT_POOL_SIZES = {"orders-api": 4, "probe-api": 2}
 PROBE = "tests.e2e.probe.wiring"
 
 

@@ -143,7 +143,7 @@ def test_bad_json_body_reaches_the_handler_as_a_422(plein: Plein) -> None:
 
 
 def test_openapi_and_docs_are_served(plein: Plein) -> None:
-    schema = httpx.get(f"{plein.rest_url}/openapi.json").json()
+    schema = httpx.get(f"{plein.rest_url}/openapi.json", timeout=120).json()
     docs = httpx.get(f"{plein.rest_url}/docs")
     bundle = httpx.get(f"{plein.rest_url}/docs/swagger-ui-bundle.min.js")
 

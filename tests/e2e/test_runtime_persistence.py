@@ -14,7 +14,7 @@ from local.config import RuntimeConfig
 from local.runtime import Runtime, RuntimeThread
 from tests.e2e.conftest import PROBE, free_port
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 @pytest.fixture

@@ -152,9 +152,13 @@ def test_vendor_feed_to_search(plein: Plein) -> None:
 
 
 def test_cli_uploads_a_feed_and_saves_the_report(plein: Plein, tmp_path: Path) -> None:
+    import typer
     from typer.testing import CliRunner
 
-    from local.commands.feeds import app
+    from local.commands.feeds import register
+
+    cli = typer.Typer()
+    register(cli)
 
     # Given a vendor and a TSV feed with one bad row
     vendor_id, owner = new_vendor(plein, "cli")
@@ -163,11 +167,8 @@ def test_cli_uploads_a_feed_and_saves_the_report(plein: Plein, tmp_path: Path) -
     token = owner.headers["Authorization"].removeprefix("Bearer ")
 
     # When the CLI uploads it and waits
-    result = CliRunner().invoke(
-        app,
-        ["upload", str(feed), "--token", token, "--api", plein.rest_url, "--timeout", "120"],
-        catch_exceptions=False,
-    )
+    arguments = ["feed", "upload", str(feed), "--token", token, "--api", plein.rest_url, "--timeout", "120"]
+    result = CliRunner().invoke(cli, arguments, catch_exceptions=False)
 
     # Then it prints the counts and saves the one-line error report next to the file
     assert result.exit_code == 0, result.output

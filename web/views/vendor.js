@@ -218,6 +218,22 @@ async function feedsTab(panel, vendorId, signal) {
   const mode = h("select", { id: "feed-mode", name: "mode" }, MODES.map(([value, label]) => h("option", { value }, label)));
   const submit = h("button", { type: "submit", class: "button" }, "Upload feed");
   const progressArea = h("div", { class: "feed-progress", "aria-live": "polite" });
+  const previewArea = h("div", { class: "feed-preview" });
+  const runPreview = async () => {
+    const chosen = file.files?.[0];
+    mount(previewArea);
+    if (!chosen) return;
+    mount(previewArea, loading("Checking the first rows…"));
+    try {
+      const result = await api.post(`/vendors/${seg(vendorId)}/feeds/preview`, { sample: await sampleOf(chosen), mode: mode.value }, { signal });
+      mount(previewArea, previewView(result));
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      mount(previewArea, errorBox(error, { title: "This file would not import" }));
+    }
+  };
+  file.addEventListener("change", runPreview);
+  mode.addEventListener("change", runPreview);
   const form = h(
     "form",
     {
@@ -237,8 +253,9 @@ async function feedsTab(panel, vendorId, signal) {
     },
     h("h2", { id: "feed-title" }, "Upload a product feed"),
     h("p", { class: "muted" }, "CSV or TSV, JSON Lines, or Google Merchant XML, with Google Merchant Center field names (id, title, price, availability, gtin, …) plus quantity."),
-    field("Feed file", file),
+    field("Feed file", file, "Choosing a file checks its first rows before anything is uploaded."),
     field("Mode", mode),
+    previewArea,
     h("div", { class: "actions" }, submit),
   );
   mount(panel, form, progressArea);
@@ -247,11 +264,39 @@ async function feedsTab(panel, vendorId, signal) {
     const dash = await api.get(`/vendors/${seg(vendorId)}/dashboard`, { signal });
     if (dash.last_feed && !progressArea.childElementCount) {
       const status = await api.get(`/vendors/${seg(vendorId)}/feeds/${seg(dash.last_feed.feed_id)}`, { signal });
-      mount(progressArea, h("h2", {}, "Last import"), feedStatus(status));
+      mount(progressArea, h("div", { class: "card" }, h("h2", {}, "Last import"), feedStatus(status)));
     }
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
   }
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+
+/** The first rows of a file as text, cut at a line end. */
+async function sampleOf(file) {
+  const text = await file.slice(0, SAMPLE_BYTES).text();
+  if (file.size <= SAMPLE_BYTES) return text;
+  const end = text.lastIndexOf("\n");
+  return end > 0 ? text.slice(0, end + 1) : text;
+}
+
+function previewView(result) {
+  const columns = Object.entries(result.columns);
+  const ignored = columns.filter(([, field]) => !field).map(([column]) => column);
+  return h(
+    "div",
+    { class: "preview" },
+    h("p", {}, h("strong", {}, `${result.format.toUpperCase()} · ${result.encoding}`), ` · ${result.rows.length} good row${result.rows.length === 1 ? "" : "s"}`,
+      result.errors.length ? h("span", { class: "warn" }, ` · ${result.errors.length} problem${result.errors.length === 1 ? "" : "s"}`) : " · no problems", " in the first rows"),
+    h("details", {}, h("summary", {}, "Columns"),
+      h("ul", { class: "plain small" }, columns.map(([column, fieldName]) => h("li", {}, h("code", {}, column), " → ", fieldName ? h("strong", {}, fieldName) : h("span", { class: "muted" }, "ignored")))),
+      ignored.length ? h("p", { class: "muted small" }, `Ignored columns are not Google Merchant Center fields.`) : null),
+    result.errors.length
+      ? h("details", { open: true }, h("summary", {}, "Problems"),
+          h("ul", { class: "small" }, result.errors.slice(0, 20).map((e) => h("li", {}, `Line ${e.line}`, e.field ? [", ", h("code", {}, e.field)] : "", `: ${e.message}`))))
+      : null,
+  );
 }
 
 async function uploadFeed(vendorId, chosen, mode, area, signal) {

@@ -104,7 +104,13 @@ class CatalogService:
             if payload.get("f") != fingerprint or not isinstance(raw_offset, int) or raw_offset < 0:
                 raise BadRequest("the cursor belongs to another query", code="invalid_cursor")
             offset = raw_offset
-        query = request.query.model_copy(update={"offset": offset})
+        # Engines serve at most MAX_RESULT_WINDOW results (OpenSearch refuses from + size beyond it).
+        offset = min(offset, MAX_RESULT_WINDOW)
+        limit = max(min(request.query.limit, MAX_RESULT_WINDOW - offset), 0)
+        query = request.query.model_copy(update={"offset": offset, "limit": limit})
+        if limit == 0:
+            facets = self._search.search(query.model_copy(update={"offset": 0, "limit": 1}))
+            return ProductList(items=[], facets=facets.facets, total=facets.total, next_cursor=None)
         result = self._search.search(query)
         end = offset + len(result.hits)
         more = end < result.total and end + query.limit <= MAX_RESULT_WINDOW and bool(result.hits)

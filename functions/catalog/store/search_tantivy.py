@@ -163,7 +163,11 @@ class TantivySearchBackend:
             self._dirty = True
             return
         self._dirty = False
-        writer.commit()
+        try:
+            writer.commit()
+        except Exception:
+            self._writer = None  # drop the writer (and its lock); the retried batch starts afresh
+            raise
         self._index.reload()
         self._seen = self._meta_stamp()
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
 from functions.common.api import SIGNED_IN, create_api, lambda_entry, principal
@@ -49,6 +50,24 @@ def admin_only() -> dict[str, str]:
 def item(item_id: str) -> dict[str, Any]:
     event = app.current_event
     return {"item_id": item_id, "resource": event.resource, "stage": event.request_context.stage}
+
+
+@app.get("/probe/context", summary="The Lambda context and environment the function sees", tags=["probe"])
+def lambda_context(hold_ms: Annotated[int, Query(ge=0, le=2000)] = 0) -> dict[str, Any]:
+    import os
+    import time
+
+    time.sleep(hold_ms / 1000)
+    context = app.lambda_context
+    return {
+        "function_name": context.function_name,
+        "memory_limit_in_mb": context.memory_limit_in_mb,
+        "invoked_function_arn": context.invoked_function_arn,
+        "aws_request_id": context.aws_request_id,
+        "remaining_ms": context.get_remaining_time_in_millis(),
+        "table_name": os.environ.get("TABLE_NAME"),
+        "pid": os.getpid(),
+    }
 
 
 @app.post("/probe/events", summary="Publish a probe event", tags=["probe"], security=SIGNED_IN)

@@ -217,3 +217,20 @@ def test_trending_window_is_validated(call: Call) -> None:
     status, body = call("/trending", {"window": "1y"})
 
     assert (status, body["error"]["code"]) == (422, "validation_failed")
+
+
+def test_a_cursor_near_the_result_window_is_clamped(catalog: Catalog) -> None:
+    from functions.catalog.logic.catalog import CURSOR_SCOPE, ProductSearch
+    from functions.catalog.logic.search import MAX_RESULT_WINDOW
+    from functions.common.pagination import CursorCodec
+
+    probe = ProductSearch(limit=100)
+    codec = CursorCodec("unit-test-cursor-secret")
+    for offset in (MAX_RESULT_WINDOW - 5, MAX_RESULT_WINDOW, MAX_RESULT_WINDOW + 50):
+        cursor = codec.encode({"o": offset, "f": probe.fingerprint()}, CURSOR_SCOPE)
+
+        page = catalog.service.search(ProductSearch(limit=100, cursor=cursor))
+
+        assert page.items == []
+        assert page.next_cursor is None
+        assert page.total == 28

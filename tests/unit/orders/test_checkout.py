@@ -245,3 +245,54 @@ def test_a_failure_in_the_second_chunk_releases_the_first(
 def store_chunk(order_id: str, lines: list[tuple[str, int]]) -> ReservationChunk:
 
     return ReservationChunk(order_id=order_id, index=0, lines=lines, expires_at=datetime.now(UTC) + timedelta(hours=1))
+
+
+@pytest.mark.usefixtures("two_vendor_cart")
+def test_a_repeat_while_the_first_request_runs_returns_the_placed_order(
+    checkouts: CheckoutService, store: InMemoryOrdersStore
+) -> None:
+    import hashlib
+
+    from functions.orders.logic.ports import IdempotencyRecord
+
+    # Given a first request that reserved stock and is now waiting for the payment provider
+    request = checkout_input()
+    order, chunks = checkouts._plan("u1", "first", request)
+    store.begin(
+        IdempotencyRecord(
+            user_id="u1",
+            key="key-1",
+            request_hash=hashlib.sha256(request.model_dump_json().encode()).hexdigest(),
+            order_id="first",
+            expires_at=datetime.now(UTC) + timedelta(hours=1),
+        )
+    )
+    store.reserve(chunks[0], order)
+
+    # When the client repeats the request
+    repeat = checkouts.checkout("u1", "key-1", request)
+
+    # Then it gets the same order, still placed, and nothing else is reserved or charged
+    assert (repeat.created, repeat.order.order_id, repeat.order.status) == (False, "first", OrderStatus.PLACED)
+    assert store.offers["a"].reserved == 2
+    assert store.payments() == []
+
+
+@pytest.mark.usefixtures("two_vendor_cart")
+def test_a_repeat_before_the_order_exists_is_asked_to_retry(
+    checkouts: CheckoutService, store: InMemoryOrdersStore
+) -> None:
+    import hashlib
+
+    from functions.orders.logic.ports import IdempotencyRecord
+
+    request = checkout_input()
+    digest = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+    store.begin(
+        IdempotencyRecord(
+            user_id="u1", key="key-1", request_hash=digest, order_id="first", expires_at=datetime.now(UTC)
+        )
+    )
+    with pytest.raises(Conflict) as error:
+        checkouts.checkout("u1", "key-1", request)
+    assert error.value.code == "checkout_in_progress"
