@@ -57,7 +57,10 @@ def build_runtime_site() -> None:
     spec.parent.mkdir(parents=True, exist_ok=True)
     spec.write_text(requirements)
     subprocess.run(
-        [sys._base_executable, "-m", "uv", "pip", "install", "--quiet", "--python", sys._base_executable, "--target", str(RUNTIME_SITE), "-r", str(spec)],
+        [
+            *(sys._base_executable, "-m", "uv", "pip", "install", "--quiet"),
+            *("--python", sys._base_executable, "--target", str(RUNTIME_SITE), "-r", str(spec)),
+        ],
         check=True,
         cwd=ROOT,
     )

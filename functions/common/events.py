@@ -73,9 +73,7 @@ class EventBridgePublisher:
             if not response.get("FailedEntryCount"):
                 return
             pending = [
-                entry
-                for entry, result in zip(pending, response["Entries"], strict=True)
-                if result.get("ErrorCode")
+                entry for entry, result in zip(pending, response["Entries"], strict=True) if result.get("ErrorCode")
             ]
         raise Unavailable(f"EventBridge refused {len(pending)} events", code="events_unavailable")
 

@@ -78,9 +78,7 @@ def load_settings(model: type[SettingsT]) -> SettingsT:
     try:
         return model.model_validate(dict(os.environ))
     except ValidationError as exc:
-        problems = ", ".join(
-            f"{_alias(model, str(err['loc'][0]))}: {err['msg']}" for err in exc.errors() if err["loc"]
-        )
+        problems = ", ".join(f"{_alias(model, str(err['loc'][0]))}: {err['msg']}" for err in exc.errors() if err["loc"])
         raise SettingsError(f"invalid environment for {model.__name__}: {problems}") from exc
 
 

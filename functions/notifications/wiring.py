@@ -5,7 +5,5 @@ from functions.common.wiring import ContextWiring, Function, Need, TableSpec
 WIRING = ContextWiring(
     name="notifications",
     table=TableSpec(model="functions.notifications.store.records:NotificationsRecord"),
-    api=Function(
-        "notifications-api", "functions.notifications.handlers.api.handler", frozenset({Need.EVENT_BUS})
-    ),
+    api=Function("notifications-api", "functions.notifications.handlers.api.handler", frozenset({Need.EVENT_BUS})),
 )

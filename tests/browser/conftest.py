@@ -8,6 +8,7 @@ copy of web/ with a config.json pointing at that runtime. Chromium is the system
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -101,7 +102,10 @@ def web_url(plein: Plein, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def playwright_driver() -> Iterator[Playwright]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (uv sync --group dev)")
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (.ci/run installs it)")
+        pytest.skip(message)
     with sync_api.sync_playwright() as driver:
         yield driver
 

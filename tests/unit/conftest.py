@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 # The X-Ray SDK creates (but never uses, with tracing disabled) a UDP socket when first imported;
 # import it before sockets are refused so that handler modules can be imported inside tests.
 import aws_xray_sdk.core  # noqa: F401
+import pytest
 
 
 @pytest.fixture(autouse=True)
