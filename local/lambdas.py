@@ -107,19 +107,10 @@ def start_fork_server() -> None:
 
 
 def stop_fork_server() -> None:
-    """End the fork server once no runtime of this process uses it (it would live until exit).
-
-    Every worker holds the fork server's "alive" pipe, and stopping it waits for all of them: it
-    must only happen when every runtime of the process (tests start several) has stopped its workers.
-    """
-    from multiprocessing import forkserver
-
+    """Release the fork server. It is not stopped: stopping waits for every process that ever held
+    its "alive" pipe and could hang; it exits by itself when this process exits (no orphan)."""
     with _users_lock:
         _users["runtimes"] = max(0, _users["runtimes"] - 1)
-        if _users["runtimes"]:
-            return
-        with contextlib.suppress(Exception):
-            forkserver._forkserver._stop()  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -336,15 +327,16 @@ class Worker:
         return self._call(("describe",))
 
     def _call(self, request: tuple[Any, ...]) -> InvocationResult:
-        if self._conn is None:
+        conn = self._conn  # stop() may clear it meanwhile
+        if conn is None:
             return InvocationResult(False, error={"errorType": "Runtime.ExitError", "errorMessage": "not running"})
         try:
-            self._conn.send(request)
-            if not self._conn.poll(self.spec.timeout_seconds + 1):
+            conn.send(request)
+            if not conn.poll(self.spec.timeout_seconds + 1):
                 self.stop()
                 message = f"Task timed out after {self.spec.timeout_seconds:.2f} seconds"
                 return InvocationResult(False, error={"errorType": "Sandbox.Timedout", "errorMessage": message})
-            status, payload, duration = self._conn.recv()
+            status, payload, duration = conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self.stop()
             return InvocationResult(
