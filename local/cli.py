@@ -61,7 +61,7 @@ def up(
     aws_port: Annotated[int, typer.Option(envvar="PLEIN_AWS_PORT")] = 4566,
     rest_port: Annotated[int, typer.Option(envvar="PLEIN_REST_PORT")] = 3000,
     ws_port: Annotated[int, typer.Option(envvar="PLEIN_WS_PORT")] = 3001,
-    web_port: Annotated[int, typer.Option(envvar="PLEIN_WEB_PORT", help="reserved for the web client")] = 8080,
+    web_port: Annotated[int, typer.Option(envvar="PLEIN_WEB_PORT", help="the reference web client")] = 8080,
     products: Annotated[int, typer.Option(envvar="PLEIN_PRODUCTS", help="catalog size of the seed")] = 1000,
     endpoint: Annotated[
         str | None, typer.Option(envvar="PLEIN_ENDPOINT", help="use this AWS endpoint (LocalStack) instead of moto")
@@ -138,6 +138,7 @@ def _print_status(runtime: Runtime, seconds: float) -> None:
     services = Table(title=f"Plein is up ({seconds:.1f} s)", title_justify="left")
     services.add_column("service")
     services.add_column("where")
+    services.add_row("web client", f"http://127.0.0.1:{config.web_port}")
     services.add_row("REST API", config.rest_url)
     services.add_row("API docs (Swagger UI)", f"{config.rest_url}/docs")
     services.add_row("WebSocket", config.ws_url)

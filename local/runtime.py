@@ -40,6 +40,7 @@ from local.gateway.websocket import WebSocketGateway
 from local.lambdas import LambdaService, WorkerSpec, start_fork_server, stop_fork_server
 from local.seed import DemoUser, ProgressFactory, SeedContext, no_progress
 from local.seed import run as run_seeders
+from local.web import WEB_DIR, client_settings, web_app
 
 log = logging.getLogger("plein.runtime")
 ROOT = Path(__file__).resolve().parent.parent
@@ -338,11 +339,29 @@ class Runtime:
             stage=self.config.stage,
             limits=self.config.limits,
         )
-        for app, port in ((self.rest.app(), self.config.rest_port), (self.websocket.app(), self.config.ws_port)):
+        servers = [(self.rest.app(), self.config.rest_port), (self.websocket.app(), self.config.ws_port)]
+        web_client = self._web_client()
+        if web_client is not None:
+            servers.append((web_client, self.config.web_port))
+        for app, port in servers:
             runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
             await runner.setup()
             await web.TCPSite(runner, HOST, port, reuse_address=True).start()
             self._runners.append(runner)
+
+    def _web_client(self) -> web.Application | None:
+        """The reference web client, configured for this runtime's endpoints and user pool."""
+        resources = self.resources
+        if resources is None or resources.user_pool_id is None or resources.user_pool_client_id is None:
+            return None
+        settings = client_settings(
+            api_url=self.config.rest_url,
+            cognito_endpoint=self.config.cognito_endpoint,
+            region=self.config.region,
+            user_pool_id=resources.user_pool_id,
+            client_id=resources.user_pool_client_id,
+        )
+        return web_app(WEB_DIR, settings)
 
     async def _openapi(self) -> dict[str, Any]:
         """The merged OpenAPI document of every context API, built by their workers."""

@@ -69,11 +69,19 @@ def write_config(web_dir: Path, settings: dict[str, str]) -> None:
         raise
 
 
-def web_app(web_dir: Path) -> web.Application:
-    """An aiohttp application serving `web_dir` statically, `index.html` at `/`."""
+def web_app(web_dir: Path, settings: dict[str, str] | None = None) -> web.Application:
+    """An aiohttp application serving `web_dir` statically, `index.html` at `/`.
+
+    With `settings`, `config.json` is served from them instead of from the folder, so that several
+    runtimes can serve one checkout's web client at once without writing into it.
+    """
     root = web_dir.resolve()
     if not (root / "index.html").is_file():
         raise FileNotFoundError(f"no index.html in {root}")
+    config_text = render_config(settings) if settings is not None else None
+
+    async def config(_: web.Request) -> web.StreamResponse:
+        return web.Response(text=config_text, content_type="application/json", headers=_NO_CACHE)
 
     async def index(_: web.Request) -> web.StreamResponse:
         return web.FileResponse(root / "index.html", headers=_NO_CACHE)
@@ -103,5 +111,7 @@ def web_app(web_dir: Path) -> web.Application:
 
     app = web.Application(middlewares=[security_headers])
     app.router.add_get("/", index)
+    if config_text is not None:
+        app.router.add_get(f"/{CONFIG_FILE}", config)
     app.router.add_get("/{path:.+}", static)
     return app

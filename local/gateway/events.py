@@ -165,7 +165,9 @@ def gateway_error(status: int, message: str, error_type: str) -> HttpResponse:
 
     return HttpResponse(
         status,
-        [("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type)],
+        # API Gateway's default 4xx/5xx gateway responses carry CORS headers (infra/constructs/rest_api.py),
+        # so that a browser sees the 401 instead of a network error.
+        [("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type), ("Access-Control-Allow-Origin", "*")],
         json.dumps({"message": message}).encode(),
     )
 

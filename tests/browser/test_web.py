@@ -234,15 +234,6 @@ def _forged_token(claims: dict[str, Any]) -> str:
     return f"{part({'alg': 'RS256', 'kid': 'none'})}.{part(claims)}.c2lnbmF0dXJl"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the local gateway's own error responses (401 Unauthorized, 403 Missing Authentication Token, 413, 502) "
-        "carry no Access-Control-Allow-Origin header, so the browser reports a network error instead of the "
-        "401; API Gateway on AWS has Default4xx/Default5xx gateway responses with the header "
-        "(infra/constructs/rest_api.py)"
-    ),
-)
 def test_a_refused_token_leads_back_to_sign_in(plein: Plein, web_url: str, page: Page, tmp_path: Path) -> None:
     # Given a session whose token the API refuses (as after a key rotation or a revoked session)
     token = _forged_token(

@@ -156,6 +156,7 @@ def plein() -> Iterator[Plein]:
         aws_port=free_port(),
         rest_port=free_port(),
         ws_port=free_port(),
+        web_port=free_port(),
         products=int(os.environ.get("PLEIN_E2E_PRODUCTS", "200")),
         pool_sizes=pool_sizes_from_env(),
         timeout_factor=float(os.environ.get("PLEIN_E2E_TIMEOUT_FACTOR", "1")),
