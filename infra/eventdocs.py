@@ -6,14 +6,13 @@ code. Producers are the `models/events.py` modules; consumers come from each con
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import inspect
 import json
-import sys
 from pathlib import Path
 
 from functions.common.events import DomainEvent
+from infra.generated import write_or_check
 from infra.topology import contexts
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "events.md"
@@ -80,17 +79,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if docs/events.md is out of date")
-    args = parser.parse_args(argv)
-    document = render()
-    if args.check:
-        if not DOCUMENT.exists() or DOCUMENT.read_text() != document:
-            sys.stderr.write("docs/events.md is out of date: run `make openapi`\n")
-            return 1
-        return 0
-    DOCUMENT.write_text(document)
-    return 0
+    return write_or_check(DOCUMENT, render, __doc__ or "", argv)
 
 
 if __name__ == "__main__":
