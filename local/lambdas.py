@@ -217,11 +217,13 @@ def _describe_openapi(handler_path: str) -> dict[str, Any] | None:
     """The API's OpenAPI document; if Powertools cannot build it, the bare routes and the error."""
     import json
 
+    from functions.common.api import openapi_document
+
     app = _api(handler_path)
     if app is None:
         return None
     try:
-        schema: dict[str, Any] = json.loads(app.get_openapi_json_schema())
+        schema: dict[str, Any] = json.loads(openapi_document(app))
         return schema
     except Exception as exc:
         routes = _describe_routes(handler_path) or {}

@@ -149,6 +149,8 @@ def test_openapi_and_docs_are_served(plein: Plein) -> None:
 
     assert "/probe/me" in schema["paths"]
     assert "/health/vendor" in schema["paths"]
+    assert "responses" in schema["paths"]["/cart"]["get"], "the orders API fell back to bare routes"
+    assert schema["paths"]["/cart"]["get"]["security"] == [{"cognito": []}]
     assert "swagger-ui-bundle.min.js" in docs.text
     assert bundle.status_code == 200
     assert len(bundle.content) > 100_000
