@@ -180,3 +180,20 @@ export function field(label, input, hint) {
   if (hintId) input.setAttribute("aria-describedby", hintId);
   return h("div", { class: "field" }, h("label", { for: id }, label), input, hint ? h("p", { class: "hint", id: hintId }, hint) : null);
 }
+
+// Appends the pages of a cursor-paginated list to `into`, with a "load more" button in `more`.
+// Returns `load(cursor)`: call it with null for the first page; it resolves to that page.
+export function pagedLoader({ fetchPage, into, renderItem, more, label }) {
+  const load = async (cursor) => {
+    const page = await fetchPage(cursor);
+    into.append(...page.items.map(renderItem));
+    mount(more);
+    if (page.next_cursor) {
+      const button = h("button", { type: "button", class: "button button-ghost" }, label);
+      button.addEventListener("click", () => busy(button, () => load(page.next_cursor).catch((e) => mount(more, errorBox(e))), "Loading…"));
+      mount(more, button);
+    }
+    return page;
+  };
+  return load;
+}

@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { link } from "../router.js";
-import { date, empty, errorBox, h, loading, money, mount, statusBadge } from "../ui.js";
+import { date, empty, errorBox, h, loading, money, mount, pagedLoader, statusBadge } from "../ui.js";
 
 export async function render(view, { signal }) {
   const body = h("tbody");
@@ -16,24 +16,13 @@ export async function render(view, { signal }) {
   const more = h("div", { class: "pager" });
   mount(view, h("h1", {}, "Your orders"), loading("Loading your orders…"));
 
-  async function load(cursor) {
-    const page = await api.get("/orders", { query: { limit: 20, cursor }, signal });
-    body.append(...page.items.map(row));
-    mount(more);
-    if (page.next_cursor) {
-      const button = h("button", { type: "button", class: "button button-ghost" }, "Load more orders");
-      button.addEventListener("click", async () => {
-        button.disabled = true;
-        try {
-          await load(page.next_cursor);
-        } catch (error) {
-          mount(more, errorBox(error));
-        }
-      });
-      mount(more, button);
-    }
-    return page;
-  }
+  const load = pagedLoader({
+    fetchPage: (cursor) => api.get("/orders", { query: { limit: 20, cursor }, signal }),
+    into: body,
+    renderItem: row,
+    more,
+    label: "Load more orders",
+  });
 
   try {
     const first = await load(null);

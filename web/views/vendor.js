@@ -3,7 +3,7 @@
 
 import { api, seg } from "../api.js";
 import { link } from "../router.js";
-import { busy, date, empty, errorBox, field, h, loading, money, mount, statusBadge, toMinor, toast } from "../ui.js";
+import { busy, date, empty, errorBox, field, h, loading, money, mount, pagedLoader, statusBadge, toMinor, toast } from "../ui.js";
 
 const TABS = [
   ["offers", "Offers"],
@@ -79,17 +79,13 @@ async function offersTab(panel, vendorId, signal) {
   mount(panel, loading("Loading offers…"));
   const body = h("tbody");
   const more = h("div", { class: "pager" });
-  const load = async (cursor) => {
-    const page = await api.get(`/vendors/${seg(vendorId)}/offers`, { query: { limit: 50, cursor }, signal });
-    body.append(...page.items.map((offer) => offerRow(vendorId, offer)));
-    mount(more);
-    if (page.next_cursor) {
-      const button = h("button", { type: "button", class: "button button-ghost" }, "Load more offers");
-      button.addEventListener("click", () => busy(button, () => load(page.next_cursor).catch((e) => mount(more, errorBox(e))), "Loading…"));
-      mount(more, button);
-    }
-    return page;
-  };
+  const load = pagedLoader({
+    fetchPage: (cursor) => api.get(`/vendors/${seg(vendorId)}/offers`, { query: { limit: 50, cursor }, signal }),
+    into: body,
+    renderItem: (offer) => offerRow(vendorId, offer),
+    more,
+    label: "Load more offers",
+  });
   try {
     const first = await load(null);
     if (!first.items.length) {
@@ -415,17 +411,13 @@ async function ordersTab(panel, vendorId, signal) {
   mount(panel, loading("Loading orders…"));
   const list = h("div", { class: "vendor-orders" });
   const more = h("div", { class: "pager" });
-  const load = async (cursor) => {
-    const page = await api.get(`/vendors/${seg(vendorId)}/orders`, { query: { limit: 20, cursor }, signal });
-    list.append(...page.items.map((item) => vendorOrder(vendorId, item)));
-    mount(more);
-    if (page.next_cursor) {
-      const button = h("button", { type: "button", class: "button button-ghost" }, "Load more orders");
-      button.addEventListener("click", () => busy(button, () => load(page.next_cursor).catch((e) => mount(more, errorBox(e))), "Loading…"));
-      mount(more, button);
-    }
-    return page;
-  };
+  const load = pagedLoader({
+    fetchPage: (cursor) => api.get(`/vendors/${seg(vendorId)}/orders`, { query: { limit: 20, cursor }, signal }),
+    into: list,
+    renderItem: (item) => vendorOrder(vendorId, item),
+    more,
+    label: "Load more orders",
+  });
   try {
     const first = await load(null);
     if (!first.items.length) {
