@@ -35,8 +35,9 @@ class OfferRepository(Protocol):
     def put(self, offer: Offer, expected_revision: int | None) -> None:
         """Write one offer if the stored revision matches (None: must not exist), else Conflict."""
 
-    def put_many(self, offers: Sequence[Offer]) -> None:
-        """Write many offers unconditionally in batches (the feed import path)."""
+    def put_unless_changed(self, offers: Sequence[tuple[Offer, int | None]]) -> set[str]:
+        """Write many offers, each only if the stored revision is still the given one (None: no
+        offer stored); returns the ids of those refused because it changed (the rest are written)."""
 
     def put_all_or_nothing(self, offers: Sequence[tuple[Offer, int]]) -> None:
         """Write up to 100 offers in one transaction, each guarded by its expected revision."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from functions.common.dynamo import bind_table, error_code, translate_errors
@@ -35,6 +36,7 @@ from functions.vendor.store.items import (
 from functions.vendor.store.records import VendorRecord
 
 BATCH_GET = 100
+TRANSACTION_ITEMS = 100
 MARKER_TTL_SECONDS = 30 * 24 * 3600
 
 
@@ -182,6 +184,13 @@ def offer_from_image(image: Mapping[str, Any] | None) -> Offer | None:
     )
 
 
+def _revision_condition(expected_revision: int | None) -> Condition:
+    """The stored offer still has this revision (None: no offer stored yet)."""
+    if expected_revision is None:
+        return OfferItem.pk.does_not_exist()
+    return OfferItem.revision == expected_revision
+
+
 class DynamoOffers:
     def get(self, offer_id: str) -> Offer | None:
         with translate_errors():
@@ -196,25 +205,48 @@ class DynamoOffers:
         for start in range(0, len(unique), BATCH_GET):
             keys = [(offer_pk(offer_id), OFFER) for offer_id in unique[start : start + BATCH_GET]]
             with translate_errors():
-                for item in OfferItem.batch_get(keys):
+                for item in OfferItem.batch_get(keys, consistent_read=True):
                     offer = offer_from_item(item)
                     found[offer.offer_id] = offer
         return found
 
     def put(self, offer: Offer, expected_revision: int | None) -> None:
-        condition = (
-            OfferItem.pk.does_not_exist() if expected_revision is None else OfferItem.revision == expected_revision
-        )
         try:
             with translate_errors("the offer was changed concurrently, reload and retry"):
-                offer_item(offer).save(condition=condition)
+                offer_item(offer).save(condition=_revision_condition(expected_revision))
         except PutError as exc:  # pragma: no cover - translate_errors maps condition failures
             raise Conflict("the offer was changed concurrently") from exc
 
-    def put_many(self, offers: Sequence[Offer]) -> None:
-        with translate_errors(), OfferItem.batch_write() as batch:
-            for offer in offers:
-                batch.save(offer_item(offer))
+    def put_unless_changed(self, offers: Sequence[tuple[Offer, int | None]]) -> set[str]:
+        """Transactions of up to 100 conditional puts; items whose condition failed are left out
+        and the rest of their transaction is written again. Returns the offer ids not written."""
+        refused: set[str] = set()
+        for start in range(0, len(offers), TRANSACTION_ITEMS):
+            pending = list(offers[start : start + TRANSACTION_ITEMS])
+            while pending:
+                failed = self._transact_puts(pending)
+                if not failed:
+                    break
+                refused |= {pending[index][0].offer_id for index in failed}
+                pending = [write for index, write in enumerate(pending) if index not in failed]
+        return refused
+
+    def _transact_puts(self, offers: Sequence[tuple[Offer, int | None]]) -> set[int]:
+        """Positions in `offers` whose condition failed or that a concurrent transaction held."""
+        try:
+            with translate_errors(), TransactWrite(connection=_connection()) as transaction:
+                for offer, expected in offers:
+                    transaction.save(offer_item(offer), condition=_revision_condition(expected))
+        except TransactWriteError as exc:
+            positions = {
+                index
+                for index, reason in enumerate(exc.cancellation_reasons)
+                if reason is not None and reason.code in ("ConditionalCheckFailed", "TransactionConflict")
+            }
+            if not positions:
+                raise
+            return positions
+        return set()
 
     def put_all_or_nothing(self, offers: Sequence[tuple[Offer, int]]) -> None:
         try:

@@ -52,8 +52,8 @@ def test_offers(aws: Aws) -> None:
         store.put(offer("vd_1", "a", 300, first), 1)
 
     batch = [offer("vd_1", f"s{i:03d}") for i in range(130)] + [offer("vd_2", "x")]
-    store.put_many(batch)
-    store.put_many([withdrawn(batch[0], NOW)])
+    assert store.put_unless_changed([(o, None) for o in batch]) == set()
+    assert store.put_unless_changed([(withdrawn(batch[0], NOW), 1)]) == set()
 
     assert store.get(first.offer_id) == second
     assert len(store.get_many([o.offer_id for o in batch] + ["missing"])) == 131
@@ -72,6 +72,30 @@ def test_offers(aws: Aws) -> None:
     with pytest.raises(Conflict):
         store.put_all_or_nothing([(offer("vd_1", "s002", 5, batch[2]), 1), (offer("vd_1", "s001", 7, a2), 1)])
     assert store.get(batch[2].offer_id) == batch[2]  # nothing written
+
+
+def test_bulk_writes_leave_out_only_the_offers_that_changed(aws: Aws) -> None:
+    # Given 150 stored offers, two of which a PATCH changed after the import read them
+    store = DynamoOffers()
+    stored = [offer("vd_1", f"s{i:03d}") for i in range(150)]
+    assert store.put_unless_changed([(o, None) for o in stored]) == set()
+    patched = [offer("vd_1", sku, 555, stored[i]) for i, sku in ((5, "s005"), (120, "s120"))]
+    for change in patched:
+        store.put(change, 1)
+
+    # When the import writes revision 2 of all of them, expecting revision 1, plus a new one
+    # that someone else created meanwhile
+    raced = offer("vd_1", "new")
+    store.put(raced, None)
+    writes = [(offer("vd_1", o.snapshot.sku, 777, o), 1) for o in stored]
+    refused = store.put_unless_changed([*writes, (offer("vd_1", "new", 1), None)])
+
+    # Then exactly the changed ones are refused and left as the PATCH wrote them; the rest land
+    assert refused == {patched[0].offer_id, patched[1].offer_id, raced.offer_id}
+    current = store.get_many([o.offer_id for o in stored])
+    assert current[patched[0].offer_id] == patched[0]
+    assert sum(o.snapshot.price == 777 for o in current.values()) == 148
+    assert store.get(raced.offer_id) == raced
 
 
 def test_feed_transitions(aws: Aws) -> None:

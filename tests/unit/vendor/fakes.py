@@ -7,7 +7,7 @@ same paths as the moto-backed store tests in tests/integration/vendor.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import IO
 
@@ -74,7 +74,9 @@ class FakeOffers:
     def __init__(self) -> None:
         self.items: dict[str, Offer] = {}
         self.batch_writes = 0
-        self.fail_on_put_many = False
+        self.fail_on_bulk_write = False
+        self.before_put: Callable[[str], None] | None = None
+        """Called with each offer id just before a conditional bulk write checks it (races)."""
 
     def get(self, offer_id: str) -> Offer | None:
         return self.items.get(offer_id)
@@ -90,12 +92,20 @@ class FakeOffers:
             raise Conflict("the offer was changed concurrently")
         self.items[offer.offer_id] = offer
 
-    def put_many(self, offers: Sequence[Offer]) -> None:
-        if self.fail_on_put_many:
+    def put_unless_changed(self, offers: Sequence[tuple[Offer, int | None]]) -> set[str]:
+        if self.fail_on_bulk_write:
             raise RuntimeError("database down")
         self.batch_writes += 1
-        for offer in offers:
-            self.items[offer.offer_id] = offer
+        refused: set[str] = set()
+        for offer, expected in offers:
+            if self.before_put is not None:
+                self.before_put(offer.offer_id)
+            current = self.items.get(offer.offer_id)
+            if (current.snapshot.revision if current is not None else None) != expected:
+                refused.add(offer.offer_id)
+            else:
+                self.items[offer.offer_id] = offer
+        return refused
 
     def put_all_or_nothing(self, offers: Sequence[tuple[Offer, int]]) -> None:
         for offer, expected in offers:

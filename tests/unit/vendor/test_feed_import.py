@@ -7,7 +7,7 @@ import pytest
 from functions.common.errors import BadRequest, Forbidden
 from functions.vendor.logic import ids
 from functions.vendor.logic.feeds import importer
-from functions.vendor.models.api import FeedRequest
+from functions.vendor.models.api import FeedRequest, OfferPatch
 from functions.vendor.models.events import FeedImportCompleted
 from tests.unit.vendor.conftest import World
 from tests.unit.vendor.feedgen import HEADER, csv_bytes, jsonl_bytes, rows, xml_bytes
@@ -189,14 +189,14 @@ def test_duplicate_ids_are_rejected(world: World) -> None:
 
 def test_a_database_failure_releases_the_feed_for_the_retry(world: World) -> None:
     _, _, feed_id, key = upload(world, csv_bytes(rows(250)))
-    world.offers.fail_on_put_many = True
+    world.offers.fail_on_bulk_write = True
 
     with pytest.raises(RuntimeError):
         run(world, key)
 
     vendor_id = key.split("/")[1]
     assert world.feeds.get(vendor_id, feed_id).status == "pending"  # type: ignore[union-attr]
-    world.offers.fail_on_put_many = False
+    world.offers.fail_on_bulk_write = False
     retried = run(world, key)
     assert retried is not None
     assert retried.counts.created == 250
@@ -233,3 +233,57 @@ def test_upload_checks_owner_and_file_type(world: World) -> None:
 
 def test_header_constant_matches_generator() -> None:
     assert HEADER[0] == "id"
+
+
+def test_a_patch_during_a_partial_import_is_merged_not_overwritten(world: World) -> None:
+    # Given 150 offers, and a partial feed that changes only the stock of SKU-000007
+    vendor_id, owner, _, key = upload(world, csv_bytes(rows(150)))
+    run(world, key)
+    partial = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="p.csv", mode="partial"))
+    world.files.objects[partial.upload.fields["key"]] = b"id,quantity\nSKU-000007,3\n"
+    target = ids.offer_id(vendor_id, "SKU-000007")
+
+    # When the vendor PATCHes that offer's price after the import read it, before it writes
+    def patch_once(offer_id: str) -> None:
+        if offer_id == target and world.offers.before_put is not None:
+            world.offers.before_put = None
+            world.offer_service.patch(owner, vendor_id, "SKU-000007", OfferPatch(price=1234))
+
+    world.offers.before_put = patch_once
+    feed = run(world, partial.upload.fields["key"])
+
+    # Then both changes survive: the import re-read the offer and merged its row again
+    assert feed is not None
+    assert (feed.counts.updated, feed.counts.rejected) == (1, 0)
+    offer = world.offers.get(target)
+    assert offer is not None
+    assert (offer.snapshot.price, offer.snapshot.quantity, offer.snapshot.revision) == (1234, 3, 3)
+
+
+def test_an_offer_that_keeps_changing_is_reported_not_dropped(world: World) -> None:
+    # Given an offer that another writer changes before every write of the import
+    vendor_id, owner, _, key = upload(world, csv_bytes(rows(150)))
+    run(world, key)
+    target = ids.offer_id(vendor_id, "SKU-000009")
+    prices = iter(range(2000, 3000))
+
+    def keep_patching(offer_id: str) -> None:
+        if offer_id == target:
+            world.offers.before_put = None
+            world.offer_service.patch(owner, vendor_id, "SKU-000009", OfferPatch(price=next(prices)))
+            world.offers.before_put = keep_patching
+
+    world.offers.before_put = keep_patching
+    items = rows(150)
+    for item in items:
+        item["quantity"] = "1"
+    again = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="u.csv"))
+    world.files.objects[again.upload.fields["key"]] = csv_bytes(items)
+    feed = run(world, again.upload.fields["key"])
+
+    # Then every other row lands and that one row is in the report with the reason
+    assert feed is not None
+    assert (feed.counts.updated, feed.counts.rejected) == (149, 1)
+    report = world.files.report_rows(feed.report_key or "")
+    assert report[1][1:3] == ["id", "concurrent_change"]
+    assert report[1][0] == str(items.index(next(i for i in items if i["id"] == "SKU-000009")) + 2)

@@ -2,7 +2,8 @@
 
 The import streams the file (`parsing.open_feed`), validates each row (`rows.validate_row`),
 reads the stored offers of a batch at once (BatchGet), writes only the rows that change
-something (BatchWrite), records progress and counts, writes rejected rows to a CSV error report
+something (one transaction of conditional puts per batch, so a PATCH made meanwhile is merged, not
+overwritten), records progress and counts, writes rejected rows to a CSV error report
 and publishes `FeedImportCompleted`. Batches are disjoint (a SKU appears once per feed), so
 several are read and written at the same time while the parser reads ahead.
 
@@ -42,6 +43,7 @@ BATCH_ROWS = 100
 PROGRESS_EVERY_ROWS = 5_000
 SAMPLE_ROWS = 100
 MAX_REPORT_LINES = 100_000
+WRITE_ATTEMPTS = 5
 STALE_AFTER = timedelta(minutes=16)
 """An import whose heartbeat is older than the Lambda timeout (15 min) may be taken over."""
 
@@ -331,19 +333,42 @@ class FeedService:
             run.report.add(line, error.field, error.code, error.message)
 
     def _write_batch(self, run: _Run, batch: list[_Pending]) -> None:
-        vendor_id, name = run.vendor.vendor_id, run.vendor.name
-        existing = self._offers.get_many([ids.offer_id(vendor_id, item.sku) for item in batch])
+        """Write the rows that change something, each only if its offer is still as read; rows
+        whose offer changed meanwhile (a PATCH, another import) are merged again from a fresh
+        read, and rejected with `concurrent_change` when that keeps failing."""
+        vendor_id = run.vendor.vendor_id
+        pending = {ids.offer_id(vendor_id, item.sku): item for item in batch}
+        for _ in range(WRITE_ATTEMPTS):
+            existing = self._offers.get_many(list(pending))
+            writes = self._planned_writes(run, pending, existing)
+            refused = self._offers.put_unless_changed([(offer, expected) for offer, expected, _ in writes.values()])
+            created = sum(1 for oid, (_, _, new) in writes.items() if new and oid not in refused)
+            with run.lock:
+                run.counts.created += created
+                run.counts.updated += len(writes) - len(refused) - created
+            pending = {oid: item for oid, item in pending.items() if oid in refused}
+            if not pending:
+                return
+        for item in pending.values():
+            message = "the offer kept changing while the feed was imported; upload the row again"
+            self._reject(run, item.line, [FieldError("id", "concurrent_change", message)])
+
+    def _planned_writes(
+        self, run: _Run, pending: dict[str, _Pending], existing: dict[str, Offer]
+    ) -> dict[str, tuple[Offer, int | None, bool]]:
+        """Per offer id: the offer to write, the revision it must still have, whether it is new.
+        Rows that are invalid against the stored offer are rejected, unchanged ones counted."""
         now = self._clock()
-        writes: list[Offer] = []
-        created = updated = unchanged = 0
-        for item in batch:
-            current = existing.get(ids.offer_id(vendor_id, item.sku))
+        writes: dict[str, tuple[Offer, int | None, bool]] = {}
+        unchanged = 0
+        for offer_id, item in pending.items():
+            current = existing.get(offer_id)
             content = offer_content(item.row, run.feed.mode, current)
             if isinstance(content, FieldError):
                 self._reject(run, item.line, [content])
                 continue
             try:
-                offer = build_offer(vendor_id, name, item.sku, content, current, now)
+                offer = build_offer(run.vendor.vendor_id, run.vendor.name, item.sku, content, current, now)
             except OfferInvalid as exc:
                 self._reject(run, item.line, [FieldError(exc.field, exc.code, exc.message)])
                 continue
@@ -353,17 +378,11 @@ class FeedService:
             if offer is None:
                 unchanged += 1
                 continue
-            writes.append(offer)
-            if current is None or current.status != "active":
-                created += 1
-            else:
-                updated += 1
-        if writes:
-            self._offers.put_many(writes)
+            expected = current.snapshot.revision if current is not None else None
+            writes[offer_id] = (offer, expected, current is None or current.status != "active")
         with run.lock:
-            run.counts.created += created
-            run.counts.updated += updated
             run.counts.unchanged += unchanged
+        return writes
 
     def _withdraw_absent(self, run: _Run) -> None:
         absent: list[str] = []
@@ -377,12 +396,20 @@ class FeedService:
             self._withdraw(run, absent)
 
     def _withdraw(self, run: _Run, offer_ids: list[str]) -> None:
-        now = self._clock()
-        current = self._offers.get_many(offer_ids)
-        gone = [withdrawn(offer, now) for offer in current.values() if offer.status == "active"]
-        if gone:
-            self._offers.put_many(gone)
-        run.counts.withdrawn += len(gone)
+        """Withdraw offers that are still active; one changed meanwhile is read again (a PATCH
+        does not revive it: the vendor replaced the assortment), so each is withdrawn once."""
+        pending = offer_ids
+        for _ in range(WRITE_ATTEMPTS):
+            now = self._clock()
+            current = self._offers.get_many(pending)
+            live = [offer for offer in current.values() if offer.status == "active"]
+            gone = [(withdrawn(offer, now), offer.snapshot.revision) for offer in live]
+            refused = self._offers.put_unless_changed(gone)
+            run.counts.withdrawn += len(gone) - len(refused)
+            pending = sorted(refused)
+            if not pending:
+                return
+        raise Conflict("offers kept changing while absent offers were withdrawn", code="concurrent_change")
 
     def _finish(self, run: _Run, status: str, reason: str | None, bytes_read: int | None) -> FeedImport:
         feed = run.feed
