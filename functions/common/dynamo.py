@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from functions.common.errors import Conflict, Unavailable
@@ -30,7 +31,8 @@ CONFLICT_CODES = frozenset({"ConditionalCheckFailedException", "TransactionConfl
 class TableRecord(Model):
     """Key schema shared by every context table: generic `pk`/`sk`, a `ttl` for expiring records.
 
-    Each context subclasses this once (adding its indexes) and binds it with `bind_table`.
+    Each context subclasses this once (declaring its indexes; every table has `gsi1`, whose key
+    attributes live here) and binds it with `bind_table`.
     """
 
     class Meta:
@@ -40,6 +42,20 @@ class TableRecord(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     ttl = NumberAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+
+
+def global_index(name: str) -> Any:
+    """A global secondary index `name` keyed on `<name>pk`/`<name>sk`, every attribute projected.
+
+    PynamoDB binds an index class to the one model that declares it, so each context's record
+    makes its own: `by_gsi1 = global_index("gsi1")`.
+    """
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    keys = {f"{name}pk": UnicodeAttribute(hash_key=True), f"{name}sk": UnicodeAttribute(range_key=True)}
+    index_class = type(f"By{name.capitalize()}", (GlobalSecondaryIndex,), {"Meta": meta, **keys})
+    return index_class()
 
 
 TTL_ATTRIBUTE = "ttl"

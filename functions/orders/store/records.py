@@ -17,27 +17,8 @@ Items (pk / sk):
 from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from functions.common.dynamo import TableRecord
-
-
-class ByGsi1(GlobalSecondaryIndex["OrdersRecord"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class ByGsi2(GlobalSecondaryIndex["OrdersRecord"]):
-    class Meta:
-        index_name = "gsi2"
-        projection = AllProjection()
-
-    gsi2pk = UnicodeAttribute(hash_key=True)
-    gsi2sk = UnicodeAttribute(range_key=True)
+from functions.common.dynamo import TableRecord, global_index
 
 
 class OrdersRecord(TableRecord):
@@ -46,9 +27,7 @@ class OrdersRecord(TableRecord):
     class Meta(TableRecord.Meta):
         table_name = "unbound"
 
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    by_gsi1 = ByGsi1()
+    by_gsi1 = global_index("gsi1")
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
-    by_gsi2 = ByGsi2()
+    by_gsi2 = global_index("gsi2")

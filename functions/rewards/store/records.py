@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-
-from functions.common.dynamo import TableRecord
-
-
-class ByGsi1(GlobalSecondaryIndex["RewardsRecord"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+from functions.common.dynamo import TableRecord, global_index
 
 
 class RewardsRecord(TableRecord):
@@ -23,6 +11,4 @@ class RewardsRecord(TableRecord):
     class Meta(TableRecord.Meta):
         table_name = "unbound"
 
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    by_gsi1 = ByGsi1()
+    by_gsi1 = global_index("gsi1")
