@@ -21,6 +21,7 @@ from functions.catalog.logic.search import (
 from functions.catalog.models.api import (
     CategoryNode,
     CategoryTree,
+    Facets,
     OfferOut,
     ProductDetail,
     ProductList,
@@ -39,6 +40,8 @@ WINDOW_HOURS: dict[str, int] = {"24h": 24, "7d": 168}
 HALF_LIFE_HOURS: dict[str, float] = {"24h": 6.0, "7d": 42.0}
 TREND_WEIGHTS = (1.0, 3.0)  # hearts, sales
 TREND_CANDIDATES = 200
+VENDOR_NAMES_TTL = timedelta(seconds=60)
+"""How long a search worker trusts the vendor names it read (a rename shows within this time)."""
 
 
 class ProductSearch:
@@ -92,6 +95,7 @@ class CatalogService:
         self._repository = repository
         self._cursors = cursors
         self._clock = clock
+        self._vendor_names: dict[str, tuple[str, datetime]] = {}
 
     # ---- search -------------------------------------------------------------------------------
 
@@ -109,13 +113,40 @@ class CatalogService:
         limit = max(min(request.query.limit, MAX_RESULT_WINDOW - offset), 0)
         query = request.query.model_copy(update={"offset": offset, "limit": limit})
         if limit == 0:
-            facets = self._search.search(query.model_copy(update={"offset": 0, "limit": 1}))
-            return ProductList(items=[], facets=facets.facets, total=facets.total, next_cursor=None)
+            counted = self._search.search(query.model_copy(update={"offset": 0, "limit": 1}))
+            facets = self._with_current_vendor_names(counted.facets)
+            return ProductList(items=[], facets=facets, total=counted.total, next_cursor=None)
         result = self._search.search(query)
         end = offset + len(result.hits)
         more = end < result.total and end + query.limit <= MAX_RESULT_WINDOW and bool(result.hits)
         next_cursor = self._cursors.encode({"o": end, "f": fingerprint}, CURSOR_SCOPE) if more else None
-        return ProductList(items=result.hits, facets=result.facets, total=result.total, next_cursor=next_cursor)
+        facets = self._with_current_vendor_names(result.facets)
+        return ProductList(items=result.hits, facets=facets, total=result.total, next_cursor=next_cursor)
+
+    def _with_current_vendor_names(self, facets: Facets) -> Facets:
+        """Vendor facet labels from the vendor registry, not from the indexed documents: a renamed
+        vendor shows its new name without re-indexing every product it sells."""
+        if not facets.vendor:
+            return facets
+        now = self._clock()
+        stale = [
+            bucket.value
+            for bucket in facets.vendor
+            if (cached := self._vendor_names.get(bucket.value)) is None or now - cached[1] > VENDOR_NAMES_TTL
+        ]
+        if stale:
+            found = self._repository.get_vendors(stale)
+            for vendor_id in stale:
+                vendor = found.get(vendor_id)
+                if vendor is not None:
+                    self._vendor_names[vendor_id] = (vendor.name, now)
+        labelled = [
+            bucket.model_copy(update={"label": self._vendor_names[bucket.value][0]})
+            if bucket.value in self._vendor_names
+            else bucket
+            for bucket in facets.vendor
+        ]
+        return facets.model_copy(update={"vendor": labelled})
 
     def suggest(self, text: str, limit: int) -> SuggestResponse:
         return SuggestResponse(suggestions=self._search.suggest(text, limit) if text.strip() else [])

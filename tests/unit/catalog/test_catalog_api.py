@@ -234,3 +234,34 @@ def test_a_cursor_near_the_result_window_is_clamped(catalog: Catalog) -> None:
         assert page.items == []
         assert page.next_cursor is None
         assert page.total == 28
+
+
+def renamed(vendor_id: str, name: str, event_id: str) -> VendorUpdatedView:
+    return VendorUpdatedView.model_validate(
+        {
+            "event_id": event_id,
+            "occurred_at": NOW.isoformat(),
+            "vendor_id": vendor_id,
+            "name": name,
+            "status": "approved",
+        }
+    )
+
+
+def test_vendor_facet_shows_a_renamed_vendor_without_reindexing(call: Call, catalog: Catalog) -> None:
+    def label() -> str:
+        _, body = call("/products", {"q": "bratpfanne"})
+        return {b["value"]: b["label"] for b in body["facets"]["vendor"]}["v2"]
+
+    # Given the indexed documents still carry the name the offers were indexed with
+    assert label() == "Vendor v2"
+
+    # When the vendor registers a name, then renames itself
+    catalog.indexer.vendor_updated(renamed("v2", "Kookwinkel de Pan", "vu1"))
+    assert label() == "Kookwinkel de Pan"
+    catalog.indexer.vendor_updated(renamed("v2", "De Pannenwinkel", "vu2"))
+
+    # Then search workers show the new name once their cached name expires (a minute)
+    assert label() == "Kookwinkel de Pan"
+    catalog.now = NOW + timedelta(seconds=61)
+    assert label() == "De Pannenwinkel"
