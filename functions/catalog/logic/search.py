@@ -7,9 +7,10 @@ and the reference the engines' facet counts are checked against).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from enum import StrEnum
@@ -18,14 +19,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.catalog.logic.text import fold, tokens
-from functions.catalog.models.api import (
-    FacetBucket,
-    Facets,
-    ProductHit,
-    RangeBucket,
-    RatingBucket,
-    Suggestion,
-)
+from functions.catalog.models.api import Facets, ProductHit, Suggestion
 
 CATEGORY_SEPARATOR = " > "
 MAX_CATEGORY_DEPTH = 6
@@ -96,6 +90,14 @@ class SearchQuery(BaseModel):
 
 
 class SearchResult(BaseModel):
+    """Hits, total and facets of a query. Facets are disjunctive (what shoppers expect of
+    multi-select filters): the brand facet counts products matching every filter except the brand
+    filter, and likewise vendor, price and rating; so selecting a brand still shows the other
+    brands' counts. The category facet lists the children of the selected category (a drill-down:
+    the selected category's subtree holds every child, so ignoring the category filter changes
+    none of these counts).
+    """
+
     total: int
     hits: list[ProductHit]
     facets: Facets = Field(default_factory=Facets)
@@ -113,7 +115,9 @@ class SearchBackend(Protocol):
         (one commit or refresh for many events); on leaving, everything written is visible."""
         ...
 
-    def search(self, query: SearchQuery) -> SearchResult: ...
+    def search(self, query: SearchQuery) -> SearchResult:
+        """The page of hits, the exact total and (if asked) disjunctive facets, see SearchResult."""
+        ...
 
     def suggest(self, text: str, limit: int) -> list[Suggestion]: ...
 
@@ -218,12 +222,6 @@ def vendor_facet_value(vendor: VendorRef) -> str:
     return f"{vendor.vendor_id}\x1f{vendor.name}"
 
 
-def vendor_bucket(key: str, count: int) -> FacetBucket:
-    vendor_id, _, name = key.partition("\x1f")
-    # Built without validation: engines return well-typed keys and counts (hot path).
-    return FacetBucket.model_construct(value=vendor_id, label=name or vendor_id, count=int(count))
-
-
 def tie_breaker(product_id: str) -> int:
     """A stable pseudo-random number below 2**TIE_BITS that orders equal sort keys."""
     digest = hashlib.blake2b(product_id.encode(), digest_size=8).digest()
@@ -235,29 +233,13 @@ def price_ranges() -> list[tuple[int | None, int | None]]:
     return list(itertools.pairwise(edges))
 
 
-def price_buckets(counts: Sequence[int]) -> list[RangeBucket]:
-    return [
-        RangeBucket(min=low, max=high, count=count)
-        for (low, high), count in zip(price_ranges(), counts, strict=True)
-        if count
-    ]
-
-
-def rating_buckets(at_least: dict[int, int]) -> list[RatingBucket]:
-    return [RatingBucket(min=step, count=at_least[step]) for step in RATING_STEPS if at_least.get(step)]
-
-
-def ordered_buckets(buckets: Sequence[FacetBucket], size: int = FACET_SIZE) -> list[FacetBucket]:
-    """Most frequent first, ties by value, so every engine returns the same list."""
-    return sorted((b for b in buckets if b.count > 0), key=lambda b: (-b.count, b.value))[:size]
+def price_band(price: int) -> int:
+    """Index of the price_ranges() bucket holding `price`."""
+    return bisect.bisect_right(PRICE_EDGES, price)
 
 
 def category_children_depth(query: SearchQuery) -> int:
     return min(len(query.category), MAX_CATEGORY_DEPTH - 1)
-
-
-def category_bucket(key: str, count: int) -> FacetBucket:
-    return FacetBucket.model_construct(value=key, label=key.rsplit(" > ", 1)[-1], count=count)
 
 
 def suggestions_from(
@@ -279,3 +261,43 @@ def suggestions_from(
             seen.add(title)
             found.append(Suggestion(text=title, kind="product", product_id=product_id))
     return found
+
+
+def facets_of(
+    category: Iterable[tuple[str, int]],
+    brand: Iterable[tuple[str, int]],
+    vendor: Iterable[tuple[str, int]],
+    prices: Sequence[int],
+    at_least: Mapping[int, int],
+) -> Facets:
+    """Facets from an engine's raw counts, the same lists from every engine.
+
+    `category`, `brand`, `vendor`: (indexed value, count) pairs (category paths, brand names,
+    `vendor_facet_value` keys); each list keeps the FACET_SIZE most frequent, ties by value.
+    `prices`: counts per price_ranges() bucket; `at_least`: products rated at least each of
+    RATING_STEPS. Empty values and zero counts are left out. One validation of plain dicts (no
+    model per bucket: this runs for every search).
+    """
+
+    def top(pairs: Iterable[tuple[str, str, int]]) -> list[dict[str, Any]]:
+        kept = sorted((p for p in pairs if p[0] and p[2] > 0), key=lambda p: (-p[2], p[0]))[:FACET_SIZE]
+        return [{"value": value, "label": label, "count": count} for value, label, count in kept]
+
+    def vendors() -> Iterator[tuple[str, str, int]]:
+        for key, count in vendor:
+            vendor_id, _, name = key.partition("\x1f")
+            yield vendor_id, name or vendor_id, count
+
+    return Facets.model_validate(
+        {
+            "category": top((key, key.rsplit(CATEGORY_SEPARATOR, 1)[-1], count) for key, count in category),
+            "brand": top((key, key, count) for key, count in brand),
+            "vendor": top(vendors()),
+            "price": [
+                {"min": low, "max": high, "count": count}
+                for (low, high), count in zip(price_ranges(), prices, strict=True)
+                if count
+            ],
+            "rating": [{"min": step, "count": at_least[step]} for step in RATING_STEPS if at_least.get(step)],
+        }
+    )

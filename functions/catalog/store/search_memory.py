@@ -7,7 +7,7 @@ evaluates every query by scanning every document, so keep it to small catalogs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 
 from functions.catalog.logic.search import (
@@ -17,26 +17,23 @@ from functions.catalog.logic.search import (
     SearchQuery,
     SearchResult,
     Sort,
-    category_bucket,
     category_children_depth,
     category_key,
     category_prefixes,
+    facets_of,
     hit_of,
     index_fields,
-    ordered_buckets,
-    price_buckets,
     price_ranges,
-    rating_buckets,
     sort_keys,
     suggestions_from,
-    vendor_bucket,
     vendor_facet_value,
 )
 from functions.catalog.logic.text import edit_distance, fold, tokens, typo_distance
-from functions.catalog.models.api import FacetBucket, Facets, ProductHit, Suggestion
+from functions.catalog.models.api import Facets, ProductHit, Suggestion
 
 _FIELD_BOOSTS = (("title", 3.0), ("brand_text", 2.0), ("body", 1.0))
 _FUZZY_BOOST = 0.5
+_DISJUNCTIVE = ("brand", "vendor", "price", "rating")
 
 
 class _Indexed:
@@ -80,12 +77,31 @@ class MemorySearchBackend:
             field, descending = SORT_FIELD.get(query.sort, SORT_FIELD[Sort.POPULAR])
             scored.sort(key=lambda pair: pair[1].keys[field], reverse=descending)
         window = scored[query.offset : query.offset + query.limit]
-        matched = [item for _, item in scored]
         return SearchResult(
             total=len(scored),
             hits=[hit_of(item.doc) for _, item in window],
-            facets=_facets(matched, query) if query.facets else Facets(),
+            facets=self._facets(query, query_tokens) if query.facets else Facets(),
         )
+
+    def _facets(self, query: SearchQuery, query_tokens: Sequence[str]) -> Facets:
+        """Disjunctive: each facet counts the products matching every filter but its own."""
+
+        def matching(skip: str | None) -> list[_Indexed]:
+            return [
+                item
+                for item in self._docs.values()
+                if self._passes(item, query, skip) and _text_score(item, query_tokens) is not None
+            ]
+
+        filtered = {
+            "brand": bool(query.brands),
+            "vendor": bool(query.vendors),
+            "price": query.price_min is not None or query.price_max is not None,
+            "rating": query.rating_min is not None,
+        }
+        everything = matching(None)
+        without = {dimension: matching(dimension) if filtered[dimension] else everything for dimension in _DISJUNCTIVE}
+        return _facets(without, everything, query)
 
     def suggest(self, text: str, limit: int) -> list[Suggestion]:
         query_tokens = tokens(text)
@@ -112,18 +128,19 @@ class MemorySearchBackend:
             counts.update(item.categories)
         return dict(counts)
 
-    def _passes(self, item: _Indexed, query: SearchQuery) -> bool:
+    def _passes(self, item: _Indexed, query: SearchQuery, skip: str | None = None) -> bool:
+        """Every filter of the query holds, except the dimension `skip` (for its facet)."""
         doc = item.doc
-        checks: list[Callable[[], bool]] = [
-            lambda: not query.category or category_key(query.category) in item.categories,
-            lambda: not query.brands or fold(doc.brand or "") in {fold(brand) for brand in query.brands},
-            lambda: not query.vendors or any(v.vendor_id in query.vendors for v in doc.vendors),
-            lambda: query.price_min is None or doc.price >= query.price_min,
-            lambda: query.price_max is None or doc.price <= query.price_max,
-            lambda: not query.in_stock or doc.in_stock,
-            lambda: query.rating_min is None or doc.rating >= query.rating_min,
+        checks: list[tuple[str, Callable[[], bool]]] = [
+            ("category", lambda: not query.category or category_key(query.category) in item.categories),
+            ("brand", lambda: not query.brands or fold(doc.brand or "") in {fold(b) for b in query.brands}),
+            ("vendor", lambda: not query.vendors or any(v.vendor_id in query.vendors for v in doc.vendors)),
+            ("price", lambda: query.price_min is None or doc.price >= query.price_min),
+            ("price", lambda: query.price_max is None or doc.price <= query.price_max),
+            ("in_stock", lambda: not query.in_stock or doc.in_stock),
+            ("rating", lambda: query.rating_min is None or doc.rating >= query.rating_min),
         ]
-        return all(check() for check in checks)
+        return all(check() for dimension, check in checks if dimension != skip)
 
 
 def _text_score(item: _Indexed, query_tokens: Sequence[str]) -> float | None:
@@ -140,7 +157,9 @@ def _text_score(item: _Indexed, query_tokens: Sequence[str]) -> float | None:
     return total
 
 
-def _facets(matched: Sequence[_Indexed], query: SearchQuery) -> Facets:
+def _facets(without: Mapping[str, Sequence[_Indexed]], matched: Sequence[_Indexed], query: SearchQuery) -> Facets:
+    """Category children of the full result; brand, vendor, price and rating each of the products
+    matching everything but their own filter (`without[dimension]`)."""
     depth = category_children_depth(query)
     categories: Counter[str] = Counter()
     brands: Counter[str] = Counter()
@@ -148,22 +167,17 @@ def _facets(matched: Sequence[_Indexed], query: SearchQuery) -> Facets:
     prices = [0] * len(price_ranges())
     ratings: Counter[int] = Counter()
     for item in matched:
-        doc = item.doc
-        if len(doc.category) > depth:
-            categories[category_key(doc.category[: depth + 1])] += 1
-        if doc.brand:
-            brands[doc.brand] += 1
-        vendors.update(vendor_facet_value(vendor) for vendor in doc.vendors)
+        if len(item.doc.category) > depth:
+            categories[category_key(item.doc.category[: depth + 1])] += 1
+    for item in without["brand"]:
+        if item.doc.brand:
+            brands[item.doc.brand] += 1
+    for item in without["vendor"]:
+        vendors.update(vendor_facet_value(vendor) for vendor in item.doc.vendors)
+    for item in without["price"]:
         for index, (low, high) in enumerate(price_ranges()):
-            if (low is None or doc.price >= low) and (high is None or doc.price < high):
+            if (low is None or item.doc.price >= low) and (high is None or item.doc.price < high):
                 prices[index] += 1
-        ratings.update(step for step in RATING_STEPS if doc.rating >= step)
-    return Facets(
-        category=ordered_buckets([category_bucket(key, n) for key, n in categories.items()]),
-        brand=ordered_buckets(
-            [FacetBucket.model_construct(value=key, label=key, count=n) for key, n in brands.items()]
-        ),
-        vendor=ordered_buckets([vendor_bucket(key, n) for key, n in vendors.items()]),
-        price=price_buckets(prices),
-        rating=rating_buckets(dict(ratings)),
-    )
+    for item in without["rating"]:
+        ratings.update(step for step in RATING_STEPS if item.doc.rating >= step)
+    return facets_of(categories.items(), brands.items(), vendors.items(), prices, ratings)

@@ -23,20 +23,16 @@ from functions.catalog.logic.search import (
     SearchQuery,
     SearchResult,
     Sort,
-    category_bucket,
     category_children_depth,
     category_key,
+    facets_of,
     hit_of,
     index_fields,
-    ordered_buckets,
-    price_buckets,
     price_ranges,
-    rating_buckets,
     suggestions_from,
-    vendor_bucket,
 )
 from functions.catalog.logic.text import fold, tokens, typo_distance
-from functions.catalog.models.api import FacetBucket, Facets, ProductHit, Suggestion
+from functions.catalog.models.api import Facets, ProductHit, Suggestion
 from functions.common.errors import Unavailable
 
 _TEXT = {"type": "text", "analyzer": "folded"}
@@ -66,6 +62,8 @@ MAPPING: dict[str, Any] = {
     },
 }
 _AWS_SUFFIXES = (".aoss.amazonaws.com", ".es.amazonaws.com")
+_DISJUNCTIVE = ("brand", "vendor", "price", "rating")
+"""Filter dimensions whose facet ignores their own filter (category is a drill-down)."""
 
 
 class OpenSearchBackend:
@@ -163,19 +161,26 @@ class OpenSearchBackend:
         else:
             field, descending = SORT_FIELD.get(query.sort, SORT_FIELD[Sort.POPULAR])
             sort = [{field: "desc" if descending else "asc"}]
+        filters = _filters(query)
+        # Disjunctive facets: filters of faceted dimensions go to post_filter (hits and total),
+        # each facet's aggregation applies every other one (OpenSearch's usual pattern).
+        post = {name: f for name, f in filters.items() if name in _DISJUNCTIVE}
+        must = [_token_query(token) for token in text_tokens] or [{"match_all": {}}]
         body: dict[str, Any] = {
-            "query": self._query(query, text_tokens),
+            "query": {"bool": {"must": must, "filter": [f for name, f in filters.items() if name not in post]}},
             "sort": sort,
             "from": query.offset,
             "size": query.limit,
             "track_total_hits": True,
             "_source": ["hit"],
         }
+        if post:
+            body["post_filter"] = {"bool": {"filter": list(post.values())}}
         if query.facets:
-            body["aggs"] = self._aggs(query)
+            body["aggs"] = self._aggs(query, post)
         response = self._client.search(index=self._index, body=body)
         hits = [ProductHit.model_validate(h["_source"]["hit"]) for h in response["hits"]["hits"]]
-        facets = self._facets(response.get("aggregations", {})) if query.facets else Facets()
+        facets = self._facets(response.get("aggregations", {}), post) if query.facets else Facets()
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
 
     def suggest(self, text: str, limit: int) -> list[Suggestion]:
@@ -218,51 +223,62 @@ class OpenSearchBackend:
 
     # ---- query building -----------------------------------------------------------------------
 
-    def _query(self, query: SearchQuery, text_tokens: list[str]) -> dict[str, Any]:
-        filters: list[dict[str, Any]] = []
-        if query.category:
-            filters.append({"term": {"category_path": category_key(query.category)}})
-        if query.brands:
-            filters.append({"terms": {"brand_key": [fold(b) for b in query.brands]}})
-        if query.vendors:
-            filters.append({"terms": {"vendor_ids": list(query.vendors)}})
-        if query.price_min is not None or query.price_max is not None:
-            bounds = {k: v for k, v in (("gte", query.price_min), ("lte", query.price_max)) if v is not None}
-            filters.append({"range": {"price": bounds}})
-        if query.in_stock:
-            filters.append({"term": {"in_stock": 1}})
-        if query.rating_min is not None:
-            filters.append({"range": {"rating": {"gte": query.rating_min}}})
-        must = [_token_query(token) for token in text_tokens] or [{"match_all": {}}]
-        return {"bool": {"must": must, "filter": filters}}
-
-    def _aggs(self, query: SearchQuery) -> dict[str, Any]:
+    def _aggs(self, query: SearchQuery, post: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """Facet aggregations over the query without its post filters: a facet whose counts need
+        other dimensions' post filters sits under a `filter` aggregation named after it (the
+        category drill-down needs all of them); the others are top-level, as without filters."""
         depth = category_children_depth(query)
         ranges = [{k: v for k, v in (("from", low), ("to", high)) if v is not None} for low, high in price_ranges()]
-        return {
-            "category": {"terms": {"field": f"cat_d{depth}", "size": FACET_SIZE * 2}},
-            "brand": {"terms": {"field": "brand", "size": FACET_SIZE * 2}},
-            "vendor": {"terms": {"field": "vendor_facet", "size": FACET_SIZE * 2}},
-            "price": {"range": {"field": "price", "ranges": ranges}},
-            **{f"rating{step}": {"filter": {"range": {"rating": {"gte": step}}}} for step in RATING_STEPS},
+        facets: dict[str, dict[str, Any]] = {
+            "category": {"category": {"terms": {"field": f"cat_d{depth}", "size": FACET_SIZE * 2}}},
+            "brand": {"brand": {"terms": {"field": "brand", "size": FACET_SIZE * 2}}},
+            "vendor": {"vendor": {"terms": {"field": "vendor_facet", "size": FACET_SIZE * 2}}},
+            "price": {"price": {"range": {"field": "price", "ranges": ranges}}},
+            "rating": {f"rating{step}": {"filter": {"range": {"rating": {"gte": step}}}} for step in RATING_STEPS},
         }
+        aggs: dict[str, Any] = {}
+        for dimension, facet in facets.items():
+            others = [f for name, f in post.items() if name != dimension]
+            if others:
+                aggs[dimension] = {"filter": {"bool": {"filter": others}}, "aggs": facet}
+            else:
+                aggs.update(facet)
+        return aggs
 
-    def _facets(self, aggs: dict[str, Any]) -> Facets:
-        def buckets(name: str) -> list[dict[str, Any]]:
-            return [b for b in aggs[name]["buckets"] if b.get("key")]
+    def _facets(self, aggs: dict[str, Any], post: dict[str, dict[str, Any]]) -> Facets:
+        def scope(dimension: str) -> dict[str, Any]:
+            wrapped = any(name != dimension for name in post)
+            return aggs[dimension] if wrapped else aggs
 
-        return Facets(
-            category=ordered_buckets([category_bucket(b["key"], b["doc_count"]) for b in buckets("category")]),
-            brand=ordered_buckets(
-                [
-                    FacetBucket.model_construct(value=b["key"], label=b["key"], count=b["doc_count"])
-                    for b in buckets("brand")
-                ]
-            ),
-            vendor=ordered_buckets([vendor_bucket(b["key"], b["doc_count"]) for b in buckets("vendor")]),
-            price=price_buckets([b["doc_count"] for b in aggs["price"]["buckets"]]),
-            rating=rating_buckets({step: aggs[f"rating{step}"]["doc_count"] for step in RATING_STEPS}),
+        def pairs(name: str) -> list[tuple[str, int]]:
+            return [(b["key"], b["doc_count"]) for b in scope(name)[name]["buckets"]]
+
+        return facets_of(
+            pairs("category"),
+            pairs("brand"),
+            pairs("vendor"),
+            [b["doc_count"] for b in scope("price")["price"]["buckets"]],
+            {step: scope("rating")[f"rating{step}"]["doc_count"] for step in RATING_STEPS},
         )
+
+
+def _filters(query: SearchQuery) -> dict[str, dict[str, Any]]:
+    """The query's filters by dimension."""
+    filters: dict[str, dict[str, Any]] = {}
+    if query.category:
+        filters["category"] = {"term": {"category_path": category_key(query.category)}}
+    if query.brands:
+        filters["brand"] = {"terms": {"brand_key": [fold(b) for b in query.brands]}}
+    if query.vendors:
+        filters["vendor"] = {"terms": {"vendor_ids": list(query.vendors)}}
+    if query.price_min is not None or query.price_max is not None:
+        bounds = {k: v for k, v in (("gte", query.price_min), ("lte", query.price_max)) if v is not None}
+        filters["price"] = {"range": {"price": bounds}}
+    if query.in_stock:
+        filters["in_stock"] = {"term": {"in_stock": 1}}
+    if query.rating_min is not None:
+        filters["rating"] = {"range": {"rating": {"gte": query.rating_min}}}
+    return filters
 
 
 def _token_query(token: str) -> dict[str, Any]:

@@ -6,16 +6,26 @@ processes may share one index directory: one writer (the indexer) and any number
 `meta.json` changed, checked with one `stat` per query.
 
 Facet counts are exact: each terms aggregation asks every segment for all its terms
-(`segment_size`), so counts do not depend on how the index is split into segments.
+(`segment_size`), so counts do not depend on how the index is split into segments. Price and
+rating facets come from one small-integer field (`facet_band`: price range and whole stars), one
+terms aggregation instead of two range aggregations. Facets are disjunctive: one aggregation pass
+on the full query for the facets of unfiltered dimensions, plus one pass per filtered dimension
+(brand, vendor, price, rating) on the query without that dimension's filter.
+
+Facets and total of a query are cached per index generation (the searcher a reader reloads when
+`meta.json` changes, or after this process's own commit), keyed by the normalised text and
+filters (not the sort or page): segments of a generation never change, so a cached entry is
+exact until the next reload, which drops the cache. OpenSearch's shard request cache works the
+same way (invalidated on refresh).
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,33 +33,41 @@ from typing import Any
 from functions.catalog.logic.search import (
     FACET_SIZE,
     MAX_CATEGORY_DEPTH,
+    PRICE_EDGES,
     RATING_STEPS,
     SORT_FIELD,
     SearchDocument,
     SearchQuery,
     SearchResult,
     Sort,
-    category_bucket,
     category_children_depth,
     category_key,
+    facets_of,
     hit_of,
     index_fields,
-    ordered_buckets,
-    price_buckets,
+    price_band,
     price_ranges,
-    rating_buckets,
     suggestions_from,
-    vendor_bucket,
 )
 from functions.catalog.logic.text import fold, tokens, typo_distance
-from functions.catalog.models.api import FacetBucket, Facets, ProductHit, Suggestion
+from functions.catalog.models.api import Facets, ProductHit, Suggestion
 from functions.common.errors import Unavailable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # v2: facet_band
 TOKENIZER = "plein_fold"
 SEGMENT_SIZE = 1 << 24  # every term of every segment: exact counts
 WRITER_HEAP = 64_000_000
+# Cache sizes per index generation, least recently used dropped first: facet entries are the
+# total and the facets' JSON (at most 4 KB in the benchmark; as models about 45 KB), hits 1.7 KB.
+FACET_CACHE_SIZE = 2048
+HIT_CACHE_SIZE = 5000
 _LOCK_ATTEMPTS = 50
+_STARS = 8  # facet_band = price band * _STARS + whole stars (0..5)
+_BANDS = (len(PRICE_EDGES) + 1) * _STARS
+_DISJUNCTIVE = ("brand", "vendor", "price", "rating")
+"""Filter dimensions whose facet ignores their own filter (category is a drill-down)."""
+
+_CacheKey = tuple[object, ...]
 
 
 def _schema() -> Any:
@@ -68,6 +86,7 @@ def _schema() -> Any:
     builder.add_integer_field("price", indexed=True, fast=True)
     builder.add_integer_field("in_stock", indexed=True, fast=True)
     builder.add_float_field("rating", indexed=True, fast=True)
+    builder.add_unsigned_field("facet_band", fast=True)
     for name in ("k_price", "k_popular", "k_rating", "k_newest"):
         builder.add_integer_field(name, fast=True)
     return builder.build()
@@ -104,6 +123,14 @@ class TantivySearchBackend:
         self._lock = threading.RLock()
         self._batch_depth = 0
         self._dirty = False
+        self._read_lock = threading.RLock()  # reader state: generation, facet cache (not held by writes)
+        self._generation = 0
+        self._facet_cache: OrderedDict[_CacheKey, tuple[int, bytes]] = OrderedDict()
+        self._cache_hits = 0
+        self._cache_misses = 0
+        self._hit_cache: OrderedDict[tuple[int, int], ProductHit] = OrderedDict()
+        self._docs_cached = 0
+        self._docs_read = 0
 
     # ---- writes (the indexer process) ---------------------------------------------------------
 
@@ -170,6 +197,7 @@ class TantivySearchBackend:
             raise
         self._index.reload()
         self._seen = self._meta_stamp()
+        self._new_generation()
 
     def _document(self, doc: SearchDocument) -> Any:
         fields = index_fields(doc)
@@ -183,6 +211,7 @@ class TantivySearchBackend:
                     document.add_float(name, item)
                 else:
                     document.add_integer(name, item)
+        document.add_unsigned("facet_band", price_band(doc.price) * _STARS + min(int(doc.rating), _STARS - 1))
         document.add_bytes("hit", hit_of(doc).model_dump_json().encode())
         return document
 
@@ -196,30 +225,106 @@ class TantivySearchBackend:
         return (stat.st_mtime_ns, stat.st_size)
 
     def _searcher(self) -> Any:
+        return self._searcher_generation()[0]
+
+    def _searcher_generation(self) -> tuple[Any, int]:
+        """The current searcher (reloaded if another process committed) and its generation."""
         stamp = self._meta_stamp()
-        if stamp != self._seen:
-            self._index.reload()
-            self._seen = stamp
-        return self._index.searcher()
+        with self._read_lock:
+            if stamp != self._seen:
+                self._index.reload()
+                self._seen = stamp
+                self._new_generation()
+            return self._index.searcher(), self._generation
+
+    def _new_generation(self) -> None:
+        with self._read_lock:
+            self._generation += 1
+            self._facet_cache.clear()
+            self._hit_cache.clear()
+
+    def cache_stats(self) -> dict[str, int]:
+        """Since the last clear_cache(): facet cache hits and misses (queries), decoded hits
+        served from the hit cache and read from the store (documents)."""
+        return {
+            "facet_hits": self._cache_hits,
+            "facet_misses": self._cache_misses,
+            "docs_cached": self._docs_cached,
+            "docs_read": self._docs_read,
+        }
+
+    def clear_cache(self) -> None:
+        """Empty both caches and reset their counters (benchmarks: measure from a cold cache)."""
+        with self._read_lock:
+            self._facet_cache.clear()
+            self._hit_cache.clear()
+            self._cache_hits = self._cache_misses = self._docs_cached = self._docs_read = 0
 
     def segment_count(self) -> int:
         return int(self._searcher().num_segments)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        searcher = self._searcher()
-        tantivy_query = self._query(query)
-        text_tokens = tokens(query.text)
-        if query.sort is Sort.RELEVANCE and text_tokens:
-            result = searcher.search(tantivy_query, query.limit, count=True, offset=query.offset)
+        searcher, generation = self._searcher_generation()
+        text, filters = self._clauses(query)
+        tantivy_query = _combine(self._t, text, filters.values())
+        key = _cache_key(query) if query.facets else None
+        cached = self._cached(key) if key is not None else None
+        count = cached is None
+        if query.sort is Sort.RELEVANCE and text:
+            result = searcher.search(tantivy_query, query.limit, count=count, offset=query.offset)
         else:
             field, descending = SORT_FIELD.get(query.sort, SORT_FIELD[Sort.POPULAR])
             order = self._t.Order.Desc if descending else self._t.Order.Asc
             result = searcher.search(
-                tantivy_query, query.limit, count=True, order_by_field=field, offset=query.offset, order=order
+                tantivy_query, query.limit, count=count, order_by_field=field, offset=query.offset, order=order
             )
-        hits = [ProductHit.model_validate_json(searcher.doc(address)["hit"][0]) for _, address in result.hits]
-        facets = self._facets(searcher, tantivy_query, query) if query.facets else Facets()
-        return SearchResult(total=result.count or 0, hits=hits, facets=facets)
+        hits = self._hits(searcher, [address for _, address in result.hits])
+        if cached is not None:
+            total, facets = cached[0], Facets.model_validate_json(cached[1])
+        else:
+            total = result.count or 0
+            facets = self._facets(searcher, text, filters, tantivy_query, query) if query.facets else Facets()
+            if key is not None and generation == self._generation:
+                self._remember(key, total, facets)
+        return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _hits(self, searcher: Any, addresses: list[Any]) -> list[ProductHit]:
+        """Stored hits, decoded once per index generation (a doc address names the same stored
+        document until the next reload; at most HIT_CACHE_SIZE kept, least recently used dropped)."""
+        found: list[ProductHit] = []
+        with self._read_lock:
+            cache = self._hit_cache
+            for address in addresses:
+                key = (address.segment_ord, address.doc)
+                hit = cache.get(key)
+                if hit is None:
+                    hit = ProductHit.model_validate_json(searcher.doc(address)["hit"][0])
+                    cache[key] = hit
+                    self._docs_read += 1
+                else:
+                    cache.move_to_end(key)
+                    self._docs_cached += 1
+                found.append(hit)
+            while len(cache) > HIT_CACHE_SIZE:
+                cache.popitem(last=False)
+        return found
+
+    def _cached(self, key: _CacheKey) -> tuple[int, bytes] | None:
+        with self._read_lock:
+            entry = self._facet_cache.get(key)
+            if entry is None:
+                self._cache_misses += 1
+                return None
+            self._cache_hits += 1
+            self._facet_cache.move_to_end(key)
+            return entry
+
+    def _remember(self, key: _CacheKey, total: int, facets: Facets) -> None:
+        entry = (total, facets.model_dump_json().encode())
+        with self._read_lock:
+            self._facet_cache[key] = entry
+            if len(self._facet_cache) > FACET_CACHE_SIZE:
+                self._facet_cache.popitem(last=False)
 
     def suggest(self, text: str, limit: int) -> list[Suggestion]:
         query_tokens = tokens(text)
@@ -278,72 +383,90 @@ class TantivySearchBackend:
             should.append(t.Query.boost_query(fuzzy, 0.5))
         return t.Query.boolean_query([(t.Occur.Should, clause) for clause in should])
 
-    def _query(self, query: SearchQuery) -> Any:
+    def _clauses(self, query: SearchQuery) -> tuple[list[Any], dict[str, Any]]:
+        """The text clauses (every token must match) and the filters by dimension."""
         t, schema = self._t, self._schema
-        clauses: list[tuple[Any, Any]] = [(t.Occur.Must, self._token_query(token)) for token in tokens(query.text)]
-        filters: list[Any] = []
+        text = [self._token_query(token) for token in tokens(query.text)]
+        filters: dict[str, Any] = {}
         if query.category:
-            filters.append(t.Query.term_query(schema, "category_path", category_key(query.category)))
+            filters["category"] = t.Query.term_query(schema, "category_path", category_key(query.category))
         if query.brands:
-            filters.append(t.Query.term_set_query(schema, "brand_key", [fold(b) for b in query.brands]))
+            filters["brand"] = t.Query.term_set_query(schema, "brand_key", [fold(b) for b in query.brands])
         if query.vendors:
-            filters.append(t.Query.term_set_query(schema, "vendor_ids", list(query.vendors)))
+            filters["vendor"] = t.Query.term_set_query(schema, "vendor_ids", list(query.vendors))
         if query.price_min is not None or query.price_max is not None:
-            filters.append(t.Query.range_query(schema, "price", t.FieldType.Integer, query.price_min, query.price_max))
+            filters["price"] = t.Query.range_query(
+                schema, "price", t.FieldType.Integer, query.price_min, query.price_max
+            )
         if query.in_stock:
-            filters.append(t.Query.term_query(schema, "in_stock", 1))
+            filters["in_stock"] = t.Query.term_query(schema, "in_stock", 1)
         if query.rating_min is not None:
-            filters.append(t.Query.range_query(schema, "rating", t.FieldType.Float, float(query.rating_min), None))
-        clauses += [(t.Occur.Must, t.Query.const_score_query(f, 0.0)) for f in filters]
-        if not clauses:
-            return t.Query.all_query()
-        return t.Query.boolean_query(clauses)
+            filters["rating"] = t.Query.range_query(schema, "rating", t.FieldType.Float, float(query.rating_min), None)
+        return text, filters
 
-    def _facets(self, searcher: Any, tantivy_query: Any, query: SearchQuery) -> Facets:
-        depth = category_children_depth(query)
-        ranges = [{k: v for k, v in (("from", low), ("to", high)) if v is not None} for low, high in price_ranges()]
-        steps = sorted(RATING_STEPS)
-        edges: list[float | None] = [None, *(float(step) for step in steps), None]
-        rating_ranges = [
-            {k: v for k, v in (("from", low), ("to", high)) if v is not None} for low, high in itertools.pairwise(edges)
-        ]
-        aggs = {
-            "category": _terms(f"cat_d{depth}", FACET_SIZE * 2),
-            "brand": _terms("brand", FACET_SIZE * 2),
-            "vendor": _terms("vendor_facet", FACET_SIZE * 2),
-            "price": {"range": {"field": "price", "ranges": ranges}},
-            "rating": {"range": {"field": "rating", "ranges": rating_ranges}},
-        }
+    def _facets(
+        self, searcher: Any, text: list[Any], filters: dict[str, Any], tantivy_query: Any, query: SearchQuery
+    ) -> Facets:
+        """One aggregation pass on the full query for the category facet and every unfiltered
+        dimension, one more per filtered dimension on the query without its own filter."""
+        aggs: dict[str, Any] = {"category": _terms(f"cat_d{category_children_depth(query)}", FACET_SIZE * 2)}
+        if "brand" not in filters:
+            aggs["brand"] = _terms("brand", FACET_SIZE * 2)
+        if "vendor" not in filters:
+            aggs["vendor"] = _terms("vendor_facet", FACET_SIZE * 2)
+        if "price" not in filters or "rating" not in filters:
+            aggs["band"] = _terms("facet_band", _BANDS)
         result = searcher.aggregate(tantivy_query, aggs)
-        per_step = {round(b.get("from", 0.0)): b["doc_count"] for b in result["rating"]["buckets"] if "from" in b}
-        at_least = {step: sum(n for start, n in per_step.items() if start >= step) for step in steps}
-        return Facets(
-            category=ordered_buckets([category_bucket(b["key"], b["doc_count"]) for b in _keyed(result, "category")]),
-            brand=ordered_buckets(
-                [
-                    FacetBucket.model_construct(value=b["key"], label=b["key"], count=b["doc_count"])
-                    for b in _keyed(result, "brand")
-                ]
-            ),
-            vendor=ordered_buckets([vendor_bucket(b["key"], b["doc_count"]) for b in _keyed(result, "vendor")]),
-            price=price_buckets(_range_counts(result["price"]["buckets"])),
-            rating=rating_buckets(at_least),
+        results = dict.fromkeys(_DISJUNCTIVE, result)
+        for dimension in _DISJUNCTIVE:
+            if dimension in filters:
+                others = _combine(self._t, text, (f for name, f in filters.items() if name != dimension))
+                agg = {
+                    "brand": {"brand": _terms("brand", FACET_SIZE * 2)},
+                    "vendor": {"vendor": _terms("vendor_facet", FACET_SIZE * 2)},
+                }.get(dimension, {"band": _terms("facet_band", _BANDS)})
+                results[dimension] = searcher.aggregate(others, agg)
+        prices = [0] * len(price_ranges())
+        for bucket in results["price"]["band"]["buckets"]:
+            prices[int(bucket["key"]) // _STARS] += bucket["doc_count"]
+        stars = [0] * _STARS
+        for bucket in results["rating"]["band"]["buckets"]:
+            stars[int(bucket["key"]) % _STARS] += bucket["doc_count"]
+        return facets_of(
+            _pairs(result, "category"),
+            _pairs(results["brand"], "brand"),
+            _pairs(results["vendor"], "vendor"),
+            prices,
+            {step: sum(stars[step:]) for step in RATING_STEPS},
         )
+
+
+def _combine(t: Any, text: Sequence[Any], filters: Iterable[Any]) -> Any:
+    """Every text clause scores, every filter must match without scoring; nothing: all products."""
+    clauses = [(t.Occur.Must, clause) for clause in text]
+    clauses += [(t.Occur.Must, t.Query.const_score_query(f, 0.0)) for f in filters]
+    if not clauses:
+        return t.Query.all_query()
+    return t.Query.boolean_query(clauses)
+
+
+def _cache_key(query: SearchQuery) -> _CacheKey:
+    """What a query's total and facets depend on: text tokens and filters, not sort or page."""
+    return (
+        tuple(tokens(query.text)),
+        tuple(query.category),
+        frozenset(fold(brand) for brand in query.brands),
+        frozenset(query.vendors),
+        query.price_min,
+        query.price_max,
+        bool(query.in_stock),
+        query.rating_min,
+    )
 
 
 def _terms(field: str, size: int) -> dict[str, Any]:
     return {"terms": {"field": field, "size": size, "segment_size": SEGMENT_SIZE}}
 
 
-def _keyed(result: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    return [bucket for bucket in result[name]["buckets"] if bucket.get("key")]
-
-
-def _range_counts(buckets: list[dict[str, Any]]) -> list[int]:
-    """Counts per price range, in price_ranges() order (an empty index returns no buckets)."""
-    by_bounds = {(b.get("from"), b.get("to")): int(b["doc_count"]) for b in buckets}
-
-    def bound(value: int | None) -> float | None:
-        return None if value is None else float(value)
-
-    return [by_bounds.get((bound(low), bound(high)), 0) for low, high in price_ranges()]
+def _pairs(result: dict[str, Any], name: str) -> Iterator[tuple[str, int]]:
+    return ((bucket["key"], bucket["doc_count"]) for bucket in result[name]["buckets"])

@@ -218,6 +218,43 @@ def test_facets_count_the_filtered_result(loaded: SearchBackend) -> None:
     assert [(b.min, b.count) for b in facets.rating] == [(4, 1), (3, 2), (2, 3), (1, 3)]
 
 
+def test_facets_are_disjunctive(loaded: SearchBackend) -> None:
+    # Given a shopper in "Home" who ticked the brand WMF
+    result = loaded.search(SearchQuery(category=["Home"], brands=["WMF"]))
+
+    # Then the hits are WMF's, but the brand facet still counts every brand in "Home"
+    assert [hit.product_id for hit in result.hits] == ["kueche"]
+    assert result.total == 1
+    assert {(b.value, b.count) for b in result.facets.brand} == {("WMF", 1), ("Joseph Joseph", 1), ("Philips", 1)}
+    # and the other facets count the selection (WMF in Home)
+    assert {(b.value, b.count) for b in result.facets.vendor} == {("v1", 1)}
+    assert [(b.min, b.max, b.count) for b in result.facets.price] == [(1000, 2500, 1)]
+    assert [(b.min, b.count) for b in result.facets.rating] == [(4, 1), (3, 1), (2, 1), (1, 1)]
+    assert {(b.value, b.count) for b in result.facets.category} == {("Home > Küche", 1)}
+
+
+def test_each_facet_ignores_only_its_own_filter(loaded: SearchBackend) -> None:
+    # Given filters on vendor, price and rating at once
+    query = SearchQuery(vendors=["v2"], price_min=1500, price_max=2000, rating_min=3.5)
+
+    result = loaded.search(query)
+
+    # Then the hits match every filter
+    assert [hit.product_id for hit in result.hits] == ["cafe"]
+    # the vendor facet: price and rating filters only (kueche is v1 and 24.99, so not counted)
+    assert {(b.value, b.count) for b in result.facets.vendor} == {("v2", 1)}
+    # the price facet: vendor and rating filters only (cafe 15.99; kuche-word is rated 3.0)
+    assert [(b.min, b.max, b.count) for b in result.facets.price] == [(1000, 2500, 1)]
+    # the rating facet: vendor and price filters only (cafe 4.8, kuche-word 3.0)
+    assert [(b.min, b.count) for b in result.facets.rating] == [(4, 1), (3, 2), (2, 2), (1, 2)]
+    # brand (not filtered) counts the full result
+    assert {(b.value, b.count) for b in result.facets.brand} == {("Lavazza", 1)}
+    # and with a second vendor ticked, its counts do not move
+    wider = loaded.search(query.model_copy(update={"vendors": ["v2", "v1"]}))
+    assert [(b.value, b.count) for b in wider.facets.vendor] == [(b.value, b.count) for b in result.facets.vendor]
+    assert [hit.product_id for hit in wider.hits] == ["cafe"]
+
+
 def random_catalog(size: int, seed: int) -> list[SearchDocument]:
     rnd = random.Random(seed)
     words = ["Küche", "Pfanne", "koffie", "molen", "Messer", "knife", "lamp", "fiets", "Jacke", "schoen", "café"]
@@ -260,6 +297,8 @@ def test_facet_counts_are_exact_across_segments(engine: SearchBackend) -> None:
         SearchQuery(text="kuche"),
         SearchQuery(category=["Home"], in_stock=True),
         SearchQuery(text="mesers", vendors=["v2", "v4"], price_max=40_000),
+        SearchQuery(brands=["Merk 000", "Merk 007"], rating_min=2.5, in_stock=True),
+        SearchQuery(text="fiets", category=["Home"], price_min=10_000, vendors=["v1"], brands=["Merk 001"]),
     ):
         result = engine.search(query)
         reference = MemorySearchBackend()
@@ -269,7 +308,9 @@ def test_facet_counts_are_exact_across_segments(engine: SearchBackend) -> None:
         # Then totals and every facet equal the brute-force count
         assert result.total == expected.total
         assert result.facets == expected.facets
-        brute = Counter(d.brand for d in live.values() if d.brand and _matches(reference, query, d))
+        # (the brand facet is disjunctive: brute force without the brand filter)
+        unbranded = query.model_copy(update={"brands": []})
+        brute = Counter(d.brand for d in live.values() if d.brand and _matches(reference, unbranded, d))
         top = sorted(brute.items(), key=lambda pair: (-pair[1], pair[0]))[:FACET_SIZE]
         assert [(b.value, b.count) for b in result.facets.brand] == top
 
