@@ -289,6 +289,7 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
         aws_port=_free_port(),
         rest_port=_free_port(),
         ws_port=_free_port(),
+        web_port=_free_port(),
         products=50,
         persist=False,
         log_level="INFO",
@@ -320,6 +321,8 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
                 return json.loads(response.read())
 
         created = call("POST", f"/vendors/{vendor_id}/feeds", {"filename": "feed.csv"})
+        moto_stats(config.moto_endpoint, reset=True)
+        cpu_before = function_cpu(runtime), time.process_time()
         started = time.monotonic()
         upload_file(created["upload"]["url"], created["upload"]["fields"], feed, "text/csv")
         while True:
@@ -336,18 +339,51 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
                 searchable_at = time.monotonic()
                 break
             time.sleep(0.25)
+        settled = None
+        if searchable_at is not None and thread.call(runtime.wait_until_idle(300), 310):
+            settled = time.monotonic()
+        server = moto_stats(config.moto_endpoint)
+        functions = function_cpu(runtime)
+        busy = {name: round(cpu - cpu_before[0].get(name, 0.0), 1) for name, cpu in functions.items()}
         return {
             "status": status["status"],
             "counts": status["counts"],
             "upload_to_import_end_s": round(import_ended - started, 1),
             "searchable_after_import_s": round(searchable_at - import_ended, 1) if searchable_at else None,
             "searchable_total": total,
+            "idle_after_import_s": round(settled - import_ended, 1) if settled else None,
+            "moto_cpu_s": round(sum(op["cpu_s"] for op in server.values()), 1),
+            "runtime_process_cpu_s": round(time.process_time() - cpu_before[1], 1),
+            "function_cpu_s": dict(sorted(((k, v) for k, v in busy.items() if v >= 0.1), key=lambda kv: -kv[1])),
+            "moto_top": dict(list(server.items())[:10]),
             "logs": str(folder / "logs") if os.environ.get("PLEIN_BENCH_KEEP") else None,
         }
     finally:
         thread.stop()
         if not os.environ.get("PLEIN_BENCH_KEEP"):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def function_cpu(runtime: Any) -> dict[str, float]:
+    """CPU seconds (user + system) each function's worker processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {}
+    for name, pool in runtime.lambdas.pools.items():
+        for worker in pool.workers:
+            try:
+                fields = Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, TypeError):
+                continue
+            found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def moto_stats(endpoint: str, *, reset: bool = False) -> dict[str, dict[str, float]]:
+    """The moto server's CPU and wall seconds per operation (local/aws/moto_extras.py)."""
+    request = urllib.request.Request(f"{endpoint}/_plein/stats", method="DELETE" if reset else "GET")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the local moto server
+        result: dict[str, dict[str, float]] = json.loads(response.read())
+        return result
 
 
 def run_child(target: Any, env: dict[str, str], feed: Path, rows: int) -> Result:

@@ -5,16 +5,22 @@
 
 Builds a synthetic catalog (Dutch, German and English titles, brands, a three-level category
 tree, several vendors per product), indexes it in both engines, and runs the same mix of queries
-against each, interleaved, every query with all five facets (category children, brand, vendor,
-price ranges, rating) and a total count:
-- text: one or two words, some with a typo (tantivy: fuzzy distance 1 from 4 chars, 2 from 8;
-  FTS5 has no fuzzy matching, so the baseline expands each typo-tolerant word to the indexed
-  terms within the same edit distance, found in its fts5vocab table, and ORs them);
+against each, taking turns (see below), every query with all five facets (category children,
+brand, vendor, price ranges, rating) and a total count:
+- text: one or two words, some with a typo (fuzzy distance 1 from 4 chars, 2 from 8, for words
+  no product has; FTS5 has no fuzzy matching, so the baseline expands each such word to the
+  indexed terms within the same edit distance, found in its fts5vocab table, and ORs them);
 - filters: category path, brand, vendor, price range, in stock, minimum rating;
 - sorts: relevance, price, popularity, rating, newest; some second and third pages.
 Facets are disjunctive in both engines (a facet of a filtered dimension counts the products
 matching the other filters: one more pass per filtered brand, vendor, price or rating).
 Reports p50/p99/mean per engine and the ratio, and how often both engines agree on the total.
+
+tantivy indexes the catalog in one commit (`--commits 1`, as `CatalogIndexer.rebuild` does: one
+segment); `--commits 10` commits every 10,000 documents as round 1 did (three segments after
+tantivy's merges). The engines take turns in blocks of `--block` queries (default 50, the
+engine going first alternating per block); `--block 1` interleaves query by query, which lets
+SQLite's much larger working set evict tantivy's from the CPU caches before every query.
 
 The tantivy backend caches facets and totals per index generation (keyed by text and filters,
 not sort or page) and decoded hits; the cache is emptied after the warm-up, so hits come only
@@ -26,10 +32,12 @@ rows over cache misses alone (the engine's cost for a query it has not seen in t
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import json
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -387,13 +395,15 @@ class SqliteSearch:
             db.execute(statement)
         db.commit()
         self.vocabulary = [row[0] for row in db.execute("SELECT term FROM vocab")]
+        self.known = set(self.vocabulary)
 
     def _match(self, text: str) -> str | None:
-        """Every word: exactly in any column, or (typo tolerant) a vocabulary term within the
-        word's edit distance in `names` (title, brand, categories, attributes), like tantivy."""
+        """Every word: exactly in any column, or, if no product has the word (typo tolerance,
+        logic/text.py), a vocabulary term within the word's edit distance in `names` (title,
+        brand, categories, attributes), like the engines."""
         parts = []
         for token in tokens(text):
-            distance = typo_distance(token)
+            distance = typo_distance(token) if token not in self.known else 0
             near = set()
             if distance:
                 near = {
@@ -513,6 +523,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--commits", type=int, default=1, help="tantivy commits while indexing (segments)")
+    parser.add_argument("--block", type=int, default=50, help="queries per engine turn (1: query by query)")
     parser.add_argument(
         "--gateway",
         type=int,
@@ -540,8 +552,10 @@ def gateway_phase(products: int, requests: int, console: Any) -> None:
             port: int = probe.getsockname()[1]
             return port
 
+    data_dir = tempfile.mkdtemp(prefix="plein-search-gw-")
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     config = RuntimeConfig(
-        data_dir=Path(tempfile.mkdtemp(prefix="plein-search-gw-")),
+        data_dir=Path(data_dir),
         aws_port=free_port(),
         rest_port=free_port(),
         ws_port=free_port(),
@@ -603,13 +617,16 @@ def main() -> None:
 
         task = progress.add_task("index tantivy", total=len(documents))
         workdir = tempfile.mkdtemp(prefix="plein-search-bench-")
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
         engine = TantivySearchBackend(workdir)
         start = time.perf_counter()
-        for offset in range(0, len(documents), 10_000):
-            engine.upsert(documents[offset : offset + 10_000])
-            progress.advance(task, min(10_000, len(documents) - offset))
+        step = -(-len(documents) // max(args.commits, 1))
+        for offset in range(0, len(documents), step):
+            engine.upsert(documents[offset : offset + step])
+            progress.advance(task, min(step, len(documents) - offset))
         engine.close()
         tantivy_index_s = time.perf_counter() - start
+        segments = engine.segment_count()
 
         task = progress.add_task("index sqlite fts5", total=1)
         start = time.perf_counter()
@@ -630,9 +647,15 @@ def main() -> None:
         # an API process does not: keep them out of the cyclic GC's full collections.
         gc.collect()
         gc.freeze()
-        task = progress.add_task("queries (interleaved)", total=len(mix))
-        times, per_kind, agree, hits, load_before = run_queries(engine, baseline, mix, lambda: progress.advance(task))
+        task = progress.add_task(f"queries (blocks of {args.block})", total=len(mix))
+        times, per_kind, agree, hits, load_before = run_queries(
+            engine, baseline, mix, args.block, lambda: progress.advance(task)
+        )
     stats = engine.cache_stats()
+    console.print(
+        f"tantivy: {args.commits} commit(s) while indexing, {segments} segment(s); "
+        f"engines take turns every {args.block} queries"
+    )
     console.print(
         f"load average (1 min) before/after the queries: {load_before:.1f} / {os.getloadavg()[0]:.1f}; "
         f"matching products per query: median {statistics.median(hits):,.0f}, p90 {percentile(hits, 0.9):,.0f}"
@@ -657,37 +680,40 @@ def main() -> None:
 
 
 def run_queries(
-    engine: Any, baseline: SqliteSearch, mix: Sequence[tuple[str, SearchQuery]], advance: Any
+    engine: Any, baseline: SqliteSearch, mix: Sequence[tuple[str, SearchQuery]], block: int, advance: Any
 ) -> tuple[dict[str, list[float]], dict[tuple[str, str], list[float]], int, list[int], float]:
-    """Every query on both engines, alternating which goes first; wall and thread CPU times."""
+    """Every query on both engines, in turns of `block` queries per engine (which engine goes
+    first alternates per block); wall and thread CPU times."""
     names = ("tantivy", "sqlite", "tantivy cpu", "sqlite cpu", "tantivy miss", "tantivy miss cpu")
     times: dict[str, list[float]] = {name: [] for name in names}
     per_kind: dict[tuple[str, str], list[float]] = {}
-    agree = 0
-    hits: list[int] = []
+    totals: dict[str, list[int]] = {"tantivy": [], "sqlite": []}
     load_before = os.getloadavg()[0]
-    for number, (kind, query) in enumerate(mix):
+    block = max(block, 1)
+    for number, first in enumerate(range(0, len(mix), block)):
+        chunk = mix[first : first + block]
         order = ("tantivy", "sqlite") if number % 2 == 0 else ("sqlite", "tantivy")
-        totals = {}
         for name in order:
-            cached = engine.cache_stats()["facet_hits"]
-            start, cpu = time.perf_counter(), time.thread_time()
-            if name == "tantivy":
-                totals[name] = engine.search(query).total
-            else:
-                totals[name] = baseline.search(query)[0]
-            elapsed = (time.perf_counter() - start) * 1000
-            elapsed_cpu = (time.thread_time() - cpu) * 1000
-            times[name].append(elapsed)
-            times[f"{name} cpu"].append(elapsed_cpu)
-            per_kind.setdefault((name, kind), []).append(elapsed)
-            if name == "tantivy" and engine.cache_stats()["facet_hits"] == cached:
-                times["tantivy miss"].append(elapsed)
-                times["tantivy miss cpu"].append(elapsed_cpu)
-        agree += totals["tantivy"] == totals["sqlite"]
-        hits.append(totals["tantivy"])
-        advance()
-    return times, per_kind, agree, hits, load_before
+            for kind, query in chunk:
+                cached = engine.cache_stats()["facet_hits"]
+                start, cpu = time.perf_counter(), time.thread_time()
+                if name == "tantivy":
+                    total = engine.search(query).total
+                else:
+                    total = baseline.search(query)[0]
+                elapsed = (time.perf_counter() - start) * 1000
+                elapsed_cpu = (time.thread_time() - cpu) * 1000
+                totals[name].append(total)
+                times[name].append(elapsed)
+                times[f"{name} cpu"].append(elapsed_cpu)
+                per_kind.setdefault((name, kind), []).append(elapsed)
+                if name == "tantivy" and engine.cache_stats()["facet_hits"] == cached:
+                    times["tantivy miss"].append(elapsed)
+                    times["tantivy miss cpu"].append(elapsed_cpu)
+        for _ in chunk:
+            advance()
+    agree = sum(a == b for a, b in zip(totals["tantivy"], totals["sqlite"], strict=True))
+    return times, per_kind, agree, totals["tantivy"], load_before
 
 
 def report(

@@ -31,7 +31,8 @@ class Limits:
     ws_max_connection_seconds: float = 7200.0
     sqs_visibility_seconds: int = 2
     poll_wait_seconds: int = 1
-    stream_max_retries: int = 3
+    stream_max_retries: int | None = None
+    """Retries of a failing stream batch; None: the wiring's `retry_attempts`, as on AWS."""
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,16 @@ consumer with Lambda's SQS batch event, deletes what succeeded and leaves `batch
 the whole batch, if the function failed) to become visible again, so that the queue's redrive
 policy moves them to the DLQ after `maxReceiveCount` receives. One poller per DynamoDB stream
 reads every shard from the start and invokes the consumer with Lambda's stream event, retrying a
-failed batch from the first failed record up to `stream_max_retries` times, then skipping it.
+failed batch from the first failed record as often as the wiring's `retry_attempts` says, then
+skipping it and describing it in the function's failures queue (Lambda's on-failure destination,
+the shape CloudWatch shows); the shard's next GetRecords runs while a batch is delivered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -20,11 +23,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from functions.common.wiring import Schedule
 from local.aws.resources import QueueResource, StreamResource
 from local.config import Limits
 from local.lambdas import LambdaService
 
 log = logging.getLogger("plein.delivery")
+_GET_RECORDS_LIMIT = 1000
 ClientFactory = Callable[[str], Any]
 
 
@@ -97,10 +102,10 @@ class EventDelivery:
         region: str,
         limits: Limits,
         executor: Executor,
-        schedules: Sequence[tuple[str, int]] = (),
+        schedules: Sequence[Schedule] = (),
         account_id: str = "123456789012",
     ):
-        """`schedules`: (function, rate in minutes), invoked like EventBridge Scheduler's rate rules."""
+        """`schedules`: the wiring's rate rules, each invoking its function or feeding its queue."""
         self._lambdas = lambdas
         self._client = client
         self._queues = list(queues)
@@ -124,8 +129,9 @@ class EventDelivery:
             self._tasks.append(asyncio.create_task(self._poll_queue(queue), name=f"sqs:{queue.function}"))
         for state in self._streams:
             self._tasks.append(asyncio.create_task(self._poll_stream(state), name=f"stream:{state.resource.function}"))
-        for function, minutes in self._schedules:
-            self._tasks.append(asyncio.create_task(self._schedule(function, minutes), name=f"schedule:{function}"))
+        for schedule in self._schedules:
+            name = f"schedule:{schedule.function.name}"
+            self._tasks.append(asyncio.create_task(self._schedule(schedule), name=name))
 
     async def stop(self) -> None:
         self._stopping = True
@@ -198,14 +204,24 @@ class EventDelivery:
             "detail": {},
         }
 
-    async def _schedule(self, function: str, minutes: int) -> None:
+    async def _schedule(self, schedule: Schedule) -> None:
         while not self.stopping:
-            await asyncio.sleep(minutes * 60)
-            result = await self._lambdas.invoke(function, self.scheduled_event(function))
-            self.invocations += 1
-            if not result.ok:
-                self.failures += 1
-                log.warning("scheduled %s failed: %s", function, (result.error or {}).get("errorMessage"))
+            await asyncio.sleep(schedule.rate_minutes * 60)
+            await self.tick(schedule)
+
+    async def tick(self, schedule: Schedule) -> None:
+        """What the rate rule does once: invoke the function, or send the event into its queue."""
+        function = schedule.function.name
+        event = self.scheduled_event(function)
+        if schedule.through_queue:
+            queue = next(queue for queue in self._queues if queue.function == function)
+            await self._run(self._client("sqs").send_message, QueueUrl=queue.url, MessageBody=json.dumps(event))
+            return
+        result = await self._lambdas.invoke(function, event)
+        self.invocations += 1
+        if not result.ok:
+            self.failures += 1
+            log.warning("scheduled %s failed: %s", function, (result.error or {}).get("errorMessage"))
 
     # ---- DynamoDB streams --------------------------------------------------------------------
     async def _poll_stream(self, state: _StreamState) -> None:
@@ -228,6 +244,9 @@ class EventDelivery:
                 await asyncio.sleep(0.2)
 
     async def _poll_stream_once(self, streams: Any, state: _StreamState) -> bool:
+        """Deliver what every shard has. While a batch is being delivered the shard's next
+        GetRecords is already under way (the records after it are only delivered after it, so
+        per-shard order holds; a batch that is skipped after its retries does not change that)."""
         described = await self._run(streams.describe_stream, StreamArn=state.resource.arn)
         delivered = False
         for shard in described["StreamDescription"].get("Shards", []):
@@ -235,14 +254,35 @@ class EventDelivery:
             iterator = state.iterators.get(shard_id)
             if iterator is None:
                 iterator = await self._iterator(streams, state, shard_id)
-            response = await self._run(streams.get_records, ShardIterator=iterator, Limit=1000)
-            state.iterators[shard_id] = response.get("NextShardIterator") or iterator
-            raw = response.get("Records", [])
-            for start in range(0, len(raw), state.resource.batch_size):
-                batch = raw[start : start + state.resource.batch_size]
-                await self._deliver_stream(state, batch)
-                state.checkpoints[shard_id] = batch[-1]["dynamodb"]["SequenceNumber"]
-                delivered = True
+            response = await self._run(streams.get_records, ShardIterator=iterator, Limit=_GET_RECORDS_LIMIT)
+            while True:
+                following = response.get("NextShardIterator")
+                raw = response.get("Records", [])
+                if not raw:
+                    state.iterators[shard_id] = following or iterator
+                    break
+                prefetch = (
+                    asyncio.ensure_future(
+                        self._run(streams.get_records, ShardIterator=following, Limit=_GET_RECORDS_LIMIT)
+                    )
+                    if following
+                    else None
+                )
+                try:
+                    for start in range(0, len(raw), state.resource.batch_size):
+                        batch = raw[start : start + state.resource.batch_size]
+                        await self._deliver_stream(state, shard_id, batch)
+                        state.checkpoints[shard_id] = batch[-1]["dynamodb"]["SequenceNumber"]
+                        delivered = True
+                except BaseException:
+                    if prefetch is not None:
+                        prefetch.cancel()
+                    raise
+                state.iterators[shard_id] = following or iterator
+                if prefetch is None:
+                    break
+                iterator = following
+                response = await prefetch
         return delivered
 
     async def _iterator(self, streams: Any, state: _StreamState, shard_id: str) -> str:
@@ -256,8 +296,10 @@ class EventDelivery:
         iterator: str = response["ShardIterator"]
         return iterator
 
-    async def _deliver_stream(self, state: _StreamState, raw: list[dict[str, Any]]) -> None:
+    async def _deliver_stream(self, state: _StreamState, shard_id: str, raw: list[dict[str, Any]]) -> None:
         records = [stream_record(r, state.resource.arn, self._region) for r in raw]
+        retries = self._limits.stream_max_retries
+        retries = state.resource.retry_attempts if retries is None else retries
         attempts = 0
         while records:
             self.invocations += 1
@@ -271,10 +313,48 @@ class EventDelivery:
                 records = records[first:]
             self.failures += 1
             attempts += 1
-            if attempts > self._limits.stream_max_retries:
+            if attempts > retries:
                 log.error("%s: giving up on %d stream records", state.resource.function, len(records))
+                failure = self.stream_failure(state.resource, shard_id, records, attempts)
+                sqs = self._client("sqs")
+                await self._run(sqs.send_message, QueueUrl=state.resource.failures_url, MessageBody=failure)
                 return
             await asyncio.sleep(0.2 * attempts)
+
+    def stream_failure(
+        self, stream: StreamResource, shard_id: str, records: list[dict[str, Any]], attempts: int
+    ) -> str:
+        """The record Lambda sends to a stream consumer's on-failure destination."""
+        import uuid
+        from datetime import UTC
+
+        arrivals = [
+            datetime.fromtimestamp(float(r["dynamodb"].get("ApproximateCreationDateTime") or 0), UTC).isoformat()
+            for r in records
+        ]
+        return json.dumps(
+            {
+                "requestContext": {
+                    "requestId": str(uuid.uuid4()),
+                    "functionArn": f"arn:aws:lambda:{self._region}:{self._account_id}:function:{stream.function}",
+                    "condition": "RetryAttemptsExhausted",
+                    "approximateInvokeCount": attempts,
+                },
+                "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+                "version": "1.0",
+                "timestamp": datetime.now(UTC).isoformat(),
+                "DDBStreamBatchInfo": {
+                    "shardId": shard_id,
+                    "startSequenceNumber": records[0]["dynamodb"]["SequenceNumber"],
+                    "endSequenceNumber": records[-1]["dynamodb"]["SequenceNumber"],
+                    "approximateArrivalOfFirstRecord": arrivals[0],
+                    "approximateArrivalOfLastRecord": arrivals[-1],
+                    "batchSize": len(records),
+                    "streamArn": stream.arn,
+                },
+            },
+            default=str,
+        )
 
     # ---- idleness ----------------------------------------------------------------------------
     async def queues_empty(self) -> bool:

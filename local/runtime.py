@@ -182,6 +182,9 @@ class Runtime:
         self.resources = await self._run(self._provision)
         self.timings.mark("resources")
         self.verifier = await self._run(self._fetch_verifier)
+        if self.restored:
+            await self._run(self._rebuild_search_index)
+            self.timings.mark("search index")
         seeding = asyncio.create_task(self._seed()) if config.seed and not self.restored else None
         await fork_server
         await self._start_lambdas()
@@ -199,7 +202,7 @@ class Runtime:
             region=config.region,
             limits=config.limits,
             executor=self._executor,
-            schedules=[(s.function.name, s.rate_minutes) for w in self.wirings for s in w.schedules],
+            schedules=[schedule for wiring in self.wirings for schedule in wiring.schedules],
             account_id=ACCOUNT_ID,
         )
         await self.delivery.start()
@@ -207,6 +210,20 @@ class Runtime:
         assert self.rest is not None
         self.rest.openapi_document()  # built in the background, for /openapi.json and /docs
         self._write_state()
+
+    def _rebuild_search_index(self) -> None:
+        """A restored data folder may have no search index for the current index schema (a new
+        schema version is a new directory): rebuild it from the catalog table, before the
+        indexer worker takes the index's writer lock."""
+        wiring = next((w for w in self.wirings if w.name == "catalog"), None)
+        if wiring is None:
+            return
+        from functions.catalog.handlers.dependencies import rebuild_search_index
+        from functions.catalog.wiring import INDEXER
+
+        rebuilt = rebuild_search_index(self.function_env(wiring, INDEXER), self.clients("dynamodb"))
+        if rebuilt is not None:
+            self.say(f"search index rebuilt from the catalog table: {rebuilt:,} products")
 
     @property
     def lambdas_service(self) -> LambdaService:

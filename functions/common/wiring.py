@@ -57,10 +57,12 @@ class EventSubscription:
 
 @dataclass(frozen=True)
 class StreamSubscription:
-    """Records of the context's own table stream (NEW_AND_OLD_IMAGES)."""
+    """Records of the context's own table stream (NEW_AND_OLD_IMAGES). A batch that still fails
+    after `retry_attempts` retries is skipped and described in the function's `-dlq` queue."""
 
     function: Function
     batch_size: int = 100
+    retry_attempts: int = 5
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,14 @@ class BucketSubscription:
 
 @dataclass(frozen=True)
 class Schedule:
+    """An EventBridge rate rule. By default it invokes the function directly; `through_queue`
+    sends the "Scheduled Event" into the function's event queue instead (the function must have an
+    EventSubscription), so the tick is handled in line with its other events, e.g. by the one
+    writer of an index."""
+
     function: Function
     rate_minutes: int
+    through_queue: bool = False
 
 
 @dataclass(frozen=True)

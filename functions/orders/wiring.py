@@ -2,7 +2,15 @@
 
 from functions.common.wiring import ContextWiring, EventSubscription, Function, Need, Schedule, TableSpec
 
-OFFER_SYNC = Function("orders-offer-sync", "functions.orders.handlers.offer_sync.handler")
+OFFER_SYNC = Function(
+    "orders-offer-sync",
+    "functions.orders.handlers.offer_sync.handler",
+    # A batch is ten OffersChanged events of up to 100 offers: per event one BatchGet and one
+    # TransactWriteItems (store.upsert_offers), under a second on DynamoDB and 1-5 s in the local
+    # runtime under a feed import (measured). 60 s leaves a wide margin for a slow, shared machine;
+    # the queue's visibility timeout follows it (infra/constructs/queue.py).
+    timeout_seconds=60,
+)
 SWEEP = Function("orders-reservation-sweep", "functions.orders.handlers.sweep.handler", timeout_seconds=120)
 
 WIRING = ContextWiring(

@@ -52,9 +52,20 @@ class EventsStack(Stack):
                     event_pattern=events.EventPattern(
                         source=list(subscription.sources), detail_type=list(subscription.detail_types)
                     ),
-                    targets=[
-                        targets.SqsQueue(
-                            shared.event_queues[function.name], dead_letter_queue=shared.event_dlqs[function.name]
-                        )
-                    ],
+                    targets=[self._to_queue(shared, function.name)],
                 )
+            for schedule in wiring.schedules:
+                if schedule.through_queue:
+                    name = schedule.function.name
+                    events.Rule(
+                        self,
+                        f"{name}-tick",
+                        rule_name=stage.name_of(f"{name}-tick")[:64],
+                        description=f"A Scheduled Event every {schedule.rate_minutes} min into {name}'s queue",
+                        schedule=events.Schedule.rate(Duration.minutes(schedule.rate_minutes)),
+                        targets=[self._to_queue(shared, name)],
+                    )
+
+    @staticmethod
+    def _to_queue(shared: Shared, function_name: str) -> targets.SqsQueue:
+        return targets.SqsQueue(shared.event_queues[function_name], dead_letter_queue=shared.event_dlqs[function_name])

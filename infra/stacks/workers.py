@@ -12,13 +12,11 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from functions.common.wiring import ContextWiring, Function
+from functions.common.wiring import ContextWiring, Function, StreamSubscription
 from infra import topology
 from infra.constructs.function import PleinFunction
 from infra.constructs.queue import dead_letter_queue
 from infra.shared import Shared
-
-STREAM_RETRIES = 5
 
 
 class WorkersStack(Stack):
@@ -42,9 +40,10 @@ class WorkersStack(Stack):
                     sources.SqsEventSource(queue, batch_size=bucket_sub.batch_size, report_batch_item_failures=True)
                 )
             for stream_sub in wiring.streams:
-                self._stream_consumer(wiring, stream_sub.function, stream_sub.batch_size)
+                self._stream_consumer(wiring, stream_sub)
             for schedule in wiring.schedules:
-                self._scheduled(wiring, schedule.function, schedule.rate_minutes)
+                if not schedule.through_queue:  # those are rules of the events stack, to the queue
+                    self._scheduled(wiring, schedule.function, schedule.rate_minutes)
 
     def _function(self, wiring: ContextWiring, function: Function) -> lambda_.Function:
         if function.name not in self.functions:
@@ -59,7 +58,8 @@ class WorkersStack(Stack):
         self.shared.inventory.dead_letter_queues[f"{function.name}-dlq"] = name
         return failures
 
-    def _stream_consumer(self, wiring: ContextWiring, function: Function, batch_size: int) -> None:
+    def _stream_consumer(self, wiring: ContextWiring, subscription: StreamSubscription) -> None:
+        function = subscription.function
         fn = self._function(wiring, function)
         table = self.shared.tables[wiring.name]
         failures = self._failures(function)
@@ -67,9 +67,9 @@ class WorkersStack(Stack):
             sources.DynamoEventSource(
                 table,
                 starting_position=lambda_.StartingPosition.TRIM_HORIZON,
-                batch_size=batch_size,
+                batch_size=subscription.batch_size,
                 bisect_batch_on_error=True,
-                retry_attempts=STREAM_RETRIES,
+                retry_attempts=subscription.retry_attempts,
                 report_batch_item_failures=True,
                 on_failure=sources.SqsDlq(failures),
             )

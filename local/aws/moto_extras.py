@@ -4,11 +4,16 @@
 - `GET /_plein/cognito/{pool_id}/users`: every user of a pool with its password, sub, attributes
   and groups, so that the runtime can snapshot Cognito on shutdown and restore it on start.
 - `POST /_plein/cognito/{pool_id}/users`: recreate such users, keeping their `sub`.
+- `GET /_plein/stats`: per operation (`DynamoDB_20120810.PutItem`, `AWSEvents.PutEvents`, ...) the
+  requests served, their CPU seconds in the server (the handling thread's CPU time) and their wall
+  seconds, to see where a run spends the server's time (`DELETE` resets them).
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -71,9 +76,49 @@ def _cognito_users(pool_id: str) -> Any:
     ]
 
 
+_stats: dict[str, list[float]] = {}
+_stats_lock = threading.Lock()
+
+
+def operation(environ: dict[str, Any]) -> str:
+    """The AWS operation of a request: the JSON protocols' target header, else the query `Action`,
+    else the method and the first path segment (S3)."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return str(target)
+    query = str(environ.get("QUERY_STRING", ""))
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if name == "Action" and value:
+            return value
+    segment = str(environ.get("PATH_INFO", "/")).strip("/").split("/")[0]
+    return f"{environ.get('REQUEST_METHOD', '?')} /{segment}"
+
+
+def _record(name: str, cpu: float, wall: float) -> None:
+    with _stats_lock:
+        entry = _stats.setdefault(name, [0, 0.0, 0.0])
+        entry[0] += 1
+        entry[1] += cpu
+        entry[2] += wall
+
+
+def stats() -> dict[str, dict[str, float]]:
+    with _stats_lock:
+        return {
+            name: {"requests": int(n), "cpu_s": round(cpu, 3), "wall_s": round(wall, 3)}
+            for name, (n, cpu, wall) in sorted(_stats.items(), key=lambda item: -item[1][1])
+        }
+
+
 def _internal(environ: dict[str, Any], parts: list[str]) -> tuple[str, Any]:
     if parts == ["health"]:
         return "200 OK", {"status": "ok"}
+    if parts == ["stats"]:
+        if environ["REQUEST_METHOD"] == "DELETE":
+            with _stats_lock:
+                _stats.clear()
+        return "200 OK", stats()
     if len(parts) != 3 or parts[0] != "cognito" or parts[2] != "users":
         return "404 Not Found", {"message": "no such internal endpoint"}
     if environ["REQUEST_METHOD"] == "POST":
@@ -91,7 +136,9 @@ def wrap(app: Any) -> WsgiApp:
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
         if not path.startswith(PREFIX):
+            cpu, wall = time.thread_time(), time.perf_counter()
             result: Iterable[bytes] = app(environ, start_response)
+            _record(operation(environ), time.thread_time() - cpu, time.perf_counter() - wall)
             return result
         status, body = _internal(environ, path[len(PREFIX) :].strip("/").split("/"))
         return _json(start_response, status, body)

@@ -1,9 +1,12 @@
 """The moto server process of the local runtime: `python -m local.aws.moto_main --port 4566`.
 
-Runs in its own process (its own core, its own GIL) with the local runtime's patches applied:
-the partition-indexed DynamoDB Query (local/aws/moto_query.py) and a few internal endpoints
-under `/_plein/` (local/aws/moto_extras.py). Exits when its parent dies, so it never outlives the
-runtime that started it.
+Runs in its own process (its own core, its own GIL) with the local runtime's patches applied
+(local/aws/moto_query.py applies them all: the partition-indexed DynamoDB Query, TransactWriteItems
+without table copies, linear-time item construction, GetRecords and EventBridge target delivery
+without per-record shape serialization and JSONPath compilation, SQS scans with one clock reading)
+and a few internal endpoints under `/_plein/` (local/aws/moto_extras.py, including per-operation
+CPU time at `/_plein/stats`). Exits when its parent dies, so it never outlives the runtime that
+started it.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ them on every call (about 850 ms at 100k items). Items are already stored per pa
 - finds the key condition's window with bisect (=, <, <=, >, >=, BETWEEN, begins_with), starts after
   `ExclusiveStartKey` with a binary search using moto's own ordering predicate, walks forward or
   backward and stops at `Limit`;
-- then applies moto's own steps (deep copy, index projection, FilterExpression, projection) and its
-  own `LastEvaluatedKey` rules, so that results, counts and keys equal moto's.
+- then applies moto's own steps (index projection, FilterExpression, projection; not its deep copy
+  of the results, which nothing changes) and its own `LastEvaluatedKey` rules, so that results,
+  counts and keys equal moto's.
 
 Queries it does not cover (legacy QueryFilter, multi-attribute keys, indexes without a range key,
 tables without a range key, mixed key types) run moto's original code. tests/unit/local compares
@@ -437,17 +438,20 @@ def _query(table: Any, request: _Request) -> tuple[list[Any], int, dict[str, Any
     last_evaluated_key = None
     while position < count:
         item = at(position)
-        if (request.limit is not None and len(results) == request.limit) or size + item.size() > RESULT_SIZE_LIMIT:
+        item_size = item.size()  # summed over every attribute: computed once per item
+        if (request.limit is not None and len(results) == request.limit) or size + item_size > RESULT_SIZE_LIMIT:
             last_evaluated_key = table._get_last_evaluated_key(results[-1], request.index_name) if results else None
             break
         if position >= window_end:
             break
         if not request.range_comparison or item.attrs[range_attr].compare(request.range_comparison, request.range_objs):
             results.append(item)
-            size += item.size()
+            size += item_size
         position += 1
     scanned = len(results)
-    results = copy.deepcopy(results)
+    # No deep copy of the stored items (moto's own Query makes one): nothing below changes them.
+    # Index and attribute projections build new items, the filter only reads, and the response
+    # (DynamoResult) converts them to new dicts while the DynamoDB lock is still held.
     if request.index_name:
         index = table.get_index(request.index_name)
         results = [index.project(r) for r in results]
@@ -584,6 +588,24 @@ def apply() -> None:
     from local.aws import moto_transactions
 
     moto_transactions.apply(_replace)  # before the loop below wraps it
+    from local.aws import moto_events
+
+    moto_events.apply(_replace)
+    from local.aws import moto_streams
+
+    moto_streams.apply(_replace)
+    from local.aws import moto_items
+
+    moto_items.apply(_replace)
+    from local.aws import moto_sqs
+
+    moto_sqs.apply(_replace)
+    from local.aws import moto_parse
+
+    moto_parse.apply(_replace)
+    from local.aws import moto_conditions
+
+    moto_conditions.apply(_replace)
     for name in _WRITE_METHODS:
         if hasattr(DynamoDBBackend, name):
             _replace(DynamoDBBackend, name, bumping_backend(getattr(DynamoDBBackend, name)))

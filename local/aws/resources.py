@@ -48,6 +48,9 @@ class StreamResource:
     function: str
     arn: str
     batch_size: int
+    retry_attempts: int
+    failures_url: str
+    """Where a batch that failed every retry is described (Lambda's on-failure destination)."""
 
 
 @dataclass
@@ -151,6 +154,7 @@ class Provisioner:
             if not arn:
                 continue
             for subscription in wiring.streams:
+                failures = f"{queue_name(self._stage, subscription.function)}{DLQ_SUFFIX}"
                 self.resources.streams.append(
                     StreamResource(
                         context=wiring.name,
@@ -158,6 +162,8 @@ class Provisioner:
                         function=subscription.function.name,
                         arn=arn,
                         batch_size=subscription.batch_size,
+                        retry_attempts=subscription.retry_attempts,
+                        failures_url=self._client("sqs").create_queue(QueueName=failures)["QueueUrl"],
                     )
                 )
 

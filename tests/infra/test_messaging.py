@@ -45,7 +45,9 @@ def test_every_asynchronous_consumer_has_a_queue_and_a_dlq(synthesized: Synthesi
 def test_every_event_subscription_has_a_rule_with_its_pattern(synthesized: Synthesized) -> None:
     rules = synthesized.resources("AWS::Events::Rule", "Events").values()
     patterns = [
-        (rule["Properties"]["EventPattern"], rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]) for rule in rules
+        (rule["Properties"]["EventPattern"], rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0])
+        for rule in rules
+        if "EventPattern" in rule["Properties"]
     ]
     template = synthesized.stacks["Events"]["Resources"]
     subscriptions = [sub for wiring in topology.contexts() for sub in wiring.events]
@@ -55,6 +57,22 @@ def test_every_event_subscription_has_a_rule_with_its_pattern(synthesized: Synth
         targets = [template[target]["Properties"]["QueueName"] for pattern, target in patterns if pattern == wanted]
         assert topology.queue_name("dev", subscription.function) in targets, wanted
     assert len(patterns) == len(subscriptions)
+
+
+def test_queued_schedules_send_their_tick_into_the_consumers_queue(synthesized: Synthesized) -> None:
+    template = synthesized.stacks["Events"]["Resources"]
+    ticks = {
+        template[rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]]["Properties"]["QueueName"]: rule
+        for rule in synthesized.resources("AWS::Events::Rule", "Events").values()
+        if "ScheduleExpression" in rule["Properties"]
+    }
+    queued = [s for wiring in topology.contexts() for s in wiring.schedules if s.through_queue]
+    assert queued, "no queued schedule in the wiring: this test would prove nothing"
+    for schedule in queued:
+        rule = ticks[topology.queue_name("dev", schedule.function)]
+        assert rule["Properties"]["ScheduleExpression"] == f"rate({schedule.rate_minutes} minutes)"
+        assert rule["Properties"]["Targets"][0]["DeadLetterConfig"]
+    assert len(ticks) == len(queued)
 
 
 def test_sqs_event_sources_report_partial_batch_failures(synthesized: Synthesized) -> None:

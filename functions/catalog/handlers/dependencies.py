@@ -6,8 +6,10 @@ Routes receive the service through Powertools `Depends(catalog_service)`; tests 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 from functions.catalog.logic.catalog import CatalogService
 from functions.catalog.logic.indexer import CatalogIndexer
@@ -55,3 +57,21 @@ def catalog_indexer() -> CatalogIndexer:
 
     settings = load_settings(IndexerSettings)
     return CatalogIndexer(DynamoCatalogStore(settings.table_name), search_backend(settings), clock=utc_now)
+
+
+def rebuild_search_index(environment: Mapping[str, str], dynamodb: Any = None) -> int | None:
+    """Rebuild the search index from the catalog table if the index has no document (a new
+    index schema version starts in a new, empty directory); returns the products read, or None
+    if the index was not empty. Takes the index's writer lock while it runs: call it before the
+    indexer starts (the local runtime does, for a restored data folder)."""
+    from functions.catalog.store.backends import search_backend
+    from functions.catalog.store.catalog_store import DynamoCatalogStore
+
+    settings = IndexerSettings.model_validate(dict(environment))
+    search = search_backend(settings)
+    try:
+        return CatalogIndexer(DynamoCatalogStore(settings.table_name, client=dynamodb), search).rebuild_if_empty()
+    finally:
+        close = getattr(search, "close", None)
+        if close is not None:
+            close()

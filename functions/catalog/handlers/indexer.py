@@ -30,6 +30,8 @@ def handle_event(source: str, detail_type: str, detail: dict[str, Any]) -> None:
             indexer.product_hearted(ProductHeartedView.model_validate(detail))
         case (ReviewPublishedView.source, ReviewPublishedView.detail_type):
             indexer.review_published(ReviewPublishedView.model_validate(detail))
+        case ("aws.events", "Scheduled Event"):  # the wiring's tick, sent into this queue (one index writer)
+            indexer.reprice_due()
         case _:
             logger().warning("ignoring an event the catalog does not consume", extra={"source": source})
 

@@ -1,10 +1,11 @@
 """Keeps the product read model and the search index up to date from events.
 
-Offer changes are merged into the stored products (one BatchGet, a conditional write per changed
-product, the merge retried on an optimistic-lock conflict), then the products' search
-documents are upserted, or deleted when no offer is left. Redelivered or reordered events
-converge to the same state (see logic/products.py); the index is always rewritten, so a crash
-between the table write and the index write heals on redelivery.
+Offer changes are merged into the stored products (BatchGets, then conditional writes of the
+products that changed; on an optimistic-lock conflict only the conflicting products are read and
+merged again), then the products' search documents are upserted, or deleted when no offer is
+left. Redelivered or reordered events converge to the same state (see logic/products.py); the
+index is always rewritten, so a crash between the table write and the index write heals on
+redelivery.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
-from functions.catalog.logic.ports import CatalogRepository, Signal, VendorInfo
+from functions.catalog.logic.ports import CatalogRepository, ProductConflict, Signal, VendorInfo
 from functions.catalog.logic.products import Product, merge, to_document
-from functions.catalog.logic.search import SearchBackend
+from functions.catalog.logic.search import SearchBackend, SearchQuery
 from functions.catalog.models.events import (
     OfferChangeView,
     OffersChangedView,
@@ -28,6 +29,9 @@ from functions.catalog.models.events import (
 from functions.common.errors import Conflict
 
 MERGE_ATTEMPTS = 8
+REPRICE_PAGE = 500
+REPRICE_PAGES = 20
+REBUILD_PAGE = 500
 
 
 def utc_now() -> datetime:
@@ -54,23 +58,61 @@ class CatalogIndexer:
                 changes[change.product_id].append((change, event.occurred_at))
         if not changes:
             return []
+        merged: dict[str, Product] = {}
+        pending = set(changes)
         for attempt in range(MERGE_ATTEMPTS):
-            stored = self._repository.get_products(changes)
-            merged = {
-                pid: merge(stored.get(pid) or Product(product_id=pid), product_changes)
-                for pid, product_changes in changes.items()
-            }
-            changed = [product for pid, product in merged.items() if product != stored.get(pid)]
+            stored = self._repository.get_products(pending)
+            ids = [pid for pid in changes if pid in pending]  # in event order
+            merged |= {pid: merge(stored.get(pid) or Product(product_id=pid), changes[pid]) for pid in ids}
+            changed = [merged[pid] for pid in ids if merged[pid] != stored.get(pid)]
             if not changed:
                 break
             try:
                 self._repository.save_products(changed)
                 break
-            except Conflict:
+            except Conflict as conflict:
                 if attempt == MERGE_ATTEMPTS - 1:
                     raise
-        self.reindex(list(merged.values()))
-        return list(merged.values())
+                if isinstance(conflict, ProductConflict):
+                    pending &= set(conflict.product_ids)  # the others were written: re-merge only these
+        products = [merged[pid] for pid in changes]
+        self.reindex(products)
+        return products
+
+    def rebuild(self, page_size: int = REBUILD_PAGE) -> int:
+        """Index every product of the read model again (the search index is derived data): for a
+        new or emptied index, e.g. after a schema change. One batch, so one commit or refresh at
+        the end (tantivy: one segment). Products deleted from the index but still stored are
+        written back; documents whose product is gone from the table are not removed. Returns the
+        number of products read."""
+        read = 0
+        with self._search.batch():
+            for products in self._repository.scan_products(page_size):
+                self.reindex(products)
+                read += len(products)
+        return read
+
+    def rebuild_if_empty(self, page_size: int = REBUILD_PAGE) -> int | None:
+        """`rebuild()` if the search index has no document; None (nothing read) otherwise."""
+        if self._search.search(SearchQuery(limit=1, facets=False)).total:
+            return None
+        return self.rebuild(page_size)
+
+    def reprice_due(self, limit: int = REPRICE_PAGE) -> int:
+        """Index again the products whose indexed price a sale starting or ending has made stale
+        (run on a schedule, so search prices follow sale windows within its rate). Returns how
+        many were re-indexed; stops when none is due, or after REPRICE_PAGES pages."""
+        done = 0
+        for _ in range(REPRICE_PAGES):
+            due = self._search.due_for_reprice(self._clock(), limit)
+            if not due:
+                break
+            with self._search.batch():
+                products = self._repository.get_products(due)
+                self.reindex(list(products.values()))
+                self._search.delete([pid for pid in due if pid not in products])
+            done += len(due)
+        return done
 
     def reindex(self, products: Sequence[Product]) -> None:
         now = self._clock()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -10,6 +10,15 @@ from pydantic import BaseModel, Field
 
 from functions.catalog.logic.products import Product
 from functions.catalog.models.events import ShippingRuleView
+from functions.common.errors import Conflict
+
+
+class ProductConflict(Conflict):
+    """`save_products` wrote every product except `product_ids`, whose stored revision had changed."""
+
+    def __init__(self, product_ids: Iterable[str]):
+        super().__init__("a product changed concurrently", code="product_conflict")
+        self.product_ids = tuple(product_ids)
 
 
 class Signal(BaseModel):
@@ -37,9 +46,16 @@ class CatalogRepository(Protocol):
         """Strongly consistent reads of the products that exist among `product_ids`."""
         ...
 
+    def scan_products(self, page_size: int) -> Iterator[list[Product]]:
+        """Every stored product (one with offers written by `save_products`, listed or not), in
+        pages of at most `page_size`, in no particular order. Not a snapshot: a product written
+        during the scan may appear in its old or new state (its own event reindexes it)."""
+        ...
+
     def save_products(self, products: Sequence[Product]) -> None:
         """Store products, each only if its stored revision is still `product.revision` (0 = new);
-        raises Conflict (nothing or part written) when one changed meanwhile."""
+        raises Conflict (nothing or part written) when one changed meanwhile, or ProductConflict
+        naming exactly the products not written (all others were)."""
         ...
 
     def apply_signals(self, event_id: str, signals: Sequence[Signal], at: datetime) -> bool:

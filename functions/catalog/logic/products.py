@@ -112,6 +112,19 @@ def current_price(offer: OfferView, now: datetime) -> int:
     return offer.sale_price if sale_active(offer, now) and offer.sale_price is not None else offer.price
 
 
+def next_price_change(offers: Iterable[OfferView], now: datetime) -> datetime | None:
+    """When the earliest sale among these offers starts or ends after `now` (the indexed price is
+    then stale and must be computed again); None when no sale window lies ahead."""
+    edges = [
+        edge
+        for offer in offers
+        if offer.sale_price is not None and offer.sale_price < offer.price
+        for edge in (offer.sale_starts_at, offer.sale_ends_at)
+        if edge is not None and edge > now
+    ]
+    return min(edges, default=None)
+
+
 def available(offer: OfferView) -> bool:
     return offer.availability == "in_stock" and offer.quantity > 0
 
@@ -150,4 +163,5 @@ def to_document(product: Product, now: datetime) -> SearchDocument | None:
         popularity=product.counters.popularity,
         image_link=_first(offer.image_link for offer in offers),
         created_at=product.first_seen or offers[-1].created_at,
+        reprice_at=next_price_change(offers, now),
     )

@@ -68,6 +68,9 @@ class SearchDocument(BaseModel):
     popularity: float = Field(default=0.0, ge=0)
     image_link: str | None = None
     created_at: datetime
+    reprice_at: datetime | None = Field(
+        default=None, description="When a sale starts or ends and `price` must be computed again"
+    )
 
 
 class SearchQuery(BaseModel):
@@ -127,6 +130,10 @@ class SearchBackend(Protocol):
 
     def category_counts(self) -> dict[str, int]:
         """Products per category path prefix (`"Home > Kitchen"` → count), over the whole index."""
+        ...
+
+    def due_for_reprice(self, until: datetime, limit: int) -> list[str]:
+        """Up to `limit` ids of products whose `reprice_at` is at or before `until`."""
         ...
 
 
@@ -198,9 +205,15 @@ def index_fields(doc: SearchDocument) -> dict[str, Any]:
         "in_stock": 1 if doc.in_stock else 0,
         **sort_keys(doc),
     }
+    if doc.reprice_at is not None:
+        fields["reprice_at"] = epoch_seconds(doc.reprice_at)
     for depth, prefix in enumerate(category_prefixes(doc.category)):
         fields[f"cat_d{depth}"] = prefix
     return fields
+
+
+def epoch_seconds(moment: datetime) -> int:
+    return int(moment.timestamp())
 
 
 def category_key(path: Sequence[str]) -> str:

@@ -4,6 +4,12 @@ Products arrive in Dutch, German and English, often mixed in one feed, so nothin
 on a language: text is lower-cased and accent-folded (`Küche` → `kuche`, `café` → `cafe`,
 `Straße` → `strasse`), and typo tolerance (edit distance 1 from 4 characters, 2 from 8) covers
 what a stemmer would (plural and inflection endings) without choosing a language per product.
+
+Typo tolerance applies to a query word only when no product has that word (in its title, brand,
+category, attributes or description): a word the catalog knows matches exactly (`kussen` no
+longer also finds `Kissen`, `stadsfeits` still finds `Stadsfiets`). Typesense does the same per
+query (`typo_tokens_threshold`); here it is per word, and it saves the engines the fuzzy
+term-dictionary walk for most queries.
 """
 
 from __future__ import annotations

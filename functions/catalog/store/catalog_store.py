@@ -9,26 +9,32 @@ Layout (single table, pk/sk):
 - `TREND#<yyyymmddhh>` / `TREND`: per-hour counters `h:<product_id>` and `s:<product_id>`
   (hearts, sales), expiring after 8 days; read with one BatchGet per window.
 - `EVENT#<event_id>` / `EVENT`: marks a counted event (expires after 2 days).
-Everything is read by key (GetItem/BatchGet), never by Query, and nothing uses
-TransactWriteItems: moto (without the local runtime's patch, e.g. in-process `mock_aws`) copies
-the whole table for every transaction, which at 100k items costs seconds per call.
-Conditional writes of one batch go out in parallel.
+Everything is read by key (GetItem/BatchGet), never by Query; only a search index rebuild scans
+the table (`scan_products`). Products are written with
+TransactWriteItems of up to 100 conditional puts: one request instead of 100 (on AWS at twice the
+write units; locally moto handles a request per product at ~3 ms of its CPU each, a 100-put
+transaction at ~0.2 ms per product, measured). The transaction is only a batching device: a
+cancelled one is sent again without the products whose condition failed. moto without the local
+runtime's patch (e.g. in-process `mock_aws`) copies the whole table per transaction, which is
+fine at test sizes only; it is not thread-safe either, so transactions go out one after another
+(locally the server runs DynamoDB requests one at a time anyway).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import random
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from functions.catalog.logic.ports import Signal, VendorInfo
+from functions.catalog.logic.ports import ProductConflict, Signal, VendorInfo
 from functions.catalog.logic.products import Counters, OfferEntry, Product
 from functions.catalog.store.records import CatalogRecord
-from functions.common.dynamo import bind_table, translate_errors
+from functions.common.dynamo import bind_table, error_code, translate_errors
 from functions.common.errors import Conflict
 
 PRODUCT_SK = "PRODUCT"
@@ -39,8 +45,11 @@ EVENT_SK = "EVENT"
 TREND_TTL = timedelta(days=8)
 EVENT_TTL = timedelta(days=2)
 _BATCH_GET = 100
-_PARALLEL_WRITES = 8
+_TRANSACTION_ITEMS = 100
+_TRANSACTION_BYTES = 3 * 1024 * 1024
+_TRANSACTION_ATTEMPTS = 5
 _COUNTERS = ("hearts", "sales", "rating_sum", "rating_count")
+_SCAN_LIMIT = 1000  # items evaluated per Scan request (a page is also cut at 1 MB)
 
 
 class VendorItem(CatalogRecord):
@@ -75,7 +84,6 @@ class DynamoCatalogStore:
 
             client = boto3.client("dynamodb")
         self._client = client
-        self._pool = ThreadPoolExecutor(max_workers=_PARALLEL_WRITES, thread_name_prefix="catalog-store")
 
     # ---- products -----------------------------------------------------------------------------
 
@@ -94,15 +102,42 @@ class DynamoCatalogStore:
             pid: _product_of(pid, states.get(pid), counters.get(pid)) for pid in ids if pid in states or pid in counters
         }
 
-    def save_products(self, products: Sequence[Product]) -> None:
-        """Conditional PutItem per product (in parallel): new ones must not exist, stored ones
-        must still have the revision they were read with. Conflict if any condition failed (the
-        others are written; merging again is idempotent)."""
-        outcomes = list(self._pool.map(self._put_product, products))
-        if not all(outcomes):
-            raise Conflict("a product changed concurrently", code="product_conflict")
+    def scan_products(self, page_size: int) -> Iterator[list[Product]]:
+        """Scan pages of `PRODUCT` items (keys only), then BatchGet each page's products with
+        their counters (consistent reads, so a page is as fresh as `get_products`)."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": "#sk = :product",
+            "ProjectionExpression": "#pk",
+            "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk"},
+            "ExpressionAttributeValues": {":product": {"S": PRODUCT_SK}},
+            "Limit": _SCAN_LIMIT,
+        }
+        pending: list[str] = []
+        while True:
+            with translate_errors():
+                response = self._client.scan(**request)
+            pending += [item["pk"]["S"].removeprefix("PRODUCT#") for item in response.get("Items", [])]
+            last = response.get("LastEvaluatedKey")
+            while len(pending) >= page_size or (pending and not last):
+                ids, pending = pending[:page_size], pending[page_size:]
+                found = self.get_products(ids)
+                yield [found[pid] for pid in ids if pid in found]
+            if not last:
+                return
+            request["ExclusiveStartKey"] = last
 
-    def _put_product(self, product: Product) -> bool:
+    def save_products(self, products: Sequence[Product]) -> None:
+        """Conditional puts, up to 100 per TransactWriteItems: new products must not exist, stored
+        ones must still have the revision they were read with. A transaction whose conditions do
+        not all hold is sent again without the failing products, so every product whose condition
+        holds is written; ProductConflict names the others (merging them again is idempotent)."""
+        chunks = _chunks([self._put_request(product) for product in products])
+        conflicts = [pid for chunk in chunks for pid in self._put_chunk(chunk)]
+        if conflicts:
+            raise ProductConflict(conflicts)
+
+    def _put_request(self, product: Product) -> dict[str, Any]:
         state = {
             "offers": {oid: entry.model_dump(mode="json") for oid, entry in product.offers.items()},
             "first_seen": product.first_seen.isoformat() if product.first_seen else None,
@@ -121,12 +156,34 @@ class DynamoCatalogStore:
         else:
             request["ConditionExpression"] = "revision = :revision"
             request["ExpressionAttributeValues"] = {":revision": {"N": str(product.revision)}}
-        try:
-            with translate_errors():
-                self._client.put_item(**request)
-        except Conflict:
-            return False
-        return True
+        return request
+
+    def _put_chunk(self, requests: list[dict[str, Any]]) -> list[str]:
+        """Write `requests` in one transaction, dropping the ones whose condition fails; their ids."""
+        conflicts: list[str] = []
+        busy = 0
+        while requests:
+            try:
+                self._client.transact_write_items(TransactItems=[{"Put": request} for request in requests])
+                return conflicts
+            except Exception as exc:
+                reasons = _cancellation_codes(exc)
+                if reasons is None or len(reasons) != len(requests):
+                    with translate_errors():
+                        raise
+                failed = {i for i, code in enumerate(reasons) if code == "ConditionalCheckFailed"}
+                if not failed:
+                    if busy >= _TRANSACTION_ATTEMPTS or any(
+                        code not in (None, "None", "TransactionConflict") for code in reasons
+                    ):
+                        with translate_errors():
+                            raise
+                    busy += 1  # another transaction touched one of these items: try again shortly
+                    time.sleep(random.uniform(0, 0.02 * 2**busy))
+                    continue
+                conflicts += [_product_id(requests[i]) for i in sorted(failed)]
+                requests = [request for i, request in enumerate(requests) if i not in failed]
+        return conflicts
 
     def _batch_get(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -233,6 +290,34 @@ class DynamoCatalogStore:
                     )
                     found[vendor.vendor_id] = vendor
         return found
+
+
+def _chunks(requests: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """At most 100 puts and about 3 MB per transaction (DynamoDB allows 100 and 4 MB)."""
+    chunks: list[list[dict[str, Any]]] = []
+    size = 0
+    for request in requests:
+        request_size = len(request["Item"]["state"]["S"]) + 200
+        if not chunks or len(chunks[-1]) >= _TRANSACTION_ITEMS or size + request_size > _TRANSACTION_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(request)
+        size += request_size
+    return chunks
+
+
+def _cancellation_codes(exc: BaseException) -> list[str | None] | None:
+    """Per-operation reason codes of a cancelled transaction (None where the operation was fine)."""
+    if error_code(exc) != "TransactionCanceledException":
+        return None
+    reasons = getattr(exc, "response", {}).get("CancellationReasons")
+    if not isinstance(reasons, list):
+        return None
+    return [reason.get("Code") if isinstance(reason, dict) else None for reason in reasons]
+
+
+def _product_id(request: dict[str, Any]) -> str:
+    return str(request["Item"]["pk"]["S"]).removeprefix("PRODUCT#")
 
 
 def _trend_of(item: dict[str, Any]) -> dict[str, tuple[int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
 
 from functions.catalog.logic.search import (
     RATING_STEPS,
@@ -64,12 +65,27 @@ class MemorySearchBackend:
     def get(self, product_ids: Sequence[str]) -> list[ProductHit]:
         return [hit_of(self._docs[pid].doc) for pid in product_ids if pid in self._docs]
 
+    def due_for_reprice(self, until: datetime, limit: int) -> list[str]:
+        due = (item.doc for item in self._docs.values())
+        return [doc.product_id for doc in due if doc.reprice_at is not None and doc.reprice_at <= until][:limit]
+
+    def _fuzzy(self, query_tokens: Sequence[str]) -> set[str]:
+        """The words matched with typo tolerance: long enough and in no product's title, brand,
+        category, attributes or description (a known word matches exactly, see logic/text.py)."""
+        return {
+            token
+            for token in query_tokens
+            if typo_distance(token)
+            and not any(token in item.names or token in item.words["body"] for item in self._docs.values())
+        }
+
     def search(self, query: SearchQuery) -> SearchResult:
         query_tokens = tokens(query.text)
+        fuzzy = self._fuzzy(query_tokens)
         scored = [
             (score, item)
             for item in self._docs.values()
-            if self._passes(item, query) and (score := _text_score(item, query_tokens)) is not None
+            if self._passes(item, query) and (score := _text_score(item, query_tokens, fuzzy)) is not None
         ]
         if query.sort is Sort.RELEVANCE and query_tokens:
             scored.sort(key=lambda pair: (-pair[0], pair[1].doc.product_id))
@@ -80,17 +96,17 @@ class MemorySearchBackend:
         return SearchResult(
             total=len(scored),
             hits=[hit_of(item.doc) for _, item in window],
-            facets=self._facets(query, query_tokens) if query.facets else Facets(),
+            facets=self._facets(query, query_tokens, fuzzy) if query.facets else Facets(),
         )
 
-    def _facets(self, query: SearchQuery, query_tokens: Sequence[str]) -> Facets:
+    def _facets(self, query: SearchQuery, query_tokens: Sequence[str], fuzzy: set[str]) -> Facets:
         """Disjunctive: each facet counts the products matching every filter but its own."""
 
         def matching(skip: str | None) -> list[_Indexed]:
             return [
                 item
                 for item in self._docs.values()
-                if self._passes(item, query, skip) and _text_score(item, query_tokens) is not None
+                if self._passes(item, query, skip) and _text_score(item, query_tokens, fuzzy) is not None
             ]
 
         filtered = {
@@ -108,10 +124,11 @@ class MemorySearchBackend:
         if not query_tokens:
             return []
         *whole, last = query_tokens
+        fuzzy = self._fuzzy(whole)
         matched = [
             item
             for item in self._docs.values()
-            if _text_score(item, whole) is not None and any(word.startswith(last) for word in item.names)
+            if _text_score(item, whole, fuzzy) is not None and any(word.startswith(last) for word in item.names)
         ]
         matched.sort(key=lambda item: item.keys["k_popular"], reverse=True)
         brands = Counter(item.doc.brand for item in matched if item.doc.brand)
@@ -143,12 +160,13 @@ class MemorySearchBackend:
         return all(check() for dimension, check in checks if dimension != skip)
 
 
-def _text_score(item: _Indexed, query_tokens: Sequence[str]) -> float | None:
-    """Sum of field boosts of every token; None when a token matches nowhere (AND semantics)."""
+def _text_score(item: _Indexed, query_tokens: Sequence[str], fuzzy: set[str]) -> float | None:
+    """Sum of field boosts of every token; None when a token matches nowhere (AND semantics).
+    Tokens in `fuzzy` also match words of `names` within their typo distance."""
     total = 0.0
     for token in query_tokens:
         score = sum(boost for name, boost in _FIELD_BOOSTS if token in item.words[name])
-        distance = typo_distance(token)
+        distance = typo_distance(token) if token in fuzzy else 0
         if distance and any(edit_distance(token, word, distance) <= distance for word in item.names):
             score += _FUZZY_BOOST
         if score == 0:

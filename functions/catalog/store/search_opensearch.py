@@ -9,8 +9,10 @@ a lower-case + ASCII-folding analyzer, and the same integer sort keys are used.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -25,6 +27,7 @@ from functions.catalog.logic.search import (
     Sort,
     category_children_depth,
     category_key,
+    epoch_seconds,
     facets_of,
     hit_of,
     index_fields,
@@ -57,6 +60,7 @@ MAPPING: dict[str, Any] = {
             "price": {"type": "long"},
             "in_stock": {"type": "integer"},
             "rating": {"type": "double"},
+            "reprice_at": {"type": "long"},
             **{name: {"type": "long"} for name in ("k_price", "k_popular", "k_rating", "k_newest")},
         },
     },
@@ -64,6 +68,8 @@ MAPPING: dict[str, Any] = {
 _AWS_SUFFIXES = (".aoss.amazonaws.com", ".es.amazonaws.com")
 _DISJUNCTIVE = ("brand", "vendor", "price", "rating")
 """Filter dimensions whose facet ignores their own filter (category is a drill-down)."""
+VOCABULARY_TTL_S = 60.0
+VOCABULARY_CACHE_SIZE = 10_000
 
 
 class OpenSearchBackend:
@@ -74,6 +80,7 @@ class OpenSearchBackend:
         self._ready = False
         self._batch_depth = 0
         self._dirty = False
+        self._known: dict[str, tuple[float, bool]] = {}  # word → (checked at, some product has it)
 
     @classmethod
     def connect(cls, endpoint: str, index: str) -> OpenSearchBackend:
@@ -108,6 +115,8 @@ class OpenSearchBackend:
             except Exception as exc:
                 if "already_exists" not in str(exc) and "resource_already_exists" not in str(exc):
                     raise
+        else:  # fields added since the index was created (adding a field is always allowed)
+            self._client.indices.put_mapping(index=self._index, body=MAPPING["mappings"])
         self._ready = True
 
     # ---- writes -------------------------------------------------------------------------------
@@ -129,9 +138,11 @@ class OpenSearchBackend:
         for doc in documents:
             actions.append({"index": {"_index": self._index, "_id": doc.product_id}})
             actions.append({**index_fields(doc), "hit": hit_of(doc).model_dump(mode="json")})
+        self._known.clear()
         self._bulk(actions)
 
     def delete(self, product_ids: Sequence[str]) -> None:
+        self._known.clear()
         self._bulk([{"delete": {"_index": self._index, "_id": pid}} for pid in product_ids])
 
     def _bulk(self, actions: list[dict[str, Any]]) -> None:
@@ -165,7 +176,8 @@ class OpenSearchBackend:
         # Disjunctive facets: filters of faceted dimensions go to post_filter (hits and total),
         # each facet's aggregation applies every other one (OpenSearch's usual pattern).
         post = {name: f for name, f in filters.items() if name in _DISJUNCTIVE}
-        must = [_token_query(token) for token in text_tokens] or [{"match_all": {}}]
+        fuzzy = self._unknown(text_tokens)
+        must = [_token_query(token, token in fuzzy) for token in text_tokens] or [{"match_all": {}}]
         body: dict[str, Any] = {
             "query": {"bool": {"must": must, "filter": [f for name, f in filters.items() if name not in post]}},
             "sort": sort,
@@ -183,13 +195,40 @@ class OpenSearchBackend:
         facets = self._facets(response.get("aggregations", {}), post) if query.facets else Facets()
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
 
+    def _unknown(self, text_tokens: Sequence[str]) -> set[str]:
+        """The words matched with typo tolerance: long enough and in no product's title, brand,
+        category, attributes or description (see logic/text.py). Words not checked in the last
+        VOCABULARY_TTL_S seconds (or since this process's last write) are checked in one size-0
+        request; so for up to a minute a word another process just added or removed may be
+        matched as it was before."""
+        now = time.monotonic()
+        candidates = {token for token in text_tokens if typo_distance(token)}
+        unchecked = sorted(
+            token
+            for token in candidates
+            if now - self._known.get(token, (-VOCABULARY_TTL_S, False))[0] >= VOCABULARY_TTL_S
+        )
+        if unchecked:
+            known = {
+                str(n): {"bool": {"should": [{"term": {"names": token}}, {"term": {"body": token}}]}}
+                for n, token in enumerate(unchecked)
+            }
+            body = {"size": 0, "track_total_hits": False, "aggs": {"known": {"filters": {"filters": known}}}}
+            buckets = self._client.search(index=self._index, body=body)["aggregations"]["known"]["buckets"]
+            if len(self._known) + len(unchecked) > VOCABULARY_CACHE_SIZE:
+                self._known.clear()
+            for n, token in enumerate(unchecked):
+                self._known[token] = (now, bool(buckets[str(n)]["doc_count"]))
+        return {token for token in candidates if not self._known[token][1]}
+
     def suggest(self, text: str, limit: int) -> list[Suggestion]:
         query_tokens = tokens(text)
         if not query_tokens:
             return []
         self.ensure_index()
         *whole, last = query_tokens
-        must = [_token_query(token) for token in whole] + [{"prefix": {"names": last}}]
+        fuzzy = self._unknown(whole)
+        must = [_token_query(token, token in fuzzy) for token in whole] + [{"prefix": {"names": last}}]
         body = {
             "query": {"bool": {"must": must}},
             "sort": [{"k_popular": "desc"}],
@@ -208,6 +247,12 @@ class OpenSearchBackend:
         self.ensure_index()
         response = self._client.mget(index=self._index, body={"ids": list(product_ids)}, params={"_source": "hit"})
         return [ProductHit.model_validate(doc["_source"]["hit"]) for doc in response["docs"] if doc.get("found")]
+
+    def due_for_reprice(self, until: datetime, limit: int) -> list[str]:
+        self.ensure_index()
+        body = {"size": limit, "_source": False, "query": {"range": {"reprice_at": {"lte": epoch_seconds(until)}}}}
+        response = self._client.search(index=self._index, body=body)
+        return [hit["_id"] for hit in response["hits"]["hits"]]
 
     def category_counts(self) -> dict[str, int]:
         self.ensure_index()
@@ -281,13 +326,13 @@ def _filters(query: SearchQuery) -> dict[str, dict[str, Any]]:
     return filters
 
 
-def _token_query(token: str) -> dict[str, Any]:
+def _token_query(token: str, fuzzy: bool) -> dict[str, Any]:
     should: list[dict[str, Any]] = [
         {"term": {"title": {"value": token, "boost": 3.0}}},
         {"term": {"brand_text": {"value": token, "boost": 2.0}}},
         {"term": {"body": {"value": token}}},
     ]
-    distance = typo_distance(token)
+    distance = typo_distance(token) if fuzzy else 0
     if distance:
         should.append({"fuzzy": {"names": {"value": token, "fuzziness": distance, "prefix_length": 0, "boost": 0.5}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}

@@ -12,6 +12,17 @@ terms aggregation instead of two range aggregations. Facets are disjunctive: one
 on the full query for the facets of unfiltered dimensions, plus one pass per filtered dimension
 (brand, vendor, price, rating) on the query without that dimension's filter.
 
+The total of a faceted query comes from its first aggregation pass, not from a count in the
+top-k search. Typo tolerance (a fuzzy clause on `names`) is added only for query words no product
+has (`Searcher.doc_freq` on `names` and `body`, see logic/text.py): the fuzzy automaton walks
+the term dictionary in every pass that evaluates the query.
+
+Query cost grows with the number of segments (measured: three segments cost about 20% more CPU
+than one at 100k products). tantivy-py exposes no merge policy or explicit merge; the default
+log merge policy merges small segments as commits add them. `CatalogIndexer.rebuild` writes the
+whole catalog in one commit, which leaves one segment per WRITER_HEAP of buffered documents (the
+100k-product benchmark catalog fits in one).
+
 Facets and total of a query are cached per index generation (the searcher a reader reloads when
 `meta.json` changes, or after this process's own commit), keyed by the normalised text and
 filters (not the sort or page): segments of a generation never change, so a cached entry is
@@ -27,6 +38,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +54,7 @@ from functions.catalog.logic.search import (
     Sort,
     category_children_depth,
     category_key,
+    epoch_seconds,
     facets_of,
     hit_of,
     index_fields,
@@ -53,7 +66,7 @@ from functions.catalog.logic.text import fold, tokens, typo_distance
 from functions.catalog.models.api import Facets, ProductHit, Suggestion
 from functions.common.errors import Unavailable
 
-SCHEMA_VERSION = 2  # v2: facet_band
+SCHEMA_VERSION = 3  # v2: facet_band, v3: reprice_at
 TOKENIZER = "plein_fold"
 SEGMENT_SIZE = 1 << 24  # every term of every segment: exact counts
 WRITER_HEAP = 64_000_000
@@ -87,6 +100,7 @@ def _schema() -> Any:
     builder.add_integer_field("in_stock", indexed=True, fast=True)
     builder.add_float_field("rating", indexed=True, fast=True)
     builder.add_unsigned_field("facet_band", fast=True)
+    builder.add_integer_field("reprice_at", indexed=True)
     for name in ("k_price", "k_popular", "k_rating", "k_newest"):
         builder.add_integer_field(name, fast=True)
     return builder.build()
@@ -265,11 +279,11 @@ class TantivySearchBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         searcher, generation = self._searcher_generation()
-        text, filters = self._clauses(query)
+        text, filters = self._clauses(query, searcher)
         tantivy_query = _combine(self._t, text, filters.values())
         key = _cache_key(query) if query.facets else None
         cached = self._cached(key) if key is not None else None
-        count = cached is None
+        count = not query.facets  # with facets, the first aggregation pass counts (see _facets)
         if query.sort is Sort.RELEVANCE and text:
             result = searcher.search(tantivy_query, query.limit, count=count, offset=query.offset)
         else:
@@ -279,13 +293,14 @@ class TantivySearchBackend:
                 tantivy_query, query.limit, count=count, order_by_field=field, offset=query.offset, order=order
             )
         hits = self._hits(searcher, [address for _, address in result.hits])
+        if not query.facets:
+            return SearchResult(total=result.count or 0, hits=hits)
         if cached is not None:
-            total, facets = cached[0], Facets.model_validate_json(cached[1])
-        else:
-            total = result.count or 0
-            facets = self._facets(searcher, text, filters, tantivy_query, query) if query.facets else Facets()
-            if key is not None and generation == self._generation:
-                self._remember(key, total, facets)
+            return SearchResult(total=cached[0], hits=hits, facets=Facets.model_validate_json(cached[1]))
+        passes = self._passes(text, filters, tantivy_query, query)
+        total, facets = self._facets(filters, [searcher.aggregate(*p) for p in passes])
+        if key is not None and generation == self._generation:
+            self._remember(key, total, facets)
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def _hits(self, searcher: Any, addresses: list[Any]) -> list[ProductHit]:
@@ -332,10 +347,10 @@ class TantivySearchBackend:
             return []
         *whole, last = query_tokens
         t = self._t
-        clauses = [(t.Occur.Must, self._token_query(token)) for token in whole]
+        searcher = self._searcher()
+        clauses = [(t.Occur.Must, self._token_query(token, searcher)) for token in whole]
         clauses.append((t.Occur.Must, t.Query.fuzzy_term_query(self._schema, "names", last, 0, True, True)))
         query = t.Query.boolean_query(clauses)
-        searcher = self._searcher()
         result = searcher.search(query, limit, count=False, order_by_field="k_popular", order=t.Order.Desc)
         products = []
         for _, address in result.hits:
@@ -357,6 +372,15 @@ class TantivySearchBackend:
         }
         return [found[pid] for pid in product_ids if pid in found]
 
+    def due_for_reprice(self, until: datetime, limit: int) -> list[str]:
+        searcher = self._searcher()
+        t = self._t
+        due = t.Query.range_query(self._schema, "reprice_at", t.FieldType.Integer, None, epoch_seconds(until))
+        result = searcher.search(due, limit, count=False)
+        return [
+            ProductHit.model_validate_json(searcher.doc(address)["hit"][0]).product_id for _, address in result.hits
+        ]
+
     def category_counts(self) -> dict[str, int]:
         searcher = self._searcher()
         aggs = {f"d{depth}": _terms(f"cat_d{depth}", 100_000) for depth in range(MAX_CATEGORY_DEPTH)}
@@ -370,7 +394,7 @@ class TantivySearchBackend:
 
     # ---- query building -----------------------------------------------------------------------
 
-    def _token_query(self, token: str) -> Any:
+    def _token_query(self, token: str, searcher: Any) -> Any:
         t, schema = self._t, self._schema
         should = [
             t.Query.boost_query(t.Query.term_query(schema, "title", token), 3.0),
@@ -378,15 +402,21 @@ class TantivySearchBackend:
             t.Query.term_query(schema, "body", token),
         ]
         distance = typo_distance(token)
-        if distance:
+        if distance and not self._known(searcher, token):  # typo tolerance for unknown words only
             fuzzy = t.Query.fuzzy_term_query(schema, "names", token, distance, True, False)
             should.append(t.Query.boost_query(fuzzy, 0.5))
         return t.Query.boolean_query([(t.Occur.Should, clause) for clause in should])
 
-    def _clauses(self, query: SearchQuery) -> tuple[list[Any], dict[str, Any]]:
+    @staticmethod
+    def _known(searcher: Any, token: str) -> bool:
+        """The word occurs in some product's title, brand, category, attributes or description
+        (counts documents deleted but not yet merged away, like every Lucene-style doc_freq)."""
+        return bool(searcher.doc_freq("names", token) or searcher.doc_freq("body", token))
+
+    def _clauses(self, query: SearchQuery, searcher: Any) -> tuple[list[Any], dict[str, Any]]:
         """The text clauses (every token must match) and the filters by dimension."""
         t, schema = self._t, self._schema
-        text = [self._token_query(token) for token in tokens(query.text)]
+        text = [self._token_query(token, searcher) for token in tokens(query.text)]
         filters: dict[str, Any] = {}
         if query.category:
             filters["category"] = t.Query.term_query(schema, "category_path", category_key(query.category))
@@ -404,20 +434,19 @@ class TantivySearchBackend:
             filters["rating"] = t.Query.range_query(schema, "rating", t.FieldType.Float, float(query.rating_min), None)
         return text, filters
 
-    def _facets(
-        self, searcher: Any, text: list[Any], filters: dict[str, Any], tantivy_query: Any, query: SearchQuery
-    ) -> Facets:
-        """One aggregation pass on the full query for the category facet and every unfiltered
-        dimension, one more per filtered dimension on the query without its own filter."""
+    def _passes(
+        self, text: list[Any], filters: dict[str, Any], tantivy_query: Any, query: SearchQuery
+    ) -> list[tuple[Any, dict[str, Any]]]:
+        """The aggregation passes (query, request) of a query's total and facets: one on the full
+        query for the total, the category facet and every unfiltered dimension, one more per
+        filtered dimension on the query without its own filter."""
         aggs: dict[str, Any] = {"category": _terms(f"cat_d{category_children_depth(query)}", FACET_SIZE * 2)}
         if "brand" not in filters:
             aggs["brand"] = _terms("brand", FACET_SIZE * 2)
         if "vendor" not in filters:
             aggs["vendor"] = _terms("vendor_facet", FACET_SIZE * 2)
-        if "price" not in filters or "rating" not in filters:
-            aggs["band"] = _terms("facet_band", _BANDS)
-        result = searcher.aggregate(tantivy_query, aggs)
-        results = dict.fromkeys(_DISJUNCTIVE, result)
+        aggs["band"] = _terms("facet_band", _BANDS)  # every document has one: the total
+        passes = [(tantivy_query, aggs)]
         for dimension in _DISJUNCTIVE:
             if dimension in filters:
                 others = _combine(self._t, text, (f for name, f in filters.items() if name != dimension))
@@ -425,14 +454,24 @@ class TantivySearchBackend:
                     "brand": {"brand": _terms("brand", FACET_SIZE * 2)},
                     "vendor": {"vendor": _terms("vendor_facet", FACET_SIZE * 2)},
                 }.get(dimension, {"band": _terms("facet_band", _BANDS)})
-                results[dimension] = searcher.aggregate(others, agg)
+                passes.append((others, agg))
+        return passes
+
+    @staticmethod
+    def _facets(filters: dict[str, Any], outcomes: list[dict[str, Any]]) -> tuple[int, Facets]:
+        """The total and the facets from the outcomes of `_passes` (same order). The total is
+        the sum of the first pass's `facet_band` buckets (every document has one band), so the
+        top-k search need not count."""
+        result, extra = outcomes[0], iter(outcomes[1:])
+        total = sum(bucket["doc_count"] for bucket in result["band"]["buckets"])
+        results = {dimension: next(extra) if dimension in filters else result for dimension in _DISJUNCTIVE}
         prices = [0] * len(price_ranges())
         for bucket in results["price"]["band"]["buckets"]:
             prices[int(bucket["key"]) // _STARS] += bucket["doc_count"]
         stars = [0] * _STARS
         for bucket in results["rating"]["band"]["buckets"]:
             stars[int(bucket["key"]) % _STARS] += bucket["doc_count"]
-        return facets_of(
+        return total, facets_of(
             _pairs(result, "category"),
             _pairs(results["brand"], "brand"),
             _pairs(results["vendor"], "vendor"),

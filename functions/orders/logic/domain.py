@@ -77,6 +77,16 @@ class InventoryOffer(BaseModel):
         return self.status == OfferStatus.ACTIVE and self.availability != "out_of_stock"
 
 
+def newest_per_offer(offers: Sequence[InventoryOffer]) -> list[InventoryOffer]:
+    """One offer per id, the highest revision (the first of equal ones), in order of first appearance."""
+    newest: dict[str, InventoryOffer] = {}
+    for offer in offers:
+        known = newest.get(offer.offer_id)
+        if known is None or offer.revision > known.revision:
+            newest[offer.offer_id] = offer
+    return list(newest.values())
+
+
 class VendorTerms(BaseModel):
     """What checkout needs of a vendor: commission, shipping rules and the return window."""
 

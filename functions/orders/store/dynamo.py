@@ -11,6 +11,7 @@ Stock counters move only inside conditional update expressions:
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Collection, Iterator, Sequence
@@ -37,6 +38,7 @@ from functions.orders.logic.domain import (
     StockMove,
     SubOrderStatus,
     VendorTerms,
+    newest_per_offer,
 )
 from functions.orders.logic.ports import (
     Cursor,
@@ -52,6 +54,7 @@ COMPLETION_INDEX = "COMPLETION"
 PAYMENTS_INDEX = "PAYMENTS"
 _UNPAID = frozenset({OrderStatus.PLACED, OrderStatus.PAYMENT_FAILED, OrderStatus.EXPIRED})
 _TX_ATTEMPTS = 6
+_TX_ITEMS = 100
 
 
 class InventoryItem(OrdersRecord):
@@ -151,6 +154,38 @@ class DynamoOrdersStore:
                 if existing is not None and existing.revision >= offer.revision:
                     return False
         return False
+
+    def upsert_offers(self, offers: Sequence[InventoryOffer]) -> int:
+        """`upsert_offer` in bulk: one BatchGet per 100 offers, nothing written for offers whose
+        stored revision is as new, and the others in TransactWriteItems of up to 100 conditional
+        writes (one request instead of 100-200; locally moto spends ~3 ms of CPU per request, measured).
+        An operation whose condition fails (a concurrent change) is taken out and goes through
+        `upsert_offer`; the rest of its transaction is sent again. The transaction only batches
+        writes that are each correct alone: every condition is the one `upsert_offer` uses."""
+        newest = newest_per_offer(offers)
+        stored = self.get_offers([offer.offer_id for offer in newest])
+        pending = [
+            offer
+            for offer in newest
+            if offer.offer_id not in stored or stored[offer.offer_id].revision < offer.revision
+        ]
+        applied = 0
+        for start in range(0, len(pending), _TX_ITEMS):
+            applied += self._upsert_chunk(pending[start : start + _TX_ITEMS], stored)
+        return applied
+
+    def _upsert_chunk(self, offers: list[InventoryOffer], stored: dict[str, InventoryOffer]) -> int:
+        fallback: list[InventoryOffer] = []
+        while offers:
+            reasons = self._transact(functools.partial(_upsert_all, offers, stored))
+            if reasons is None:
+                break
+            if len(reasons) != len(offers) or not any(reasons):
+                raise Unavailable("the inventory write was cancelled, retry shortly", code="busy")
+            fallback += [offer for offer, reason in zip(offers, reasons, strict=True) if reason]
+            offers = [offer for offer, reason in zip(offers, reasons, strict=True) if not reason]
+        written = len(offers)
+        return written + sum(self.upsert_offer(offer) for offer in fallback)
 
     def withdraw_offer(self, offer_id: str) -> bool:
         pk, sk = _offer_key(offer_id)
@@ -512,6 +547,26 @@ class DynamoOrdersStore:
                 item.gsi2pk = COMPLETION_INDEX
                 item.gsi2sk = f"{_iso(sub.complete_after)}#{order.order_id}#{sub.vendor_id}"
             yield item
+
+
+def _upsert_all(offers: Sequence[InventoryOffer], stored: Collection[str], tx: TransactWrite) -> None:
+    """`upsert_offer`'s conditional writes in one transaction: an update of the stored offers, a
+    create of the others."""
+    for offer in offers:
+        if offer.offer_id in stored:
+            pk, sk = _offer_key(offer.offer_id)
+            tx.update(
+                InventoryItem(pk, sk),
+                actions=[
+                    *_describe(offer),
+                    InventoryItem.vendor_quantity.set(offer.vendor_quantity),
+                    InventoryItem.available.set(offer.vendor_quantity - InventoryItem.reserved),
+                ],
+                condition=InventoryItem.pk.exists() & (InventoryItem.revision < offer.revision),
+            )
+        else:
+            item = _inventory_item(offer.model_copy(update={"reserved": 0, "available": offer.vendor_quantity}))
+            tx.save(item, condition=InventoryItem.pk.does_not_exist())
 
 
 def _inventory_ref(offer_id: str) -> InventoryItem:

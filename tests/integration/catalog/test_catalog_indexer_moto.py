@@ -193,3 +193,21 @@ def test_a_malformed_event_fails_only_its_record(aws: Any) -> None:
 
     assert result == {"batchItemFailures": [{"itemIdentifier": event["Records"][1]["messageId"]}]}
     assert get("/products")[1]["total"] == 1
+
+
+def test_the_scheduled_tick_in_the_queue_reprices_ended_sales(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given an offer whose sale ends in an hour, indexed at its sale price
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    sale = offer("v1:1", "gtin-1", price=3000, sale_price=2000, sale_ends_at=(now + timedelta(hours=1)).isoformat())
+    consume(vendor_event(upserted(sale), event_id="sale"))
+    assert get("/products")[1]["items"][0]["price"] == 2000
+
+    # When the wiring's tick (an EventBridge Scheduled Event) arrives through the queue after the end
+    monkeypatch.setattr(catalog_indexer(), "_clock", lambda: now + timedelta(hours=1, minutes=5))
+    result = consume(("aws.events", "Scheduled Event", {}))
+
+    # Then search shows the regular price again
+    assert result == {"batchItemFailures": []}
+    assert get("/products")[1]["items"][0]["price"] == 3000

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from functions.catalog.logic.ports import CatalogRepository, Signal, VendorInfo
+from functions.catalog.logic.ports import CatalogRepository, ProductConflict, Signal, VendorInfo
 from functions.catalog.logic.products import Product, merge
 from functions.catalog.models.events import OfferChangeView, ShippingRuleView
 from functions.common.errors import Conflict
@@ -75,6 +75,35 @@ def test_a_stale_revision_is_a_conflict(repository: CatalogRepository) -> None:
         repository.save_products([listed("p1")])  # "new", but it exists
 
 
+def test_a_conflict_names_exactly_the_products_not_written(repository: CatalogRepository) -> None:
+    # Given p1, p2 and p4 stored, and p1 changed since it was read
+    repository.save_products([listed("p1"), listed("p2"), listed("p4")])
+    read = repository.get_products(["p1", "p2"])
+    repository.save_products([read["p1"]])
+
+    # When stale p1, current p2, new p3 and a "new" p4 that exists are saved together
+    with pytest.raises(ProductConflict) as raised:
+        repository.save_products([read["p1"], read["p2"], listed("p3"), listed("p4")])
+
+    # Then p1 and p4 are named and not written; p2 and p3 are written
+    assert sorted(raised.value.product_ids) == ["p1", "p4"]
+    found = repository.get_products(["p1", "p2", "p3", "p4"])
+    assert {pid: product.revision for pid, product in found.items()} == {"p1": 2, "p2": 2, "p3": 1, "p4": 1}
+
+
+def test_more_products_than_one_write_request_holds(repository: CatalogRepository) -> None:
+    # Given 250 products, one of which (p200) exists already
+    repository.save_products([listed("p200")])
+
+    # When all 250 are saved as new
+    with pytest.raises(ProductConflict) as raised:
+        repository.save_products([listed(f"p{n}") for n in range(250)])
+
+    # Then every other one is written
+    assert raised.value.product_ids == ("p200",)
+    assert len(repository.get_products(f"p{n}" for n in range(250))) == 250
+
+
 def test_signals_count_once_and_leave_the_revision_alone(repository: CatalogRepository) -> None:
     repository.save_products([listed("p1")])
     signals = [Signal(product_id="p1", hearts=1, sales=2), Signal(product_id="p2", rating_sum=5, rating_count=1)]
@@ -103,3 +132,28 @@ def test_vendors_round_trip(repository: CatalogRepository) -> None:
     repository.put_vendor(vendor)
 
     assert repository.get_vendors(["v1", "v2"]) == {"v1": vendor}
+
+
+def test_scan_yields_every_stored_product_once_in_pages(
+    repository: CatalogRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given 120 stored products, counters of one of them, and counters of a product never listed
+    monkeypatch.setattr("functions.catalog.store.catalog_store._SCAN_LIMIT", 17)  # several Scan requests
+    repository.save_products([listed(f"p{n}", price=100 + n) for n in range(120)])
+    repository.apply_signals("e1", [Signal(product_id="p7", hearts=3), Signal(product_id="ghost", sales=1)], T0)
+
+    # When the products are scanned in pages of 50
+    pages = list(repository.scan_products(50))
+
+    # Then every stored product comes exactly once, whole (offers, counters, revision)
+    assert all(0 < len(page) <= 50 for page in pages)
+    found = [product for page in pages for product in page]
+    assert sorted(product.product_id for product in found) == sorted(f"p{n}" for n in range(120))
+    by_id = {product.product_id: product for product in found}
+    assert by_id["p7"].counters.hearts == 3
+    assert by_id["p42"].live_offers()[0].price == 142
+    assert {product.revision for product in found} == {1}
+
+
+def test_scan_of_an_empty_table_yields_nothing(repository: CatalogRepository) -> None:
+    assert list(repository.scan_products(50)) == []

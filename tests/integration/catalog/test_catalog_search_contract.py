@@ -165,6 +165,20 @@ def test_short_words_are_not_fuzzy(loaded: SearchBackend) -> None:
     assert ids(loaded, text="lex") == []
 
 
+def test_known_words_match_exactly_unknown_words_with_typos(engine: SearchBackend) -> None:
+    # Given a Dutch and a German product whose nouns are one edit apart
+    engine.upsert([doc("nl", "Kussen van wol", brand="Wolkam"), doc("de", "Kissen aus Wolle", brand="Wolkam")])
+
+    # When a word the catalog has is searched, then only that word matches (no typo expansion)
+    assert ids(engine, text="kussen") == ["nl"]
+    assert ids(engine, text="KISSEN wolle") == ["de"]
+    # When a word no product has is searched, then its neighbours within the typo distance match
+    result = engine.search(SearchQuery(text="kossen", limit=10))
+    assert {hit.product_id for hit in result.hits} == {"nl", "de"}
+    assert result.total == 2
+    assert [(b.value, b.count) for b in result.facets.brand] == [("Wolkam", 2)]
+
+
 def test_title_outranks_description(loaded: SearchBackend) -> None:
     assert ids(loaded, text="küche")[0] in {"kuche-word", "kueche"}
     assert set(ids(loaded, text="küche")) == {"kuche-word", "kueche"}
@@ -427,3 +441,25 @@ def test_batched_writes_are_all_visible_after_the_batch(engine: SearchBackend) -
 
     assert {hit.product_id for hit in engine.search(SearchQuery()).hits} == {"b", "c"}
     assert ids(engine, text="groot") == ["b"]
+
+
+def test_due_for_reprice_finds_documents_whose_price_went_stale(engine: SearchBackend) -> None:
+    # Given products whose sale starts or ends at different moments, and one without a sale
+    engine.upsert(
+        [
+            doc("starts", "Appelmoes", reprice_at=T0 + timedelta(hours=1)),
+            doc("ends", "Boterkoek", reprice_at=T0 + timedelta(hours=2)),
+            doc("later", "Chocolade", reprice_at=T0 + timedelta(days=3)),
+            doc("plain", "Drop"),
+        ]
+    )
+
+    # Then each is due exactly from its moment on, and `limit` bounds the answer
+    assert engine.due_for_reprice(T0, 10) == []
+    assert engine.due_for_reprice(T0 + timedelta(hours=1), 10) == ["starts"]
+    assert sorted(engine.due_for_reprice(T0 + timedelta(hours=2), 10)) == ["ends", "starts"]
+    assert len(engine.due_for_reprice(T0 + timedelta(days=30), 2)) == 2
+
+    # When a re-priced document no longer has a price change ahead, it is no longer due
+    engine.upsert([doc("starts", "Appelmoes")])
+    assert engine.due_for_reprice(T0 + timedelta(hours=2), 10) == ["ends"]

@@ -83,6 +83,64 @@ def test_offer_upserts_apply_only_newer_revisions_and_keep_reservations(any_stor
     assert not any_store.get_offers(["a"])["a"].sellable
 
 
+def test_bulk_upserts_match_single_upserts(any_store: Any) -> None:
+    # Given "a" stored at revision 2 with 2 units reserved, and "b" stored at revision 5
+    any_store.upsert_offer(offer("a", quantity=5, revision=2))
+    any_store.reserve(chunk("o1", [("a", 2)]), make_order("o1"))
+    any_store.upsert_offer(offer("b", quantity=3, revision=5))
+
+    # When one bulk write carries a newer "a", an older "b", and "c" twice (new, two revisions)
+    applied = any_store.upsert_offers(
+        [
+            offer("a", quantity=9, price=700, revision=3),
+            offer("b", quantity=99, revision=4),
+            offer("c", quantity=1, revision=2),
+            offer("c", quantity=4, revision=3),
+        ]
+    )
+
+    # Then "a" keeps its reservation, "b" is untouched and "c" is created at its newest revision
+    assert applied == 2
+    assert counters(any_store, "a") == (9, 2, 7)
+    assert any_store.get_offers(["a"])["a"].price == 700
+    assert counters(any_store, "b") == (3, 0, 3)
+    assert counters(any_store, "c") == (4, 0, 4)
+    assert any_store.get_offers(["c"])["c"].revision == 3
+    assert any_store.upsert_offers([offer("a", quantity=1, revision=3)]) == 0
+
+
+def test_bulk_upserts_span_several_write_requests(any_store: Any) -> None:
+    offers = [offer(f"x{n}", quantity=n, revision=1) for n in range(230)]
+
+    assert any_store.upsert_offers(offers) == 230
+
+    stored = any_store.get_offers([f"x{n}" for n in range(230)])
+    assert {offer_id: item.available for offer_id, item in stored.items()} == {f"x{n}": n for n in range(230)}
+
+
+def test_bulk_upsert_handles_an_offer_written_after_it_was_read(
+    dynamo_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given "a" (revision 2, 1 unit reserved) and "b" (revision 4), both read as absent by the bulk
+    # write, as if a concurrent writer created them between its read and its transaction
+    dynamo_store.upsert_offer(offer("a", quantity=5, revision=2))
+    dynamo_store.reserve(chunk("o1", [("a", 1)]), make_order("o1"))
+    dynamo_store.upsert_offer(offer("b", quantity=5, revision=4))
+    monkeypatch.setattr(dynamo_store, "get_offers", lambda offer_ids: {})
+
+    # When "a" at revision 3, "b" at revision 3 and a new "c" are written in bulk
+    applied = dynamo_store.upsert_offers(
+        [offer("a", quantity=8, revision=3), offer("b", quantity=50, revision=3), offer("c", quantity=2)]
+    )
+    monkeypatch.undo()
+
+    # Then the cancelled transaction is redone without them, and each goes through the single upsert
+    assert applied == 2
+    assert counters(dynamo_store, "a") == (8, 1, 7)
+    assert counters(dynamo_store, "b") == (5, 0, 5)
+    assert counters(dynamo_store, "c") == (2, 0, 2)
+
+
 def test_reserve_is_all_or_nothing_and_names_the_short_offers(any_store: Any) -> None:
     any_store.upsert_offer(offer("a", quantity=5))
     any_store.upsert_offer(offer("b", quantity=1))

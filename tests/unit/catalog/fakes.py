@@ -3,11 +3,11 @@ as the DynamoDB store (tests/integration/catalog/test_catalog_repository.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from functions.catalog.logic.ports import Signal, VendorInfo
+from functions.catalog.logic.ports import ProductConflict, Signal, VendorInfo
 from functions.catalog.logic.products import Counters, Product
 from functions.common.errors import Conflict
 
@@ -22,6 +22,7 @@ class InMemoryCatalogRepository:
         self.events: set[str] = set()
         self.conflicts_to_raise = 0
         self.saves = 0
+        self.saved_ids: list[list[str]] = []
 
     def get_product(self, product_id: str) -> Product | None:
         return self.products.get(product_id)
@@ -29,22 +30,31 @@ class InMemoryCatalogRepository:
     def get_products(self, product_ids: Iterable[str]) -> dict[str, Product]:
         return {pid: self.products[pid] for pid in product_ids if pid in self.products}
 
+    def scan_products(self, page_size: int) -> Iterator[list[Product]]:
+        # Like the table: only products written by save_products (revision > 0), not counters alone.
+        stored = [product for product in self.products.values() if product.revision]
+        for start in range(0, len(stored), page_size):
+            yield stored[start : start + page_size]
+
     def save_products(self, products: Sequence[Product]) -> None:
         if self.conflicts_to_raise:
             self.conflicts_to_raise -= 1
             raise Conflict("a product changed concurrently", code="product_conflict")
+        self.saved_ids.append([product.product_id for product in products])
+        conflicts = []
         for product in products:
             stored = self.products.get(product.product_id)
             if (stored.revision if stored else 0) != product.revision:
-                raise Conflict("a product changed concurrently", code="product_conflict")
-        for product in products:
-            stored = self.products.get(product.product_id)
+                conflicts.append(product.product_id)
+                continue
             # Counters live beside the product (atomic adds); an offer merge never overwrites them.
             counters = stored.counters if stored else Counters()
             self.products[product.product_id] = product.model_copy(
                 update={"revision": product.revision + 1, "counters": counters}
             )
         self.saves += 1
+        if conflicts:
+            raise ProductConflict(conflicts)
 
     def apply_signals(self, event_id: str, signals: Sequence[Signal], at: datetime) -> bool:
         if event_id in self.events:

@@ -251,7 +251,8 @@ def renamed(vendor_id: str, name: str, event_id: str) -> VendorUpdatedView:
 def test_vendor_facet_shows_a_renamed_vendor_without_reindexing(call: Call, catalog: Catalog) -> None:
     def label() -> str:
         _, body = call("/products", {"q": "bratpfanne"})
-        return {b["value"]: b["label"] for b in body["facets"]["vendor"]}["v2"]
+        labels: dict[str, str] = {b["value"]: b["label"] for b in body["facets"]["vendor"]}
+        return labels["v2"]
 
     # Given the indexed documents still carry the name the offers were indexed with
     assert label() == "Vendor v2"

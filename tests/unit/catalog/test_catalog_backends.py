@@ -37,7 +37,9 @@ def test_tantivy_backend_from_settings(tmp_path: Path) -> None:
     backend = search_backend(settings(SEARCH_BACKEND="tantivy", SEARCH_INDEX_PATH=str(tmp_path)))
 
     assert type(backend).__name__ == "TantivySearchBackend"
-    assert (tmp_path / "products-v2").is_dir()
+    from functions.catalog.store.search_tantivy import SCHEMA_VERSION
+
+    assert (tmp_path / f"products-v{SCHEMA_VERSION}").is_dir()
 
 
 @pytest.mark.parametrize(

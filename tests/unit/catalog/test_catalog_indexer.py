@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 
 import pytest
 
-from functions.catalog.logic.indexer import MERGE_ATTEMPTS
+from functions.catalog.logic.indexer import MERGE_ATTEMPTS, CatalogIndexer
+from functions.catalog.logic.products import Product
 from functions.catalog.logic.search import SearchQuery
 from functions.catalog.models.events import OffersChangedView, ProductHeartedView, ReviewPublishedView
+from functions.catalog.store.search_memory import MemorySearchBackend
 from functions.common.errors import Conflict
 from tests.unit.catalog.conftest import NOW, Catalog
 from tests.unit.catalog.fakes import T0, offer, offers_changed, upserted, withdrawn
@@ -52,6 +56,38 @@ def test_conflicts_are_retried() -> None:
     assert catalog.repository.products["p1"].listed
 
 
+def test_a_conflict_re_merges_only_the_conflicting_products() -> None:
+    # Given a concurrent writer that changes p2 between the indexer's read and its write
+    catalog = Catalog()
+    repository = catalog.repository
+    read = repository.get_products
+    reads: list[set[str]] = []
+
+    def racing_read(product_ids: Iterable[str]) -> dict[str, Product]:
+        ids = set(product_ids)
+        found = read(ids)
+        if not reads:
+            reads.append(ids)
+            other = event(upserted(offer("o9", "p2", title="Other vendor")), event_id="other")
+            CatalogIndexer(repository, MemorySearchBackend()).offers_changed([other])  # reads p2 too
+            del reads[1:]
+        else:
+            reads.append(ids)
+        return found
+
+    repository.get_products = racing_read  # type: ignore[method-assign]
+    changes = [upserted(offer(f"o{n}", f"p{n}")) for n in (1, 2, 3)]
+
+    # When the indexer applies an event for p1, p2 and p3
+    catalog.indexer.offers_changed([event(*changes)])
+
+    # Then p1 and p3 were written once, p2 was read and merged again alone, and keeps both offers
+    assert reads == [{"p1", "p2", "p3"}, {"p2"}]
+    assert repository.saved_ids[-2:] == [["p1", "p2", "p3"], ["p2"]]
+    assert set(repository.products["p2"].offers) == {"o2", "o9"}
+    assert catalog.search.search(SearchQuery()).total == 3
+
+
 def test_persistent_conflicts_fail_the_record() -> None:
     catalog = Catalog()
     catalog.repository.conflicts_to_raise = MERGE_ATTEMPTS
@@ -90,3 +126,86 @@ def test_signal_for_an_unlisted_product_is_kept_for_later() -> None:
     catalog.indexer.offers_changed([event(upserted(offer("o1", "p9")))])
 
     assert catalog.search.search(SearchQuery()).hits[0].popularity == 1.0
+
+
+class CountingSearch(MemorySearchBackend):
+    """The in-memory engine, counting batches (a rebuild must be one commit)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches = 0
+
+    def batch(self) -> AbstractContextManager[None]:
+        self.batches += 1
+        return super().batch()
+
+
+def test_rebuild_indexes_every_stored_product_in_one_batch() -> None:
+    # Given a read model with 7 products (one withdrawn, one with counters only) and an empty index
+    catalog = Catalog()
+    catalog.indexer.offers_changed([event(*(upserted(offer(f"o{n}", f"p{n}", title=f"Wok {n}")) for n in range(6)))])
+    catalog.indexer.offers_changed([event(withdrawn("o5", "p5"), minutes=5)])
+    heart = ProductHeartedView.model_validate(
+        {"event_id": "h1", "occurred_at": NOW.isoformat(), "product_id": "p9", "user_id": "u1"}
+    )
+    catalog.indexer.product_hearted(heart)
+    empty = CountingSearch()
+    indexer = CatalogIndexer(catalog.repository, empty, clock=lambda: NOW)
+
+    # When it is rebuilt in pages of two
+    read = indexer.rebuild(page_size=2)
+
+    # Then the listed products are searchable as before, written in one batch
+    assert read == 6
+    assert empty.batches == 1
+    result = empty.search(SearchQuery(text="wok", limit=10))
+    assert sorted(hit.product_id for hit in result.hits) == ["p0", "p1", "p2", "p3", "p4"]
+    assert result.hits == catalog.search.search(SearchQuery(text="wok", limit=10)).hits
+
+
+def test_rebuild_if_empty_leaves_a_filled_index_alone() -> None:
+    catalog = Catalog()
+    catalog.indexer.offers_changed([event(upserted(offer("o1", "p1")), upserted(offer("o2", "p2")))])
+    catalog.search.delete(["p2"])  # an index that is behind, but not empty
+
+    assert catalog.indexer.rebuild_if_empty() is None
+    assert catalog.search.search(SearchQuery()).total == 1
+
+    catalog.search.delete(["p1"])
+
+    assert catalog.indexer.rebuild_if_empty() == 2
+    assert catalog.search.search(SearchQuery()).total == 2
+
+
+def test_search_prices_follow_sale_windows_when_the_schedule_reprices() -> None:
+    # Given an offer of 30.00 with a sale of 25.00 from tomorrow for two days, and a plain one
+    catalog = Catalog()
+    starts, ends = catalog.now + timedelta(days=1), catalog.now + timedelta(days=3)
+    sale = offer(
+        "o1",
+        "p1",
+        price=3000,
+        sale_price=2500,
+        sale_starts_at=starts.isoformat(),
+        sale_ends_at=ends.isoformat(),
+    )
+    catalog.indexer.offers_changed([event(upserted(sale), upserted(offer("o2", "p2", title="Wok")))])
+
+    def indexed_price() -> int:
+        return catalog.search.get(["p1"])[0].price
+
+    assert indexed_price() == 3000
+    assert catalog.indexer.reprice_due() == 0
+
+    # When the sale has started and the schedule runs, the index shows the sale price
+    catalog.now = starts + timedelta(minutes=5)
+    assert indexed_price() == 3000  # stale until re-priced
+    assert catalog.indexer.reprice_due() == 1
+    assert indexed_price() == 2500
+    assert catalog.indexer.reprice_due() == 0
+
+    # And when it has ended, the regular price again, with nothing due afterwards
+    catalog.now = ends + timedelta(minutes=5)
+    assert catalog.indexer.reprice_due() == 1
+    assert indexed_price() == 3000
+    assert catalog.search.due_for_reprice(catalog.now + timedelta(days=365), 10) == []

@@ -23,6 +23,7 @@ from functions.orders.logic.domain import (
     StockMove,
     SubOrderStatus,
     VendorTerms,
+    newest_per_offer,
 )
 from functions.orders.logic.payments import LocalPaymentProvider, NoRedemptions
 from functions.orders.logic.ports import Cursor, IdempotencyRecord, OutOfStock, Payment, VendorOrderView
@@ -76,6 +77,9 @@ class InMemoryOrdersStore:
                 update={"reserved": existing.reserved, "available": offer.vendor_quantity - existing.reserved}
             )
             return True
+
+    def upsert_offers(self, offers: Sequence[InventoryOffer]) -> int:
+        return sum(self.upsert_offer(offer) for offer in newest_per_offer(offers))
 
     def withdraw_offer(self, offer_id: str) -> bool:
         with self._lock:

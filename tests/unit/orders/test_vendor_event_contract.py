@@ -111,3 +111,39 @@ def test_the_subscription_matches_the_vendor_detail_types() -> None:
     assert subscription.sources == (vendor.SOURCE,)
     assert set(subscription.detail_types) <= set(VENDOR_WIRING.publishes)
     assert set(subscription.detail_types) == {vendor.OffersChanged.detail_type, vendor.VendorUpdated.detail_type}
+
+
+def test_changes_apply_in_event_order_around_bulk_upserts() -> None:
+    # Given one event: sku-1 upserted twice then withdrawn, sku-2 withdrawn then upserted again
+    store = InMemoryOrdersStore()
+    event = vendor.OffersChanged(
+        vendor_id="v1",
+        changes=[
+            vendor.OfferChange(offer_id="v1:sku-1", product_id="p1", change="upserted", offer=snapshot(revision=3)),
+            vendor.OfferChange(
+                offer_id="v1:sku-1", product_id="p1", change="upserted", offer=snapshot(quantity=5, revision=4)
+            ),
+            vendor.OfferChange(offer_id="v1:sku-1", product_id="p1", change="withdrawn"),
+            vendor.OfferChange(
+                offer_id="v1:sku-2",
+                product_id="p2",
+                change="upserted",
+                offer=snapshot(offer_id="v1:sku-2", sku="sku-2"),
+            ),
+            vendor.OfferChange(offer_id="v1:sku-2", product_id="p2", change="withdrawn"),
+            vendor.OfferChange(
+                offer_id="v1:sku-2",
+                product_id="p2",
+                change="upserted",
+                offer=snapshot(offer_id="v1:sku-2", sku="sku-2", revision=5),
+            ),
+        ],
+    )
+
+    # When it is applied
+    applied = OfferSync(store).offers_changed(OffersChangedView.model_validate(wire(event)))
+
+    # Then sku-1 ends withdrawn (at its newest revision) and sku-2 sellable again
+    assert applied == 5
+    assert (store.offers["v1:sku-1"].sellable, store.offers["v1:sku-1"].revision) == (False, 4)
+    assert (store.offers["v1:sku-2"].sellable, store.offers["v1:sku-2"].revision) == (True, 5)
