@@ -23,7 +23,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -322,7 +322,49 @@ class Worker:
         _, self.init_ms, self.api_schema = message
 
     def invoke(self, event: Any) -> InvocationResult:
-        return self._call(("invoke", str(uuid.uuid4()), event, time.time() + self.spec.timeout_seconds))
+        return self._call(self._invocation(event))
+
+    def _invocation(self, event: Any) -> tuple[Any, ...]:
+        return ("invoke", str(uuid.uuid4()), event, time.time() + self.spec.timeout_seconds)
+
+    async def invoke_async(self, event: Any, executor: Executor) -> InvocationResult:
+        """`invoke` on the event loop: the reply is awaited with a reader on the pipe, not in a thread.
+
+        Two thread hand-offs fewer per invocation (loop → executor thread → loop), which is most of
+        the gateway's share of a request. Sending blocks the loop only while the idle worker reads
+        the event (at most API Gateway's 10 MB); receiving starts once the reply is there.
+        """
+        conn = self._conn
+        if conn is None:
+            return InvocationResult(False, error={"errorType": "Runtime.ExitError", "errorMessage": "not running"})
+        loop = asyncio.get_running_loop()
+        replied: asyncio.Future[None] = loop.create_future()
+
+        def readable() -> None:
+            if not replied.done():
+                replied.set_result(None)
+
+        fd = conn.fileno()
+        try:
+            conn.send(self._invocation(event))
+            loop.add_reader(fd, readable)
+            try:
+                await asyncio.wait_for(replied, self.spec.timeout_seconds + 1)
+            finally:
+                loop.remove_reader(fd)
+            status, payload, duration = conn.recv()
+        except TimeoutError:
+            await loop.run_in_executor(executor, self.stop)
+            message = f"Task timed out after {self.spec.timeout_seconds:.2f} seconds"
+            return InvocationResult(False, error={"errorType": "Sandbox.Timedout", "errorMessage": message})
+        except (EOFError, OSError):
+            await loop.run_in_executor(executor, self.stop)
+            return InvocationResult(
+                False, error={"errorType": "Runtime.ExitError", "errorMessage": "the worker process exited"}
+            )
+        if status == "ok":
+            return InvocationResult(True, payload=payload, duration_ms=duration)
+        return InvocationResult(False, error=payload, duration_ms=duration)
 
     def describe(self) -> InvocationResult:
         """The OpenAPI document of the function's API (built on demand: it takes seconds)."""
@@ -384,6 +426,7 @@ class FunctionPool:
     workers: list[Worker] = field(default_factory=list)
     failed: dict[str, Any] | None = None
     _idle: asyncio.Queue[Worker] | None = None
+    _running: set[asyncio.Future[InvocationResult]] = field(default_factory=set)
 
     async def start(self, executor: Executor) -> None:
         loop = asyncio.get_running_loop()
@@ -411,27 +454,39 @@ class FunctionPool:
         return next((w.init_ms for w in self.workers if w.init_ms is not None), None)
 
     async def invoke(self, event: Any, executor: Executor) -> InvocationResult:
-        return await self._on_worker(executor, lambda worker: worker.invoke(event))
+        return await self._on_worker(executor, lambda worker: worker.invoke_async(event, executor))
 
     async def describe(self, executor: Executor) -> InvocationResult:
-        return await self._on_worker(executor, lambda worker: worker.describe())
+        loop = asyncio.get_running_loop()
+        return await self._on_worker(executor, lambda worker: loop.run_in_executor(executor, worker.describe))
 
-    async def _on_worker(self, executor: Executor, call: Callable[[Worker], InvocationResult]) -> InvocationResult:
+    async def _on_worker(
+        self, executor: Executor, call: Callable[[Worker], Awaitable[InvocationResult]]
+    ) -> InvocationResult:
         if self.failed is not None and (self._idle is None or self._idle.empty()) and not self._has_live_worker():
             return InvocationResult(False, error=self.failed)
-        assert self._idle is not None
-        worker = await self._idle.get()
-        loop = asyncio.get_running_loop()
-        try:
-            result = await loop.run_in_executor(executor, call, worker)
-        finally:
-            if not worker.alive:
-                try:
-                    worker = await self._replace(worker, executor)
-                except FunctionError as exc:  # keep the dead one: the next invocation tries again
-                    self.failed = exc.error
-            self._idle.put_nowait(worker)
-        return result
+        idle = self._idle
+        assert idle is not None
+        worker = await idle.get()
+
+        async def run() -> InvocationResult:
+            try:
+                return await call(worker)
+            finally:
+                kept = worker
+                if not kept.alive:
+                    try:
+                        kept = await self._replace(kept, executor)
+                    except FunctionError as exc:  # keep the dead one: the next invocation tries again
+                        self.failed = exc.error
+                idle.put_nowait(kept)
+
+        # A caller that gives up (a cancelled request) does not cut the invocation short: the worker
+        # goes back to the pool only after its reply is read, so no reply is left in its pipe.
+        running = asyncio.ensure_future(run())
+        self._running.add(running)
+        running.add_done_callback(self._running.discard)
+        return await asyncio.shield(running)
 
     def _has_live_worker(self) -> bool:
         return any(worker.alive for worker in self.workers)

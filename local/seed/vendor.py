@@ -212,7 +212,7 @@ def seed(ctx: SeedContext) -> None:
     def write(batch: tuple[int, list[Offer]]) -> int:
         products, offers = batch
         existing = offers_store.get_many([offer.offer_id for offer in offers])
-        offers_store.put_unless_changed([(offer, None) for offer in offers if offer.offer_id not in existing])
+        offers_store.put_new([offer for offer in offers if offer.offer_id not in existing])
         return products
 
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="seed-offers") as pool:

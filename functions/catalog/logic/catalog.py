@@ -221,9 +221,10 @@ class CatalogService:
                 scores[product_id] = scores.get(product_id, 0.0) + weighted * decay
         ranked = sorted((pid for pid, score in scores.items() if score > 0), key=lambda pid: (-scores[pid], pid))
         path = parse_category(category) if category else []
+        hits = self._search.get(ranked[:TREND_CANDIDATES]) if ranked else []  # no events: no lookup
         items = [
             TrendingProduct(product=hit, score=round(scores[hit.product_id], 4))
-            for hit in self._search.get(ranked[:TREND_CANDIDATES])
+            for hit in hits
             if hit.category[: len(path)] == path
         ][:limit]
         source = "events" if items else "popularity"

@@ -87,12 +87,11 @@ class DynamoVendors:
             raise
 
     def get(self, vendor_id: str) -> Vendor | None:
+        # the profile is its JSON `data`, read off the wire item (no model object)
         with translate_errors():
-            try:
-                item = VendorItem.get(vendor_pk(vendor_id), PROFILE)
-            except DoesNotExist:
-                return None
-        return Vendor.model_validate_json(item.data)
+            found = VendorItem._get_connection().get_item(vendor_pk(vendor_id), PROFILE)
+        item = found.get("Item")
+        return Vendor.model_validate_json(item["data"]["S"]) if item else None
 
     def save(self, vendor: Vendor, expected_revision: int) -> None:
         with translate_errors("the vendor was changed concurrently, reload and retry"):
@@ -176,11 +175,18 @@ def offer_from_image(image: Mapping[str, Any] | None) -> Offer | None:
     """The offer in a DynamoDB stream image (None for other items or no image)."""
     if not image or image.get("sk", {}).get("S") != OFFER:
         return None
-    status = image["status"]["S"]
+    return _offer_from_wire(image)
+
+
+OFFERS_INDEX: str = OfferItem.by_gsi1.Meta.index_name
+
+
+def _offer_from_wire(item: Mapping[str, Any]) -> Offer:
+    """An offer from its item in DynamoDB's wire format (a stream image or a Query result)."""
     return Offer(
-        snapshot=OfferSnapshot.model_validate_json(image["data"]["S"]),
-        status="withdrawn" if status == "withdrawn" else "active",
-        content_hash=image["content_hash"]["S"],
+        snapshot=OfferSnapshot.model_validate_json(item["data"]["S"]),
+        status="withdrawn" if item["status"]["S"] == "withdrawn" else "active",
+        content_hash=item["content_hash"]["S"],
     )
 
 
@@ -216,6 +222,13 @@ class DynamoOffers:
                 offer_item(offer).save(condition=_revision_condition(expected_revision))
         except PutError as exc:  # pragma: no cover - translate_errors maps condition failures
             raise Conflict("the offer was changed concurrently") from exc
+
+    def put_new(self, offers: Sequence[Offer]) -> None:
+        """Batch-write offers that nobody else writes meanwhile (demo data, seeded before the API
+        serves): no conditions, half the write cost of the feed import's transactions."""
+        with translate_errors(), OfferItem.batch_write() as batch:
+            for offer in offers:
+                batch.save(offer_item(offer))
 
     def put_unless_changed(self, offers: Sequence[tuple[Offer, int | None]]) -> set[str]:
         """Transactions of up to 100 conditional puts; items whose condition failed are left out
@@ -259,17 +272,34 @@ class DynamoOffers:
             raise
 
     def list_by_vendor(self, vendor_id: str, limit: int, after_sku: str | None) -> tuple[list[Offer], str | None]:
+        """The vendor's first `limit` active offers after `after_sku`, in SKU order.
+
+        The hottest read of the context (offers page, storefront): offers are read from the wire
+        items, without PynamoDB model objects (a quarter fewer Python calls per page in the handler).
+        No ProjectionExpression: moto converts each projected item to plain JSON and back, which
+        costs the local runtime more than parsing the few small attributes saves. Pages ask for
+        `limit` items as DynamoDB counts them before the status filter, and go on while withdrawn
+        offers leave the page short.
+        """
+        table = OfferItem._get_connection()
         range_condition = OfferItem.gsi1sk > after_sku if after_sku else None
+        offers: list[Offer] = []
+        start: dict[str, Any] | None = None
         with translate_errors():
-            items: list[Any] = list(
-                OfferItem.by_gsi1.query(
+            while len(offers) < limit:
+                page = table.query(
                     offers_gsi(vendor_id),
                     range_condition,
                     filter_condition=OfferItem.status == "active",
+                    index_name=OFFERS_INDEX,
+                    exclusive_start_key=start,
                     limit=limit,
                 )
-            )
-        offers = [offer_from_item(item) for item in items]
+                offers += [_offer_from_wire(item) for item in page.get("Items", ())]
+                start = page.get("LastEvaluatedKey")
+                if start is None:
+                    break
+        offers = offers[:limit]
         last = offers[-1].snapshot.sku if len(offers) == limit else None
         return offers, last
 

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from functions.common.wiring import Function, Schedule
+from tests.integration.local.loop import run
 
 
 class _Sqs:
@@ -50,8 +50,8 @@ def test_a_queued_schedule_sends_a_scheduled_event_into_the_functions_queue() ->
             executor=executor,
         )
 
-        asyncio.run(delivery.tick(Schedule(indexer, rate_minutes=5, through_queue=True)))
-        asyncio.run(delivery.tick(Schedule(sweep, rate_minutes=5)))
+        run(delivery.tick(Schedule(indexer, rate_minutes=5, through_queue=True)))
+        run(delivery.tick(Schedule(sweep, rate_minutes=5)))
 
     [(url, event)] = sqs.sent
     assert url == "http://q/indexer"

@@ -7,6 +7,8 @@ import asyncio
 import json
 from typing import Any
 
+from tests.integration.local.loop import run
+
 
 class _Shard:
     """A stream shard's GetRecords pages (iterator "i<n>" reads page n); logs calls and deliveries."""
@@ -72,7 +74,7 @@ def test_stream_batches_are_delivered_in_order_while_the_next_page_is_read() -> 
         )
 
         # When the stream is polled once
-        delivered = asyncio.run(delivery._poll_stream_once(shard, state))
+        delivered = run(delivery._poll_stream_once(shard, state))
 
     # Then every batch went out in stream order (the failing one retried, then skipped), each page
     # was read once, and the checkpoint and iterator stand after the last record

@@ -147,3 +147,23 @@ def test_sales_are_recorded_once(aws: Aws) -> None:
     assert (first, again) == (True, False)
     stats = store.stats("vd_1")
     assert (stats.orders, stats.items_sold, stats.revenue) == (2, 3, 350)
+
+
+def test_offer_pages_skip_withdrawn_offers_across_query_pages(aws: Aws) -> None:
+    # Given 30 offers of which the first 25 by SKU are withdrawn (more than a Query page of 10)
+    store = DynamoOffers()
+    stored = [offer("vd_1", f"s{i:03d}") for i in range(30)]
+    assert store.put_unless_changed([(o, None) for o in stored]) == set()
+    assert store.put_unless_changed([(withdrawn(o, NOW), 1) for o in stored[:25]]) == set()
+
+    # When the vendor's offers are listed ten at a time
+    page, last = store.list_by_vendor("vd_1", 10, None)
+
+    # Then the page holds the five live ones (DynamoDB filters after Limit: several Query pages)
+    assert [o.snapshot.sku for o in page] == [f"s{i:03d}" for i in range(25, 30)]
+    assert all(o.status == "active" for o in page)
+    assert last is None
+    three, after = store.list_by_vendor("vd_1", 3, None)
+    assert [o.snapshot.sku for o in three] == ["s025", "s026", "s027"]
+    assert after == "s027"
+    assert [o.snapshot.sku for o in store.list_by_vendor("vd_1", 3, after)[0]] == ["s028", "s029"]

@@ -118,3 +118,33 @@ def test_claims_are_strings_as_api_gateway_passes_them() -> None:
 )
 def test_bearer_or_raw_token(header: str | None, expected: str | None) -> None:
     assert bearer_token(header) == expected
+
+
+def test_a_verified_token_is_remembered_and_still_expires(
+    verifier: JwtVerifier, keys: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a token verified once
+    now = time.time()
+    token = _token(keys[0], exp=int(now) + 60)
+    assert verifier.verify(token)["sub"] == "user-1"
+
+    # When it is used again, the signature is not checked again (as API Gateway caches its authorizer)
+    def no_decode(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("decoded again")
+
+    monkeypatch.setattr(jwt, "decode", no_decode)
+    assert verifier.verify(token)["sub"] == "user-1"
+
+    # Then once it has expired it is refused all the same
+    monkeypatch.setattr(time, "time", lambda: now + 61)
+    with pytest.raises(InvalidToken, match="expired"):
+        verifier.verify(token)
+
+
+def test_the_verified_tokens_kept_are_bounded(verifier: JwtVerifier, keys: tuple[Any, Any]) -> None:
+    verifier.cache_size = 3
+    tokens = [_token(keys[0], sub=f"user-{i}") for i in range(5)]
+    for token in tokens:
+        verifier.verify(token)
+
+    assert list(verifier._verified) == tokens[2:]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
-from local.aws import moto_conditions, moto_query
+from local.aws import moto_conditions
+from tests.unit.local.moto_tables import create_table, moto
 
 TABLE = "conditions-patch"
 
@@ -19,21 +18,11 @@ TABLE = "conditions-patch"
 def dynamodb(request: pytest.FixtureRequest) -> Iterator[Any]:
     from moto.dynamodb.comparisons import ConditionExpressionParser
 
-    if request.param == "patched":
-        moto_query.apply()
-    assert (ConditionExpressionParser.parse.__module__ == moto_conditions.__name__) is (request.param == "patched")
-    try:
-        with mock_aws():
-            client = boto3.client("dynamodb", region_name="eu-west-1")
-            client.create_table(
-                TableName=TABLE,
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                BillingMode="PAY_PER_REQUEST",
-            )
-            yield client
-    finally:
-        moto_query.remove()
+    patched = request.param == "patched"
+    with moto(patched) as client:
+        assert (ConditionExpressionParser.parse.__module__ == moto_conditions.__name__) is patched
+        create_table(client, TABLE, sort_key=False)
+        yield client
 
 
 def put(key: str, revision: int, condition: str, values: dict[str, Any] | None = None) -> dict[str, Any]:

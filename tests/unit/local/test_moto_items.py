@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
-from local.aws import moto_items, moto_query
+from local.aws import moto_items
+from tests.unit.local.moto_tables import create_table, moto
 
 TABLE = "items-patch"
 
@@ -19,21 +18,11 @@ TABLE = "items-patch"
 def dynamodb(request: pytest.FixtureRequest) -> Iterator[Any]:
     from moto.dynamodb.models.dynamo_type import Item
 
-    if request.param == "patched":
-        moto_query.apply()
-    assert (Item.__init__ is moto_items.item_init) is (request.param == "patched")
-    try:
-        with mock_aws():
-            client = boto3.client("dynamodb", region_name="eu-west-1")
-            client.create_table(
-                TableName=TABLE,
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                BillingMode="PAY_PER_REQUEST",
-            )
-            yield client
-    finally:
-        moto_query.remove()
+    patched = request.param == "patched"
+    with moto(patched) as client:
+        assert (Item.__init__ is moto_items.item_init) is patched
+        create_table(client, TABLE, sort_key=False)
+        yield client
 
 
 def sized(key: str, payload: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from moto import mock_aws
 from moto.core.responses import BaseResponse
 
 from local.aws import moto_parse, moto_query
+from tests.unit.local.moto_tables import create_table
 
 TABLE = "parse-patch"
 
@@ -42,15 +43,7 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool, 
 
 def test_item_requests_parse_as_moto_parses_them(compared: list[tuple[str, bool, bool]]) -> None:
     client = boto3.client("dynamodb", region_name="eu-west-1")
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_table(client, TABLE)
     doc = {"M": {"l": {"L": [{"S": "x"}, {"NULL": True}, {"BOOL": False}, {"NS": ["1", "2.5"]}, {"SS": ["a"]}]}}}
     key = {"pk": {"S": "p1"}, "sk": {"S": "OFFER"}}
     client.transact_write_items(

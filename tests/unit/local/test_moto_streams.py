@@ -5,52 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-from moto import mock_aws
 
-from local.aws import moto_query
+from tests.unit.local.moto_tables import create_table, moto
 
 TABLE = "streams-patch"
 
 
 def records(patched: bool) -> list[dict[str, Any]]:
     """Every record of a stream that saw inserts, updates and deletes of plain and binary items."""
-    if patched:
-        moto_query.apply()
     from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
-    assert (DynamoDBStreamsHandler.get_records.__module__ == "local.aws.moto_streams") is patched
-    try:
-        with mock_aws():
-            client = boto3.client("dynamodb", region_name="eu-west-1")
-            client.create_table(
-                TableName=TABLE,
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-                AttributeDefinitions=[
-                    {"AttributeName": "pk", "AttributeType": "S"},
-                    {"AttributeName": "sk", "AttributeType": "S"},
-                ],
-                BillingMode="PAY_PER_REQUEST",
-                StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-            )
-            nested = {"M": {"n": {"N": "1.50"}, "l": {"L": [{"S": "x"}, {"BOOL": True}, {"NULL": True}]}}}
-            for n in range(5):
-                item = {"pk": {"S": f"p{n}"}, "sk": {"S": "OFFER"}, "price": {"N": str(100 + n)}, "doc": nested}
-                client.put_item(TableName=TABLE, Item=item | {"tags": {"SS": ["a", "b"]}})
-            client.put_item(TableName=TABLE, Item={"pk": {"S": "p1"}, "sk": {"S": "OFFER"}, "price": {"N": "7"}})
-            client.put_item(TableName=TABLE, Item={"pk": {"S": "b"}, "sk": {"S": "BIN"}, "raw": {"B": b"\x00\xff"}})
-            client.delete_item(TableName=TABLE, Key={"pk": {"S": "p2"}, "sk": {"S": "OFFER"}})
-            streams = boto3.client("dynamodbstreams", region_name="eu-west-1")
-            arn = client.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
-            shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-            iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
-            found: list[dict[str, Any]] = []
-            pages = [streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=3)]
-            while pages[-1]["Records"]:
-                found += pages[-1]["Records"]
-                pages.append(streams.get_records(ShardIterator=pages[-1]["NextShardIterator"], Limit=3))
-            return found
-    finally:
-        moto_query.remove()
+    with moto(patched) as client:
+        assert (DynamoDBStreamsHandler.get_records.__module__ == "local.aws.moto_streams") is patched
+        create_table(client, TABLE, stream=True)
+        nested = {"M": {"n": {"N": "1.50"}, "l": {"L": [{"S": "x"}, {"BOOL": True}, {"NULL": True}]}}}
+        for n in range(5):
+            item = {"pk": {"S": f"p{n}"}, "sk": {"S": "OFFER"}, "price": {"N": str(100 + n)}, "doc": nested}
+            client.put_item(TableName=TABLE, Item=item | {"tags": {"SS": ["a", "b"]}})
+        client.put_item(TableName=TABLE, Item={"pk": {"S": "p1"}, "sk": {"S": "OFFER"}, "price": {"N": "7"}})
+        client.put_item(TableName=TABLE, Item={"pk": {"S": "b"}, "sk": {"S": "BIN"}, "raw": {"B": b"\x00\xff"}})
+        client.delete_item(TableName=TABLE, Key={"pk": {"S": "p2"}, "sk": {"S": "OFFER"}})
+        streams = boto3.client("dynamodbstreams", region_name="eu-west-1")
+        arn = client.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+        found: list[dict[str, Any]] = []
+        pages = [streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=3)]
+        while pages[-1]["Records"]:
+            found += pages[-1]["Records"]
+            pages.append(streams.get_records(ShardIterator=pages[-1]["NextShardIterator"], Limit=3))
+        return found
 
 
 def comparable(record: dict[str, Any]) -> dict[str, Any]:

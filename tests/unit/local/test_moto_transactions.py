@@ -5,36 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
-from local.aws import moto_query
+from tests.unit.local.moto_tables import create_table, moto
 
 TABLE = "tx-patch"
 
 
 @pytest.fixture(params=["patched", "moto"])
 def dynamodb(request: pytest.FixtureRequest) -> Iterator[Any]:
-    if request.param == "patched":
-        moto_query.apply()
-    try:
-        with mock_aws():
-            client = boto3.client("dynamodb", region_name="eu-west-1")
-            client.create_table(
-                TableName=TABLE,
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-                AttributeDefinitions=[
-                    {"AttributeName": "pk", "AttributeType": "S"},
-                    {"AttributeName": "sk", "AttributeType": "S"},
-                ],
-                BillingMode="PAY_PER_REQUEST",
-            )
-            client.put_item(TableName=TABLE, Item={"pk": {"S": "a"}, "sk": {"S": "x"}, "n": {"N": "5"}})
-            yield client
-    finally:
-        moto_query.remove()
+    with moto(request.param == "patched") as client:
+        create_table(client, TABLE)
+        client.put_item(TableName=TABLE, Item={"pk": {"S": "a"}, "sk": {"S": "x"}, "n": {"N": "5"}})
+        yield client
 
 
 def reserve(key: str, quantity: int) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import pytest
 
 from functions.common.auth import Principal, Role
 from functions.common.errors import Conflict, Forbidden, NotFound, UnprocessableEntity
+from functions.vendor.logic.offers import build_offer
 from functions.vendor.models.api import (
     OfferBatchItem,
     OfferBatchPatch,
@@ -158,3 +159,18 @@ def test_offer_gtin_must_have_a_valid_check_digit() -> None:
     with pytest.raises(pydantic.ValidationError):
         offer(gtin="123456789")
     assert offer(gtin="4006381333931").gtin == "4006381333931"
+
+
+def test_storefront_of_a_vendor_not_approved_shows_nothing(world: World) -> None:
+    # Given an applicant with an offer in the store
+    vendor = world.vendor_service.apply(SHOPPER, VendorApplication(name="Carla's Keramik"))
+    built = build_offer(vendor.vendor_id, vendor.name, "S", offer().model_dump(), None, world.clock())
+    assert built is not None
+    world.offers.put(built, None)
+    assert world.offers.list_by_vendor(vendor.vendor_id, 10, None)[0]
+
+    # Then neither the applicant nor an unknown vendor has a storefront
+    with pytest.raises(NotFound):
+        world.vendor_service.storefront(vendor.vendor_id, 10, None)
+    with pytest.raises(NotFound):
+        world.vendor_service.storefront("vd_unknown", 10, None)
