@@ -427,6 +427,8 @@ class FunctionPool:
     failed: dict[str, Any] | None = None
     _idle: asyncio.Queue[Worker] | None = None
     _running: set[asyncio.Future[InvocationResult]] = field(default_factory=set)
+    stopping: bool = False
+    """Set at shutdown: a worker that dies now is not replaced."""
 
     async def start(self, executor: Executor) -> None:
         loop = asyncio.get_running_loop()
@@ -474,7 +476,7 @@ class FunctionPool:
                 return await call(worker)
             finally:
                 kept = worker
-                if not kept.alive:
+                if not kept.alive and not self.stopping:
                     try:
                         kept = await self._replace(kept, executor)
                     except FunctionError as exc:  # keep the dead one: the next invocation tries again
@@ -499,7 +501,14 @@ class FunctionPool:
         self.workers = [fresh if worker is dead else worker for worker in self.workers]
         return fresh
 
+    def abandon_invocations(self) -> None:
+        """At shutdown, on the event loop: stop waiting for replies and replacing workers."""
+        self.stopping = True
+        for running in list(self._running):
+            running.cancel()
+
     def stop(self) -> None:
+        self.stopping = True
         for worker in self.workers:
             worker.stop()
 
@@ -527,6 +536,11 @@ class LambdaService:
 
     def pids(self) -> list[int]:
         return [w.pid for pool in self.pools.values() for w in pool.workers if w.pid is not None]
+
+    def abandon_invocations(self) -> None:
+        """At shutdown, on the event loop: no invocation is waited for or retried any more."""
+        for pool in self.pools.values():
+            pool.abandon_invocations()
 
     def stop(self) -> None:
         for pool in self.pools.values():

@@ -473,6 +473,7 @@ class Runtime:
                 await runner.cleanup()
         self._runners.clear()
         if self.lambdas is not None:
+            self.lambdas.abandon_invocations()
             await self._run(self.lambdas.stop)
         self._stop_moto()
         if self._uses_fork_server:
