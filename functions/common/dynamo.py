@@ -84,6 +84,22 @@ def error_code(exc: BaseException) -> str | None:
     return None
 
 
+def cancellation_codes(exc: BaseException) -> list[str | None] | None:
+    """Per-operation reason codes of a cancelled transaction (None for the operations that were
+    fine), from botocore's ClientError or PynamoDB's TransactWriteError; None for other errors."""
+    if error_code(exc) != "TransactionCanceledException":
+        return None
+    reasons = getattr(exc, "cancellation_reasons", None)  # PynamoDB: CancellationReason or None
+    if reasons is not None:
+        codes = [getattr(reason, "code", None) for reason in reasons]
+    else:
+        raw = getattr(exc, "response", {}).get("CancellationReasons")
+        if not isinstance(raw, list):
+            return None
+        codes = [reason.get("Code") if isinstance(reason, dict) else None for reason in raw]
+    return [None if code in (None, "None") else str(code) for code in codes]
+
+
 @contextmanager
 def translate_errors(conflict_message: str = "the item was changed concurrently") -> Iterator[None]:
     """Map throttling to 503 Unavailable and failed conditions to 409 Conflict."""

@@ -34,7 +34,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from functions.catalog.logic.ports import ProductConflict, Signal, VendorInfo
 from functions.catalog.logic.products import Counters, OfferEntry, Product
 from functions.catalog.store.records import CatalogRecord
-from functions.common.dynamo import bind_table, error_code, translate_errors
+from functions.common.dynamo import bind_table, cancellation_codes, translate_errors
 from functions.common.errors import Conflict
 
 PRODUCT_SK = "PRODUCT"
@@ -167,7 +167,7 @@ class DynamoCatalogStore:
                 self._client.transact_write_items(TransactItems=[{"Put": request} for request in requests])
                 return conflicts
             except Exception as exc:
-                reasons = _cancellation_codes(exc)
+                reasons = cancellation_codes(exc)
                 if reasons is None or len(reasons) != len(requests):
                     with translate_errors():
                         raise
@@ -304,16 +304,6 @@ def _chunks(requests: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         chunks[-1].append(request)
         size += request_size
     return chunks
-
-
-def _cancellation_codes(exc: BaseException) -> list[str | None] | None:
-    """Per-operation reason codes of a cancelled transaction (None where the operation was fine)."""
-    if error_code(exc) != "TransactionCanceledException":
-        return None
-    reasons = getattr(exc, "response", {}).get("CancellationReasons")
-    if not isinstance(reasons, list):
-        return None
-    return [reason.get("Code") if isinstance(reason, dict) else None for reason in reasons]
 
 
 def _product_id(request: dict[str, Any]) -> str:

@@ -25,7 +25,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from functions.common.dynamo import bind_table, error_code, translate_errors
+from functions.common.dynamo import bind_table, cancellation_codes, error_code, translate_errors
 from functions.common.errors import Conflict, Unavailable
 from functions.orders.logic.domain import (
     Cart,
@@ -483,11 +483,11 @@ class DynamoOrdersStore:
                     write(tx)
                 return None
             except TransactWriteError as exc:
-                reasons = [reason.code if reason else None for reason in exc.cancellation_reasons]
+                reasons = cancellation_codes(exc) or []
                 if "TransactionConflict" in reasons or error_code(exc) == "TransactionConflictException":
                     time.sleep(random.uniform(0, 0.02 * (2**attempt)))
                     continue
-                if error_code(exc) == "TransactionCanceledException" and reasons:
+                if reasons:
                     return reasons
                 with translate_errors():
                     raise

@@ -12,7 +12,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from functions.common.dynamo import bind_table, error_code, translate_errors
+from functions.common.dynamo import bind_table, cancellation_codes, error_code, translate_errors
 from functions.common.errors import Conflict
 from functions.vendor.models.domain import FeedImport, Offer, Vendor, VendorStats
 from functions.vendor.models.events import FeedCounts, OfferSnapshot
@@ -54,8 +54,7 @@ def _connection() -> Connection:
 
 
 def _cancelled_by_condition(exc: Exception) -> bool:
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons) or (
+    return "ConditionalCheckFailed" in (cancellation_codes(exc) or []) or (
         error_code(exc) in ("ConditionalCheckFailedException", "TransactionCanceledException")
     )
 
@@ -253,8 +252,8 @@ class DynamoOffers:
         except TransactWriteError as exc:
             positions = {
                 index
-                for index, reason in enumerate(exc.cancellation_reasons)
-                if reason is not None and reason.code in ("ConditionalCheckFailed", "TransactionConflict")
+                for index, code in enumerate(cancellation_codes(exc) or [])
+                if code in ("ConditionalCheckFailed", "TransactionConflict")
             }
             if not positions:
                 raise
