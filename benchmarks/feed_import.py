@@ -331,8 +331,8 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
                 break
             time.sleep(0.5)
         import_ended = time.monotonic()
-        searchable_at = None
-        total = 0
+        searchable_at_end = call("GET", f"/products?vendor={vendor_id}&limit=1")["total"]
+        searchable_at, total = None, 0
         while time.monotonic() - import_ended < 600:
             total = call("GET", f"/products?vendor={vendor_id}&limit=1")["total"]
             if total >= rows:
@@ -349,6 +349,7 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
             "status": status["status"],
             "counts": status["counts"],
             "upload_to_import_end_s": round(import_ended - started, 1),
+            "searchable_when_import_ended": searchable_at_end,
             "searchable_after_import_s": round(searchable_at - import_ended, 1) if searchable_at else None,
             "searchable_total": total,
             "idle_after_import_s": round(settled - import_ended, 1) if settled else None,

@@ -59,18 +59,15 @@ def sqs_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str
 
 
 def stream_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
-    """One record of Lambda's DynamoDB stream event, from a GetRecords result."""
-    dynamodb = dict(record["dynamodb"])
-    created = dynamodb.get("ApproximateCreationDateTime")
-    if isinstance(created, datetime):
-        dynamodb["ApproximateCreationDateTime"] = created.timestamp()
+    """One record of Lambda's DynamoDB stream event, from a GetRecords result in wire form
+    (`AwsClients` reads the streams service's responses as their JSON)."""
     return {
         "eventID": record.get("eventID"),
         "eventName": record.get("eventName"),
         "eventVersion": record.get("eventVersion", "1.1"),
         "eventSource": "aws:dynamodb",
         "awsRegion": region,
-        "dynamodb": dynamodb,
+        "dynamodb": record["dynamodb"],
         "eventSourceARN": stream_arn,
     }
 

@@ -63,16 +63,48 @@ def _unique(functions: Sequence[Function]) -> list[Function]:
     return list(seen.values())
 
 
+WIRE_SERVICES = frozenset({"dynamodbstreams"})
+"""Services whose successful responses the runtime reads as their JSON (see `wire_json_parsers`)."""
+
+
+def wire_json_parsers() -> Any:
+    """A botocore response parser factory whose JSON-protocol parser returns a successful
+    response's body as decoded, without walking the output shape. For the stream poller:
+    Lambda hands a consumer its GetRecords records in this wire form (attribute values as typed
+    JSON, binary as base64, ApproximateCreationDateTime in epoch seconds), and botocore's shape
+    walk plus its datetime parsing was most of the runtime process's CPU during a feed import.
+    Errors are parsed as usual, so they still raise botocore's ClientError."""
+    from botocore.parsers import JSONParser, ResponseParserFactory
+
+    class WireJSONParser(JSONParser):  # type: ignore[misc]  # botocore has no type stubs here
+        def _do_parse(self, response: dict[str, Any], shape: Any) -> dict[str, Any]:
+            parsed: dict[str, Any] = self._parse_body_as_json(response["body"])
+            self._inject_response_metadata(parsed, response["headers"])
+            return parsed
+
+    class WireParsers(ResponseParserFactory):  # type: ignore[misc]
+        def create_parser(self, protocol_name: str) -> Any:
+            if protocol_name == "json":
+                return WireJSONParser(**self._defaults)
+            return super().create_parser(protocol_name)
+
+    return WireParsers()
+
+
 class AwsClients:
-    """boto3 clients for the emulated AWS, created once per service (clients are thread-safe)."""
+    """boto3 clients for the emulated AWS, created once per service (clients are thread-safe);
+    the clients of `WIRE_SERVICES` return JSON-protocol results in wire form."""
 
     def __init__(self, endpoint: str, region: str, overrides: dict[str, str] | None = None):
         import boto3
+        import botocore.session
         from botocore.config import Config
 
-        self._session = boto3.session.Session(
-            aws_access_key_id=LOCAL_KEY, aws_secret_access_key=LOCAL_KEY, region_name=region
-        )
+        credentials = {"aws_access_key_id": LOCAL_KEY, "aws_secret_access_key": LOCAL_KEY, "region_name": region}
+        self._session = boto3.session.Session(**credentials)
+        wire = botocore.session.get_session()
+        wire.register_component("response_parser_factory", wire_json_parsers())
+        self._wire_session = boto3.session.Session(botocore_session=wire, **credentials)
         self._endpoint = endpoint
         self._overrides = overrides or {}
         self._config = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=64)
@@ -83,7 +115,8 @@ class AwsClients:
         with self._lock:
             if service not in self._clients:
                 endpoint = self._overrides.get(service, self._endpoint)
-                self._clients[service] = self._session.client(service, endpoint_url=endpoint, config=self._config)
+                session = self._wire_session if service in WIRE_SERVICES else self._session
+                self._clients[service] = session.client(service, endpoint_url=endpoint, config=self._config)
             return self._clients[service]
 
 

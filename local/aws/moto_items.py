@@ -6,30 +6,133 @@ limit: for a 20-attribute item, 210 `size()` walks per write, about 1.3 ms of se
 than half of a 100-put TransactWriteItems (cProfile, in-process). This version converts the
 attributes, checks the same limit once on their total (sizes are never negative, so the total
 exceeds it exactly when moto's running sum would) and raises the same `ItemSizeTooLarge`. Later
-writes to `attrs` (updates) keep moto's own check. Pinned to the moto version of `moto_query`;
-tests/unit/local/test_moto_items.py compares items and the limit with moto's own.
+writes to `attrs` (updates) keep moto's own check.
+
+Second version: each attribute value in wire format (S, N, B, BOOL, NULL, SS, NS, BS, L, M with
+the value types the wire gives) is built into the same `DynamoType` tree and sized in one pass,
+with moto's classes and helpers looked up once instead of imported per item; anything else (a
+`DynamoType`, an unusual shape) goes through `DynamoType(value)` and `size()` as before. Per
+20-attribute ~1 KB item (in-process): moto 178 µs, first version 30 µs, this one 12.5 µs.
+
+Pinned to the moto version of `moto_query`; tests/unit/local/test_moto_items.py compares items,
+generated attribute values (trees and sizes) and the limit with moto's own.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 ITEM_SIZE_LIMIT = 405000  # moto's own figure (DynamoDB's 400 KB, measured by moto between 409 and 410 KB)
 
 
-def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+class _NotPlain(Exception):
+    """A value `_build` leaves to moto's own DynamoType (a DynamoType, or JSON of an unusual shape)."""
+
+
+def _bytesize(value: Any) -> int:
+    """moto's `bytesize` for the str and bytes it accepts."""
+    kind = type(value)
+    if kind is str:
+        return len(value) if value.isascii() else len(value.encode("utf-8"))
+    if kind is bytes:
+        return len(value)
+    raise _NotPlain
+
+
+def _scalar(kind: str, inner: Any) -> int:
+    """The size moto gives a scalar or set value of type `kind`; raises `_NotPlain` for others."""
+    if kind in {"S", "B"}:
+        return _bytesize(inner)
+    if kind == "N":
+        if type(inner) is not str:
+            raise _NotPlain
+        return len(inner)
+    if kind in {"BOOL", "NULL"}:
+        if type(inner) is not bool:
+            raise _NotPlain
+        return 1
+    if type(inner) is not list:
+        raise _NotPlain
+    if kind in {"SS", "BS"}:
+        return sum(_bytesize(v) for v in inner)
+    if kind == "NS" and all(type(v) is str for v in inner):
+        return sum(len(v) for v in inner)
+    raise _NotPlain
+
+
+def _build(raw: Any, new: Callable[[Any], Any], dynamo_type: Any) -> tuple[Any, int]:
+    """moto's `DynamoType(raw)` and its `size()`, in one pass over an attribute value in wire format
+    ({type: value}); raises `_NotPlain` for anything else (moto's own code then runs)."""
+    if type(raw) is not dict or len(raw) != 1:
+        raise _NotPlain
+    for kind, inner in raw.items():
+        node = new(dynamo_type)
+        node.type = kind
+        if kind == "M":
+            if type(inner) is not dict:
+                raise _NotPlain
+            children: dict[str, Any] = {}
+            size = 0
+            for name, child in inner.items():
+                children[name], child_size = _build(child, new, dynamo_type)
+                size += _bytesize(name) + child_size
+            node.value = children
+        elif kind == "L":
+            if type(inner) is not list:
+                raise _NotPlain
+            elements: list[Any] = []
+            size = 0
+            for child in inner:
+                element, child_size = _build(child, new, dynamo_type)
+                elements.append(element)
+                size += child_size
+            node.value = elements
+        else:
+            node.value, size = inner, _scalar(kind, inner)
+        return node, size
+    raise _NotPlain  # pragma: no cover - a one-key dict always has an item
+
+
+@functools.cache
+def _moto() -> tuple[Any, Any, Any, Any]:
+    """moto's DynamoType, LimitedSizeDict, bytesize and ItemSizeTooLarge (imported once, not per item)."""
     from moto.dynamodb.exceptions import ItemSizeTooLarge
     from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
     from moto.dynamodb.models.utilities import bytesize
 
+    return DynamoType, LimitedSizeDict, bytesize, ItemSizeTooLarge
+
+
+def converted(value: Any) -> tuple[Any, int]:
+    """`(DynamoType(value), its size())` as moto computes them, in one pass when `value` is plain."""
+    dynamo_type = _moto()[0]
+    try:
+        return _build(value, object.__new__, dynamo_type)
+    except _NotPlain:
+        node = dynamo_type(value)
+        return node, node.size()
+
+
+def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    dynamo_type, limited_size_dict, bytesize, item_size_too_large = _moto()
+    new = object.__new__
     self.hash_key = hash_key
     self.range_key = range_key
-    converted = {key: DynamoType(value) for key, value in attrs.items()}
-    if sum(bytesize(key) + value.size() for key, value in converted.items()) > ITEM_SIZE_LIMIT:
-        raise ItemSizeTooLarge
-    self.attrs = LimitedSizeDict()
-    dict.update(self.attrs, converted)  # checked above: skip the per-attribute running sum
+    items = limited_size_dict()
+    total = 0
+    for key, value in attrs.items():
+        try:
+            node, size = _build(value, new, dynamo_type)
+        except _NotPlain:
+            node = dynamo_type(value)
+            size = node.size()
+        dict.__setitem__(items, key, node)  # checked below: skip the per-attribute running sum
+        total += (len(key) if type(key) is str and key.isascii() else bytesize(key)) + size
+    if total > ITEM_SIZE_LIMIT:
+        raise item_size_too_large
+    self.attrs = items
 
 
 def apply(replace: Callable[[Any, str, Any], None]) -> None:

@@ -1,23 +1,32 @@
 """The moto server process of the local runtime: `python -m local.aws.moto_main --port 4566`.
 
 Runs in its own process (its own core, its own GIL) with the local runtime's patches applied
-(local/aws/moto_query.py applies them all: the partition-indexed DynamoDB Query, TransactWriteItems
-without table copies, linear-time item construction, GetRecords and EventBridge target delivery
-without per-record shape serialization and JSONPath compilation, SQS scans with one clock reading)
-and a few internal endpoints under `/_plein/` (local/aws/moto_extras.py, including per-operation
-CPU time at `/_plein/stats`). Exits when its parent dies, so it never outlives the runtime that
-started it.
+(local/aws/moto_query.py applies them all: the partition-indexed DynamoDB Query, Query/Scan/GetItem/
+BatchGetItem responses with items spliced in instead of shape-serialized, TransactWriteItems
+without table copies or copies of replaced items, one-pass item construction, stream records
+sized without moto's encoder subclass, GetRecords and EventBridge target delivery without
+per-record shape serialization and JSONPath compilation,
+EventBridge rule matching without a JSON round trip per rule, SQS scans with one clock reading,
+request dispatch without rescanning moto's modules) and a few internal endpoints under `/_plein/`
+(local/aws/moto_extras.py, including per-operation CPU time at `/_plein/stats`). Exits when its
+parent dies, so it never outlives the runtime that started it. The garbage collector runs its
+young-generation passes every 10,000 allocations instead of 700 (moto keeps every item and stream
+record as tracked objects): server CPU per TransactWriteItems of 100 ~1 KB Puts into a table with
+a stream and a GSI, 24 → 18 ms.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
 import threading
 import time
 from typing import Any
+
+GC_THRESHOLD = 10_000  # allocations between young-generation collections (CPython's default: 700)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -56,6 +65,12 @@ def main(argv: list[str] | None = None) -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request costs time at 100k items
     app: Any = moto_extras.wrap(DomainDispatcherApplication(create_backend_app))
+    # moto keeps every item, attribute value and stream record as tracked Python objects, so the
+    # collector's young-generation passes (every 700 allocations by default) cost about a quarter of
+    # a TransactWriteItems of 100 Puts (in-process, 3,000 items: 170 → 130 µs per Put with 10,000).
+    # Collect less often, and leave what was imported at startup out of full collections.
+    gc.set_threshold(GC_THRESHOLD, 10, 10)
+    gc.freeze()
     server = make_server(args.host, args.port, app, threaded=True)
 
     def stop(_signum: int, _frame: Any) -> None:

@@ -5,6 +5,9 @@ about 240 ms per transaction at 1,000 items and 710 ms at 3,000 (measured), so c
 fell as the orders table grew. This version checks every condition first and applies nothing unless
 all pass (as DynamoDB does), snapshotting only the touched items in case an operation fails while
 being applied (then those items are restored and the transaction is cancelled, as moto would).
+Only an Update changes an item in place, so only its item is deep-copied; for Put, Delete and
+ConditionCheck the current item object itself is the snapshot (moto replaces or removes it, and no
+other operation of the transaction may touch the same key).
 Pinned to the moto version of `moto_query`; tests/unit/local/test_moto_transactions.py compares it
 with moto's own behaviour.
 """
@@ -83,7 +86,10 @@ def _check(
         if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
             old = current.to_json()["Attributes"]
         return ("ConditionalCheckFailed", "The conditional request failed", old), None
-    return (None, None, None), (op_type, op, table_name, key, copy.deepcopy(current))
+    # Only an Update changes the current item in place; Put and Delete replace or remove it (and no
+    # other operation of the transaction may touch it), so the item itself is the snapshot.
+    snapshot = copy.deepcopy(current) if op_type == "Update" else current
+    return (None, None, None), (op_type, op, table_name, key, snapshot)
 
 
 def _apply(backend: Any, op_type: str, op: dict[str, Any], table_name: str, key: dict[str, Any]) -> None:

@@ -16,8 +16,9 @@ write units; locally moto handles a request per product at ~3 ms of its CPU each
 transaction at ~0.2 ms per product, measured). The transaction is only a batching device: a
 cancelled one is sent again without the products whose condition failed. moto without the local
 runtime's patch (e.g. in-process `mock_aws`) copies the whole table per transaction, which is
-fine at test sizes only; it is not thread-safe either, so transactions go out one after another
-(locally the server runs DynamoDB requests one at a time anyway).
+fine at test sizes only; it is not thread-safe either, so requests go out one after another
+unless the store is built with `concurrency` > 1 (the indexer: its batch of ~1,000 offers is
+~20 BatchGets and ~10 transactions, which then overlap instead of waiting for each other).
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, Field
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from functions.catalog.logic.ports import ProductConflict, Signal, VendorInfo
@@ -50,6 +53,20 @@ _TRANSACTION_BYTES = 3 * 1024 * 1024
 _TRANSACTION_ATTEMPTS = 5
 _COUNTERS = ("hearts", "sales", "rating_sum", "rating_count")
 _SCAN_LIMIT = 1000  # items evaluated per Scan request (a page is also cut at 1 MB)
+
+_Chunk = TypeVar("_Chunk")
+_Result = TypeVar("_Result")
+
+
+_STATE_FIELDS = {"offers", "first_seen"}
+
+
+class _ProductState(BaseModel):
+    """A `PRODUCT` item's `state`: the JSON of the product's `_STATE_FIELDS`, written by pydantic
+    (7 µs for a one-offer product instead of 30 µs through `model_dump` and `json.dumps`)."""
+
+    offers: dict[str, OfferEntry] = Field(default_factory=dict)
+    first_seen: datetime | None = None
 
 
 class VendorItem(CatalogRecord):
@@ -75,15 +92,25 @@ def _number(item: dict[str, Any], name: str) -> int:
 class DynamoCatalogStore:
     """`CatalogRepository` on DynamoDB (PynamoDB for vendors, the low-level client for the hot path)."""
 
-    def __init__(self, table_name: str, client: Any = None):
+    def __init__(self, table_name: str, client: Any = None, concurrency: int = 1):
         for model in (CatalogRecord, VendorItem):
             bind_table(model, table_name)
         self._table = table_name
         if client is None:
             import boto3
+            from botocore.config import Config
 
-            client = boto3.client("dynamodb")
+            # As PynamoDB's own client (the other contexts' stores): requests are built here from
+            # validated models, and botocore's validation walk was ~11% of the indexer's CPU.
+            client = boto3.client("dynamodb", config=Config(parameter_validation=False))
         self._client = client
+        self._pool = ThreadPoolExecutor(concurrency, "catalog-store") if concurrency > 1 else None
+
+    def _each(self, work: Callable[[_Chunk], _Result], chunks: Sequence[_Chunk]) -> list[_Result]:
+        """`work` on every chunk, up to `concurrency` at a time; results in the chunks' order."""
+        if self._pool is None or len(chunks) < 2:
+            return [work(chunk) for chunk in chunks]
+        return list(self._pool.map(work, chunks))
 
     # ---- products -----------------------------------------------------------------------------
 
@@ -133,21 +160,17 @@ class DynamoCatalogStore:
         not all hold is sent again without the failing products, so every product whose condition
         holds is written; ProductConflict names the others (merging them again is idempotent)."""
         chunks = _chunks([self._put_request(product) for product in products])
-        conflicts = [pid for chunk in chunks for pid in self._put_chunk(chunk)]
+        conflicts = [pid for failed in self._each(self._put_chunk, chunks) for pid in failed]
         if conflicts:
             raise ProductConflict(conflicts)
 
     def _put_request(self, product: Product) -> dict[str, Any]:
-        state = {
-            "offers": {oid: entry.model_dump(mode="json") for oid, entry in product.offers.items()},
-            "first_seen": product.first_seen.isoformat() if product.first_seen else None,
-        }
         request: dict[str, Any] = {
             "TableName": self._table,
             "Item": {
                 "pk": {"S": product_key(product.product_id)},
                 "sk": {"S": PRODUCT_SK},
-                "state": {"S": json.dumps(state, separators=(",", ":"))},
+                "state": {"S": product.model_dump_json(include=_STATE_FIELDS)},
                 "revision": {"N": str(product.revision + 1)},
             },
         }
@@ -186,16 +209,17 @@ class DynamoCatalogStore:
         return conflicts
 
     def _batch_get(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
+        chunks = [keys[start : start + _BATCH_GET] for start in range(0, len(keys), _BATCH_GET)]
         with translate_errors():
-            for start in range(0, len(keys), _BATCH_GET):
-                pending: dict[str, Any] = {
-                    self._table: {"Keys": keys[start : start + _BATCH_GET], "ConsistentRead": True}
-                }
-                while pending:
-                    response = self._client.batch_get_item(RequestItems=pending)
-                    found += response.get("Responses", {}).get(self._table, [])
-                    pending = response.get("UnprocessedKeys") or {}
+            return [item for found in self._each(self._get_chunk, chunks) for item in found]
+
+    def _get_chunk(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        pending: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
+        while pending:
+            response = self._client.batch_get_item(RequestItems=pending)
+            found += response.get("Responses", {}).get(self._table, [])
+            pending = response.get("UnprocessedKeys") or {}
         return found
 
     # ---- counters and trends ------------------------------------------------------------------
@@ -321,12 +345,13 @@ def _trend_of(item: dict[str, Any]) -> dict[str, tuple[int, int]]:
 
 
 def _product_of(product_id: str, state_item: dict[str, Any] | None, counters_item: dict[str, Any] | None) -> Product:
-    state = json.loads(state_item["state"]["S"]) if state_item and "state" in state_item else {}
+    has_state = state_item is not None and "state" in state_item
+    state = _ProductState.model_validate_json(state_item["state"]["S"]) if has_state else _ProductState()  # type: ignore[index]
     counters = counters_item or {}
     return Product(
         product_id=product_id,
-        offers={oid: OfferEntry.model_validate(entry) for oid, entry in state.get("offers", {}).items()},
-        first_seen=state.get("first_seen"),
+        offers=state.offers,
+        first_seen=state.first_seen,
         counters=Counters(**{name: _number(counters, name) for name in _COUNTERS}),
         revision=_number(state_item, "revision") if state_item else 0,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from functions.common.consumers import collect_garbage_for_batches
 from functions.common.observability import logger, metrics, tracer
 from functions.vendor.handlers.dependencies import RelaySettings
 from functions.vendor.logic.relay import StreamChange, events_for, stats_deltas
@@ -49,6 +50,7 @@ def handle(event: dict[str, Any]) -> dict[str, Any]:
 
 def _entry() -> Any:
     log, trace, measure = logger(), tracer(), metrics()
+    collect_garbage_for_batches()
 
     @log.inject_lambda_context(clear_state=True)
     @trace.capture_lambda_handler

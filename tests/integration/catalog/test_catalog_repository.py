@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from functions.catalog.logic.ports import CatalogRepository, ProductConflict, Signal, VendorInfo
 from functions.catalog.logic.products import Product, merge
@@ -15,23 +14,24 @@ from functions.catalog.models.events import OfferChangeView, ShippingRuleView
 from functions.common.errors import Conflict
 from tests.integration.catalog.test_catalog_indexer_moto import TABLE, create_table
 from tests.unit.catalog.fakes import T0, InMemoryCatalogRepository, offer, upserted
+from tests.unit.local.moto_tables import moto
 
 
-@pytest.fixture(params=["dynamodb", "fake"])
+@pytest.fixture(params=["dynamodb", "dynamodb-concurrent", "fake"])
 def repository(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[CatalogRepository]:
+    """The fake, the store with one request at a time (in-process moto), and the store with four
+    (the indexer's: on moto with the local runtime's patches, which make its DynamoDB thread-safe)."""
     if request.param == "fake":
         yield InMemoryCatalogRepository()
         return
     for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
         monkeypatch.delenv(key, raising=False)
-    with mock_aws():
-        import boto3
+    from functions.catalog.store.catalog_store import DynamoCatalogStore
 
-        client = boto3.client("dynamodb", region_name="eu-west-1")
+    concurrent = request.param == "dynamodb-concurrent"
+    with moto(patched=concurrent) as client:
         create_table(client)
-        from functions.catalog.store.catalog_store import DynamoCatalogStore
-
-        yield DynamoCatalogStore(TABLE, client=client)
+        yield DynamoCatalogStore(TABLE, client=client, concurrency=4 if concurrent else 1)
 
 
 def test_counters_survive_a_merge_based_on_an_older_read(repository: CatalogRepository) -> None:

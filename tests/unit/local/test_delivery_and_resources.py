@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from functions.vendor.store.records import VendorRecord
@@ -38,7 +36,7 @@ def test_stream_record_has_lambdas_shape() -> None:
         "eventID": "e1",
         "eventName": "MODIFY",
         "dynamodb": {
-            "ApproximateCreationDateTime": datetime(2026, 11, 25, tzinfo=UTC),
+            "ApproximateCreationDateTime": 1795564800.0,
             "Keys": {"pk": {"S": "a"}, "sk": {"S": "b"}},
             "NewImage": {"pk": {"S": "a"}},
             "OldImage": {"pk": {"S": "a"}},
@@ -52,7 +50,7 @@ def test_stream_record_has_lambdas_shape() -> None:
     assert record["eventSource"] == "aws:dynamodb"
     assert record["eventName"] == "MODIFY"
     assert record["eventSourceARN"] == "arn:stream"
-    assert record["dynamodb"]["ApproximateCreationDateTime"] == datetime(2026, 11, 25, tzinfo=UTC).timestamp()
+    assert record["dynamodb"]["ApproximateCreationDateTime"] == 1795564800.0
     assert record["dynamodb"]["SequenceNumber"] == "100"
 
 

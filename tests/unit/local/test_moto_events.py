@@ -95,3 +95,152 @@ def test_the_default_target_input_is_moto_s(changes: dict[str, Any]) -> None:
     assert (moto_events.default_input(event) is not None) is (
         changes in ({}, {"time": 1764100800, "resources": []}, {"detail": {}})
     )
+
+
+# ---- rule matching and PutEvents ------------------------------------------------------------------
+
+PATTERNS: list[dict[str, Any]] = [
+    {},
+    {"source": ["plein.vendor"], "detail-type": ["OffersChanged", "VendorUpdated"]},
+    {"source": ["plein.orders"], "detail-type": ["OffersChanged"]},
+    {"source": [{"prefix": "plein."}], "detail": {"vendor_id": [{"anything-but": ["v2", "v3"]}]}},
+    {"detail": {"vendor_id": [{"anything-but": {"prefix": "v"}}]}},
+    {"detail": {"stats": {"count": [{"numeric": [">", 0, "<=", 10]}]}}},
+    {"detail": {"stats": {"count": [{"numeric": ["=", 3.0]}]}}},
+    {"detail": {"stats": {"missing": [{"exists": False}]}, "vendor_id": [{"exists": True}]}},
+    {"detail": {"stats": [{"exists": True}]}},
+    {"detail": {"tags": ["b"], "flag": [True]}},
+    {"detail": {"empty": [{"exists": True}], "nothing": [None]}},
+    {"detail-type": [{"suffix": "Changed"}], "region": [{"equals-ignore-case": "EU-WEST-1"}]},
+    {"$or": [{"detail": {"vendor_id": ["nope"]}}, {"resources": ["arn:aws:s3:::b"]}]},
+    {"detail": {"a.b": [1]}},
+    {"detail": {"a": {"b": [2]}}},
+    {"time": [{"numeric": [">", 0]}], "ingestion-time": [{"exists": True}]},
+]
+MATCH_EVENTS: list[dict[str, Any]] = [
+    EVENT,
+    EVENT | {"detail": {"vendor_id": "v2", "stats": {"count": 3, "missing": None}, "tags": ["a", "b"], "flag": True}},
+    EVENT | {"detail": {"vendor_id": "x1", "stats": {"count": 11.5}, "empty": {}, "nothing": None}},
+    EVENT | {"detail": {"a.b": 1, "a": {"b": 2}}},
+    EVENT | {"detail": {"a": {"b": 1}, "a.b": 2}},
+    EVENT | {"detail": [1, 2], "source": "plein.orders"},
+    EVENT | {"detail": {"n": float("nan"), "big": 10**30}},
+    EVENT | {"resources": ("arn:aws:s3:::b",)},  # a tuple: not JSON-native, moto's own round trip
+    EVENT | {"time": "2026-11-25T20:00:00Z", "region": "EU-west-1"},
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: json.dumps(p)[:60])
+@pytest.mark.parametrize("event", MATCH_EVENTS, ids=lambda e: json.dumps(e["detail"], default=str)[:40])
+def test_rules_match_as_moto_s_do(pattern: dict[str, Any], event: dict[str, Any]) -> None:
+    from moto.events.models import EventPattern
+
+    rule = EventPattern.load(json.dumps(pattern))
+    expected = rule.matches_event(event)  # type: ignore[arg-type]
+
+    assert moto_events.matches(rule, dict(event)) is expected
+
+
+def test_events_that_are_not_json_native_take_moto_s_round_trip() -> None:
+    from moto.events.models import EventPattern
+
+    rule = EventPattern.load(json.dumps({"source": ["plein.vendor"]}))
+    assert not moto_events._native(EVENT | {"resources": ("a",)})
+    assert not moto_events._native({1: "x"})
+    assert moto_events._native(EVENT)
+    with pytest.raises(TypeError):  # moto's json.dumps refuses it, and so does the patch
+        moto_events.matches(rule, EVENT | {"time": object()})
+
+
+def _deliveries(patched: bool) -> tuple[list[Any], list[list[Any]]]:
+    """The PutEvents entries and what each of five queues received, from moto with or without the patches."""
+    if patched:
+        moto_query.apply()
+    try:
+        with mock_aws():
+            events, sqs = boto3.client("events", region_name="eu-west-1"), boto3.client("sqs", region_name="eu-west-1")
+            bus = "bus"
+            events.create_event_bus(Name=bus)
+            patterns = [PATTERNS[1], PATTERNS[2], PATTERNS[3], PATTERNS[5], {"detail": {"a": {"b": [2]}}}]
+            urls = []
+            for i, pattern in enumerate(patterns):
+                url = sqs.create_queue(QueueName=f"q{i}")["QueueUrl"]
+                arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+                events.put_rule(Name=f"r{i}", EventBusName="bus", EventPattern=json.dumps(pattern))
+                events.put_targets(Rule=f"r{i}", EventBusName="bus", Targets=[{"Id": "1", "Arn": arn}])
+                urls.append(url)
+            details = [
+                {"vendor_id": "v1", "stats": {"count": 3}, "changes": [{"offer_id": "o1", "price": 1250}] * 50},
+                {"vendor_id": "v2", "stats": {"count": 30}},
+                {"a": {"b": 2}, "a.b": 1},
+                [1, 2],
+            ]
+            entries: list[dict[str, Any]] = [
+                {
+                    "Source": "plein.vendor",
+                    "DetailType": "OffersChanged",
+                    "Detail": json.dumps(d),
+                    "EventBusName": "bus",
+                }
+                for d in details
+            ]
+            entries += [
+                {"Source": "plein.orders", "DetailType": "OffersChanged", "Detail": '{"x": 1}', "EventBusName": "bus"},
+                {"Source": "plein.vendor", "DetailType": "OffersChanged", "Detail": "{bad", "EventBusName": "bus"},
+                {"Source": "plein.vendor", "DetailType": "OffersChanged", "Detail": "", "EventBusName": "bus"},
+                {
+                    "Source": "plein.vendor",
+                    "DetailType": "VendorUpdated",
+                    "Detail": '{"vendor_id": "v9"}',
+                    "EventBusName": "bus",
+                    "Resources": ["arn:aws:s3:::b"],
+                    "Time": 1764100800,
+                },
+            ]
+            result = events.put_events(Entries=entries[:10])
+            answers = [sorted(entry) for entry in result["Entries"]]
+            received = []
+            for url in urls:
+                bodies = []
+                while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+                    for message in messages:
+                        body = json.loads(message["Body"])
+                        body.pop("id")  # random per run
+                        body.pop("time")
+                        bodies.append(body)
+                        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                received.append(sorted(bodies, key=json.dumps))
+            return [*answers, result["FailedEntryCount"]], received
+    finally:
+        if patched:
+            moto_query.remove()
+
+
+def test_put_events_delivers_what_moto_delivers() -> None:
+    from moto.events.models import EventsBackend
+
+    expected = _deliveries(patched=False)
+    found = _deliveries(patched=True)
+
+    assert EventsBackend.__dict__["put_events"] is not moto_events.put_events  # removed again
+    assert found == expected
+    assert [len(bodies) for bodies in found[1]] == [5, 1, 2, 1, 0]  # "a.b" overwrites "a" → "b" in the flattened event
+
+
+def test_every_matching_rule_gets_its_own_detail(patched: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.events.models import Rule
+
+    assert Rule.send_to_targets is not None
+    sent: list[Any] = []
+    monkeypatch.setattr(Rule, "send_to_targets", lambda self, event: sent.append((self.name, event)))
+    with mock_aws():
+        events = boto3.client("events", region_name="eu-west-1")
+        for name, source in (("a", "plein.vendor"), ("b", "plein.orders"), ("c", "plein.vendor")):
+            events.put_rule(Name=name, EventPattern=json.dumps({"source": [source]}))
+
+        events.put_events(Entries=[{"Source": "plein.vendor", "DetailType": "X", "Detail": '{"k": [1]}'}])
+
+    assert [name for name, _ in sent] == ["a", "c"]
+    assert sent[0][1]["detail"] == sent[1][1]["detail"] == {"k": [1]}
+    assert sent[0][1]["detail"] is not sent[1][1]["detail"]
+    assert sent[0][1] is not sent[1][1]

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from local.aws import moto_items
+from local.aws import moto_items, moto_query
 from tests.unit.local.moto_tables import create_table, moto
 
 TABLE = "items-patch"
@@ -59,3 +61,72 @@ def test_the_item_size_limit_is_moto_s(dynamodb: Any) -> None:
             UpdateExpression="SET c = :c",
             ExpressionAttributeValues={":c": {"S": "z" * 3000}},
         )
+
+
+def _shape(value: Any) -> Any:
+    """A DynamoType tree as plain data, with the Python type of every node and leaf."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    if isinstance(value, DynamoType):
+        return ("DynamoType", type(value).__name__, value.type, _shape(value.value))
+    if isinstance(value, dict):
+        return ("dict", [(k, _shape(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_shape(v) for v in value])
+    return (type(value).__name__, value)
+
+
+_texts = st.text(max_size=6) | st.sampled_from(["é", "€uro", "𝄞", ""])
+_scalars = st.one_of(
+    st.builds(lambda v: {"S": v}, _texts),
+    st.builds(lambda v: {"N": v}, st.sampled_from(["1", "-1.50", "1e10", "0"])),
+    st.builds(lambda v: {"B": v}, st.binary(max_size=4) | _texts),
+    st.builds(lambda v: {"BOOL": v}, st.booleans()),
+    st.just({"NULL": True}),
+    st.builds(lambda v: {"SS": v}, st.lists(_texts, max_size=3)),
+    st.builds(lambda v: {"NS": v}, st.lists(st.sampled_from(["1", "2.5", "-3"]), max_size=3)),
+    st.builds(lambda v: {"BS": v}, st.lists(st.binary(max_size=3), max_size=3)),
+    # shapes moto accepts but the fast path leaves to moto's own code
+    st.builds(lambda v: {"S": v}, st.booleans()),
+    st.builds(lambda v: {"SS": v}, st.lists(st.booleans(), max_size=2)),
+    st.just({"X": "unknown"}),
+)
+_values = st.recursive(
+    _scalars,
+    lambda children: (
+        st.builds(lambda v: {"L": v}, st.lists(children, max_size=3))
+        | st.builds(lambda v: {"M": v}, st.dictionaries(_texts, children, max_size=3))
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_values)
+def test_attribute_values_convert_and_size_as_moto_s(value: dict[str, Any]) -> None:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    expected = DynamoType(value)
+
+    node, size = moto_items.converted(value)
+
+    assert _shape(node) == _shape(expected)
+    assert size == expected.size()
+
+
+def test_items_are_built_as_moto_builds_them() -> None:
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    attrs = {"pk": {"S": "k"}, "m": {"M": {"l": {"L": [{"N": "1"}, {"B": b"x"}]}}}, "d": DynamoType({"S": "x"})}
+    key = DynamoType({"S": "k"})
+    moto_query.apply()
+    try:
+        assert Item.__init__ is moto_items.item_init
+        patched = Item(key, None, attrs)
+    finally:
+        moto_query.remove()
+    expected = Item(key, None, attrs)
+
+    assert type(patched.attrs) is type(expected.attrs)
+    assert _shape(dict(patched.attrs)) == _shape(dict(expected.attrs))
+    assert patched.size() == expected.size()

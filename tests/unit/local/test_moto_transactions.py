@@ -78,3 +78,39 @@ def test_two_operations_on_one_item_are_refused(dynamodb: Any) -> None:
         dynamodb.transact_write_items(TransactItems=[reserve("a", 1), reserve("a", 1)])
     assert error.value.response["Error"]["Code"] == "ValidationException"
     assert n(dynamodb, "a") == 5
+
+
+@pytest.mark.parametrize("first", ["replace", "delete", "update"])
+def test_items_replaced_or_deleted_before_a_failing_operation_come_back(dynamodb: Any, first: str) -> None:
+    # Given a second item, and a transaction that first changes "a", then fails while applied
+    dynamodb.put_item(TableName=TABLE, Item={"pk": {"S": "z"}, "sk": {"S": "x"}, "n": {"N": "7"}})
+    key = {"pk": {"S": "a"}, "sk": {"S": "x"}}
+    before = dynamodb.get_item(TableName=TABLE, Key=key)["Item"]
+    change = {
+        "replace": {"Put": {"TableName": TABLE, "Item": {**key, "n": {"N": "99"}, "extra": {"S": "new"}}}},
+        "delete": {"Delete": {"TableName": TABLE, "Key": key}},
+        "update": {
+            "Update": {
+                "TableName": TABLE,
+                "Key": key,
+                "UpdateExpression": "SET n = :n, extra = :e",
+                "ExpressionAttributeValues": {":n": {"N": "99"}, ":e": {"S": "new"}},
+            }
+        },
+    }[first]
+    bad = {
+        "Update": {
+            "TableName": TABLE,
+            "Key": {"pk": {"S": "z"}, "sk": {"S": "x"}},
+            "UpdateExpression": "SET n = missing - :q",
+            "ExpressionAttributeValues": {":q": {"N": "1"}},
+        }
+    }
+
+    # When
+    with pytest.raises(ClientError):
+        dynamodb.transact_write_items(TransactItems=[change, bad])
+
+    # Then "a" is as it was
+    assert dynamodb.get_item(TableName=TABLE, Key=key)["Item"] == before
+    assert n(dynamodb, "z") == 7
