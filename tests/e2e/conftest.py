@@ -13,6 +13,7 @@ printed at teardown).
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import sys
@@ -34,11 +35,22 @@ DEFAULT_POOL_SIZES = {"orders-api": 4, "probe-api": 2}
 PROBE = "tests.e2e.probe.wiring"
 
 
+LISTEN_PORTS = range(20000, 32000)
+"""Below Linux's ephemeral range (32768-60999): a port handed out by the kernel for `bind(0)` can
+be taken as the source port of an outgoing connection (tests in other workers make thousands)
+before the runtime listens on it."""
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A port nothing listens on now, picked at random outside the ephemeral range."""
+    while True:
+        port = random.choice(LISTEN_PORTS)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def pool_sizes_from_env() -> dict[str, int]:

@@ -30,6 +30,7 @@ def _start(folder: Path) -> RuntimeThread:
         aws_port=free_port(),
         rest_port=free_port(),
         ws_port=free_port(),
+        web_port=free_port(),
         products=20,
         extra_contexts=(PROBE,),
     )
