@@ -8,7 +8,7 @@ INDEXER = Function(
     frozenset({Need.SEARCH}),
     memory_mb=1024,
     # A batch is ten 100-offer events, handled together: ~20 BatchGets and ~10 TransactWriteItems
-    # (eight in flight), the index upserts and one commit; ~0.9 s locally under a feed import
+    # (sixteen in flight), the index upserts and one commit; ~0.9 s locally under a feed import
     # (measured, was 60 s+ with a PutItem per product). 180 s is a margin for the local runtime on
     # a loaded 2-core machine.
     timeout_seconds=180,

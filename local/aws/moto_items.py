@@ -14,8 +14,14 @@ with moto's classes and helpers looked up once instead of imported per item; any
 `DynamoType`, an unusual shape) goes through `DynamoType(value)` and `size()` as before. Per
 20-attribute ~1 KB item (in-process): moto 178 µs, first version 30 µs, this one 12.5 µs.
 
+Keys: every `DynamoType` hash and equality test goes through `cast_value`, a property that asks
+five type questions before returning a string's own value; a 100-put transaction into a table
+keyed by strings hashes or compares ~15 of them per item (the partition dict, the item lookups
+before and after the write, the index). For type `S` these now use the value directly, which is
+exactly what `cast_value` returns for it: in-process, 20% of a TransactWriteItems' server CPU.
+
 Pinned to the moto version of `moto_query`; tests/unit/local/test_moto_items.py compares items,
-generated attribute values (trees and sizes) and the limit with moto's own.
+generated attribute values (trees, sizes, hashes and equality) and the limit with moto's own.
 """
 
 from __future__ import annotations
@@ -135,8 +141,31 @@ def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -
     self.attrs = items
 
 
+def string_comparisons(dynamo_type: Any) -> dict[str, Callable[..., Any]]:
+    """`DynamoType`'s `__hash__`, `__eq__` and `__ne__` with strings compared by their value."""
+    moto_hash, moto_eq, moto_ne = dynamo_type.__hash__, dynamo_type.__eq__, dynamo_type.__ne__
+
+    def __hash__(self: Any) -> int:  # noqa: N807 - the dunder being replaced
+        return hash(("S", self.value)) if self.type == "S" else int(moto_hash(self))
+
+    def __eq__(self: Any, other: Any) -> bool:  # noqa: N807
+        if self.type == "S":
+            return bool(other.type == "S" and self.value == other.value)
+        return bool(moto_eq(self, other))
+
+    def __ne__(self: Any, other: Any) -> bool:  # noqa: N807
+        if self.type == "S":
+            return bool(other.type != "S" or self.value != other.value)
+        return bool(moto_ne(self, other))
+
+    return {"__hash__": __hash__, "__eq__": __eq__, "__ne__": __ne__}
+
+
 def apply(replace: Callable[[Any, str, Any], None]) -> None:
-    """Install on moto's DynamoDB Item through `replace(owner, name, value)` (so it can be undone)."""
-    from moto.dynamodb.models.dynamo_type import Item
+    """Install on moto's DynamoDB Item and DynamoType through `replace(owner, name, value)` (so it
+    can be undone)."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
     replace(Item, "__init__", item_init)
+    for name, method in string_comparisons(DynamoType).items():
+        replace(DynamoType, name, method)

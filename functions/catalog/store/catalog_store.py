@@ -100,9 +100,11 @@ class DynamoCatalogStore:
             import boto3
             from botocore.config import Config
 
-            # As PynamoDB's own client (the other contexts' stores): requests are built here from
-            # validated models, and botocore's validation walk was ~11% of the indexer's CPU.
-            client = boto3.client("dynamodb", config=Config(parameter_validation=False))
+            # No parameter validation, as PynamoDB's own client (the other contexts' stores) has it:
+            # requests are built here from validated models, and botocore's validation walk was
+            # ~11% of the indexer's CPU. A connection for each request in flight.
+            config = Config(parameter_validation=False, max_pool_connections=max(10, concurrency))
+            client = boto3.client("dynamodb", config=config)
         self._client = client
         self._pool = ThreadPoolExecutor(concurrency, "catalog-store") if concurrency > 1 else None
 

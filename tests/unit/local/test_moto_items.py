@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from local.aws import moto_items, moto_query
@@ -130,3 +130,23 @@ def test_items_are_built_as_moto_builds_them() -> None:
     assert type(patched.attrs) is type(expected.attrs)
     assert _shape(dict(patched.attrs)) == _shape(dict(expected.attrs))
     assert patched.size() == expected.size()
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=_values, second=_values)
+@example(first={"S": "1"}, second={"N": "1"})  # the same text, not the same value
+@example(first={"S": "a"}, second={"B": "a"})
+def test_values_hash_and_compare_as_moto_s(first: dict[str, Any], second: dict[str, Any]) -> None:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    patched = moto_items.string_comparisons(DynamoType)
+    for a, b in ((first, second), (first, first), (second, dict(second))):
+        x, y = DynamoType(a), DynamoType(b)
+        try:
+            expected = (hash(x), hash(y), x == y, x != y)
+        except TypeError:  # moto cannot hash it (a set or list value): neither may the patch
+            with pytest.raises(TypeError):
+                patched["__hash__"](x), patched["__hash__"](y)
+            continue
+        found = (patched["__hash__"](x), patched["__hash__"](y), patched["__eq__"](x, y), patched["__ne__"](x, y))
+        assert found == expected
