@@ -24,16 +24,25 @@ def moto(patched: bool) -> Iterator[Any]:
         moto_query.remove()
 
 
-def create_table(client: Any, name: str, *, sort_key: bool = True, stream: bool = False) -> None:
-    """A string-keyed table (`pk`, and `sk` when `sort_key`), on demand, with a stream if asked."""
-    keys = ["pk", "sk"] if sort_key else ["pk"]
+def create_table(
+    client: Any,
+    name: str,
+    *,
+    sort_key: bool = True,
+    sort_key_type: str = "S",
+    stream: bool = False,
+    stream_view: str = "NEW_AND_OLD_IMAGES",
+) -> None:
+    """A table keyed by string `pk` (and `sk` of `sort_key_type` when `sort_key`), on demand, with a
+    stream of `stream_view` if asked."""
+    keys = {"pk": "S", "sk": sort_key_type} if sort_key else {"pk": "S"}
     extra: dict[str, Any] = {}
     if stream:
-        extra["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        extra["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream_view}
     client.create_table(
         TableName=name,
         KeySchema=[{"AttributeName": key, "KeyType": kind} for key, kind in zip(keys, ("HASH", "RANGE"), strict=False)],
-        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in keys],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": kind} for key, kind in keys.items()],
         BillingMode="PAY_PER_REQUEST",
         **extra,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -106,15 +106,6 @@ def _rewind(environ: dict[str, Any]) -> Any:
     stream = environ["wsgi.input"]
     stream.seek(0)
     return io.BytesIO(stream.read())
-
-
-@pytest.fixture
-def patched() -> Iterator[None]:
-    moto_query.apply()
-    try:
-        yield
-    finally:
-        moto_query.remove()
 
 
 @pytest.mark.parametrize("name", sorted(REQUESTS))

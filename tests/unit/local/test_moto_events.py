@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -41,15 +40,6 @@ def test_the_target_input_is_moto_s(template: str, paths: dict[str, Any]) -> Non
 
     assert moto_events.parse(template, paths, EVENT) == expected
     assert moto_events.parse(template, paths, EVENT) == expected  # and again, from the cache
-
-
-@pytest.fixture
-def patched() -> Iterator[None]:
-    moto_query.apply()
-    try:
-        yield
-    finally:
-        moto_query.remove()
 
 
 def test_events_reach_an_sqs_target_through_the_patched_server_code(patched: None) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from local.aws import moto_records
-from tests.unit.local.moto_tables import moto
+from tests.unit.local.moto_tables import create_table, moto
 
 TABLE = "records-patch"
 AT = datetime.datetime(2026, 11, 25, 20, 0, 0, 123457)
@@ -23,16 +23,7 @@ def _records(patched: bool, view: str) -> list[dict[str, Any]]:
         patch.setattr(moto_table, "utcnow", lambda: AT)
         with moto(patched) as client:
             assert (StreamRecord.__init__ is moto_records.stream_record_init) is patched
-            client.create_table(
-                TableName=TABLE,
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-                AttributeDefinitions=[
-                    {"AttributeName": "pk", "AttributeType": "S"},
-                    {"AttributeName": "sk", "AttributeType": "N"},
-                ],
-                BillingMode="PAY_PER_REQUEST",
-                StreamSpecification={"StreamEnabled": True, "StreamViewType": view},
-            )
+            create_table(client, TABLE, sort_key_type="N", stream=True, stream_view=view)
             _write(client)
             from moto.dynamodb.models import dynamodb_backends
 
