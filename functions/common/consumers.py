@@ -88,8 +88,11 @@ def eventbridge_sqs_entry(handle_event: EventHandler, bulk: Mapping[tuple[str, s
         source, detail_type, detail = eventbridge_detail(record["body"])
         handle_event(source, detail_type, detail)
 
+    if not bulk:
+        return sqs_batch_entry(handle_record)
+    together = dict(bulk)
+
     def handle_in_bulk(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        assert bulk is not None
         groups: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any]]]] = defaultdict(list)
         rest: list[dict[str, Any]] = []
         for record in records:
@@ -98,16 +101,16 @@ def eventbridge_sqs_entry(handle_event: EventHandler, bulk: Mapping[tuple[str, s
             except (ValueError, KeyError, TypeError):
                 rest.append(record)  # fails again on its own, and is reported there
                 continue
-            if (source, detail_type) in bulk:
+            if (source, detail_type) in together:
                 groups[(source, detail_type)].append((record, detail))
             else:
                 rest.append(record)
         for kind, members in groups.items():
             try:
-                bulk[kind]([detail for _, detail in members])
+                together[kind]([detail for _, detail in members])
             except Exception:
                 logger().exception("bulk handling failed, handling these events one at a time", extra={"kind": kind})
                 rest += [record for record, _ in members]
         return rest
 
-    return sqs_batch_entry(handle_record, handle_in_bulk if bulk else None)
+    return sqs_batch_entry(handle_record, handle_in_bulk)

@@ -347,8 +347,8 @@ def _trend_of(item: dict[str, Any]) -> dict[str, tuple[int, int]]:
 
 
 def _product_of(product_id: str, state_item: dict[str, Any] | None, counters_item: dict[str, Any] | None) -> Product:
-    has_state = state_item is not None and "state" in state_item
-    state = _ProductState.model_validate_json(state_item["state"]["S"]) if has_state else _ProductState()  # type: ignore[index]
+    raw = state_item.get("state") if state_item else None
+    state = _ProductState.model_validate_json(raw["S"]) if raw else _ProductState()
     counters = counters_item or {}
     return Product(
         product_id=product_id,
