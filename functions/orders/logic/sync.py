@@ -36,20 +36,27 @@ class OfferSync:
             logger().warning("ignoring event", extra={"source": source, "detail_type": detail_type})
 
     def offers_changed(self, event: OffersChangedView) -> int:
-        """Apply the changes in event order; each run of upserts goes to the store as one bulk write
-        (an upsert applies only to an older revision, so within a run only the newest counts)."""
+        """Apply the changes in event order; each run of upserts, and each run of withdrawals, goes
+        to the store as one bulk write (an upsert applies only to an older revision, so within a
+        run only the newest counts)."""
         applied = 0
         upserts: list[InventoryOffer] = []
+        withdrawals: list[str] = []
         for change in event.changes:
             if change.change == "withdrawn" or change.offer is None:
                 if upserts:
                     applied += self._inventory.upsert_offers(upserts)
                     upserts = []
-                applied += self._inventory.withdraw_offer(change.offer_id)
+                withdrawals.append(change.offer_id)
             else:
+                if withdrawals:
+                    applied += self._inventory.withdraw_offers(withdrawals)
+                    withdrawals = []
                 upserts.append(projection(change.offer))
         if upserts:
             applied += self._inventory.upsert_offers(upserts)
+        if withdrawals:
+            applied += self._inventory.withdraw_offers(withdrawals)
         return applied
 
     def vendor_updated(self, event: VendorUpdatedView) -> bool:

@@ -187,17 +187,23 @@ class DynamoOrdersStore:
         written = len(offers)
         return written + sum(self.upsert_offer(offer) for offer in fallback)
 
-    def withdraw_offer(self, offer_id: str) -> bool:
-        pk, sk = _offer_key(offer_id)
-        try:
-            with translate_errors():
-                InventoryItem(pk, sk).update(
-                    actions=[InventoryItem.status.set(OfferStatus.WITHDRAWN.value)],
-                    condition=InventoryItem.pk.exists(),
-                )
-        except Conflict:
-            return False
-        return True
+    def withdraw_offers(self, offer_ids: Collection[str]) -> int:
+        """Mark the stored ones of these offers withdrawn, in TransactWriteItems of up to 100
+        updates (a `replace` feed can withdraw thousands at once); an offer that is not stored
+        fails its condition and is taken out, the rest is sent again. How many were stored."""
+        pending = list(dict.fromkeys(offer_ids))
+        withdrawn = 0
+        for start in range(0, len(pending), _TX_ITEMS):
+            chunk = pending[start : start + _TX_ITEMS]
+            while chunk:
+                reasons = self._transact(functools.partial(_withdraw_all, chunk))
+                if reasons is None:
+                    withdrawn += len(chunk)
+                    break
+                if len(reasons) != len(chunk) or not any(reasons):
+                    raise Unavailable("the inventory write was cancelled, retry shortly", code="busy")
+                chunk = [offer_id for offer_id, reason in zip(chunk, reasons, strict=True) if not reason]
+        return withdrawn
 
     def get_terms(self, vendor_ids: Collection[str]) -> dict[str, VendorTerms]:
         keys = [(f"VENDOR#{vendor_id}", "TERMS") for vendor_id in dict.fromkeys(vendor_ids)]
@@ -567,6 +573,15 @@ def _upsert_all(offers: Sequence[InventoryOffer], stored: Collection[str], tx: T
         else:
             item = _inventory_item(offer.model_copy(update={"reserved": 0, "available": offer.vendor_quantity}))
             tx.save(item, condition=InventoryItem.pk.does_not_exist())
+
+
+def _withdraw_all(offer_ids: Sequence[str], tx: TransactWrite) -> None:
+    for offer_id in offer_ids:
+        tx.update(
+            _inventory_ref(offer_id),
+            actions=[InventoryItem.status.set(OfferStatus.WITHDRAWN.value)],
+            condition=InventoryItem.pk.exists(),
+        )
 
 
 def _inventory_ref(offer_id: str) -> InventoryItem:

@@ -78,9 +78,24 @@ def test_offer_upserts_apply_only_newer_revisions_and_keep_reservations(any_stor
     assert any_store.upsert_offer(offer("a", quantity=7, price=1234, revision=3))
     assert counters(any_store, "a") == (7, 2, 5)
     assert any_store.get_offers(["a", "missing"])["a"].price == 1234
-    assert any_store.withdraw_offer("a")
-    assert not any_store.withdraw_offer("missing")
+    assert any_store.withdraw_offers(["a"]) == 1
+    assert any_store.withdraw_offers(["missing"]) == 0
     assert not any_store.get_offers(["a"])["a"].sellable
+
+
+def test_bulk_withdrawals_skip_offers_that_are_not_stored(any_store: Any) -> None:
+    # Given 150 stored offers (more than one transaction holds)
+    stored = [f"o{n}" for n in range(150)]
+    any_store.upsert_offers([offer(offer_id, quantity=1, revision=1) for offer_id in stored])
+
+    # When they are withdrawn together with offers that were never stored, some named twice
+    withdrawn = any_store.withdraw_offers(["x1", *stored, "o3", "x2"])
+
+    # Then every stored one is withdrawn and counted once, and nothing else is written
+    assert withdrawn == 150
+    found = any_store.get_offers([*stored, "x1", "x2"])
+    assert set(found) == set(stored)
+    assert not any(offer.sellable for offer in found.values())
 
 
 def test_bulk_upserts_match_single_upserts(any_store: Any) -> None:

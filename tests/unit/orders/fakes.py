@@ -81,13 +81,12 @@ class InMemoryOrdersStore:
     def upsert_offers(self, offers: Sequence[InventoryOffer]) -> int:
         return sum(self.upsert_offer(offer) for offer in newest_per_offer(offers))
 
-    def withdraw_offer(self, offer_id: str) -> bool:
+    def withdraw_offers(self, offer_ids: Collection[str]) -> int:
         with self._lock:
-            existing = self.offers.get(offer_id)
-            if existing is None:
-                return False
-            self.offers[offer_id] = existing.model_copy(update={"status": OfferStatus.WITHDRAWN})
-            return True
+            stored = [offer_id for offer_id in dict.fromkeys(offer_ids) if offer_id in self.offers]
+            for offer_id in stored:
+                self.offers[offer_id] = self.offers[offer_id].model_copy(update={"status": OfferStatus.WITHDRAWN})
+            return len(stored)
 
     def get_terms(self, vendor_ids: Collection[str]) -> dict[str, VendorTerms]:
         with self._lock:

@@ -87,8 +87,7 @@ def test_withdrawn_offers_cannot_be_added_and_show_up_in_the_cart(
 ) -> None:
     stock(store, offer("a"), offer("b"))
     carts.put_item("u1", "a", 1)
-    store.withdraw_offer("a")
-    store.withdraw_offer("b")
+    store.withdraw_offers(["a", "b"])
     with pytest.raises(Conflict):
         carts.put_item("u1", "b", 1)
     assert "offer_unavailable" in carts.view("u1").problems
