@@ -86,8 +86,6 @@ def _check(
         if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
             old = current.to_json()["Attributes"]
         return ("ConditionalCheckFailed", "The conditional request failed", old), None
-    # Only an Update changes the current item in place; Put and Delete replace or remove it (and no
-    # other operation of the transaction may touch it), so the item itself is the snapshot.
     snapshot = copy.deepcopy(current) if op_type == "Update" else current
     return (None, None, None), (op_type, op, table_name, key, snapshot)
 

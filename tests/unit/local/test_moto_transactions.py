@@ -58,17 +58,21 @@ def test_a_failed_condition_applies_nothing_and_names_the_operation(dynamodb: An
     assert (n(dynamodb, "a"), n(dynamodb, "b"), n(dynamodb, "c")) == (5, None, None)
 
 
-def test_an_operation_failing_while_applied_rolls_the_others_back(dynamodb: Any) -> None:
-    bad = {
+def failing_update(pk: str) -> dict[str, Any]:
+    """An Update whose condition holds but which fails while applied (`missing` has no value)."""
+    return {
         "Update": {
             "TableName": TABLE,
-            "Key": {"pk": {"S": "a"}, "sk": {"S": "x"}},
+            "Key": {"pk": {"S": pk}, "sk": {"S": "x"}},
             "UpdateExpression": "SET n = missing - :q",
             "ExpressionAttributeValues": {":q": {"N": "1"}},
         }
     }
+
+
+def test_an_operation_failing_while_applied_rolls_the_others_back(dynamodb: Any) -> None:
     with pytest.raises(ClientError) as error:
-        dynamodb.transact_write_items(TransactItems=[put("b"), bad])
+        dynamodb.transact_write_items(TransactItems=[put("b"), failing_update("a")])
     assert error.value.response["Error"]["Code"] in {"TransactionCanceledException", "ValidationException"}
     assert (n(dynamodb, "a"), n(dynamodb, "b")) == (5, None)
 
@@ -98,18 +102,10 @@ def test_items_replaced_or_deleted_before_a_failing_operation_come_back(dynamodb
             }
         },
     }[first]
-    bad = {
-        "Update": {
-            "TableName": TABLE,
-            "Key": {"pk": {"S": "z"}, "sk": {"S": "x"}},
-            "UpdateExpression": "SET n = missing - :q",
-            "ExpressionAttributeValues": {":q": {"N": "1"}},
-        }
-    }
 
     # When
     with pytest.raises(ClientError):
-        dynamodb.transact_write_items(TransactItems=[change, bad])
+        dynamodb.transact_write_items(TransactItems=[change, failing_update("z")])
 
     # Then "a" is as it was
     assert dynamodb.get_item(TableName=TABLE, Key=key)["Item"] == before
