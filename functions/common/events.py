@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
 
@@ -38,6 +39,16 @@ class DomainEvent(BaseModel):
     version: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class SerializedEvent:
+    """An event already in its wire form, as the outbox relay reads it back from a table stream."""
+
+    source: str
+    detail_type: str
+    detail: str
+    occurred_at: datetime
+
+
 class EventPublisher(Protocol):
     def publish(self, events: Sequence[DomainEvent]) -> None: ...
 
@@ -50,19 +61,23 @@ class EventBridgePublisher:
         self._client = client
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
+        self.publish_serialized(
+            [SerializedEvent(event.source, event.detail_type, event.model_dump_json(), event.occurred_at) for event in events]
+        )
+
+    def publish_serialized(self, events: Sequence[SerializedEvent]) -> None:
         entries = [self._entry(event) for event in events]
         for start in range(0, len(entries), MAX_ENTRIES_PER_PUT):
             self._put(entries[start : start + MAX_ENTRIES_PER_PUT])
 
-    def _entry(self, event: DomainEvent) -> dict[str, Any]:
-        detail = event.model_dump_json()
-        if len(detail.encode()) > MAX_ENTRY_BYTES:
-            raise ValueError(f"{event.detail_type} {event.event_id} is larger than an EventBridge entry")
+    def _entry(self, event: SerializedEvent) -> dict[str, Any]:
+        if len(event.detail.encode()) > MAX_ENTRY_BYTES:
+            raise ValueError(f"a {event.detail_type} event is larger than an EventBridge entry")
         return {
             "EventBusName": self._bus_name,
             "Source": event.source,
             "DetailType": event.detail_type,
-            "Detail": detail,
+            "Detail": event.detail,
             "Time": event.occurred_at,
         }
 

@@ -110,3 +110,12 @@ class ContextWiring:
         found += [sub.function for sub in self.bucket]
         found += [sched.function for sched in self.schedules]
         return [fn for fn in found if fn is not None]
+
+
+def outbox_relay(context_name: str) -> StreamSubscription:
+    """The stream consumer that publishes a context's outbox (functions/common/outbox.py); the
+    context's table needs `TableSpec(stream=True)`."""
+    return StreamSubscription(
+        Function(f"{context_name}-outbox-relay", "functions.common.outbox.handler", frozenset({Need.EVENT_BUS})),
+        batch_size=100,
+    )
