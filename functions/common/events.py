@@ -62,7 +62,10 @@ class EventBridgePublisher:
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
         self.publish_serialized(
-            [SerializedEvent(event.source, event.detail_type, event.model_dump_json(), event.occurred_at) for event in events]
+            [
+                SerializedEvent(event.source, event.detail_type, event.model_dump_json(), event.occurred_at)
+                for event in events
+            ]
         )
 
     def publish_serialized(self, events: Sequence[SerializedEvent]) -> None:

@@ -111,4 +111,3 @@ def _entry() -> Any:
 
 
 handler = _entry()
-
