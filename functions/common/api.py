@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from functions.common.auth import Principal, principal_from_event
 from functions.common.errors import ErrorDetail, PleinError, error_body
 from functions.common.observability import logger, metrics, tracer
+from functions.common.request_guard import checked_event
 
 # OpenAPI security requirement for routes behind the Cognito authorizer. Routes without it are
 # public; the CDK app and the local gateway both read this from the generated OpenAPI document.
@@ -121,6 +122,18 @@ def _register_error_handlers(app: APIGatewayRestResolver) -> None:
         )
 
 
+def _refused(exc: PleinError) -> dict[str, Any]:
+    """A proxy response for a request refused before routing (CORS as on every other answer)."""
+    import json
+
+    return {
+        "statusCode": int(exc.status),
+        "headers": {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"},
+        "body": json.dumps(exc.body()),
+        "isBase64Encoded": False,
+    }
+
+
 def lambda_entry(app: APIGatewayRestResolver) -> Any:
     """The Lambda entry point for a context API, under the Powertools decorators."""
     from aws_lambda_powertools.logging import correlation_paths
@@ -131,6 +144,10 @@ def lambda_entry(app: APIGatewayRestResolver) -> Any:
     @trace.capture_lambda_handler
     @measure.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        try:
+            event = checked_event(event)
+        except PleinError as exc:
+            return _refused(exc)
         return app.resolve(event, context)
 
     return handler
