@@ -10,15 +10,29 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from functions.common.api import CONTEXT_EXTENSION, openapi_document
+from functions.common.errors import ErrorResponse
 from infra.generated import write_or_check
 from infra.topology import contexts
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options"})
+_REFERENCE = re.compile(r'"#/components/schemas/([^"]+)"')
+ERROR_SCHEMA = "ErrorResponse"
+ERROR_DESCRIPTIONS = {
+    "400": "Malformed request: a body that is not UTF-8 JSON, JSON nested too deep, or a bad parameter",
+    "401": "No valid Cognito token",
+    "403": "Signed in, but not allowed to do this (role or ownership)",
+    "404": "No such resource",
+    "409": "Conflicts with the current state (a duplicate, a concurrent change, a used key)",
+    "415": "The body is declared as something other than application/json",
+    "422": "The request does not validate: `details` names each field and what is wrong",
+    "429": "Too many requests: throttled by the API (API Gateway's own body, not this error shape)",
+}
 
 
 def context_schema(context: str) -> dict[str, Any]:
@@ -47,9 +61,52 @@ def merged_schema() -> dict[str, Any]:
                     owner = existing[method][CONTEXT_EXTENSION]
                     raise ValueError(f"{method.upper()} {path} is served by both {owner} and {context}")
                 existing[method] = {**operation, CONTEXT_EXTENSION: context}
+    for operations in paths.values():
+        for method, operation in operations.items():
+            _document_errors(method, operation)
+    schemas[ERROR_SCHEMA] = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(schemas[ERROR_SCHEMA].pop("$defs"))
     merged["paths"] = dict(sorted(paths.items()))
-    merged["components"]["schemas"] = dict(sorted(schemas.items()))
+    merged["components"]["schemas"] = dict(sorted(_referenced(schemas, paths).items()))
     return merged
+
+
+def _document_errors(method: str, operation: dict[str, Any]) -> None:
+    """Every error status an operation can answer, with the project's error body; 204 without content."""
+    statuses = ["400", "422", "429"]
+    if operation.get("security"):
+        statuses += ["401", "403"]
+    if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
+        statuses.append("404")
+    if method != "get":
+        statuses.append("409")
+    if "requestBody" in operation:
+        statuses.append("415")
+    responses = operation.setdefault("responses", {})
+    for status in sorted(statuses):
+        if status == "429":
+            responses[status] = {"description": ERROR_DESCRIPTIONS[status]}
+            continue
+        own = responses.get(status, {}).get("description") if status != "422" else None
+        responses[status] = {
+            "description": own or ERROR_DESCRIPTIONS[status],
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}},
+        }
+    if "204" in responses:
+        responses["204"] = {"description": responses["204"].get("description", "No content")}
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _referenced(schemas: dict[str, Any], paths: dict[str, Any]) -> dict[str, Any]:
+    """The schemas the paths reach (Powertools adds its validation error models to every document)."""
+    keep: set[str] = set()
+    pending = [json.dumps(paths)]
+    while pending:
+        for name in _REFERENCE.findall(pending.pop()):
+            if name not in keep and name in schemas:
+                keep.add(name)
+                pending.append(json.dumps(schemas[name]))
+    return {name: schema for name, schema in schemas.items() if name in keep}
 
 
 def _qualify_clashing_schemas(documents: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

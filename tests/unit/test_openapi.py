@@ -35,3 +35,33 @@ def test_every_operation_names_its_context_and_health_is_public() -> None:
         for method, operation in operations.items():
             assert operation[CONTEXT_EXTENSION], f"{method} {path}"
     assert "security" not in schema["paths"]["/health/vendor"]["get"]
+
+
+def error_ref(operation: dict[str, Any], status: str) -> str | None:
+    content = operation["responses"].get(status, {}).get("content", {})
+    ref: str | None = content.get("application/json", {}).get("schema", {}).get("$ref")
+    return ref
+
+
+def test_every_operation_documents_its_error_statuses_with_the_error_body() -> None:
+    schema = merged_schema()
+    error = "#/components/schemas/ErrorResponse"
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            name = f"{method} {path}"
+            assert error_ref(operation, "400") == error, name
+            assert error_ref(operation, "422") == error, name
+            assert "429" in operation["responses"], name
+            if operation.get("security"):
+                assert error_ref(operation, "401") == error_ref(operation, "403") == error, name
+            if "{" in path:
+                assert error_ref(operation, "404") == error, name
+            if "requestBody" in operation:
+                assert error_ref(operation, "415") == error, name
+            if method != "get":
+                assert error_ref(operation, "409") == error, name
+            if "204" in operation["responses"]:
+                assert "content" not in operation["responses"]["204"], name
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    assert set(schema["components"]["schemas"]["ErrorResponse"]["properties"]) == {"error"}
