@@ -31,7 +31,7 @@ ERROR_DESCRIPTIONS = {
     "409": "Conflicts with the current state (a duplicate, a concurrent change, a used key)",
     "415": "The body is declared as something other than application/json",
     "422": "The request does not validate: `details` names each field and what is wrong",
-    "429": "Too many requests: throttled by the API (API Gateway's own body, not this error shape)",
+    "429": "Too many requests: throttled by the API",
 }
 
 
@@ -84,9 +84,6 @@ def _document_errors(method: str, operation: dict[str, Any]) -> None:
         statuses.append("415")
     responses = operation.setdefault("responses", {})
     for status in sorted(statuses):
-        if status == "429":
-            responses[status] = {"description": ERROR_DESCRIPTIONS[status]}
-            continue
         own = responses.get(status, {}).get("description") if status != "422" else None
         responses[status] = {
             "description": own or ERROR_DESCRIPTIONS[status],

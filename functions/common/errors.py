@@ -91,3 +91,27 @@ class Unavailable(PleinError):
 def error_body(code: str, message: str, details: list[ErrorDetail] | None = None) -> dict[str, Any]:
     body = ErrorResponse(error=ErrorBody(code=code, message=message, details=details or []))
     return body.model_dump(mode="json")
+
+
+class GatewayError(BaseModel):
+    """An answer API Gateway gives itself, before any function runs, in the project's error shape."""
+
+    status: int
+    code: str
+    message: str
+
+    def body(self) -> dict[str, Any]:
+        return error_body(self.code, self.message)
+
+
+GATEWAY_ERRORS: dict[str, GatewayError] = {
+    "UNAUTHORIZED": GatewayError(status=401, code="unauthorized", message="sign in: no valid token was sent"),
+    "ACCESS_DENIED": GatewayError(status=403, code="forbidden", message="this token may not call this endpoint"),
+    "MISSING_AUTHENTICATION_TOKEN": GatewayError(status=404, code="route_not_found", message="no such endpoint"),
+    "REQUEST_TOO_LARGE": GatewayError(status=413, code="payload_too_large", message="the request is too large"),
+    "THROTTLED": GatewayError(status=429, code="throttled", message="too many requests: retry in a moment"),
+    "DEFAULT_4XX": GatewayError(status=400, code="bad_request", message="the request was refused"),
+    "DEFAULT_5XX": GatewayError(status=502, code="gateway_error", message="the service failed to answer; retry"),
+}
+"""Keyed by API Gateway's gateway response type. The CDK app installs these as the REST API's
+gateway responses and the local gateway answers with them, so a client sees one error shape."""

@@ -15,6 +15,7 @@ from local.config import ACCOUNT_ID
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-www-form-urlencoded", "+json", "+xml")
 API_ID = "local"
 WS_API_ID = "localws"
+NO_STATUS_CODE = 1005  # the WebSocket close code of a close frame without one (RFC 6455)
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,8 @@ def rest_event(
         "resource": resource,
         "path": request.path,
         "httpMethod": request.method,
-        "headers": headers or None,
-        "multiValueHeaders": multi_headers or None,
+        "headers": headers,  # API Gateway always passes the request's headers (Host at least)
+        "multiValueHeaders": multi_headers,
         "queryStringParameters": query or None,
         "multiValueQueryStringParameters": multi_query or None,
         "pathParameters": dict(path_parameters) or None,
@@ -160,20 +161,39 @@ def proxy_response(result: Any) -> HttpResponse:
     return HttpResponse(status, headers, body)
 
 
-def gateway_error(status: int, message: str, error_type: str) -> HttpResponse:
+GATEWAY_ERROR_TYPES = {
+    "UNAUTHORIZED": "UnauthorizedException",
+    "ACCESS_DENIED": "AccessDeniedException",
+    "MISSING_AUTHENTICATION_TOKEN": "MissingAuthenticationTokenException",
+    "REQUEST_TOO_LARGE": "RequestTooLongException",
+    "THROTTLED": "TooManyRequestsException",
+    "DEFAULT_4XX": "BadRequestException",
+    "DEFAULT_5XX": "InternalServerErrorException",
+}
+"""The `x-amzn-ErrorType` API Gateway sends with each gateway response type."""
+
+
+def gateway_error(response_type: str) -> HttpResponse:
+    """API Gateway's own answer of `response_type`, as the CDK app configures it (GATEWAY_ERRORS):
+    the project's error shape, with CORS headers so that a browser sees the status."""
     import json
 
+    from functions.common.errors import GATEWAY_ERRORS
+
+    error = GATEWAY_ERRORS[response_type]
     return HttpResponse(
-        status,
-        # API Gateway's default 4xx/5xx gateway responses carry CORS headers (infra/constructs/rest_api.py),
-        # so that a browser sees the 401 instead of a network error.
-        [("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type), ("Access-Control-Allow-Origin", "*")],
-        json.dumps({"message": message}).encode(),
+        error.status,
+        [
+            ("Content-Type", "application/json"),
+            ("x-amzn-ErrorType", GATEWAY_ERROR_TYPES[response_type]),
+            ("Access-Control-Allow-Origin", "*"),
+        ],
+        json.dumps(error.body()).encode(),
     )
 
 
 def bad_gateway() -> HttpResponse:
-    return gateway_error(502, "Internal server error", "InternalServerErrorException")
+    return gateway_error("DEFAULT_5XX")
 
 
 def websocket_event(
@@ -191,8 +211,10 @@ def websocket_event(
     source_ip: str = "127.0.0.1",
     is_binary: bool = False,
     now: float | None = None,
+    close_code: int | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway WebSocket event for `$connect`, `$disconnect` or a message route."""
+    """An API Gateway WebSocket event for `$connect`, `$disconnect` or a message route; a
+    `$disconnect` carries the WebSocket close code (`close_code`, 1005 when none was sent)."""
     now = time.time() if now is None else now
     request_context: dict[str, Any] = {
         "routeKey": route_key,
@@ -211,11 +233,15 @@ def websocket_event(
     }
     if event_type == "MESSAGE":
         request_context["messageId"] = str(uuid.uuid4())
+    if event_type == "DISCONNECT":
+        request_context["disconnectStatusCode"] = NO_STATUS_CODE if close_code is None else close_code
+        request_context["disconnectReason"] = ""
+        headers = {"Host": domain, **(headers or {})}  # API Gateway sends the Host of the connection
     if claims is not None:
         # a REQUEST authorizer's context is flattened into `authorizer`; claims are kept as well
         request_context["authorizer"] = {**claims, "principalId": claims.get("sub", ""), "claims": dict(claims)}
     event: dict[str, Any] = {"requestContext": request_context, "isBase64Encoded": is_binary}
-    if event_type == "CONNECT":
+    if event_type in {"CONNECT", "DISCONNECT"}:
         event["headers"] = dict(headers or {})
         event["multiValueHeaders"] = {name: [value] for name, value in (headers or {}).items()}
         event["queryStringParameters"] = dict(query or {}) or None

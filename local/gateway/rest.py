@@ -85,7 +85,7 @@ class RestGateway:
         try:
             response = await self._handle(request)
         except web.HTTPRequestEntityTooLarge:
-            response = _to_web(gateway_error(413, "Request Too Long", "RequestTooLongException"))
+            response = _to_web(gateway_error("REQUEST_TOO_LARGE"))
         log.info(
             "%s %s %s %.1fms", request.method, request.path, response.status, (time.perf_counter() - started) * 1000
         )
@@ -110,7 +110,7 @@ class RestGateway:
             return documentation
         match = self.routes.match(request.method, path)
         if match is None:
-            return _to_web(gateway_error(403, "Missing Authentication Token", "MissingAuthenticationTokenException"))
+            return _to_web(gateway_error("MISSING_AUTHENTICATION_TOKEN"))
         claims: dict[str, str] | None = None
         if match.route.secured and request.method != "OPTIONS":
             verifier = self._verifier()
@@ -119,7 +119,7 @@ class RestGateway:
                     raise InvalidToken("no user pool")
                 verified = verifier.verify(bearer_token(request.headers.get("Authorization")))
             except InvalidToken:
-                return _to_web(gateway_error(401, "Unauthorized", "UnauthorizedException"))
+                return _to_web(gateway_error("UNAUTHORIZED"))
             claims = authorizer_claims(verified)
         body = await request.read()
         wire = HttpRequest(

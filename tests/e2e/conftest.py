@@ -19,6 +19,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,8 +161,9 @@ class Plein:
             client.close()
 
 
-@pytest.fixture(scope="session")
-def plein() -> Iterator[Plein]:
+@contextmanager
+def running_plein(products: int, *, extra_contexts: tuple[str, ...] = (PROBE,)) -> Iterator[Plein]:
+    """A whole local marketplace on free ports in a temporary folder, stopped and removed after."""
     data_dir = Path(tempfile.mkdtemp(prefix="plein-e2e-"))
     config = RuntimeConfig(
         data_dir=data_dir,
@@ -169,10 +171,10 @@ def plein() -> Iterator[Plein]:
         rest_port=free_port(),
         ws_port=free_port(),
         web_port=free_port(),
-        products=int(os.environ.get("PLEIN_E2E_PRODUCTS", "200")),
+        products=products,
         pool_sizes=pool_sizes_from_env(),
         timeout_factor=float(os.environ.get("PLEIN_E2E_TIMEOUT_FACTOR", "1")),
-        extra_contexts=(PROBE,),
+        extra_contexts=extra_contexts,
         limits=Limits(ws_idle_seconds=600, ws_max_connection_seconds=7200, sqs_visibility_seconds=1),
         log_level="INFO",
     )
@@ -188,3 +190,9 @@ def plein() -> Iterator[Plein]:
             sys.stderr.write(f"local runtime data kept in {data_dir}\n")
         else:
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def plein() -> Iterator[Plein]:
+    with running_plein(int(os.environ.get("PLEIN_E2E_PRODUCTS", "200"))) as running:
+        yield running

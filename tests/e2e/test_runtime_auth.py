@@ -43,7 +43,7 @@ def test_no_token_is_401(plein: Plein) -> None:
     response = httpx.get(f"{plein.rest_url}/probe/me")
 
     assert response.status_code == 401
-    assert response.json() == {"message": "Unauthorized"}
+    assert response.json()["error"]["code"] == "unauthorized"
 
 
 def _tamper(token: str) -> str:
@@ -121,11 +121,12 @@ def test_created_user_signs_in(plein: Plein) -> None:
     assert response.status_code == 200
 
 
-def test_unknown_route_is_api_gateways_403(plein: Plein) -> None:
-    response = httpx.get(f"{plein.rest_url}/no/such/route")
+def test_unknown_route_is_404_in_the_error_shape_without_echoing_the_path(plein: Plein) -> None:
+    response = httpx.get(f"{plein.rest_url}/no/such/<script>route")
 
-    assert response.status_code == 403
-    assert response.json() == {"message": "Missing Authentication Token"}
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "route_not_found"
+    assert "script" not in response.text
 
 
 def test_path_parameters_resource_and_stage_reach_the_handler(plein: Plein) -> None:

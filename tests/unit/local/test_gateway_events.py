@@ -111,7 +111,7 @@ def test_malformed_integration_result_is_502(result: object) -> None:
     response = proxy_response(result)
 
     assert response.status == 502
-    assert json.loads(response.body) == {"message": "Internal server error"}
+    assert json.loads(response.body)["error"]["code"] == "gateway_error"
 
 
 @pytest.mark.parametrize(
