@@ -29,6 +29,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but not allowed to do this (role or ownership)",
     "404": "No such resource",
     "409": "Conflicts with the current state (a duplicate, a concurrent change, a used key)",
+    "414": "The URL is too long",
     "415": "The body is declared as something other than application/json",
     "422": "The request does not validate: `details` names each field and what is wrong",
     "429": "Too many requests: throttled by the API",
@@ -73,7 +74,7 @@ def merged_schema() -> dict[str, Any]:
 
 def _document_errors(method: str, operation: dict[str, Any]) -> None:
     """Every error status an operation can answer, with the project's error body; 204 without content."""
-    statuses = ["400", "422", "429"]
+    statuses = ["400", "414", "422", "429"]
     if operation.get("security"):
         statuses += ["401", "403"]
     if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):

@@ -176,19 +176,22 @@ GATEWAY_ERROR_TYPES = {
 def gateway_error(response_type: str) -> HttpResponse:
     """API Gateway's own answer of `response_type`, as the CDK app configures it (GATEWAY_ERRORS):
     the project's error shape, with CORS headers so that a browser sees the status."""
-    import json
-
     from functions.common.errors import GATEWAY_ERRORS
 
     error = GATEWAY_ERRORS[response_type]
+    return local_error(error.status, error.code, error.message, GATEWAY_ERROR_TYPES[response_type])
+
+
+def local_error(status: int, code: str, message: str, error_type: str = "BadRequestException") -> HttpResponse:
+    """An error the gateway answers itself, in the project's error shape and with CORS headers."""
+    import json
+
+    from functions.common.errors import error_body
+
     return HttpResponse(
-        error.status,
-        [
-            ("Content-Type", "application/json"),
-            ("x-amzn-ErrorType", GATEWAY_ERROR_TYPES[response_type]),
-            ("Access-Control-Allow-Origin", "*"),
-        ],
-        json.dumps(error.body()).encode(),
+        status,
+        [("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type), ("Access-Control-Allow-Origin", "*")],
+        json.dumps(error_body(code, message)).encode(),
     )
 
 

@@ -20,12 +20,27 @@ from typing import Any
 from aiohttp import web
 
 from local.gateway.auth import InvalidToken, JwtVerifier, authorizer_claims, bearer_token
-from local.gateway.events import HttpRequest, HttpResponse, bad_gateway, gateway_error, proxy_response, rest_event
+from local.gateway.events import (
+    HttpRequest,
+    HttpResponse,
+    bad_gateway,
+    gateway_error,
+    local_error,
+    proxy_response,
+    rest_event,
+)
 from local.gateway.routes import RouteTable
 from local.lambdas import LambdaService
 
 log = logging.getLogger("plein.gateway.rest")
 MAX_BODY_BYTES = 10 * 1024 * 1024
+MAX_URL_CHARS = 8192
+"""Longest request target (path and query) answered; API Gateway refuses longer ones too."""
+MAX_HEADER_BYTES = 10 * 1024
+"""API Gateway's limit on the total size of a request's headers."""
+HTTP_PARSER_LIMITS = {"max_line_size": 8 * MAX_URL_CHARS, "max_field_size": 8 * MAX_HEADER_BYTES}
+"""aiohttp's parser answers a longer line in text/plain, echoing it: let it read well past the
+limits above so that the gateway refuses in the project's error shape instead."""
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
 
 
@@ -77,7 +92,7 @@ class RestGateway:
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY_BYTES)
-        app.router.add_route("*", "/{tail:.*}", self.handle)
+        app.router.add_route("*", r"/{tail:[\s\S]*}", self.handle)  # any path, control characters too
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -104,6 +119,9 @@ class RestGateway:
         return None
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        oversize = _oversize(request)
+        if oversize is not None:
+            return _to_web(oversize)
         path = request.path
         documentation = await self._documentation(request)
         if documentation is not None:
@@ -143,6 +161,14 @@ class RestGateway:
             log.warning("%s failed: %s", match.route.function, (result.error or {}).get("errorMessage"))
             return _to_web(bad_gateway())
         return _to_web(proxy_response(result.payload))
+
+
+def _oversize(request: web.Request) -> HttpResponse | None:
+    if len(request.raw_path) > MAX_URL_CHARS:
+        return local_error(414, "uri_too_long", f"the URL is longer than {MAX_URL_CHARS} characters")
+    if sum(len(name) + len(value) for name, value in request.raw_headers) > MAX_HEADER_BYTES:
+        return local_error(431, "headers_too_large", f"the headers exceed {MAX_HEADER_BYTES} bytes")
+    return None
 
 
 def _to_web(response: HttpResponse) -> web.Response:

@@ -121,8 +121,9 @@ def test_created_user_signs_in(plein: Plein) -> None:
     assert response.status_code == 200
 
 
-def test_unknown_route_is_404_in_the_error_shape_without_echoing_the_path(plein: Plein) -> None:
-    response = httpx.get(f"{plein.rest_url}/no/such/<script>route")
+@pytest.mark.parametrize("path", ["/no/such/<script>route", "/nothing/%0D%0Ascript/here%0A"])
+def test_unknown_route_is_404_in_the_error_shape_without_echoing_the_path(plein: Plein, path: str) -> None:
+    response = httpx.get(f"{plein.rest_url}{path}")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "route_not_found"
@@ -135,12 +136,23 @@ def test_path_parameters_resource_and_stage_reach_the_handler(plein: Plein) -> N
     assert response.json() == {"item_id": "abc-1", "resource": "/probe/items/{item_id}", "stage": "local"}
 
 
-def test_bad_json_body_reaches_the_handler_as_a_422(plein: Plein) -> None:
+def test_bad_json_body_is_refused_by_the_handler_as_a_400(plein: Plein) -> None:
     response = plein.client("shopper").post(
         "/probe/events", content=b"{not json", headers={"Content-Type": "application/json"}
     )
 
-    assert response.status_code == 422
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_json")
+
+
+def test_body_that_is_not_utf8_is_a_400_after_the_authorizer(plein: Plein) -> None:
+    body = b'{"name": "\xff\xfe"}'
+    anonymous = httpx.post(f"{plein.rest_url}/probe/events", content=body, headers={"Content-Type": "application/json"})
+    signed_in = plein.client("shopper").post(
+        "/probe/events", content=body, headers={"Content-Type": "application/json"}
+    )
+
+    assert anonymous.status_code == 401
+    assert (signed_in.status_code, signed_in.json()["error"]["code"]) == (400, "invalid_encoding")
 
 
 def test_openapi_and_docs_are_served(plein: Plein) -> None:
@@ -155,3 +167,13 @@ def test_openapi_and_docs_are_served(plein: Plein) -> None:
     assert "swagger-ui-bundle.min.js" in docs.text
     assert bundle.status_code == 200
     assert len(bundle.content) > 100_000
+
+
+def test_oversize_url_and_headers_are_refused_in_the_error_shape_without_echo(plein: Plein) -> None:
+    long_url = httpx.get(f"{plein.rest_url}/products", params={"q": "x" * 9000})
+    long_headers = httpx.get(f"{plein.rest_url}/products", headers={"X-Padding": "y" * 11000})
+
+    assert (long_url.status_code, long_url.json()["error"]["code"]) == (414, "uri_too_long")
+    assert (long_headers.status_code, long_headers.json()["error"]["code"]) == (431, "headers_too_large")
+    assert "xxxx" not in long_url.text
+    assert "yyyy" not in long_headers.text
