@@ -130,9 +130,11 @@ class Plein:
         token: str = result["AuthenticationResult"]["IdToken"]
         return token
 
-    def client(self, username: str | None = None, *, timeout: float = 30.0) -> httpx.Client:
+    def client(
+        self, username: str | None = None, *, password: str | None = None, timeout: float = 30.0
+    ) -> httpx.Client:
         """An HTTP client on the REST API, signed in as `username` (anonymous when None)."""
-        headers = {"Authorization": f"Bearer {self.token(username)}"} if username else {}
+        headers = {"Authorization": f"Bearer {self.token(username, password)}"} if username else {}
         client = httpx.Client(base_url=self.rest_url, headers=headers, timeout=timeout)
         self._clients.append(client)
         return client
