@@ -27,7 +27,7 @@ def fuzzed_plein() -> Iterator[Plein]:
 @pytest.fixture(scope="session")
 def role_headers(fuzzed_plein: Plein) -> dict[str, dict[str, str]]:
     """Request headers of every role: anonymous and each demo user (shopper, vendor, advisor, admin)."""
-    headers = {"anonymous": {}}
+    headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for role in ("shopper", "vendor", "advisor", "admin"):
         headers[role] = {"Authorization": f"Bearer {fuzzed_plein.token(role)}"}
     return headers

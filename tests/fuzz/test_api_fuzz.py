@@ -4,6 +4,7 @@ no server error, no status the OpenAPI document does not list, and bodies as doc
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -33,7 +34,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
     suppress_health_check=list(HealthCheck),
 )
 def test_api_answers_as_documented_for_every_role(
-    case: schemathesis.Case, fuzzed_plein: Plein, role_headers: dict[str, dict[str, str]]
+    case: schemathesis.Case[Any], fuzzed_plein: Plein, role_headers: dict[str, dict[str, str]]
 ) -> None:
     for headers in role_headers.values():
         case.call_and_validate(base_url=fuzzed_plein.rest_url, headers=headers, checks=CHECKS, timeout=30)
