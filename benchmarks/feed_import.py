@@ -213,7 +213,7 @@ def _import_child(env: dict[str, str], feed: str, rows: int, queue: Any) -> None
     vendor = vendors.apply(applicant, VendorApplication(name="Benchmark Bazaar"))
     vendors.approve(Principal(user_id="admin", groups=frozenset({Role.ADMIN})), vendor.vendor_id, VendorApproval())
     owner = Principal(user_id="bench-owner", groups=frozenset({Role.VENDOR}), vendor_id=vendor.vendor_id)
-    created = dependencies.api_feed_service().request_upload(owner, vendor.vendor_id, FeedRequest(filename="feed.csv"))
+    created = dependencies.feed_service().request_upload(owner, vendor.vendor_id, FeedRequest(filename="feed.csv"))
     key = created.upload.fields["key"]
     boto3.client("s3").upload_file(feed, BUCKET, key, ExtraArgs={"ContentType": "text/csv"})
     size = os.path.getsize(feed)
@@ -254,7 +254,7 @@ def _import_child(env: dict[str, str], feed: str, rows: int, queue: Any) -> None
     start = time.perf_counter()
     response = handler(sqs_event, Context())
     seconds = time.perf_counter() - start
-    feed_record = dependencies.api_feed_service().status(owner, vendor.vendor_id, created.feed_id)
+    feed_record = dependencies.feed_service().status(owner, vendor.vendor_id, created.feed_id)
     queue.put(
         Result(
             "plein feed import",

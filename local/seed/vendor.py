@@ -1,5 +1,8 @@
 """Demo vendors and offers: three approved vendors and `ctx.products` products with their offers.
 
+The products are local/seed/assortment.py's: dozens of product types across bikes, home,
+kitchen, fashion and electronics, titled and described in Dutch, German or English.
+
 The demo `vendor` user owns "Wolkenweber" (bound with `ctx.bind_vendor`). Products are shared by
 GTIN, so about a third of them have offers from two or three vendors. Offers are written through
 the vendor store's batch path (BatchWrite, several batches in flight); the table stream then
@@ -17,12 +20,12 @@ from typing import Any
 
 from functions.common.errors import Conflict
 from functions.common.events import EventBridgePublisher
-from functions.vendor.logic.ids import gtin_check_digit
+from functions.vendor.logic.domain import Contact, Offer, Vendor
+from functions.vendor.logic.ids import gtin_check_digit, product_id
 from functions.vendor.logic.offers import build_offer
 from functions.vendor.logic.vendors import updated_event
-from functions.vendor.models.domain import Contact, Offer, Vendor
 from functions.vendor.models.events import ShippingRule, VendorApproved
-from local.seed import SeedContext
+from local.seed import SeedContext, assortment
 
 SEEDED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 BATCH = 100
@@ -62,23 +65,6 @@ VENDORS = (
     },
 )
 
-CATEGORIES = (
-    ("Mode", "Pullover", ("Pullover", "Trui", "Jumper")),
-    ("Mode", "Schals & Mützen", ("Schal", "Sjaal", "Beanie")),
-    ("Wonen", "Keuken", ("Teekanne", "Koffiemok", "Cutting board")),
-    ("Wonen", "Verlichting", ("Tischlampe", "Hanglamp", "Reading light")),
-    ("Outdoor", "Taschen", ("Rucksack", "Weekendtas", "Dry bag")),
-    ("Outdoor", "Camping", ("Isomatte", "Thermosfles", "Camp stool")),
-)
-BRANDS = ("Wolkenweber", "Noordzee", "Harbour & Pine", "Tatra", "Lindqvist", "Bergfeld", "Van Dijk", "Kiel & Söhne")
-ADJECTIVES = (
-    ("warmer", "leichter", "handgestrickter", "klassischer"),
-    ("zachte", "stevige", "duurzame", "handgemaakte"),
-    ("classic", "recycled", "rugged", "everyday"),
-)
-COLOURS = ("Grau", "Blauw", "Forest green", "Schwarz", "Oker", "Navy")
-SIZES = ("S", "M", "L", "XL")
-
 
 def _gtin(i: int) -> str:
     body = f"871{i:09d}"
@@ -86,34 +72,26 @@ def _gtin(i: int) -> str:
 
 
 def _product(i: int, rng: random.Random) -> dict[str, object]:
-    root, leaf, nouns = CATEGORIES[i % len(CATEGORIES)]
-    language = i % 3
-    noun = nouns[language]
-    adjective = rng.choice(ADJECTIVES[language])
-    brand = BRANDS[i % len(BRANDS)]
-    colour = rng.choice(COLOURS)
-    title = f"{brand} {adjective} {noun} {colour}".replace("  ", " ")
-    description = {
-        0: f"{adjective.capitalize()} {noun} von {brand} in {colour}. Langlebig und pflegeleicht.",
-        1: f"{adjective.capitalize()} {noun} van {brand} in {colour}. Gemaakt om lang mee te gaan.",
-        2: f"A {adjective} {noun.lower()} by {brand} in {colour.lower()}. Built to last.",
-    }[language]
-    attributes = {"color": colour}
-    if root == "Mode":
-        attributes["size"] = SIZES[i % len(SIZES)]
+    """Product i of the demo assortment (local/seed/assortment.py) as offer content."""
+    made = assortment.product(i)
     return {
-        "title": title[:150],
-        "description": description,
-        "brand": brand,
+        "title": made.title[:150],
+        "description": made.description,
+        "brand": made.brand,
         "gtin": _gtin(i),
-        "mpn": f"{brand[:3].upper()}-{i:06d}",
-        "category": [root, leaf],
+        "mpn": f"{made.brand[:3].upper()}-{i:06d}",
+        "category": list(made.category),
         "link": f"https://shop.example/p/{i}",
         "image_link": f"https://img.example/p/{i}.jpg",
-        "attributes": attributes,
+        "attributes": made.attributes,
         "condition": "new",
-        "base_price": rng.randint(9, 180) * 100 + rng.choice((0, 50, 90, 95)),
+        "base_price": max(made.price // 100, 5) * 100 + rng.choice((0, 50, 90, 95)),
     }
+
+
+def demo_product(i: int) -> tuple[str, list[str]]:
+    """Demo product i's id and the ids of the vendors selling it (for the seeds of other contexts)."""
+    return product_id("", "", _gtin(i)), [_vendor_id(str(VENDORS[index]["name"])) for index in _sellers(i)]
 
 
 def _sellers(i: int) -> list[int]:

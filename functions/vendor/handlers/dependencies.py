@@ -1,7 +1,10 @@
-"""Settings and services of the vendor functions, built once per process on first use.
+"""The composition root of the vendor functions: settings, and one provider per service, each
+built once per process on first use.
 
 Only Powertools, pydantic and the models are imported at cold start; stores (PynamoDB, boto3)
-are imported inside these factories.
+are imported inside the providers. Routes receive services through Powertools
+`Depends(vendor_service)`; tests replace them with `app.dependency_overrides[vendor_service]`.
+Consumers call the providers directly.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from functools import cache
 from pydantic import Field
 
 from functions.common.events import EventBridgePublisher, utc_now
+from functions.common.pagination import CursorCodec
 from functions.common.settings import (
     ApiSettings,
     EventBusSettings,
@@ -22,19 +26,23 @@ from functions.common.settings import (
 )
 from functions.vendor.logic.feeds.importer import FeedService
 from functions.vendor.logic.offers import OfferService
+from functions.vendor.logic.relay import OfferRelay
+from functions.vendor.logic.sales import SalesService
 from functions.vendor.logic.vendors import VendorService
 
 
-class VendorApiSettings(ApiSettings, FeedsBucketSettings):
+class VendorApiSettings(ApiSettings):
+    """The vendor API: table, bus, cursor key and (on AWS) the user pool that approval binds."""
+
     user_pool_id: str | None = Field(default=None, alias="USER_POOL_ID")
 
 
-class FeedImportSettings(Observability, TableSettings, EventBusSettings, FeedsBucketSettings):
-    pass
+class FeedSettings(Observability, TableSettings, EventBusSettings, FeedsBucketSettings):
+    """The feed service, in the API (uploads, status) and in the import function."""
 
 
 class RelaySettings(Observability, TableSettings, EventBusSettings):
-    pass
+    """The offer relay: the table whose stream it reads and the bus it publishes to."""
 
 
 def clock() -> datetime:
@@ -56,19 +64,13 @@ def _publisher(bus_name: str) -> EventBridgePublisher:
 
 
 @cache
-def api_settings() -> VendorApiSettings:
-    settings: VendorApiSettings = load_settings(VendorApiSettings)
-    return settings
-
-
-@cache
 def vendor_service() -> VendorService:
     from functions.common.aws import client
     from functions.vendor.logic.ports import UserDirectory
+    from functions.vendor.store.cognito import CognitoUserDirectory, UnboundUserDirectory
     from functions.vendor.store.dynamo import DynamoFeeds, DynamoOffers, DynamoVendors
-    from functions.vendor.store.users import CognitoUserDirectory, UnboundUserDirectory
 
-    settings = api_settings()
+    settings = load_settings(VendorApiSettings)
     _bound(settings.table_name)
     users: UserDirectory = (
         CognitoUserDirectory(settings.user_pool_id, client("cognito-idp"))
@@ -81,6 +83,7 @@ def vendor_service() -> VendorService:
         feeds=DynamoFeeds(),
         users=users,
         publisher=_publisher(settings.event_bus_name),
+        cursors=CursorCodec(settings.cursor_secret),
         clock=clock,
     )
 
@@ -89,34 +92,45 @@ def vendor_service() -> VendorService:
 def offer_service() -> OfferService:
     from functions.vendor.store.dynamo import DynamoOffers, DynamoVendors
 
-    _bound(api_settings().table_name)
-    return OfferService(DynamoVendors(), DynamoOffers(), clock)
+    settings = load_settings(VendorApiSettings)
+    _bound(settings.table_name)
+    return OfferService(
+        vendors=DynamoVendors(), offers=DynamoOffers(), cursors=CursorCodec(settings.cursor_secret), clock=clock
+    )
 
 
-def _feed_service(table_name: str, bus_name: str, bucket: str) -> FeedService:
+@cache
+def feed_service() -> FeedService:
     from functions.common.aws import client
     from functions.vendor.store.dynamo import DynamoFeeds, DynamoOffers, DynamoVendors
-    from functions.vendor.store.files import S3FeedFiles
+    from functions.vendor.store.s3 import S3FeedFiles
 
-    _bound(table_name)
-    files = S3FeedFiles(bucket, client("s3"))
+    settings = load_settings(FeedSettings)
+    _bound(settings.table_name)
     return FeedService(
         vendors=DynamoVendors(),
         offers=DynamoOffers(),
         feeds=DynamoFeeds(),
-        files=files,
-        publisher=_publisher(bus_name),
+        files=S3FeedFiles(settings.feeds_bucket, client("s3")),
+        publisher=_publisher(settings.event_bus_name),
         clock=clock,
     )
 
 
 @cache
-def api_feed_service() -> FeedService:
-    settings = api_settings()
-    return _feed_service(settings.table_name, settings.event_bus_name, settings.feeds_bucket)
+def offer_relay() -> OfferRelay:
+    from functions.vendor.store.dynamo import DynamoOfferStream, DynamoVendors
+
+    settings = load_settings(RelaySettings)
+    _bound(settings.table_name)
+    return OfferRelay(
+        stream=DynamoOfferStream(), publisher=_publisher(settings.event_bus_name), vendors=DynamoVendors()
+    )
 
 
 @cache
-def import_feed_service() -> FeedService:
-    settings = load_settings(FeedImportSettings)
-    return _feed_service(settings.table_name, settings.event_bus_name, settings.feeds_bucket)
+def sales_service() -> SalesService:
+    from functions.vendor.store.dynamo import DynamoVendors
+
+    _bound(load_settings(TableSettings).table_name)
+    return SalesService(DynamoVendors())

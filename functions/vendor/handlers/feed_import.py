@@ -8,11 +8,10 @@ from urllib.parse import unquote_plus
 
 from functions.common.consumers import sqs_batch_entry
 from functions.common.observability import logger
+from functions.vendor.handlers.dependencies import feed_service
 
 
 def handle_record(record: dict[str, Any]) -> None:
-    from functions.vendor.handlers.dependencies import import_feed_service
-
     try:
         body = json.loads(record["body"])
     except (KeyError, TypeError, ValueError):
@@ -20,8 +19,8 @@ def handle_record(record: dict[str, Any]) -> None:
         return
     if not isinstance(body, dict):
         return
-    for key, size, sequencer in _created_objects(body):
-        feed = import_feed_service().import_object(key, size, sequencer)
+    for key, size, sequencer in created_objects(body):
+        feed = feed_service().import_object(key, size, sequencer)
         if feed is None:
             logger().info("feed object skipped (unknown or already imported)", extra={"key": key})
         else:
@@ -31,7 +30,7 @@ def handle_record(record: dict[str, Any]) -> None:
             )
 
 
-def _created_objects(body: dict[str, Any]) -> list[tuple[str, int, str]]:
+def created_objects(body: dict[str, Any]) -> list[tuple[str, int, str]]:
     """(key, size, sequencer) of the created objects in an S3 notification (direct or via EventBridge)."""
     found: list[tuple[str, int, str]] = []
     for s3_record in body.get("Records", []):  # S3 → SQS (s3:TestEvent has no Records)

@@ -14,7 +14,9 @@ from typing import Any
 
 from functions.common.auth import Principal
 from functions.common.errors import Conflict, ErrorDetail, NotFound, UnprocessableEntity
+from functions.common.pagination import CursorCodec, Page, clamp_limit
 from functions.vendor.logic import ids
+from functions.vendor.logic.domain import Offer, Vendor
 from functions.vendor.logic.ports import OfferRepository, VendorRepository
 from functions.vendor.models.api import (
     OfferBatchPatch,
@@ -24,7 +26,6 @@ from functions.vendor.models.api import (
     OfferPatch,
     VendorOffer,
 )
-from functions.vendor.models.domain import Offer, Vendor
 from functions.vendor.models.events import OfferSnapshot
 
 # Fields of OfferSnapshot that are bookkeeping, not content: they do not count as a change.
@@ -126,9 +127,17 @@ def to_out(offer: Offer) -> VendorOffer:
 
 
 class OfferService:
-    def __init__(self, vendors: VendorRepository, offers: OfferRepository, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        *,
+        vendors: VendorRepository,
+        offers: OfferRepository,
+        cursors: CursorCodec,
+        clock: Callable[[], datetime],
+    ):
         self._vendors = vendors
         self._offers = offers
+        self._cursors = cursors
         self._clock = clock
 
     def _vendor_for(self, caller: Principal, vendor_id: str) -> Vendor:
@@ -170,12 +179,16 @@ class OfferService:
         caller.require_vendor(vendor_id)
         return to_out(self._live(vendor_id, sku))
 
-    def list(
-        self, caller: Principal, vendor_id: str, limit: int, after_sku: str | None
-    ) -> tuple[list[VendorOffer], str | None]:
+    def list(self, caller: Principal, vendor_id: str, limit: int | None, cursor: str | None) -> Page[VendorOffer]:
+        """A page of the vendor's live offers by SKU; `cursor` continues a previous page."""
         caller.require_vendor(vendor_id)
-        offers, last = self._offers.list_by_vendor(vendor_id, limit, after_sku)
-        return [to_out(offer) for offer in offers], last
+        scope = f"offers:{vendor_id}"
+        after = self._cursors.decode(cursor, scope)
+        offers, last = self._offers.list_by_vendor(vendor_id, clamp_limit(limit), (after or {}).get("after"))
+        return Page[VendorOffer](
+            items=[to_out(offer) for offer in offers],
+            next_cursor=self._cursors.encode({"after": last} if last else None, scope),
+        )
 
     def batch_patch(self, caller: Principal, vendor_id: str, body: OfferBatchPatch) -> OfferBatchResponse:
         """Price/stock updates for up to 100 SKUs, written in one transaction."""

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
-from functions.vendor.models.api import PresignedPost
-from functions.vendor.models.domain import FeedImport, Offer, Vendor, VendorStats
+from functions.vendor.logic.domain import (
+    FeedImport,
+    FeedObject,
+    Offer,
+    PresignedPost,
+    StreamChange,
+    Vendor,
+    VendorStats,
+)
 from functions.vendor.models.events import FeedCounts
 
 
@@ -24,7 +30,10 @@ class VendorRepository(Protocol):
     def stats(self, vendor_id: str) -> VendorStats: ...
 
     def add_stats(self, deltas: dict[str, VendorStats]) -> None:
-        """Add counter deltas per vendor (used by the stream relay)."""
+        """Add offer counter deltas per vendor (used by the stream relay)."""
+
+    def record_sales(self, event_id: str, deltas: dict[str, VendorStats]) -> bool:
+        """Add sales counter deltas unless `event_id` was recorded before; False when it was."""
 
 
 class OfferRepository(Protocol):
@@ -72,15 +81,6 @@ class FeedRepository(Protocol):
     def latest(self, vendor_id: str) -> FeedImport | None: ...
 
 
-@dataclass(frozen=True)
-class FeedObject:
-    """An uploaded feed file, read as a stream of chunks."""
-
-    size: int
-    chunks: Iterator[bytes]
-    content_type: str | None = None
-
-
 class FeedFiles(Protocol):
     def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_seconds: int) -> PresignedPost: ...
 
@@ -89,6 +89,11 @@ class FeedFiles(Protocol):
     def put_report(self, key: str, body: IO[bytes]) -> None: ...
 
     def report_url(self, key: str, expires_seconds: int) -> str: ...
+
+
+class OfferStream(Protocol):
+    def change(self, record: Mapping[str, Any]) -> StreamChange | None:
+        """The offer change in one record of the table's stream; None for records of other items."""
 
 
 class UserDirectory(Protocol):

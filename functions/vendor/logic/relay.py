@@ -7,10 +7,13 @@ per event, far below EventBridge's 256 KB entry limit), in stream order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from functions.vendor.models.domain import Offer, VendorStats
+from functions.common.events import EventPublisher
+from functions.vendor.logic.domain import Offer, StreamChange, VendorStats
+from functions.vendor.logic.ports import OfferStream, VendorRepository
 from functions.vendor.models.events import OfferChange, OffersChanged
 
 MAX_CHANGES_PER_EVENT = 100
@@ -18,12 +21,36 @@ MAX_EVENT_BYTES = 200 * 1024
 _ENVELOPE_BYTES = 400
 
 
-@dataclass(frozen=True)
-class StreamChange:
-    """One stream record of an offer item: its image before and after (None when absent)."""
+class OfferRelay:
+    """Relays one batch of stream records: publishes the `OffersChanged` events, then adds the
+    dashboard counter deltas. A failure raises, so the whole batch is retried in order."""
 
-    old: Offer | None
-    new: Offer | None
+    def __init__(self, *, stream: OfferStream, publisher: EventPublisher, vendors: VendorRepository):
+        self._stream = stream
+        self._publisher = publisher
+        self._vendors = vendors
+
+    def relay(self, records: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+        """What was relayed, with the milliseconds each step took (for the log)."""
+        started = time.perf_counter()
+        changes = [change for record in records if (change := self._stream.change(record)) is not None]
+        if not changes:
+            return {"events": 0}
+        events = events_for(changes)
+        parsed = time.perf_counter()
+        if events:
+            self._publisher.publish(events)
+        published = time.perf_counter()
+        deltas = stats_deltas(changes)
+        if deltas:
+            self._vendors.add_stats(deltas)
+        return {
+            "events": len(events),
+            "changes": len(changes),
+            "parse_ms": round((parsed - started) * 1000),
+            "publish_ms": round((published - parsed) * 1000),
+            "stats_ms": round((time.perf_counter() - published) * 1000),
+        }
 
 
 def offer_change(change: StreamChange) -> OfferChange | None:

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from functions.vendor.logic.domain import VendorStats
+from functions.vendor.logic.ports import VendorRepository
 from functions.vendor.models.consumed import OrderPlacedView
-from functions.vendor.models.domain import VendorStats
-
-
-class SalesLedger(Protocol):
-    def record_sales(self, event_id: str, deltas: dict[str, VendorStats]) -> bool:
-        """Add the deltas unless `event_id` was recorded before; False when it was."""
 
 
 def sales_deltas(order: OrderPlacedView) -> dict[str, VendorStats]:
@@ -22,6 +16,11 @@ def sales_deltas(order: OrderPlacedView) -> dict[str, VendorStats]:
     return deltas
 
 
-def record_order(ledger: SalesLedger, order: OrderPlacedView) -> bool:
-    deltas = sales_deltas(order)
-    return ledger.record_sales(order.event_id, deltas) if deltas else False
+class SalesService:
+    def __init__(self, vendors: VendorRepository):
+        self._vendors = vendors
+
+    def record_order(self, order: OrderPlacedView) -> bool:
+        """Add the order's sales to its vendors' counters; False when it was counted before."""
+        deltas = sales_deltas(order)
+        return self._vendors.record_sales(order.event_id, deltas) if deltas else False

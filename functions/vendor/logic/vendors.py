@@ -8,7 +8,9 @@ from datetime import datetime
 from functions.common.auth import Principal, Role
 from functions.common.errors import Conflict, Forbidden, NotFound
 from functions.common.events import EventPublisher
+from functions.common.pagination import CursorCodec, clamp_limit
 from functions.vendor.logic import ids
+from functions.vendor.logic.domain import Vendor
 from functions.vendor.logic.ports import FeedRepository, OfferRepository, UserDirectory, VendorRepository
 from functions.vendor.models.api import (
     Dashboard,
@@ -20,7 +22,6 @@ from functions.vendor.models.api import (
     VendorOut,
     VendorPatch,
 )
-from functions.vendor.models.domain import Vendor
 from functions.vendor.models.events import VendorApproved, VendorUpdated
 
 
@@ -52,6 +53,7 @@ class VendorService:
         feeds: FeedRepository,
         users: UserDirectory,
         publisher: EventPublisher,
+        cursors: CursorCodec,
         clock: Callable[[], datetime],
     ):
         self._vendors = vendors
@@ -59,6 +61,7 @@ class VendorService:
         self._feeds = feeds
         self._users = users
         self._publisher = publisher
+        self._cursors = cursors
         self._clock = clock
 
     def apply(self, caller: Principal, body: VendorApplication) -> VendorOut:
@@ -121,12 +124,19 @@ class VendorService:
             self._publisher.publish([updated_event(updated)])
         return to_out(updated)
 
-    def storefront(self, vendor_id: str, limit: int, after_sku: str | None) -> tuple[Storefront, str | None]:
+    def storefront(self, vendor_id: str, limit: int | None, cursor: str | None) -> Storefront:
+        """The public profile and a page of live offers of an approved vendor (anyone may look)."""
+        scope = f"storefront:{vendor_id}"
+        after = self._cursors.decode(cursor, scope)
         vendor = self._existing(vendor_id)
         if vendor.status != "approved":
             raise NotFound("no such vendor", code="vendor_not_found")
-        offers, last = self._offers.list_by_vendor(vendor_id, limit, after_sku)
-        return Storefront(vendor=to_public(vendor), offers=[o.snapshot for o in offers], next_cursor=None), last
+        offers, last = self._offers.list_by_vendor(vendor_id, clamp_limit(limit), (after or {}).get("after"))
+        return Storefront(
+            vendor=to_public(vendor),
+            offers=[o.snapshot for o in offers],
+            next_cursor=self._cursors.encode({"after": last} if last else None, scope),
+        )
 
     def dashboard(self, caller: Principal, vendor_id: str) -> Dashboard:
         caller.require_vendor(vendor_id)

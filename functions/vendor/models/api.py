@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from functions.common.values import Currency, MinorUnits
-from functions.vendor.models.domain import Contact, FeedFormat, FeedMode, FeedStatus, VendorStatus
+from functions.common.values import Currency, Identifier, MinorUnits
+from functions.vendor.logic.domain import Contact, FeedFormat, FeedMode, FeedStatus, PresignedPost, VendorStatus
 from functions.vendor.models.events import Availability, Condition, FeedCounts, OfferSnapshot, ShippingRule
 
-Sku = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[^\s/?#][^/?#]*$")]
+SKU_PATTERN = r"^[^\s/?#][^/?#]*$"
+"""A SKU: no slash, `?` or `#` (it is a path segment), not starting with a space."""
+Sku = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=SKU_PATTERN)]
 Url = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
 ShortText = Annotated[str, StringConstraints(max_length=150, strip_whitespace=True)]
 
@@ -58,7 +60,7 @@ class VendorPatch(_Input):
 
 
 class VendorOut(BaseModel):
-    vendor_id: str
+    vendor_id: Identifier
     name: str
     status: VendorStatus
     logo_url: str | None
@@ -75,7 +77,7 @@ class VendorOut(BaseModel):
 
 
 class PublicVendor(BaseModel):
-    vendor_id: str
+    vendor_id: Identifier
     name: str
     logo_url: str | None
     story: str
@@ -166,13 +168,8 @@ class FeedRequest(_Input):
     content_type: str | None = Field(default=None, max_length=100)
 
 
-class PresignedPost(BaseModel):
-    url: str
-    fields: dict[str, str]
-
-
 class FeedCreated(BaseModel):
-    feed_id: str
+    feed_id: Identifier
     status: FeedStatus
     mode: FeedMode
     upload: PresignedPost
@@ -181,8 +178,8 @@ class FeedCreated(BaseModel):
 
 
 class FeedStatusOut(BaseModel):
-    feed_id: str
-    vendor_id: str
+    feed_id: Identifier
+    vendor_id: Identifier
     status: FeedStatus
     mode: FeedMode
     filename: str
@@ -226,20 +223,20 @@ class FeedPreview(BaseModel):
 
 
 class LastFeed(BaseModel):
-    feed_id: str
+    feed_id: Identifier
     status: FeedStatus
     counts: FeedCounts
     finished_at: datetime | None
 
 
 class Dashboard(BaseModel):
-    vendor_id: str
+    vendor_id: Identifier
     offers: int
     out_of_stock: int
     last_feed: LastFeed | None
     sales: int | None = Field(default=None, description="Orders with this vendor's items (from OrderPlaced)")
     items_sold: int = 0
-    revenue: int = Field(default=0, description="Sum of sold line totals, minor units")
+    revenue: MinorUnits = Field(default=0, description="Sum of sold line totals, minor units")
     rating: float | None = Field(default=None, description="Average rating (once community exists)")
 
 

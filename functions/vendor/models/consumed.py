@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.common.values import MinorUnits
+
 
 class _View(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -14,7 +16,7 @@ class _View(BaseModel):
 class OrderLineView(_View):
     vendor_id: str
     quantity: int = Field(ge=1)
-    line_total: int = Field(ge=0)
+    line_total: MinorUnits
 
 
 class OrderPlacedView(_View):

@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, Field
 
 from functions.common.events import DomainEvent
-from functions.common.values import Currency, MinorUnits
+from functions.common.values import Currency, Identifier, MinorUnits
 
 SOURCE = "plein.vendor"
 
@@ -30,11 +30,11 @@ class ShippingRule(BaseModel):
 class OfferSnapshot(BaseModel):
     """An offer as it is now: a vendor's SKU of a product with its price, stock and content."""
 
-    offer_id: str
-    vendor_id: str
+    offer_id: Identifier
+    vendor_id: Identifier
     vendor_name: str
     sku: str
-    product_id: str = Field(description="Shared by all vendors' offers of the same GTIN")
+    product_id: Identifier = Field(description="Shared by all vendors' offers of the same GTIN")
     gtin: str | None = None
     mpn: str | None = None
     title: str
@@ -62,8 +62,8 @@ class OfferSnapshot(BaseModel):
 
 
 class OfferChange(BaseModel):
-    offer_id: str
-    product_id: str
+    offer_id: Identifier
+    product_id: Identifier
     change: Literal["upserted", "withdrawn"]
     offer: OfferSnapshot | None = Field(default=None, description="Absent when withdrawn")
 
@@ -74,7 +74,7 @@ class OffersChanged(DomainEvent):
     source: ClassVar[str] = SOURCE
     detail_type: ClassVar[str] = "OffersChanged"
 
-    vendor_id: str
+    vendor_id: Identifier
     changes: list[OfferChange]
 
 
@@ -82,7 +82,7 @@ class VendorApproved(DomainEvent):
     source: ClassVar[str] = SOURCE
     detail_type: ClassVar[str] = "VendorApproved"
 
-    vendor_id: str
+    vendor_id: Identifier
     name: str
     owner_user_id: str
 
@@ -93,7 +93,7 @@ class VendorUpdated(DomainEvent):
     source: ClassVar[str] = SOURCE
     detail_type: ClassVar[str] = "VendorUpdated"
 
-    vendor_id: str
+    vendor_id: Identifier
     name: str
     status: Literal["pending", "approved", "suspended"]
     commission_bps: int = Field(ge=0, le=10_000, description="Commission in basis points of the line total")
@@ -114,8 +114,8 @@ class FeedImportCompleted(DomainEvent):
     source: ClassVar[str] = SOURCE
     detail_type: ClassVar[str] = "FeedImportCompleted"
 
-    vendor_id: str
-    feed_id: str
+    vendor_id: Identifier
+    feed_id: Identifier
     status: Literal["completed", "failed"]
     counts: FeedCounts
     reason: str | None = None

@@ -14,9 +14,9 @@ from pynamodb.transactions import TransactWrite
 
 from functions.common.dynamo import bind_table, cancellation_codes, error_code, translate_errors
 from functions.common.errors import Conflict
-from functions.vendor.models.domain import FeedImport, Offer, Vendor, VendorStats
+from functions.vendor.logic.domain import FeedImport, Offer, StreamChange, Vendor, VendorStats
 from functions.vendor.models.events import FeedCounts, OfferSnapshot
-from functions.vendor.store.items import (
+from functions.vendor.store.records import (
     ITEM_MODELS,
     OFFER,
     PROFILE,
@@ -27,13 +27,13 @@ from functions.vendor.store.items import (
     OwnerItem,
     StatsItem,
     VendorItem,
+    VendorRecord,
     feed_sk,
     offer_pk,
     offers_gsi,
     owner_pk,
     vendor_pk,
 )
-from functions.vendor.store.records import VendorRecord
 
 BATCH_GET = 100
 TRANSACTION_ITEMS = 100
@@ -175,6 +175,17 @@ def offer_from_image(image: Mapping[str, Any] | None) -> Offer | None:
     if not image or image.get("sk", {}).get("S") != OFFER:
         return None
     return _offer_from_wire(image)
+
+
+class DynamoOfferStream:
+    """Reads the offer items' images in the table's stream records (NEW_AND_OLD_IMAGES)."""
+
+    def change(self, record: Mapping[str, Any]) -> StreamChange | None:
+        images = record.get("dynamodb", {})
+        old, new = offer_from_image(images.get("OldImage")), offer_from_image(images.get("NewImage"))
+        if old is None and new is None:
+            return None
+        return StreamChange(old=old, new=new)
 
 
 OFFERS_INDEX: str = OfferItem.by_gsi1.Meta.index_name

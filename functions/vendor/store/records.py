@@ -1,8 +1,30 @@
-"""Key schema and indexes of the vendor table; the CDK app derives the table definition from it."""
+"""Key schema, indexes and items of the vendor table; the CDK app derives the table definition from it.
+
+Single-table design on pk/sk, gsi1 for per-vendor listings:
+
+| item    | pk                | sk        | gsi1pk              | gsi1sk |
+| ------- | ----------------- | --------- | ------------------- | ------ |
+| vendor  | VENDOR#<id>       | PROFILE   | VENDORS#<status>    | <created_at> |
+| owner   | OWNER#<user_id>   | VENDOR    |                     |        |
+| stats   | VENDOR#<id>       | STATS     |                     |        |
+| feed    | VENDOR#<id>       | FEED#<feed_id> |                |        |
+| offer   | OFFER#<offer_id>  | OFFER     | VOFFERS#<vendor_id> | <sku>  |
+| marker  | EVENT#<event_id>  | SALES     |                     |        |
+
+Offers have their own partition (offer ids are hashes), so a 100k-row import spreads its writes;
+the vendor's listing goes through gsi1. Each item keeps its domain model as JSON in `data` and
+copies the few attributes that conditions and counters need.
+"""
 
 from __future__ import annotations
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
 from functions.common.dynamo import TableRecord, global_index
+
+PROFILE = "PROFILE"
+STATS = "STATS"
+OFFER = "OFFER"
 
 
 class VendorRecord(TableRecord):
@@ -12,3 +34,70 @@ class VendorRecord(TableRecord):
         table_name = "unbound"
 
     by_gsi1 = global_index("gsi1")
+
+
+def vendor_pk(vendor_id: str) -> str:
+    return f"VENDOR#{vendor_id}"
+
+
+def owner_pk(user_id: str) -> str:
+    return f"OWNER#{user_id}"
+
+
+def offer_pk(offer_id: str) -> str:
+    return f"OFFER#{offer_id}"
+
+
+def offers_gsi(vendor_id: str) -> str:
+    return f"VOFFERS#{vendor_id}"
+
+
+def feed_sk(feed_id: str) -> str:
+    return f"FEED#{feed_id}"
+
+
+class VendorItem(VendorRecord):
+    data = UnicodeAttribute()
+    revision = NumberAttribute()
+
+
+class OwnerItem(VendorRecord):
+    vendor_id = UnicodeAttribute()
+
+
+class StatsItem(VendorRecord):
+    active_offers = NumberAttribute(default=0)
+    out_of_stock = NumberAttribute(default=0)
+    orders = NumberAttribute(default=0)
+    items_sold = NumberAttribute(default=0)
+    revenue = NumberAttribute(default=0)
+
+
+class EventMarker(VendorRecord):
+    """`EVENT#<event_id>/<purpose>`: a consumed event, so that a redelivery is not counted twice."""
+
+
+class FeedItem(VendorRecord):
+    data = UnicodeAttribute()
+    status = UnicodeAttribute()
+    heartbeat = UnicodeAttribute()
+
+
+class OfferItem(VendorRecord):
+    vendor_id = UnicodeAttribute()
+    sku = UnicodeAttribute()
+    status = UnicodeAttribute()
+    revision = NumberAttribute()
+    content_hash = UnicodeAttribute()
+    data = UnicodeAttribute()
+
+
+ITEM_MODELS: tuple[type[VendorRecord], ...] = (
+    VendorRecord,
+    VendorItem,
+    OwnerItem,
+    StatsItem,
+    FeedItem,
+    OfferItem,
+    EventMarker,
+)

@@ -204,7 +204,7 @@ def test_feed_preview(aws: Aws) -> None:
 
 
 def test_cognito_adapter_binds_the_vendor(aws: Aws) -> None:
-    from functions.vendor.store.users import CognitoUserDirectory
+    from functions.vendor.store.cognito import CognitoUserDirectory
 
     cognito = boto3.client("cognito-idp", region_name="eu-west-1")
     pool = cognito.create_user_pool(

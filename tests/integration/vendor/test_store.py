@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from functions.common.errors import Conflict
+from functions.vendor.logic.domain import FeedImport, Vendor, VendorStats
 from functions.vendor.logic.offers import build_offer, withdrawn
-from functions.vendor.models.domain import FeedImport, Vendor, VendorStats
 from functions.vendor.models.events import FeedCounts
 from functions.vendor.store.dynamo import DynamoFeeds, DynamoOffers, DynamoVendors
 from tests.integration.vendor.conftest import Aws

@@ -5,14 +5,16 @@ from dataclasses import dataclass
 import pytest
 
 from functions.common.auth import Principal, Role
-from functions.common.events import RecordingPublisher
+from functions.common.pagination import CursorCodec
 from functions.vendor.logic.feeds.importer import FeedService
 from functions.vendor.logic.offers import OfferService
 from functions.vendor.logic.vendors import VendorService
 from functions.vendor.models.api import VendorApplication
+from tests.support.events import RecordingPublisher
 from tests.unit.vendor.fakes import FakeClock, FakeDirectory, FakeFeeds, FakeFiles, FakeOffers, FakeVendors
 
 ADMIN = Principal(user_id="admin-1", username="admin", groups=frozenset({Role.ADMIN}))
+CURSORS = CursorCodec("test-cursor-secret-0123456789")
 
 
 @dataclass
@@ -57,9 +59,9 @@ def world() -> World:
         publisher=publisher,
         clock=clock,
         vendor_service=VendorService(
-            vendors=vendors, offers=offers, feeds=feeds, users=users, publisher=publisher, clock=clock
+            vendors=vendors, offers=offers, feeds=feeds, users=users, publisher=publisher, cursors=CURSORS, clock=clock
         ),
-        offer_service=OfferService(vendors, offers, clock),
+        offer_service=OfferService(vendors=vendors, offers=offers, cursors=CURSORS, clock=clock),
         feed_service=FeedService(
             vendors=vendors, offers=offers, feeds=feeds, files=files, publisher=publisher, clock=clock, workers=2
         ),

@@ -12,9 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import IO
 
 from functions.common.errors import Conflict
-from functions.vendor.logic.ports import FeedObject
-from functions.vendor.models.api import PresignedPost
-from functions.vendor.models.domain import FeedImport, Offer, Vendor, VendorStats
+from functions.vendor.logic.domain import FeedImport, FeedObject, Offer, PresignedPost, Vendor, VendorStats
 from functions.vendor.models.events import FeedCounts
 
 

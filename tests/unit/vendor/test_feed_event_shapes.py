@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functions.vendor.handlers.feed_import import _created_objects
+from functions.vendor.handlers.feed_import import created_objects
 
 
 def test_s3_to_sqs_records_with_encoded_keys() -> None:
@@ -16,12 +16,12 @@ def test_s3_to_sqs_records_with_encoded_keys() -> None:
         ]
     }
 
-    assert _created_objects(body) == [("feeds/vd_1/fd_1/my feedä.csv", 12, "00A1")]
+    assert created_objects(body) == [("feeds/vd_1/fd_1/my feedä.csv", 12, "00A1")]
 
 
 def test_eventbridge_shape_and_test_events() -> None:
     detail = {"object": {"key": "feeds/v/f/a.csv", "size": 3, "etag": "e"}}
     bridged = {"detail-type": "Object Created", "detail": detail}
 
-    assert _created_objects(bridged) == [("feeds/v/f/a.csv", 3, "e")]
-    assert _created_objects({"Event": "s3:TestEvent", "Service": "Amazon S3"}) == []
+    assert created_objects(bridged) == [("feeds/v/f/a.csv", 3, "e")]
+    assert created_objects({"Event": "s3:TestEvent", "Service": "Amazon S3"}) == []

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
+import pytest
+
+from functions.common.errors import Unavailable
+from functions.common.events import DomainEvent
+from functions.vendor.logic.domain import Offer, StreamChange
 from functions.vendor.logic.offers import build_offer, withdrawn
-from functions.vendor.logic.relay import MAX_CHANGES_PER_EVENT, MAX_EVENT_BYTES, StreamChange, events_for, stats_deltas
-from functions.vendor.models.domain import Offer
+from functions.vendor.logic.relay import MAX_CHANGES_PER_EVENT, MAX_EVENT_BYTES, OfferRelay, events_for, stats_deltas
+from functions.vendor.models.events import OffersChanged
+from tests.support.events import RecordingPublisher
+from tests.unit.vendor.fakes import FakeVendors
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
@@ -69,3 +78,51 @@ def test_stats_deltas() -> None:
 
     assert deltas["v1"].active_offers == 1
     assert deltas["v1"].out_of_stock == 1
+
+
+class FakeStream:
+    """Records are `{"old": Offer | None, "new": Offer | None}`; anything else is another item."""
+
+    def change(self, record: Mapping[str, Any]) -> StreamChange | None:
+        old, new = record.get("old"), record.get("new")
+        return None if old is None and new is None else StreamChange(old=old, new=new)
+
+
+class FailingPublisher:
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        raise Unavailable("the bus is down", code="bus_unavailable")
+
+
+def test_relay_publishes_the_changes_then_counts_them() -> None:
+    # Given a batch with two new offers of one vendor, one of them out of stock, and a record of another item
+    a, b = make("v1", "a"), make("v1", "b", quantity=0)
+    publisher, vendors = RecordingPublisher(), FakeVendors()
+    relay = OfferRelay(stream=FakeStream(), publisher=publisher, vendors=vendors)
+
+    # When the relay handles it
+    summary = relay.relay([{"old": None, "new": a}, {"pk": "VENDOR#v1"}, {"old": None, "new": b}])
+
+    # Then one OffersChanged carries both, and the dashboard counts them
+    [event] = publisher.of_type(OffersChanged)
+    assert [c.offer_id for c in event.changes] == [a.offer_id, b.offer_id]
+    assert (vendors.stats("v1").active_offers, vendors.stats("v1").out_of_stock) == (2, 1)
+    assert (summary["events"], summary["changes"]) == (1, 2)
+
+
+def test_a_batch_without_offer_changes_publishes_nothing() -> None:
+    publisher, vendors = RecordingPublisher(), FakeVendors()
+    relay = OfferRelay(stream=FakeStream(), publisher=publisher, vendors=vendors)
+
+    assert relay.relay([{"pk": "VENDOR#v1"}]) == {"events": 0}
+    assert publisher.events == []
+    assert vendors.counters == {}
+
+
+def test_a_failed_publish_counts_nothing_so_the_retried_batch_counts_once() -> None:
+    vendors = FakeVendors()
+    relay = OfferRelay(stream=FakeStream(), publisher=FailingPublisher(), vendors=vendors)
+
+    with pytest.raises(Unavailable):
+        relay.relay([{"old": None, "new": make("v1", "a")}])
+
+    assert vendors.counters == {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.vendor.logic.sales import record_order, sales_deltas
+from functions.vendor.logic.sales import SalesService, sales_deltas
 from functions.vendor.models.consumed import OrderPlacedView
 from tests.unit.vendor.conftest import World
 
@@ -33,8 +33,10 @@ def test_each_event_counts_once_and_shows_on_the_dashboard(world: World) -> None
     vendor_id, owner = world.approved_vendor()
     order = OrderPlacedView.model_validate({**ORDER, "lines": [{**ORDER["lines"][0], "vendor_id": vendor_id}]})
 
-    assert record_order(world.vendors, order) is True
-    assert record_order(world.vendors, order) is False
+    sales = SalesService(world.vendors)
+
+    assert sales.record_order(order) is True
+    assert sales.record_order(order) is False
 
     board = world.vendor_service.dashboard(owner, vendor_id)
     assert (board.sales, board.items_sold, board.revenue) == (1, 2, 3000)

@@ -126,8 +126,8 @@ def test_batch_patch(world: World) -> None:
         ("C", "invalid"),
         ("Z", "not_found"),
     ]
-    listed, _ = world.offer_service.list(owner, vendor_id, 10, None)
-    assert [o.price for o in listed] == [1000, 2490, 2490]
+    listed = world.offer_service.list(owner, vendor_id, 10, None)
+    assert [o.price for o in listed.items] == [1000, 2490, 2490]
 
 
 def test_unapproved_vendor_cannot_sell(world: World) -> None:
@@ -142,12 +142,12 @@ def test_storefront_and_dashboard(world: World) -> None:
     world.offer_service.put(owner, vendor_id, "A", offer())
     world.vendors.add_stats({vendor_id: world.vendors.stats(vendor_id).model_copy(update={"active_offers": 1})})
 
-    front, last = world.vendor_service.storefront(vendor_id, 10, None)
+    front = world.vendor_service.storefront(vendor_id, 10, None)
     board = world.vendor_service.dashboard(owner, vendor_id)
 
     assert front.vendor.name == "Wolkenweber"
     assert [o.sku for o in front.offers] == ["A"]
-    assert last is None
+    assert front.next_cursor is None
     assert (board.offers, board.out_of_stock, board.last_feed) == (1, 0, None)
 
 

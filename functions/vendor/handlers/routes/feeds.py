@@ -7,15 +7,17 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from functions.common.api import SIGNED_IN, json_response, principal
-from functions.vendor.handlers.dependencies import api_feed_service
-from functions.vendor.logic.feeds.preview import preview
+from functions.vendor.handlers.dependencies import feed_service
+from functions.vendor.logic.feeds.importer import FeedService
 from functions.vendor.models.api import FeedCreated, FeedPreview, FeedPreviewRequest, FeedRequest, FeedStatusOut
 
 router = Router()
 TAGS = ["vendor"]
+Service = Annotated[FeedService, Depends(feed_service)]
 
 
 @router.post(
@@ -29,8 +31,8 @@ TAGS = ["vendor"]
     security=SIGNED_IN,
     responses={201: {"description": "Upload ready", "content": {"application/json": {"model": FeedCreated}}}},
 )
-def create_feed(vendor_id: str, body: Annotated[FeedRequest, Body()]) -> Response[Any]:
-    created = api_feed_service().request_upload(principal(router), vendor_id, body)
+def create_feed(vendor_id: str, body: Annotated[FeedRequest, Body()], service: Service) -> Response[Any]:
+    created = service.request_upload(principal(router), vendor_id, body)
     return json_response(HTTPStatus.CREATED, created.model_dump(mode="json"))
 
 
@@ -40,8 +42,8 @@ def create_feed(vendor_id: str, body: Annotated[FeedRequest, Body()]) -> Respons
     tags=TAGS,
     security=SIGNED_IN,
 )
-def feed_status(vendor_id: str, feed_id: str) -> FeedStatusOut:
-    return api_feed_service().status(principal(router), vendor_id, feed_id)
+def feed_status(vendor_id: str, feed_id: str, service: Service) -> FeedStatusOut:
+    return service.status(principal(router), vendor_id, feed_id)
 
 
 @router.post(
@@ -51,6 +53,5 @@ def feed_status(vendor_id: str, feed_id: str) -> FeedStatusOut:
     tags=TAGS,
     security=SIGNED_IN,
 )
-def feed_preview(vendor_id: str, body: Annotated[FeedPreviewRequest, Body()]) -> FeedPreview:
-    principal(router).require_vendor(vendor_id)
-    return preview(body.sample.encode("utf-8"), body.mode)
+def feed_preview(vendor_id: str, body: Annotated[FeedPreviewRequest, Body()], service: Service) -> FeedPreview:
+    return service.preview(principal(router), vendor_id, body)

@@ -7,31 +7,36 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from functions.common.api import SIGNED_IN, json_response, principal
-from functions.common.pagination import CursorCodec, Page, clamp_limit
-from functions.vendor.handlers.dependencies import api_settings, offer_service
-from functions.vendor.models.api import OfferBatchPatch, OfferBatchResponse, OfferIn, OfferPatch, VendorOffer
+from functions.common.pagination import Page
+from functions.vendor.handlers.dependencies import offer_service
+from functions.vendor.logic.offers import OfferService
+from functions.vendor.models.api import (
+    SKU_PATTERN,
+    OfferBatchPatch,
+    OfferBatchResponse,
+    OfferIn,
+    OfferPatch,
+    VendorOffer,
+)
 
 router = Router()
 TAGS = ["vendor"]
-SkuPath = Annotated[str, Path(min_length=1, max_length=50, pattern=r"^[^\s/?#][^/?#]*$")]
+SkuPath = Annotated[str, Path(min_length=1, max_length=50, pattern=SKU_PATTERN)]
+Service = Annotated[OfferService, Depends(offer_service)]
 
 
 @router.get("/vendors/<vendor_id>/offers", summary="A vendor's live offers by SKU", tags=TAGS, security=SIGNED_IN)
 def list_offers(
     vendor_id: str,
+    service: Service,
     limit: Annotated[int | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Page[VendorOffer]:
-    codec = CursorCodec(api_settings().cursor_secret)
-    scope = f"offers:{vendor_id}"
-    caller = principal(router)
-    caller.require_vendor(vendor_id)
-    after = codec.decode(cursor, scope)
-    items, last = offer_service().list(caller, vendor_id, clamp_limit(limit), (after or {}).get("after"))
-    return Page[VendorOffer](items=items, next_cursor=codec.encode({"after": last} if last else None, scope))
+    return service.list(principal(router), vendor_id, limit, cursor)
 
 
 @router.patch(
@@ -41,13 +46,13 @@ def list_offers(
     tags=TAGS,
     security=SIGNED_IN,
 )
-def batch_patch(vendor_id: str, body: Annotated[OfferBatchPatch, Body()]) -> OfferBatchResponse:
-    return offer_service().batch_patch(principal(router), vendor_id, body)
+def batch_patch(vendor_id: str, body: Annotated[OfferBatchPatch, Body()], service: Service) -> OfferBatchResponse:
+    return service.batch_patch(principal(router), vendor_id, body)
 
 
 @router.get("/vendors/<vendor_id>/offers/<sku>", summary="One offer", tags=TAGS, security=SIGNED_IN)
-def get_offer(vendor_id: str, sku: SkuPath) -> VendorOffer:
-    return offer_service().get(principal(router), vendor_id, sku)
+def get_offer(vendor_id: str, sku: SkuPath, service: Service) -> VendorOffer:
+    return service.get(principal(router), vendor_id, sku)
 
 
 @router.put(
@@ -60,14 +65,14 @@ def get_offer(vendor_id: str, sku: SkuPath) -> VendorOffer:
         201: {"description": "Created", "content": {"application/json": {"model": VendorOffer}}},
     },
 )
-def put_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferIn, Body()]) -> Response[Any]:
-    offer, created = offer_service().put(principal(router), vendor_id, sku, body)
+def put_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferIn, Body()], service: Service) -> Response[Any]:
+    offer, created = service.put(principal(router), vendor_id, sku, body)
     return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, offer.model_dump(mode="json"))
 
 
 @router.patch("/vendors/<vendor_id>/offers/<sku>", summary="Fast price or stock update", tags=TAGS, security=SIGNED_IN)
-def patch_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferPatch, Body()]) -> VendorOffer:
-    return offer_service().patch(principal(router), vendor_id, sku, body)
+def patch_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferPatch, Body()], service: Service) -> VendorOffer:
+    return service.patch(principal(router), vendor_id, sku, body)
 
 
 @router.delete(
@@ -77,6 +82,6 @@ def patch_offer(vendor_id: str, sku: SkuPath, body: Annotated[OfferPatch, Body()
     security=SIGNED_IN,
     responses={204: {"description": "Withdrawn"}},
 )
-def delete_offer(vendor_id: str, sku: SkuPath) -> Response[None]:
-    offer_service().delete(principal(router), vendor_id, sku)
+def delete_offer(vendor_id: str, sku: SkuPath, service: Service) -> Response[None]:
+    service.delete(principal(router), vendor_id, sku)
     return Response(status_code=HTTPStatus.NO_CONTENT, body=None)

@@ -7,15 +7,17 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, json_response, principal
-from functions.common.pagination import CursorCodec, clamp_limit
-from functions.vendor.handlers.dependencies import api_settings, vendor_service
+from functions.vendor.handlers.dependencies import vendor_service
+from functions.vendor.logic.vendors import VendorService
 from functions.vendor.models.api import Dashboard, Storefront, VendorApplication, VendorApproval, VendorOut, VendorPatch
 
 router = Router()
 TAGS = ["vendor"]
+Service = Annotated[VendorService, Depends(vendor_service)]
 
 
 @router.post(
@@ -26,8 +28,8 @@ TAGS = ["vendor"]
     security=SIGNED_IN,
     responses={201: {"description": "Application stored", "content": {"application/json": {"model": VendorOut}}}},
 )
-def apply(body: Annotated[VendorApplication, Body()]) -> Response[Any]:
-    vendor = vendor_service().apply(principal(router), body)
+def apply(body: Annotated[VendorApplication, Body()], service: Service) -> Response[Any]:
+    vendor = service.apply(principal(router), body)
     return json_response(HTTPStatus.CREATED, vendor.model_dump(mode="json"))
 
 
@@ -38,13 +40,13 @@ def apply(body: Annotated[VendorApplication, Body()]) -> Response[Any]:
     tags=TAGS,
     security=SIGNED_IN,
 )
-def approve(vendor_id: str, body: Annotated[VendorApproval | None, Body()] = None) -> VendorOut:
-    return vendor_service().approve(principal(router), vendor_id, body or VendorApproval())
+def approve(vendor_id: str, service: Service, body: Annotated[VendorApproval | None, Body()] = None) -> VendorOut:
+    return service.approve(principal(router), vendor_id, body or VendorApproval())
 
 
 @router.get("/vendors/<vendor_id>", summary="A vendor's profile and terms", tags=TAGS, security=SIGNED_IN)
-def get_vendor(vendor_id: str) -> VendorOut:
-    return vendor_service().get(principal(router), vendor_id)
+def get_vendor(vendor_id: str, service: Service) -> VendorOut:
+    return service.get(principal(router), vendor_id)
 
 
 @router.patch(
@@ -53,21 +55,18 @@ def get_vendor(vendor_id: str) -> VendorOut:
     tags=TAGS,
     security=SIGNED_IN,
 )
-def patch_vendor(vendor_id: str, body: Annotated[VendorPatch, Body()]) -> VendorOut:
-    return vendor_service().patch(principal(router), vendor_id, body)
+def patch_vendor(vendor_id: str, body: Annotated[VendorPatch, Body()], service: Service) -> VendorOut:
+    return service.patch(principal(router), vendor_id, body)
 
 
 @router.get("/vendors/<vendor_id>/storefront", summary="A vendor's public storefront", tags=TAGS)
 def storefront(
     vendor_id: str,
+    service: Service,
     limit: Annotated[int | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Storefront:
-    codec = CursorCodec(api_settings().cursor_secret)
-    scope = f"storefront:{vendor_id}"
-    after = codec.decode(cursor, scope)
-    page, last = vendor_service().storefront(vendor_id, clamp_limit(limit), (after or {}).get("after"))
-    return page.model_copy(update={"next_cursor": codec.encode({"after": last} if last else None, scope)})
+    return service.storefront(vendor_id, limit, cursor)
 
 
 @router.get(
@@ -76,5 +75,5 @@ def storefront(
     tags=TAGS,
     security=SIGNED_IN,
 )
-def dashboard(vendor_id: str) -> Dashboard:
-    return vendor_service().dashboard(principal(router), vendor_id)
+def dashboard(vendor_id: str, service: Service) -> Dashboard:
+    return service.dashboard(principal(router), vendor_id)

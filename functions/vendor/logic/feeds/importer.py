@@ -28,12 +28,13 @@ from functions.common.auth import Principal
 from functions.common.errors import BadRequest, Conflict, NotFound
 from functions.common.events import EventPublisher
 from functions.vendor.logic import ids
+from functions.vendor.logic.domain import FeedImport, Offer, Vendor
 from functions.vendor.logic.feeds.parsing import FeedRejected, RawRow, RowProblem, open_feed
+from functions.vendor.logic.feeds.preview import preview as dry_run
 from functions.vendor.logic.feeds.rows import FeedRow, FieldError, offer_content, validate_row
 from functions.vendor.logic.offers import OfferInvalid, build_offer, withdrawn
 from functions.vendor.logic.ports import FeedFiles, FeedRepository, OfferRepository, VendorRepository
-from functions.vendor.models.api import FeedCreated, FeedRequest, FeedStatusOut
-from functions.vendor.models.domain import FeedImport, Offer, Vendor
+from functions.vendor.models.api import FeedCreated, FeedPreview, FeedPreviewRequest, FeedRequest, FeedStatusOut
 from functions.vendor.models.events import FeedCounts, FeedImportCompleted
 
 MAX_FEED_BYTES = 200 * 1024 * 1024
@@ -215,6 +216,12 @@ class FeedService:
             raise NotFound("no such feed", code="feed_not_found")
         url = self._files.report_url(feed.report_key, REPORT_URL_SECONDS) if feed.report_key else None
         return status_of(feed, url)
+
+    @staticmethod
+    def preview(caller: Principal, vendor_id: str, body: FeedPreviewRequest) -> FeedPreview:
+        """A dry run of the import on a sample of the vendor's feed (nothing is stored)."""
+        caller.require_vendor(vendor_id)
+        return dry_run(body.sample.encode("utf-8"), body.mode)
 
     # --- import ---------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
-from functions.vendor.models.domain import FeedFormat, FeedMode
+from functions.vendor.logic.domain import FeedFormat, FeedMode
 
 SAMPLE_BYTES = 64 * 1024
 MAX_JSON_LINE = 1024 * 1024

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functions.common.errors import UnprocessableEntity
+from functions.vendor.logic.domain import FeedMode
 from functions.vendor.logic.feeds.parsing import FeedRejected, RowProblem, open_feed
 from functions.vendor.logic.feeds.rows import validate_row
 from functions.vendor.models.api import FeedPreview, FeedPreviewError, FeedPreviewRow
-from functions.vendor.models.domain import FeedMode
 
 PREVIEW_ROWS = 50
 

@@ -16,8 +16,8 @@ from typing import Annotated, Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, PlainValidator, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
+from functions.vendor.logic.domain import FeedMode, Offer
 from functions.vendor.logic.ids import is_valid_gtin
-from functions.vendor.models.domain import FeedMode, Offer
 from functions.vendor.models.events import OfferSnapshot
 
 UNTRACKED_QUANTITY = 100

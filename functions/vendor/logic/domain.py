@@ -1,13 +1,15 @@
-"""Domain records of the vendor context, shared by logic and stores (stores map them to items)."""
+"""Domain models of the vendor context, shared by logic and stores (stores map them to items)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.common.values import MinorUnits
+from functions.common.values import Identifier, MinorUnits
 from functions.vendor.models.events import FeedCounts, OfferSnapshot, ShippingRule
 
 VendorStatus = Literal["pending", "approved", "suspended"]
@@ -27,7 +29,7 @@ class Contact(BaseModel):
 class Vendor(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    vendor_id: str
+    vendor_id: Identifier
     name: str
     owner_user_id: str
     owner_username: str | None = None
@@ -64,8 +66,8 @@ class Offer(BaseModel):
 class FeedImport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    feed_id: str
-    vendor_id: str
+    feed_id: Identifier
+    vendor_id: Identifier
     mode: FeedMode = "upsert"
     filename: str
     content_type: str
@@ -88,10 +90,33 @@ class FeedImport(BaseModel):
 
 
 class VendorStats(BaseModel):
-    """Counters kept current from the table stream (see handlers/offer_relay.py)."""
+    """Dashboard counters: offers kept current from the table stream (logic/relay.py), sales from
+    `OrderPlaced` (logic/sales.py). Also used as the deltas added to them."""
 
     active_offers: int = 0
     out_of_stock: int = 0
     orders: int = 0
     items_sold: int = 0
-    revenue: int = Field(default=0, description="Sum of line totals, minor units")
+    revenue: MinorUnits = Field(default=0, description="Sum of line totals, minor units")
+
+
+@dataclass(frozen=True)
+class FeedObject:
+    """An uploaded feed file, read as a stream of chunks."""
+
+    size: int
+    chunks: Iterator[bytes]
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class StreamChange:
+    """One table-stream record of an offer item: its image before and after (None when absent)."""
+
+    old: Offer | None
+    new: Offer | None
+
+
+class PresignedPost(BaseModel):
+    url: str
+    fields: dict[str, str]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from functions.common.errors import Unavailable
-from functions.vendor.logic.ports import FeedObject
-from functions.vendor.models.api import PresignedPost
+from functions.vendor.logic.domain import FeedObject, PresignedPost
 
 READ_CHUNK = 256 * 1024
 

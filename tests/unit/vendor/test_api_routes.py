@@ -1,0 +1,111 @@
+"""The vendor REST routes through the real Powertools resolver, with the services on in-memory fakes
+(`app.dependency_overrides`, keyed by the providers the routes import)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from functions.vendor.handlers.dependencies import feed_service, offer_service, vendor_service
+from tests.unit.common.test_errors_and_api import rest_event
+from tests.unit.test_api_smoke import FakeLambdaContext
+from tests.unit.vendor.conftest import World
+
+Call = Callable[..., tuple[int, Any]]
+OFFER = {"title": "Merino Schal", "price": 2490, "quantity": 4}
+
+
+def claims_of(username: str, vendor_id: str) -> dict[str, str]:
+    return {
+        "sub": f"sub-{username}",
+        "cognito:username": username,
+        "cognito:groups": "vendor",
+        "custom:vendor_id": vendor_id,
+    }
+
+
+@pytest.fixture
+def call(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[Call]:
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "plein-vendor")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Plein")
+    from functions.vendor.handlers import api
+
+    api.app.dependency_overrides[vendor_service] = lambda: world.vendor_service
+    api.app.dependency_overrides[offer_service] = lambda: world.offer_service
+    api.app.dependency_overrides[feed_service] = lambda: world.feed_service
+
+    def invoke(
+        method: str,
+        path: str,
+        body: Any = None,
+        claims: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        event = rest_event(method, path, body, claims)
+        if params:
+            event["queryStringParameters"] = params
+            event["multiValueQueryStringParameters"] = {key: [value] for key, value in params.items()}
+        response = api.handler(event, FakeLambdaContext())
+        return int(response["statusCode"]), json.loads(response["body"]) if response.get("body") else None
+
+    yield invoke
+    api.app.dependency_overrides.clear()
+
+
+def test_offers_page_through_with_cursors_bound_to_their_list(world: World, call: Call) -> None:
+    # Given a vendor with three offers, created through the API
+    vendor_id, _ = world.approved_vendor()
+    claims = claims_of("anna", vendor_id)
+    assert [call("PUT", f"/vendors/{vendor_id}/offers/{sku}", OFFER, claims)[0] for sku in "ABC"] == [201] * 3
+    assert call("PUT", f"/vendors/{vendor_id}/offers/A", OFFER, claims)[0] == 200
+
+    # When the vendor lists them two at a time
+    status, first = call("GET", f"/vendors/{vendor_id}/offers", None, claims, {"limit": "2"})
+    assert status == 200
+    status, second = call(
+        "GET", f"/vendors/{vendor_id}/offers", None, claims, {"limit": "2", "cursor": first["next_cursor"]}
+    )
+
+    # Then the pages hold every offer once, and the last page has no cursor
+    assert status == 200
+    assert [o["sku"] for o in first["items"] + second["items"]] == ["A", "B", "C"]
+    assert second["next_cursor"] is None
+
+    # And the cursor of this list is refused by another list (the storefront of the same vendor)
+    status, error = call("GET", f"/vendors/{vendor_id}/storefront", None, None, {"cursor": first["next_cursor"]})
+    assert (status, error["error"]["code"]) == (400, "invalid_cursor")
+
+
+def test_storefront_pages_are_public(world: World, call: Call) -> None:
+    vendor_id, _ = world.approved_vendor()
+    for sku in "AB":
+        call("PUT", f"/vendors/{vendor_id}/offers/{sku}", OFFER, claims_of("anna", vendor_id))
+
+    status, first = call("GET", f"/vendors/{vendor_id}/storefront", None, None, {"limit": "1"})
+    _, second = call("GET", f"/vendors/{vendor_id}/storefront", None, None, {"cursor": first["next_cursor"]})
+
+    assert status == 200
+    assert first["vendor"]["name"] == "Wolkenweber"
+    assert [o["sku"] for o in first["offers"] + second["offers"]] == ["A", "B"]
+    assert second["next_cursor"] is None
+
+
+def test_another_vendors_list_and_preview_are_forbidden(world: World, call: Call) -> None:
+    vendor_a, _ = world.approved_vendor("anna")
+    vendor_b, _ = world.approved_vendor("bert", "Noordzee")
+    claims_a = claims_of("anna", vendor_a)
+    sample = {"sample": "id,title,price\nA,Schal,12.50 EUR\n"}
+
+    for method, path, body in [
+        ("GET", f"/vendors/{vendor_b}/offers", None),
+        ("POST", f"/vendors/{vendor_b}/feeds/preview", sample),
+    ]:
+        status, error = call(method, path, body, claims_a)
+        assert (status, error["error"]["code"]) == (403, "not_your_vendor"), (method, path)
+
+    status, preview = call("POST", f"/vendors/{vendor_a}/feeds/preview", sample, claims_a)
+    assert status == 200
+    assert preview["rows"] == [{"line": 2, "sku": "A", "title": "Schal", "price": 1250}]
