@@ -13,6 +13,12 @@ from functions.common.errors import Forbidden, Unauthorized
 VENDOR_ID_CLAIM = "custom:vendor_id"
 
 
+USER_WRITABLE_ATTRIBUTES = ("email", "name")
+"""The Cognito attributes a user may set on their own account (SignUp, UpdateUserAttributes): the
+CDK app's and the local runtime's app clients both allow exactly these. `custom:vendor_id` is
+written only by the vendor approval, through admin APIs."""
+
+
 class Role(StrEnum):
     SHOPPER = "shopper"
     VENDOR = "vendor"

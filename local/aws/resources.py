@@ -15,7 +15,7 @@ from typing import Any
 
 from pynamodb.models import Model
 
-from functions.common.auth import VENDOR_ID_CLAIM, Role
+from functions.common.auth import USER_WRITABLE_ATTRIBUTES, VENDOR_ID_CLAIM, Role
 from functions.common.dynamo import TTL_ATTRIBUTE
 from functions.common.wiring import BucketSubscription, ContextWiring, EventSubscription
 from infra.topology import bus_name, queue_name, table_model, table_name
@@ -287,17 +287,23 @@ class Provisioner:
                 cognito.create_group(UserPoolId=pool_id, GroupName=role.value, Description=f"Plein {role.value}s")
         clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60).get("UserPoolClients", [])
         client_id = next((c["ClientId"] for c in clients if c["ClientName"] == USER_POOL_CLIENT), None)
+        client_settings: dict[str, Any] = {
+            "UserPoolId": pool_id,
+            "ClientName": USER_POOL_CLIENT,
+            "ExplicitAuthFlows": [
+                "ALLOW_USER_PASSWORD_AUTH",
+                "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                "ALLOW_REFRESH_TOKEN_AUTH",
+            ],
+            "WriteAttributes": list(USER_WRITABLE_ATTRIBUTES),
+            "ReadAttributes": [*USER_WRITABLE_ATTRIBUTES, VENDOR_ID_CLAIM],
+        }
         if client_id is None:
-            client_id = cognito.create_user_pool_client(
-                UserPoolId=pool_id,
-                ClientName=USER_POOL_CLIENT,
-                GenerateSecret=False,
-                ExplicitAuthFlows=[
-                    "ALLOW_USER_PASSWORD_AUTH",
-                    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-                    "ALLOW_REFRESH_TOKEN_AUTH",
-                ],
-            )["UserPoolClient"]["ClientId"]
+            client_id = cognito.create_user_pool_client(GenerateSecret=False, **client_settings)["UserPoolClient"][
+                "ClientId"
+            ]
+        else:  # a data folder from before: the client gets today's attribute rules too
+            cognito.update_user_pool_client(ClientId=client_id, **client_settings)
         self.resources.user_pool_id = pool_id
         self.resources.user_pool_client_id = client_id
 

@@ -177,3 +177,31 @@ def test_oversize_url_and_headers_are_refused_in_the_error_shape_without_echo(pl
     assert (long_headers.status_code, long_headers.json()["error"]["code"]) == (431, "headers_too_large")
     assert "xxxx" not in long_url.text
     assert "yyyy" not in long_headers.text
+
+
+def test_users_cannot_bind_themselves_to_a_vendor(plein: Plein) -> None:
+    # Given the demo vendor user, signed in with the web client
+    cognito = plein.boto3_client("cognito-idp")
+    tokens = cognito.initiate_auth(
+        ClientId=plein.user_pool_client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "vendor", "PASSWORD": plein.users["vendor"].password},
+    )["AuthenticationResult"]
+
+    # When it tries to rebind itself, or a new account signs up as a vendor's staff
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.update_user_attributes(
+            AccessToken=tokens["AccessToken"], UserAttributes=[{"Name": "custom:vendor_id", "Value": "vd_other"}]
+        )
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.sign_up(
+            ClientId=plein.user_pool_client_id,
+            Username="would-be-staff",
+            Password="Passw0rd!staff",
+            UserAttributes=[{"Name": "custom:vendor_id", "Value": "vd_other"}],
+        )
+
+    # Then the attributes it may write still work, and its vendor binding is unchanged
+    cognito.update_user_attributes(AccessToken=tokens["AccessToken"], UserAttributes=[{"Name": "name", "Value": "V"}])
+    attributes = {a["Name"]: a["Value"] for a in cognito.get_user(AccessToken=tokens["AccessToken"])["UserAttributes"]}
+    assert attributes["custom:vendor_id"] == plein.users["vendor"].vendor_id
