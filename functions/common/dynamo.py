@@ -5,7 +5,6 @@ Stores are the only code that knows table layouts; they raise domain errors, nev
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,6 +14,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from functions.common.errors import Conflict, Unavailable
+from functions.common.settings import aws_settings
 
 THROTTLING_CODES = frozenset(
     {
@@ -37,7 +37,7 @@ class TableRecord(Model):
 
     class Meta:
         table_name = "unbound"
-        region = os.environ.get("AWS_REGION", "eu-west-1")
+        region = aws_settings().region
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -64,9 +64,9 @@ TTL_ATTRIBUTE = "ttl"
 def bind_table(model: type[Model], table_name: str) -> None:
     """Point a PynamoDB model (and its subclasses) at `table_name`, honouring AWS_ENDPOINT_URL."""
     model.Meta.table_name = table_name
-    model.Meta.region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
-    endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL")
-    model.Meta.host = endpoint
+    aws = aws_settings()
+    model.Meta.region = aws.region
+    model.Meta.host = aws.dynamodb_endpoint
     model._connection = None
 
 

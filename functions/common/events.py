@@ -96,19 +96,6 @@ class EventBridgePublisher:
         raise Unavailable(f"EventBridge refused {len(pending)} events", code="events_unavailable")
 
 
-class RecordingPublisher:
-    """In-memory publisher for tests and for logic that runs without a bus."""
-
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
-
-    def publish(self, events: Sequence[DomainEvent]) -> None:
-        self.events.extend(events)
-
-    def of_type(self, event_type: type[DomainEvent]) -> list[Any]:
-        return [event for event in self.events if isinstance(event, event_type)]
-
-
 def eventbridge_detail(record_body: str) -> tuple[str, str, dict[str, Any]]:
     """(source, detail-type, detail) of an EventBridge event delivered through SQS."""
     envelope = json.loads(record_body)

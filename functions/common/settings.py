@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Literal, TypeVar
+from typing import Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class SettingsError(RuntimeError):
@@ -40,10 +40,48 @@ class EventBusSettings(EnvSettings):
     event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
 
 
-class CursorSettings(EnvSettings):
-    """Key that signs pagination cursors so that clients cannot forge them."""
+SECRET_MAX_AGE_SECONDS = 300
+"""How long a secret read at run time is cached: a rotated value reaches running functions within it."""
 
-    cursor_secret: str = Field(alias="CURSOR_SECRET", min_length=16)
+
+class CursorSettings(EnvSettings):
+    """Key that signs pagination cursors so that clients cannot forge them.
+
+    Either the key itself (`CURSOR_SECRET`, the local runtime) or the ARN of the Secrets Manager
+    secret that holds it (`CURSOR_SECRET_ARN`, on AWS): read at run time through Powertools
+    parameters and cached for `SECRET_MAX_AGE_SECONDS`, never resolved into the environment.
+    """
+
+    cursor_secret_value: str | None = Field(default=None, alias="CURSOR_SECRET", min_length=16)
+    cursor_secret_arn: str | None = Field(default=None, alias="CURSOR_SECRET_ARN", min_length=20)
+
+    @model_validator(mode="after")
+    def _one_cursor_key(self) -> Self:
+        if (self.cursor_secret_value is None) == (self.cursor_secret_arn is None):
+            raise ValueError("set exactly one of CURSOR_SECRET and CURSOR_SECRET_ARN")
+        return self
+
+    @property
+    def cursor_secret(self) -> str:
+        """The current key (from the cache of the secret when it is one)."""
+        return self.cursor_key()
+
+    def cursor_key(self) -> str:
+        if self.cursor_secret_value is not None:
+            return self.cursor_secret_value
+        from aws_lambda_powertools.utilities.parameters import get_secret
+
+        return get_secret(str(self.cursor_secret_arn), max_age=SECRET_MAX_AGE_SECONDS)
+
+
+class CorsSettings(EnvSettings):
+    """Origins whose browsers may read API responses: comma-separated; `*` (any) when unset."""
+
+    cors_origins: str = Field(default="*", alias="CORS_ORIGINS", min_length=1)
+
+    @property
+    def origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()] or ["*"]
 
 
 class FeedsBucketSettings(EnvSettings):
@@ -65,6 +103,32 @@ class UserPoolSettings(EnvSettings):
     user_pool_id: str = Field(alias="USER_POOL_ID")
 
 
+DEFAULT_REGION = "eu-west-1"
+
+
+class AwsSettings(EnvSettings):
+    """Where the AWS SDKs connect: the region and, locally, an endpoint (moto, the local runtime)."""
+
+    aws_region: str | None = Field(default=None, alias="AWS_REGION")
+    aws_default_region: str | None = Field(default=None, alias="AWS_DEFAULT_REGION")
+    aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
+    aws_endpoint_url_dynamodb: str | None = Field(default=None, alias="AWS_ENDPOINT_URL_DYNAMODB")
+
+    @property
+    def region(self) -> str:
+        return self.aws_region or self.aws_default_region or DEFAULT_REGION
+
+    @property
+    def dynamodb_endpoint(self) -> str | None:
+        return self.aws_endpoint_url_dynamodb or self.aws_endpoint_url
+
+
+def aws_settings() -> AwsSettings:
+    """The AWS variables as they are now (not cached like `load_settings`: tests and the local
+    runtime set them within one process before binding tables)."""
+    return AwsSettings.model_validate(dict(os.environ))
+
+
 class ApiSettings(Observability, Stage, TableSettings, EventBusSettings, CursorSettings):
     """What every context's REST API function needs."""
 
@@ -78,7 +142,10 @@ def load_settings(model: type[SettingsT]) -> SettingsT:
     try:
         return model.model_validate(dict(os.environ))
     except ValidationError as exc:
-        problems = ", ".join(f"{_alias(model, str(err['loc'][0]))}: {err['msg']}" for err in exc.errors() if err["loc"])
+        problems = ", ".join(
+            f"{_alias(model, str(err['loc'][0]))}: {err['msg']}" if err["loc"] else str(err["msg"])
+            for err in exc.errors()
+        )
         raise SettingsError(f"invalid environment for {model.__name__}: {problems}") from exc
 
 

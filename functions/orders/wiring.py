@@ -16,7 +16,7 @@ SWEEP = Function("orders-reservation-sweep", "functions.orders.handlers.sweep.ha
 WIRING = ContextWiring(
     name="orders",
     table=TableSpec(model="functions.orders.store.records:OrdersRecord"),
-    api=Function("orders-api", "functions.orders.handlers.api.handler", frozenset({Need.EVENT_BUS})),
+    api=Function("orders-api", "functions.orders.handlers.api.handler", frozenset({Need.EVENT_BUS, Need.PAYMENTS})),
     events=(
         EventSubscription(
             function=OFFER_SYNC,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from functions.common.auth import Principal, Role
@@ -20,10 +21,9 @@ from functions.common.events import EventBridgePublisher
 from functions.common.pagination import CursorCodec
 from functions.orders.logic.cart import CartService
 from functions.orders.logic.checkout import CheckoutService
-from functions.orders.logic.deps import OrdersDeps, SystemClock
 from functions.orders.logic.domain import InventoryOffer
 from functions.orders.logic.lifecycle import LifecycleService
-from functions.orders.logic.payments import LocalPaymentProvider, NoRedemptions
+from functions.orders.logic.ports import SystemClock
 from functions.orders.models.api import AddressInput, CheckoutInput
 from local.seed import DemoUser, SeedContext
 
@@ -33,30 +33,37 @@ PLAN = (("seed-order-delivered", "delivered"), ("seed-order-shipped", "shipped")
 WAIT_SECONDS = 300.0
 
 
+@dataclass(frozen=True)
+class Services:
+    carts: CartService
+    checkouts: CheckoutService
+    lifecycle: LifecycleService
+
+
 def seed(ctx: SeedContext) -> None:
     shopper = ctx.users.get(SHOPPER)
     if shopper is None:
         ctx.log("orders: no demo shopper, skipped")
         return
-    deps, store = _deps(ctx)
+    services, store = _services(ctx)
     offers = _ready_offers(ctx, store)
     if offers:
-        _place(ctx, deps, shopper, offers)
+        _place(ctx, services, store, shopper, offers)
         return
     ctx.log("orders: no inventory yet; demo orders follow once vendor events are delivered")
     waiter = threading.Thread(
-        target=_place_when_ready, args=(ctx, deps, store, shopper), name="seed-orders", daemon=True
+        target=_place_when_ready, args=(ctx, services, store, shopper), name="seed-orders", daemon=True
     )
     waiter.start()
 
 
-def _place_when_ready(ctx: SeedContext, deps: OrdersDeps, store: Any, shopper: DemoUser) -> None:
+def _place_when_ready(ctx: SeedContext, services: Services, store: Any, shopper: DemoUser) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         try:
             offers = _ready_offers(ctx, store)
             if offers:
-                _place(ctx, deps, shopper, offers)
+                _place(ctx, services, store, shopper, offers)
                 return
         except Exception as exc:  # the runtime may be stopping; a demo order is not worth a crash
             ctx.log(f"orders: demo orders not placed yet ({type(exc).__name__}: {exc})")
@@ -64,14 +71,14 @@ def _place_when_ready(ctx: SeedContext, deps: OrdersDeps, store: Any, shopper: D
     ctx.log("orders: no inventory arrived, demo orders skipped")
 
 
-def _place(ctx: SeedContext, deps: OrdersDeps, shopper: DemoUser, offers: list[InventoryOffer]) -> None:
-    carts, checkouts, lifecycle = CartService(deps), CheckoutService(deps), LifecycleService(deps)
+def _place(ctx: SeedContext, services: Services, store: Any, shopper: DemoUser, offers: list[InventoryOffer]) -> None:
+    carts, checkouts, lifecycle = services.carts, services.checkouts, services.lifecycle
     admin = Principal(user_id="seed", groups=frozenset({Role.ADMIN}))
     placed = 0
     for index, (key, target) in enumerate(PLAN):
         offer = offers[index % len(offers)]
         try:
-            for line in deps.carts.get_cart(shopper.sub).lines:
+            for line in store.get_cart(shopper.sub).lines:
                 carts.remove_item(shopper.sub, line.offer_id)
             carts.put_item(shopper.sub, offer.offer_id, 1)
             request = CheckoutInput(shipping_address=ADDRESS, payment_method="tok_visa")
@@ -86,9 +93,11 @@ def _place(ctx: SeedContext, deps: OrdersDeps, shopper: DemoUser, offers: list[I
     ctx.log(f"orders: {placed} demo orders for {SHOPPER}")
 
 
-def _deps(ctx: SeedContext) -> tuple[OrdersDeps, Any]:
+def _services(ctx: SeedContext) -> tuple[Services, Any]:
     from functions.orders.store.dynamo import DocItem, DynamoOrdersStore, InventoryItem
+    from functions.orders.store.payments import LocalPaymentProvider
     from functions.orders.store.records import OrdersRecord
+    from functions.orders.store.redemptions import NoRedemptions
 
     environment = ctx.environment("orders")
     store = DynamoOrdersStore(environment["TABLE_NAME"])
@@ -101,18 +110,29 @@ def _deps(ctx: SeedContext) -> tuple[OrdersDeps, Any]:
         meta.aws_secret_access_key = environment.get("AWS_SECRET_ACCESS_KEY", "local")
         model._connection = None
     clock = SystemClock()
-    deps = OrdersDeps(
-        inventory=store,
-        carts=store,
-        orders=store,
-        idempotency=store,
-        payments=LocalPaymentProvider(store, clock),
-        redemptions=NoRedemptions(),
-        publisher=EventBridgePublisher(environment["EVENT_BUS_NAME"], ctx.client("events")),
-        cursors=CursorCodec(environment["CURSOR_SECRET"]),
-        clock=clock,
+    payments = LocalPaymentProvider(store, clock)
+    publisher = EventBridgePublisher(environment["EVENT_BUS_NAME"], ctx.client("events"))
+    services = Services(
+        carts=CartService(carts=store, inventory=store, clock=clock),
+        checkouts=CheckoutService(
+            carts=store,
+            inventory=store,
+            orders=store,
+            idempotency=store,
+            payments=payments,
+            redemptions=NoRedemptions(),
+            publisher=publisher,
+            clock=clock,
+        ),
+        lifecycle=LifecycleService(
+            orders=store,
+            payments=payments,
+            publisher=publisher,
+            cursors=CursorCodec(environment["CURSOR_SECRET"]),
+            clock=clock,
+        ),
     )
-    return deps, store
+    return services, store
 
 
 def _ready_offers(ctx: SeedContext, store: Any, wanted: int = 3) -> list[InventoryOffer]:

@@ -45,7 +45,7 @@ def utc_now() -> datetime:
 @cache
 def catalog_service() -> CatalogService:
     from functions.catalog.store.backends import search_backend
-    from functions.catalog.store.catalog_store import DynamoCatalogStore
+    from functions.catalog.store.dynamo import DynamoCatalogStore
 
     settings = load_settings(CatalogApiSettings)
     return CatalogService(
@@ -59,7 +59,7 @@ def catalog_service() -> CatalogService:
 @cache
 def catalog_indexer() -> CatalogIndexer:
     from functions.catalog.store.backends import search_backend
-    from functions.catalog.store.catalog_store import DynamoCatalogStore
+    from functions.catalog.store.dynamo import DynamoCatalogStore
 
     settings = load_settings(IndexerSettings)
     store = DynamoCatalogStore(settings.table_name, concurrency=INDEXER_CONCURRENCY)
@@ -72,7 +72,7 @@ def rebuild_search_index(environment: Mapping[str, str], dynamodb: Any = None) -
     if the index was not empty. Takes the index's writer lock while it runs: call it before the
     indexer starts (the local runtime does, for a restored data folder)."""
     from functions.catalog.store.backends import search_backend
-    from functions.catalog.store.catalog_store import DynamoCatalogStore
+    from functions.catalog.store.dynamo import DynamoCatalogStore
 
     settings = IndexerSettings.model_validate(dict(environment))
     search = search_backend(settings)

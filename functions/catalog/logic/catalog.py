@@ -8,11 +8,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal
 
-from functions.catalog.logic.ports import CatalogRepository, VendorInfo
-from functions.catalog.logic.products import Product, available, current_price, sale_active
+from functions.catalog.logic.domain import Product, VendorInfo, available, current_price, sale_active
+from functions.catalog.logic.ports import CatalogRepository
 from functions.catalog.logic.search import (
     CATEGORY_SEPARATOR,
     MAX_RESULT_WINDOW,
+    Facets,
     SearchBackend,
     SearchQuery,
     Sort,
@@ -21,7 +22,6 @@ from functions.catalog.logic.search import (
 from functions.catalog.models.api import (
     CategoryNode,
     CategoryTree,
-    Facets,
     OfferOut,
     ProductDetail,
     ProductList,
@@ -30,7 +30,7 @@ from functions.catalog.models.api import (
     TrendingList,
     TrendingProduct,
 )
-from functions.catalog.models.events import OfferView
+from functions.catalog.models.consumed import OfferView
 from functions.common.errors import BadRequest, NotFound
 from functions.common.pagination import CursorCodec
 

@@ -3,7 +3,7 @@
 Offer changes are merged into the stored products (BatchGets, then conditional writes of the
 products that changed; on an optimistic-lock conflict only the conflicting products are read and
 merged again), then the products' search documents are upserted, or deleted when no offer is
-left. Redelivered or reordered events converge to the same state (see logic/products.py); the
+left. Redelivered or reordered events converge to the same state (see logic/domain.py); the
 index is always rewritten, so a crash between the table write and the index write heals on
 redelivery.
 """
@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from typing import Any
 
-from functions.catalog.logic.ports import CatalogRepository, ProductConflict, Signal, VendorInfo
-from functions.catalog.logic.products import Product, merge, to_document
+from functions.catalog.logic.domain import Product, Signal, VendorInfo, merge, to_document
+from functions.catalog.logic.ports import CatalogRepository, ProductConflict
 from functions.catalog.logic.search import SearchBackend, SearchQuery
-from functions.catalog.models.events import (
+from functions.catalog.models.consumed import (
     OfferChangeView,
     OffersChangedView,
     OrderPlacedView,
@@ -27,6 +28,7 @@ from functions.catalog.models.events import (
     VendorUpdatedView,
 )
 from functions.common.errors import Conflict
+from functions.common.observability import logger
 
 MERGE_ATTEMPTS = 8
 REPRICE_PAGE = 500
@@ -49,6 +51,29 @@ class CatalogIndexer:
     def batch(self) -> AbstractContextManager[None]:
         """Group the index writes of several events (one commit or refresh at the end)."""
         return self._search.batch()
+
+    def handle(self, source: str, detail_type: str, detail: dict[str, Any]) -> None:
+        """Apply one consumed event; a detail that does not validate raises (its record fails → DLQ)."""
+        match (source, detail_type):
+            case (OffersChangedView.source, OffersChangedView.detail_type):
+                self.offers_changed([OffersChangedView.model_validate(detail)])
+            case (VendorUpdatedView.source, VendorUpdatedView.detail_type):
+                self.vendor_updated(VendorUpdatedView.model_validate(detail))
+            case (OrderPlacedView.source, OrderPlacedView.detail_type):
+                self.order_placed(OrderPlacedView.model_validate(detail))
+            case (ProductHeartedView.source, ProductHeartedView.detail_type):
+                self.product_hearted(ProductHeartedView.model_validate(detail))
+            case (ReviewPublishedView.source, ReviewPublishedView.detail_type):
+                self.review_published(ReviewPublishedView.model_validate(detail))
+            case ("aws.events", "Scheduled Event"):  # the wiring's tick, sent into this queue (one index writer)
+                self.reprice_due()
+            case _:
+                logger().warning("ignoring an event the catalog does not consume", extra={"source": source})
+
+    def offers_changed_batch(self, details: Sequence[dict[str, Any]]) -> list[Product]:
+        """A batch's OffersChanged events together: their products are read and written in a few
+        requests instead of a few per event (the index keeps pace with a feed import)."""
+        return self.offers_changed([OffersChangedView.model_validate(detail) for detail in details])
 
     def offers_changed(self, events: Sequence[OffersChangedView]) -> list[Product]:
         """Apply one or more OffersChanged events; returns the merged products."""

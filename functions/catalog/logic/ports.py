@@ -1,4 +1,4 @@
-"""Ports of the catalog logic besides search: the read-model repository and the clock."""
+"""Ports of the catalog logic besides search (logic/search.py): the read-model repository."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from pydantic import BaseModel, Field
-
-from functions.catalog.logic.products import Product
-from functions.catalog.models.events import ShippingRuleView
+from functions.catalog.logic.domain import Product, Signal, VendorInfo
 from functions.common.errors import Conflict
 
 
@@ -19,24 +16,6 @@ class ProductConflict(Conflict):
     def __init__(self, product_ids: Iterable[str]):
         super().__init__("a product changed concurrently", code="product_conflict")
         self.product_ids = tuple(product_ids)
-
-
-class Signal(BaseModel):
-    """Counter increments for one product from one event (negative for an un-heart)."""
-
-    product_id: str
-    hearts: int = 0
-    sales: int = 0
-    rating_sum: int = 0
-    rating_count: int = 0
-
-
-class VendorInfo(BaseModel):
-    vendor_id: str
-    name: str
-    status: str = "approved"
-    shipping_rules: list[ShippingRuleView] = Field(default_factory=list)
-    return_days: int = 0
 
 
 class CatalogRepository(Protocol):

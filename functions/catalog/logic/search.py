@@ -1,15 +1,19 @@
-"""The search port: what the catalog asks of a search engine, independent of the engine.
+"""The search port: what the catalog asks of a search engine, independent of the engine, and the
+hits, facets and suggestions it answers with (the API's response models embed them).
 
 `SearchBackend` is implemented by the tantivy adapter (embedded default, tests), the
-OpenSearch adapter (AWS, osmem-server in tests) and an in-memory brute-force adapter (unit tests
-and the reference the engines' facet counts are checked against).
+OpenSearch adapter (AWS, osmem-server in tests) and, in tests/unit/catalog/search_memory.py, an
+in-memory brute-force adapter (unit tests and the reference the engines' facet counts are checked
+against).
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -18,8 +22,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.catalog.logic.analysis import LEVELS, document_terms
 from functions.catalog.logic.text import fold, tokens
-from functions.catalog.models.api import Facets, ProductHit, Suggestion
 
 CATEGORY_SEPARATOR = " > "
 MAX_CATEGORY_DEPTH = 6
@@ -29,6 +33,11 @@ MAX_RESULT_WINDOW = 10_000
 PRICE_EDGES: tuple[int, ...] = (1_000, 2_500, 5_000, 10_000, 25_000, 50_000)
 RATING_STEPS: tuple[int, ...] = (4, 3, 2, 1)
 TIE_BITS = 20
+TIER_BITS = 4
+TIERS = 1 << TIER_BITS
+TIER_SCALE = 1 / 32
+"""A product's tier (0..15, see `tier`) adds `tier * TIER_SCALE` < 0.5 to its relevance score:
+less than the smallest step between two text scores (logic/analysis.py LEVELS)."""
 
 
 class Sort(StrEnum):
@@ -38,6 +47,56 @@ class Sort(StrEnum):
     POPULAR = "popular"
     RATING = "rating"
     NEWEST = "newest"
+
+
+class FacetBucket(BaseModel):
+    value: str
+    label: str
+    count: int
+
+
+class RangeBucket(BaseModel):
+    min: int | None = Field(default=None, description="Inclusive lower bound (minor units), none = open")
+    max: int | None = Field(default=None, description="Exclusive upper bound (minor units), none = open")
+    count: int
+
+
+class RatingBucket(BaseModel):
+    min: int = Field(description="Products rated at least this many stars")
+    count: int
+
+
+class Facets(BaseModel):
+    category: list[FacetBucket] = Field(default_factory=list)
+    brand: list[FacetBucket] = Field(default_factory=list)
+    vendor: list[FacetBucket] = Field(default_factory=list)
+    price: list[RangeBucket] = Field(default_factory=list)
+    rating: list[RatingBucket] = Field(default_factory=list)
+
+
+class ProductHit(BaseModel):
+    """A product in a result list: what the index stores next to the indexed fields."""
+
+    product_id: str
+    title: str
+    brand: str | None = None
+    category: list[str] = Field(default_factory=list)
+    price: int
+    currency: str = "EUR"
+    in_stock: bool
+    offer_count: int
+    vendor_count: int
+    rating: float
+    rating_count: int
+    popularity: float
+    image_link: str | None = None
+    created_at: datetime
+
+
+class Suggestion(BaseModel):
+    text: str
+    kind: str = Field(description="product, brand or category")
+    product_id: str | None = None
 
 
 class VendorRef(BaseModel):
@@ -185,15 +244,51 @@ SORT_FIELD: dict[Sort, tuple[str, bool]] = {
 """Sort → (key field, descending). Relevance sorts by score (popular when there is no text)."""
 
 
+def tier(in_stock: bool, popularity: float, rating: float) -> int:
+    """The relevance tie breaker of a product, TIER_BITS bits: in stock (top bit), then
+    popularity (two bits: below 1, 10, 100, or more), then rated four stars or better."""
+    band = 0 if popularity < 1 else min(int(math.log10(popularity)) + 1, 3)
+    return (int(in_stock) << 3) | (band << 1) | int(rating >= 4)
+
+
+def indexed_term(level: str, tier_value: int, term: str) -> str:
+    """A term of the `terms` field: `<level><tier>:<term>` (`h11:bike`). The tier is part of the
+    term so that the first word of a query can add it to the score (`term_clauses`) without a
+    clause per product: relevance then breaks ties by tier, at the cost of a text query alone."""
+    return f"{level}{tier_value}:{term}"
+
+
+@functools.lru_cache(maxsize=4096)
+def term_clauses(term: str, tiered: bool) -> tuple[tuple[tuple[str, ...], float], ...]:
+    """How a query term matches the `terms` field: (indexed terms, score) pairs, one constant
+    score clause each (a product has each term at one level and one tier, so at most one clause
+    matches). `tiered`: one clause per level and tier, scoring the level's weight plus the tier
+    (the first part of a query, which every hit matches); else one per level."""
+    if tiered:
+        return tuple(
+            ((indexed_term(level, value, term),), weight + value * TIER_SCALE)
+            for level, weight in LEVELS.items()
+            for value in range(TIERS)
+        )
+    return tuple(
+        (tuple(indexed_term(level, value, term) for value in range(TIERS)), weight) for level, weight in LEVELS.items()
+    )
+
+
 def index_fields(doc: SearchDocument) -> dict[str, Any]:
-    """The flat fields both engines index (text fields are folded by the engine's analyzer)."""
+    """The flat fields both engines index: `terms` (logic/analysis.py with the tier, matched and
+    scored), `names` and `body` (the products' own words, folded by the engine's analyzer: the
+    vocabulary of typo tolerance and suggestions), filters, facets and sort keys."""
     attribute_text = " ".join(doc.attributes.values())
     category_text = " ".join(doc.category)
+    body = " ".join(part for part in (doc.description, attribute_text) if part)
     fields: dict[str, Any] = {
         "product_id": doc.product_id,
-        "title": doc.title,
-        "brand_text": doc.brand or "",
-        "body": " ".join(part for part in (doc.description, attribute_text, category_text) if part),
+        "terms": [
+            indexed_term(level, tier(doc.in_stock, doc.popularity, doc.rating), term)
+            for level, term in document_terms(doc.title, doc.brand, doc.category, body)
+        ],
+        "body": " ".join(part for part in (body, category_text) if part),
         "names": " ".join(part for part in (doc.title, doc.brand or "", category_text, attribute_text) if part),
         "brand": doc.brand or "",
         "brand_key": fold(doc.brand) if doc.brand else "",

@@ -2,14 +2,15 @@
 
 Products arrive in Dutch, German and English, often mixed in one feed, so nothing here depends
 on a language: text is lower-cased and accent-folded (`Küche` → `kuche`, `café` → `cafe`,
-`Straße` → `strasse`), and typo tolerance (edit distance 1 from 4 characters, 2 from 8) covers
-what a stemmer would (plural and inflection endings) without choosing a language per product.
+`Straße` → `strasse`). Stemming, compounds and synonyms are logic/analysis.py's.
 
-Typo tolerance applies to a query word only when no product has that word (in its title, brand,
-category, attributes or description): a word the catalog knows matches exactly (`kussen` no
-longer also finds `Kissen`, `stadsfeits` still finds `Stadsfiets`). Typesense does the same per
-query (`typo_tokens_threshold`); here it is per word, and it saves the engines the fuzzy
-term-dictionary walk for most queries.
+Typo tolerance (edit distance 1 from 5 characters, 2 from 9) applies to a query word only when
+it is not a vocabulary word and no product has it (in its title, brand, category, attributes or
+description): a word the catalog knows matches exactly (`stuhl` does not find `Stahl`,
+`stadsfeits` still finds `Stadsfiets`). Typesense does the same per query
+(`typo_tokens_threshold`); here it is per word, and it saves the engines the fuzzy
+term-dictionary walk for most queries. Shorter words are never matched with typos: at four
+letters one edit turns most words into other real ones (lamp, camp, damp).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _SPECIAL = str.maketrans(
 
 def fold(text: str) -> str:
     """Lower-case and strip accents: what both search engines do to indexed text and queries."""
+    if text.isascii():
+        return text.lower()
     lowered = text.lower().translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -40,10 +43,10 @@ def tokens(text: str, limit: int = MAX_QUERY_TOKENS) -> list[str]:
 
 
 def typo_distance(token: str) -> int:
-    """Edit distance a query token may be off by: 0 below 4 characters, 1 from 4, 2 from 8."""
-    if len(token) >= 8:
+    """Edit distance a query token may be off by: 0 below 5 characters, 1 from 5, 2 from 9."""
+    if len(token) >= 9:
         return 2
-    if len(token) >= 4:
+    if len(token) >= 5:
         return 1
     return 0
 

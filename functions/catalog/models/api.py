@@ -2,59 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 
-
-class FacetBucket(BaseModel):
-    value: str
-    label: str
-    count: int
-
-
-class RangeBucket(BaseModel):
-    min: int | None = Field(default=None, description="Inclusive lower bound (minor units), none = open")
-    max: int | None = Field(default=None, description="Exclusive upper bound (minor units), none = open")
-    count: int
-
-
-class RatingBucket(BaseModel):
-    min: int = Field(description="Products rated at least this many stars")
-    count: int
-
-
-class Facets(BaseModel):
-    category: list[FacetBucket] = Field(default_factory=list)
-    brand: list[FacetBucket] = Field(default_factory=list)
-    vendor: list[FacetBucket] = Field(default_factory=list)
-    price: list[RangeBucket] = Field(default_factory=list)
-    rating: list[RatingBucket] = Field(default_factory=list)
-
-
-class ProductHit(BaseModel):
-    """A product in a result list: what the index stores next to the indexed fields."""
-
-    product_id: str
-    title: str
-    brand: str | None = None
-    category: list[str] = Field(default_factory=list)
-    price: int
-    currency: str = "EUR"
-    in_stock: bool
-    offer_count: int
-    vendor_count: int
-    rating: float
-    rating_count: int
-    popularity: float
-    image_link: str | None = None
-    created_at: datetime
-
-
-class Suggestion(BaseModel):
-    text: str
-    kind: str = Field(description="product, brand or category")
-    product_id: str | None = None
+from functions.catalog.logic.search import Facets, ProductHit, Suggestion
 
 
 class ProductList(BaseModel):

@@ -2,29 +2,38 @@
 
 On an AWS endpoint (`*.aoss.amazonaws.com`, `*.es.amazonaws.com`) requests are signed with SigV4
 using the function's credentials; anything else (osmem-server, a local OpenSearch) is plain HTTP.
-The same fields as the tantivy adapter are indexed (logic.search.index_fields), text fields with
-a lower-case + ASCII-folding analyzer, and the same integer sort keys are used.
+The same fields as the tantivy adapter are indexed (logic.search.index_fields): the analyzed
+`terms` of logic/analysis.py as a keyword array, `names` and `body` with a lower-case +
+ASCII-folding analyzer, and the same integer sort keys. Queries are the tantivy adapter's:
+constant scores per level of a matched term, the first part adding the tier as the tie breaker,
+so both engines rank alike. (OpenSearch's own decompounder and synonym filters would need the word lists
+on the cluster and would analyze differently from tantivy; one analysis in Python serves both.)
+An index created before `terms` existed gets the field by `put_mapping`, its products by
+re-indexing them.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
+from functions.catalog.logic.analysis import FUZZY_WEIGHT, WordQuery, plan_query
 from functions.catalog.logic.search import (
     FACET_SIZE,
     MAX_CATEGORY_DEPTH,
     RATING_STEPS,
     SORT_FIELD,
+    Facets,
+    ProductHit,
     SearchDocument,
     SearchQuery,
     SearchResult,
     Sort,
+    Suggestion,
     category_children_depth,
     category_key,
     epoch_seconds,
@@ -33,10 +42,11 @@ from functions.catalog.logic.search import (
     index_fields,
     price_ranges,
     suggestions_from,
+    term_clauses,
 )
 from functions.catalog.logic.text import fold, tokens, typo_distance
-from functions.catalog.models.api import Facets, ProductHit, Suggestion
 from functions.common.errors import Unavailable
+from functions.common.settings import aws_settings
 
 _TEXT = {"type": "text", "analyzer": "folded"}
 _KEYWORD = {"type": "keyword"}
@@ -51,8 +61,7 @@ MAPPING: dict[str, Any] = {
         "properties": {
             "product_id": _KEYWORD,
             "hit": {"type": "object", "enabled": False},
-            "title": _TEXT,
-            "brand_text": _TEXT,
+            "terms": _KEYWORD,
             "body": _TEXT,
             "names": _TEXT,
             **dict.fromkeys(("brand", "brand_key", "vendor_ids", "vendor_facet", "category_path"), _KEYWORD),
@@ -93,7 +102,7 @@ class OpenSearchBackend:
 
             service = "aoss" if host.endswith(".aoss.amazonaws.com") else "es"
             # <collection>.<region>.aoss.amazonaws.com, search-<domain>.<region>.es.amazonaws.com
-            region = host.split(".")[-4] if host.count(".") >= 4 else os.environ.get("AWS_REGION", "eu-west-1")
+            region = host.split(".")[-4] if host.count(".") >= 4 else aws_settings().region
             auth = AWSV4SignerAuth(boto3.session.Session().get_credentials(), region, service)
             client = OpenSearch(
                 hosts=[endpoint],
@@ -176,10 +185,14 @@ class OpenSearchBackend:
         # Disjunctive facets: filters of faceted dimensions go to post_filter (hits and total),
         # each facet's aggregation applies every other one (OpenSearch's usual pattern).
         post = {name: f for name, f in filters.items() if name in _DISJUNCTIVE}
-        fuzzy = self._unknown(text_tokens)
-        must = [_token_query(token, token in fuzzy) for token in text_tokens] or [{"match_all": {}}]
+        must = [_word_query(word, index == 0) for index, word in enumerate(self._plan(query.text))]
         body: dict[str, Any] = {
-            "query": {"bool": {"must": must, "filter": [f for name, f in filters.items() if name not in post]}},
+            "query": {
+                "bool": {
+                    "must": must or [{"match_all": {}}],
+                    "filter": [f for name, f in filters.items() if name not in post],
+                }
+            },
             "sort": sort,
             "from": query.offset,
             "size": query.limit,
@@ -191,18 +204,24 @@ class OpenSearchBackend:
         if query.facets:
             body["aggs"] = self._aggs(query, post)
         response = self._client.search(index=self._index, body=body)
+        if not response["hits"]["total"]["value"] and len(must) > 1:
+            # No product has every word: those with the most of them (logic/analysis.py)
+            body["query"]["bool"]["must"] = [{"bool": {"should": must, "minimum_should_match": 1}}]
+            response = self._client.search(index=self._index, body=body)
         hits = [ProductHit.model_validate(h["_source"]["hit"]) for h in response["hits"]["hits"]]
         facets = self._facets(response.get("aggregations", {}), post) if query.facets else Facets()
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
 
-    def _unknown(self, text_tokens: Sequence[str]) -> set[str]:
-        """The words matched with typo tolerance: long enough and in no product's title, brand,
-        category, attributes or description (see logic/text.py). Words not checked in the last
-        VOCABULARY_TTL_S seconds (or since this process's last write) are checked in one size-0
-        request; so for up to a minute a word another process just added or removed may be
-        matched as it was before."""
+    def _plan(self, text: str) -> list[WordQuery]:
+        return plan_query(text, self._known_words)
+
+    def _known_words(self, words: Collection[str]) -> set[str]:
+        """The words some product has in its title, brand, category, attributes or description.
+        Words not checked in the last VOCABULARY_TTL_S seconds (or since this process's last
+        write) are checked in one size-0 request; so for up to a minute a word another process
+        just added or removed may be matched as it was before."""
         now = time.monotonic()
-        candidates = {token for token in text_tokens if typo_distance(token)}
+        candidates = {token for token in words if typo_distance(token)}
         unchecked = sorted(
             token
             for token in candidates
@@ -219,7 +238,7 @@ class OpenSearchBackend:
                 self._known.clear()
             for n, token in enumerate(unchecked):
                 self._known[token] = (now, bool(buckets[str(n)]["doc_count"]))
-        return {token for token in candidates if not self._known[token][1]}
+        return {token for token in candidates if self._known[token][1]}
 
     def suggest(self, text: str, limit: int) -> list[Suggestion]:
         query_tokens = tokens(text)
@@ -227,8 +246,8 @@ class OpenSearchBackend:
             return []
         self.ensure_index()
         *whole, last = query_tokens
-        fuzzy = self._unknown(whole)
-        must = [_token_query(token, token in fuzzy) for token in whole] + [{"prefix": {"names": last}}]
+        plan = self._plan(" ".join(whole))
+        must = [_word_query(word, index == 0) for index, word in enumerate(plan)] + [{"prefix": {"names": last}}]
         body = {
             "query": {"bool": {"must": must}},
             "sort": [{"k_popular": "desc"}],
@@ -326,13 +345,24 @@ def _filters(query: SearchQuery) -> dict[str, dict[str, Any]]:
     return filters
 
 
-def _token_query(token: str, fuzzy: bool) -> dict[str, Any]:
-    should: list[dict[str, Any]] = [
-        {"term": {"title": {"value": token, "boost": 3.0}}},
-        {"term": {"brand_text": {"value": token, "boost": 2.0}}},
-        {"term": {"body": {"value": token}}},
+def _constant(clause: dict[str, Any], weight: float) -> dict[str, Any]:
+    return {"constant_score": {"filter": clause, "boost": weight}}
+
+
+def _word_query(word: WordQuery, first: bool) -> dict[str, Any]:
+    """Every part at its best level, or with typo tolerance a word of `names` (see the tantivy
+    adapter's `_word_query`)."""
+    parts = [_part_query(part, tiered=first and index == 0) for index, part in enumerate(word.parts)]
+    exact = parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
+    if not word.distance:
+        return exact
+    fuzzy = {"fuzzy": {"names": {"value": word.fuzzy, "fuzziness": word.distance, "prefix_length": 0}}}
+    return {"bool": {"should": [exact, _constant(fuzzy, FUZZY_WEIGHT)], "minimum_should_match": 1}}
+
+
+def _part_query(term: str, tiered: bool) -> dict[str, Any]:
+    should = [
+        _constant({"term": {"terms": terms[0]}} if len(terms) == 1 else {"terms": {"terms": list(terms)}}, score)
+        for terms, score in term_clauses(term, tiered)
     ]
-    distance = typo_distance(token) if fuzzy else 0
-    if distance:
-        should.append({"fuzzy": {"names": {"value": token, "fuzziness": distance, "prefix_length": 0, "boost": 0.5}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}

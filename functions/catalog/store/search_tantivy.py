@@ -12,10 +12,14 @@ terms aggregation instead of two range aggregations. Facets are disjunctive: one
 on the full query for the facets of unfiltered dimensions, plus one pass per filtered dimension
 (brand, vendor, price, rating) on the query without that dimension's filter.
 
-The total of a faceted query comes from its first aggregation pass, not from a count in the
-top-k search. Typo tolerance (a fuzzy clause on `names`) is added only for query words no product
-has (`Searcher.doc_freq` on `names` and `body`, see logic/text.py): the fuzzy automaton walks
-the term dictionary in every pass that evaluates the query.
+Text is matched on `terms`, the analyzed terms of logic/analysis.py (whitespace-separated,
+`<level><tier>:<term>`): every part of every query word must match at some level, each level
+a constant score, the first part adding the product's tier (logic/search.py `term_clauses`) as
+the tie breaker, so the ranking is the same as the other engines'. The total of a faceted query
+comes from its first aggregation pass, not from a count in the top-k search. Typo tolerance
+(a fuzzy clause on `names`) is added only for query words
+outside the vocabulary that no product has (`Searcher.doc_freq` on `names` and `body`): the
+fuzzy automaton walks the term dictionary in every pass that evaluates the query.
 
 Query cost grows with the number of segments (measured: three segments cost about 20% more CPU
 than one at 100k products). tantivy-py exposes no merge policy or explicit merge; the default
@@ -32,6 +36,7 @@ same way (invalidated on refresh).
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -42,16 +47,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from functions.catalog.logic.analysis import FUZZY_WEIGHT, WordQuery, plan_query
 from functions.catalog.logic.search import (
     FACET_SIZE,
     MAX_CATEGORY_DEPTH,
     PRICE_EDGES,
     RATING_STEPS,
     SORT_FIELD,
+    Facets,
+    ProductHit,
     SearchDocument,
     SearchQuery,
     SearchResult,
     Sort,
+    Suggestion,
     category_children_depth,
     category_key,
     epoch_seconds,
@@ -61,19 +70,22 @@ from functions.catalog.logic.search import (
     price_band,
     price_ranges,
     suggestions_from,
+    term_clauses,
 )
-from functions.catalog.logic.text import fold, tokens, typo_distance
-from functions.catalog.models.api import Facets, ProductHit, Suggestion
+from functions.catalog.logic.text import fold, tokens
 from functions.common.errors import Unavailable
 
-SCHEMA_VERSION = 3  # v2: facet_band, v3: reprice_at
+SCHEMA_VERSION = 4  # v2: facet_band, v3: reprice_at, v4: analyzed terms
 TOKENIZER = "plein_fold"
+_JOINED = ("terms",)
+"""Fields indexed as one whitespace-separated text (many terms per product)."""
 SEGMENT_SIZE = 1 << 24  # every term of every segment: exact counts
 WRITER_HEAP = 64_000_000
 # Cache sizes per index generation, least recently used dropped first: facet entries are the
 # total and the facets' JSON (at most 4 KB in the benchmark; as models about 45 KB), hits 1.7 KB.
 FACET_CACHE_SIZE = 2048
 HIT_CACHE_SIZE = 5000
+PART_QUERY_CACHE_SIZE = 4096
 _LOCK_ATTEMPTS = 50
 _STARS = 8  # facet_band = price band * _STARS + whole stars (0..5)
 _BANDS = (len(PRICE_EDGES) + 1) * _STARS
@@ -89,9 +101,10 @@ def _schema() -> Any:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("product_id", tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("hit", stored=True)
-    for name in ("title", "brand_text", "body"):
-        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="freq")
-    builder.add_text_field("names", tokenizer_name=TOKENIZER, index_option="basic")
+    for name in _JOINED:
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="basic")
+    for name in ("body", "names"):
+        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="basic")
     for name in ("brand", "vendor_facet", *(f"cat_d{depth}" for depth in range(MAX_CATEGORY_DEPTH))):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     for name in ("brand_key", "vendor_ids", "category_path"):
@@ -145,6 +158,7 @@ class TantivySearchBackend:
         self._hit_cache: OrderedDict[tuple[int, int], ProductHit] = OrderedDict()
         self._docs_cached = 0
         self._docs_read = 0
+        self._part_query = functools.lru_cache(maxsize=PART_QUERY_CACHE_SIZE)(self._build_part_query)
 
     # ---- writes (the indexer process) ---------------------------------------------------------
 
@@ -217,7 +231,7 @@ class TantivySearchBackend:
         fields = index_fields(doc)
         document = self._t.Document()
         for name, value in fields.items():
-            values = value if isinstance(value, list) else [value]
+            values = [" ".join(value)] if name in _JOINED else value if isinstance(value, list) else [value]
             for item in values:
                 if isinstance(item, str):
                     document.add_text(name, item)
@@ -280,8 +294,24 @@ class TantivySearchBackend:
     def search(self, query: SearchQuery) -> SearchResult:
         searcher, generation = self._searcher_generation()
         text, filters = self._clauses(query, searcher)
+        result = self._search(query, searcher, generation, text, filters, relaxed=False)
+        if result.total or len(text) < 2:
+            return result
+        # No product has every word: those with the most of them (logic/analysis.py)
+        any_word = [self._t.Query.boolean_query([(self._t.Occur.Should, clause) for clause in text])]
+        return self._search(query, searcher, generation, any_word, filters, relaxed=True)
+
+    def _search(
+        self,
+        query: SearchQuery,
+        searcher: Any,
+        generation: int,
+        text: list[Any],
+        filters: dict[str, Any],
+        relaxed: bool,
+    ) -> SearchResult:
         tantivy_query = _combine(self._t, text, filters.values())
-        key = _cache_key(query) if query.facets else None
+        key = (*_cache_key(query), relaxed) if query.facets else None
         cached = self._cached(key) if key is not None else None
         count = not query.facets  # with facets, the first aggregation pass counts (see _facets)
         if query.sort is Sort.RELEVANCE and text:
@@ -348,7 +378,7 @@ class TantivySearchBackend:
         *whole, last = query_tokens
         t = self._t
         searcher = self._searcher()
-        clauses = [(t.Occur.Must, self._token_query(token, searcher)) for token in whole]
+        clauses = [(t.Occur.Must, clause) for clause in self._text_clauses(" ".join(whole), searcher)]
         clauses.append((t.Occur.Must, t.Query.fuzzy_term_query(self._schema, "names", last, 0, True, True)))
         query = t.Query.boolean_query(clauses)
         result = searcher.search(query, limit, count=False, order_by_field="k_popular", order=t.Order.Desc)
@@ -394,29 +424,46 @@ class TantivySearchBackend:
 
     # ---- query building -----------------------------------------------------------------------
 
-    def _token_query(self, token: str, searcher: Any) -> Any:
+    def _text_clauses(self, text: str, searcher: Any) -> list[Any]:
+        """One clause per query word (logic/analysis.py plan_query), every one must match; the
+        first part of the first word adds the tie breaker (logic/search.py term_clauses)."""
+        plan = plan_query(text, lambda words: self._known(searcher, words))
+        return [self._word_query(word, first=index == 0) for index, word in enumerate(plan)]
+
+    def _word_query(self, word: WordQuery, first: bool) -> Any:
+        """Every part at its best level, or with typo tolerance a word of `names` within the
+        distance (constant scores: the same ranking as the other engines)."""
         t, schema = self._t, self._schema
-        should = [
-            t.Query.boost_query(t.Query.term_query(schema, "title", token), 3.0),
-            t.Query.boost_query(t.Query.term_query(schema, "brand_text", token), 2.0),
-            t.Query.term_query(schema, "body", token),
-        ]
-        distance = typo_distance(token)
-        if distance and not self._known(searcher, token):  # typo tolerance for unknown words only
-            fuzzy = t.Query.fuzzy_term_query(schema, "names", token, distance, True, False)
-            should.append(t.Query.boost_query(fuzzy, 0.5))
-        return t.Query.boolean_query([(t.Occur.Should, clause) for clause in should])
+        parts = [self._part_query(part, tiered=first and index == 0) for index, part in enumerate(word.parts)]
+        exact = parts[0] if len(parts) == 1 else t.Query.boolean_query([(t.Occur.Must, p) for p in parts])
+        if not word.distance:
+            return exact
+        fuzzy = t.Query.fuzzy_term_query(schema, "names", word.fuzzy, word.distance, True, False)
+        typo = t.Query.const_score_query(fuzzy, FUZZY_WEIGHT)
+        return t.Query.boolean_query([(t.Occur.Should, exact), (t.Occur.Should, typo)])
+
+    def _build_part_query(self, term: str, tiered: bool) -> Any:
+        """The query of one term at every level (cached per backend in `_part_query`: building
+        the nested clauses costs more than running them)."""
+        t, schema = self._t, self._schema
+        clauses = []
+        for terms, score in term_clauses(term, tiered):
+            # a union of term queries: tantivy's term_set_query walks the whole term dictionary
+            matches = [t.Query.term_query(schema, "terms", indexed) for indexed in terms]
+            match = matches[0] if len(matches) == 1 else t.Query.boolean_query([(t.Occur.Should, m) for m in matches])
+            clauses.append((t.Occur.Should, t.Query.const_score_query(match, score)))
+        return t.Query.boolean_query(clauses)
 
     @staticmethod
-    def _known(searcher: Any, token: str) -> bool:
-        """The word occurs in some product's title, brand, category, attributes or description
+    def _known(searcher: Any, words: Iterable[str]) -> set[str]:
+        """The words some product has in its title, brand, category, attributes or description
         (counts documents deleted but not yet merged away, like every Lucene-style doc_freq)."""
-        return bool(searcher.doc_freq("names", token) or searcher.doc_freq("body", token))
+        return {word for word in words if searcher.doc_freq("names", word) or searcher.doc_freq("body", word)}
 
     def _clauses(self, query: SearchQuery, searcher: Any) -> tuple[list[Any], dict[str, Any]]:
         """The text clauses (every token must match) and the filters by dimension."""
         t, schema = self._t, self._schema
-        text = [self._token_query(token, searcher) for token in tokens(query.text)]
+        text = self._text_clauses(query.text, searcher)
         filters: dict[str, Any] = {}
         if query.category:
             filters["category"] = t.Query.term_query(schema, "category_path", category_key(query.category))

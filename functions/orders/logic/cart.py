@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from functions.common.errors import Conflict, ErrorDetail, NotFound, UnprocessableEntity
-from functions.orders.logic.deps import OrdersDeps
+from functions.common.values import DEFAULT_CURRENCY
 from functions.orders.logic.domain import (
     MAX_CART_LINES,
     MAX_LINES_PER_VENDOR,
@@ -18,19 +18,21 @@ from functions.orders.logic.domain import (
     VendorTerms,
     shipping_cost,
 )
+from functions.orders.logic.ports import CartRepository, Clock, InventoryRepository
 from functions.orders.models.api import CartLineView, CartVendorGroup, CartView
 
 DEFAULT_COUNTRY = "NL"
-DEFAULT_CURRENCY = "EUR"
 _SAVE_ATTEMPTS = 5
 
 
 class CartService:
-    def __init__(self, deps: OrdersDeps):
-        self._deps = deps
+    def __init__(self, *, carts: CartRepository, inventory: InventoryRepository, clock: Clock) -> None:
+        self._carts = carts
+        self._inventory = inventory
+        self._clock = clock
 
     def view(self, user_id: str, country: str = DEFAULT_COUNTRY) -> CartView:
-        return self.render(self._deps.carts.get_cart(user_id), country)
+        return self.render(self._carts.get_cart(user_id), country)
 
     def put_item(
         self,
@@ -42,7 +44,7 @@ class CartService:
         currency: str | None = None,
         country: str = DEFAULT_COUNTRY,
     ) -> CartView:
-        offer = self._deps.inventory.get_offers([offer_id]).get(offer_id)
+        offer = self._inventory.get_offers([offer_id]).get(offer_id)
         if offer is None:
             raise NotFound(f"offer {offer_id} does not exist", code="offer_not_found")
         if not offer.sellable:
@@ -52,7 +54,7 @@ class CartService:
             raise UnprocessableEntity(
                 f"offer {offer_id} is sold in {offer.currency}, not {currency}", code="currency_mismatch"
             )
-        price = offer.unit_price(self._deps.clock.now())
+        price = offer.unit_price(self._clock.now())
         if expected_unit_price is not None and expected_unit_price != price:
             raise Conflict(
                 f"the price of {offer_id} is {price}, not {expected_unit_price}",
@@ -71,7 +73,7 @@ class CartService:
             quantity=quantity,
             seen_unit_price=price,
             currency=offer.currency,
-            added_at=self._deps.clock.now(),
+            added_at=self._clock.now(),
         )
 
         def change(cart: Cart) -> Cart:
@@ -93,9 +95,9 @@ class CartService:
 
     def _update(self, user_id: str, change: Callable[[Cart], Cart]) -> Cart:
         for _ in range(_SAVE_ATTEMPTS):
-            cart = self._deps.carts.get_cart(user_id)
+            cart = self._carts.get_cart(user_id)
             try:
-                return self._deps.carts.save_cart(change(cart))
+                return self._carts.save_cart(change(cart))
             except Conflict as exc:
                 if exc.code != "conflict":
                     raise
@@ -115,9 +117,9 @@ class CartService:
             raise UnprocessableEntity(f"at most {MAX_VENDORS_PER_ORDER} vendors per order", code="too_many_vendors")
 
     def render(self, cart: Cart, country: str = DEFAULT_COUNTRY) -> CartView:
-        now = self._deps.clock.now()
-        offers = self._deps.inventory.get_offers([line.offer_id for line in cart.lines])
-        terms = self._deps.inventory.get_terms({offer.vendor_id for offer in offers.values()})
+        now = self._clock.now()
+        offers = self._inventory.get_offers([line.offer_id for line in cart.lines])
+        terms = self._inventory.get_terms({offer.vendor_id for offer in offers.values()})
         groups: dict[str, list[tuple[CartLineView, InventoryOffer | None]]] = defaultdict(list)
         problems: set[str] = set()
         for line in cart.lines:

@@ -17,7 +17,7 @@ Steps, each with its compensation:
 from __future__ import annotations
 
 import hashlib
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http import HTTPStatus
@@ -31,10 +31,11 @@ from functions.common.errors import (
     Unavailable,
     UnprocessableEntity,
 )
+from functions.common.events import EventPublisher
 from functions.common.observability import logger
+from functions.common.values import DEFAULT_CURRENCY, is_identifier
 from functions.orders.logic import emit
-from functions.orders.logic.cart import DEFAULT_CURRENCY, check_quantity
-from functions.orders.logic.deps import OrdersDeps
+from functions.orders.logic.cart import check_quantity
 from functions.orders.logic.domain import (
     MAX_LINES_PER_VENDOR,
     MAX_VENDORS_PER_ORDER,
@@ -51,20 +52,27 @@ from functions.orders.logic.domain import (
     SubOrderStatus,
     VendorTerms,
     commission_of,
+    new_id,
     plan_chunks,
     shipping_cost,
 )
 from functions.orders.logic.ports import (
+    CartRepository,
+    Clock,
     IdempotencyRecord,
     IdempotencyState,
+    IdempotencyStore,
+    InventoryRepository,
+    OrderRepository,
     OutOfStock,
     PaymentDeclined,
     PaymentError,
+    PaymentProvider,
+    Redemptions,
 )
 from functions.orders.models.api import CheckoutInput
 
 IDEMPOTENCY_HOURS = 24
-_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
 
 @dataclass
@@ -74,21 +82,41 @@ class CheckoutResult:
 
 
 class CheckoutService:
-    def __init__(self, deps: OrdersDeps):
-        self._deps = deps
+    def __init__(
+        self,
+        *,
+        carts: CartRepository,
+        inventory: InventoryRepository,
+        orders: OrderRepository,
+        idempotency: IdempotencyStore,
+        payments: PaymentProvider,
+        redemptions: Redemptions,
+        publisher: EventPublisher,
+        clock: Clock,
+        new_id: Callable[[], str] = new_id,
+    ) -> None:
+        self._carts = carts
+        self._inventory = inventory
+        self._orders = orders
+        self._idempotency = idempotency
+        self._payments = payments
+        self._redemptions = redemptions
+        self._publisher = publisher
+        self._clock = clock
+        self._new_id = new_id
 
     def checkout(self, user_id: str, idempotency_key: str | None, request: CheckoutInput) -> CheckoutResult:
         key = check_key(idempotency_key)
         request_hash = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
-        now = self._deps.clock.now()
+        now = self._clock.now()
         record = IdempotencyRecord(
             user_id=user_id,
             key=key,
             request_hash=request_hash,
-            order_id=self._deps.new_id(),
+            order_id=self._new_id(),
             expires_at=now + timedelta(hours=IDEMPOTENCY_HOURS),
         )
-        existing = self._deps.idempotency.begin(record)
+        existing = self._idempotency.begin(record)
         if existing is not None:
             return self._replay(existing, request_hash)
         try:
@@ -96,7 +124,7 @@ class CheckoutService:
             self._reserve(order, chunks)
         except Exception:
             # Nothing was charged and nothing stays reserved: the key may be used again.
-            self._deps.idempotency.forget(user_id, key)
+            self._idempotency.forget(user_id, key)
             raise
         return CheckoutResult(self._pay(order, chunks, record), created=True)
 
@@ -109,7 +137,7 @@ class CheckoutService:
             )
         if existing.state == IdempotencyState.FAILED:
             raise replayed_error(existing)
-        order = self._deps.orders.get_order(existing.order_id)
+        order = self._orders.get_order(existing.order_id)
         if order is None:
             raise Conflict("this checkout is still being processed, retry shortly", code="checkout_in_progress")
         return CheckoutResult(order, created=False)
@@ -117,18 +145,17 @@ class CheckoutService:
     # ------------------------------------------------------------ validation
 
     def _plan(self, user_id: str, order_id: str, request: CheckoutInput) -> tuple[Order, list[ReservationChunk]]:
-        deps = self._deps
-        now = deps.clock.now()
-        cart = deps.carts.get_cart(user_id)
+        now = self._clock.now()
+        cart = self._carts.get_cart(user_id)
         if not cart.lines:
             raise UnprocessableEntity("the cart is empty", code="cart_empty")
         currency = cart.lines[0].currency or DEFAULT_CURRENCY
         if request.currency is not None and request.currency != currency:
             raise UnprocessableEntity(f"the cart is in {currency}, not {request.currency}", code="currency_mismatch")
-        offers = deps.inventory.get_offers([line.offer_id for line in cart.lines])
+        offers = self._inventory.get_offers([line.offer_id for line in cart.lines])
         self._check_offers(cart, offers)
         self._check_prices(cart, offers)
-        terms = deps.inventory.get_terms({offer.vendor_id for offer in offers.values()})
+        terms = self._inventory.get_terms({offer.vendor_id for offer in offers.values()})
         country = request.shipping_address.country
         by_vendor: dict[str, list[OrderLine]] = {}
         for line in cart.lines:
@@ -164,7 +191,7 @@ class CheckoutService:
             )
         discount = 0
         if request.gift_card_code is not None or request.points is not None:
-            discount = deps.redemptions.redeem(
+            discount = self._redemptions.redeem(
                 user_id=user_id,
                 gift_card=request.gift_card_code,
                 points=request.points,
@@ -218,7 +245,7 @@ class CheckoutService:
 
     def _check_prices(self, cart: Cart, offers: dict[str, InventoryOffer]) -> None:
         """Prices are re-read: if any changed since the shopper saw them, show the new ones and refuse."""
-        now = self._deps.clock.now()
+        now = self._clock.now()
         changed = [
             (line, offers[line.offer_id].unit_price(now))
             for line in cart.lines
@@ -230,7 +257,7 @@ class CheckoutService:
         for line, price in changed:
             updated = updated.with_line(line.model_copy(update={"seen_unit_price": price}))
         try:
-            self._deps.carts.save_cart(updated)
+            self._carts.save_cart(updated)
         except Conflict:
             logger().info("cart changed while showing new prices", extra={"user_id": cart.user_id})
         raise Conflict(
@@ -261,7 +288,7 @@ class CheckoutService:
         if shipping is None:
             raise UnprocessableEntity(f"vendor {terms.name} does not ship to {country}", code="not_shippable")
         commission = commission_of(subtotal, terms.commission_bps)
-        now = self._deps.clock.now()
+        now = self._clock.now()
         return SubOrder(
             vendor_id=vendor_id,
             vendor_name=terms.name,
@@ -283,7 +310,7 @@ class CheckoutService:
         done: list[ReservationChunk] = []
         for chunk in chunks:
             try:
-                self._deps.orders.reserve(chunk, order if chunk.index == 0 else None)
+                self._orders.reserve(chunk, order if chunk.index == 0 else None)
             except (OutOfStock, Conflict, Unavailable):
                 self._release(order.order_id, done)
                 if done:
@@ -293,21 +320,20 @@ class CheckoutService:
 
     def _release(self, order_id: str, chunks: list[ReservationChunk]) -> None:
         for chunk in chunks:
-            self._deps.orders.release(order_id, chunk.index)
+            self._orders.release(order_id, chunk.index)
 
     def _close(self, order: Order, status: OrderStatus, note: str) -> None:
         """Mark an unpaid order failed or expired (its stock is already released)."""
-        current = self._deps.orders.get_order(order.order_id)
+        current = self._orders.get_order(order.order_id)
         if current is None or current.status != OrderStatus.PLACED:
             return
-        self._deps.orders.save(with_status(current, status, self._deps.clock.now(), note), [])
+        self._orders.save(with_status(current, status, self._clock.now(), note), [])
 
     # ------------------------------------------------------------ payment
 
     def _pay(self, order: Order, chunks: list[ReservationChunk], record: IdempotencyRecord) -> Order:
-        deps = self._deps
         try:
-            payment = deps.payments.authorize(
+            payment = self._payments.authorize(
                 key=order.order_id,
                 user_id=order.user_id,
                 amount=order.total,
@@ -326,29 +352,29 @@ class CheckoutService:
             self._fail(order, chunks, record, exc)
             raise
 
-        now = deps.clock.now()
+        now = self._clock.now()
         paid = with_status(order, OrderStatus.PAID, now).model_copy(update={"payment_id": payment.payment_id})
         try:
-            deps.orders.commit(paid, [chunk.index for chunk in chunks])
+            self._orders.commit(paid, [chunk.index for chunk in chunks])
         except Conflict as exc:
-            deps.payments.void(payment.payment_id)
+            self._payments.void(payment.payment_id)
             expired = Conflict("the checkout took too long; try again", code="checkout_expired")
             self._fail(order, chunks, record, expired)
             raise expired from exc
         paid = paid.model_copy(update={"version": paid.version + 1})
         try:
-            deps.payments.capture(payment.payment_id)
+            self._payments.capture(payment.payment_id)
         except (PaymentDeclined, PaymentError) as exc:
-            deps.payments.void(payment.payment_id)
+            self._payments.void(payment.payment_id)
             moves = [StockMove(line.offer_id, line.quantity, "release") for line in paid.lines]
-            deps.orders.save(with_status(paid, OrderStatus.PAYMENT_FAILED, deps.clock.now(), "capture failed"), moves)
+            self._orders.save(with_status(paid, OrderStatus.PAYMENT_FAILED, self._clock.now(), "capture failed"), moves)
             not_captured = Unavailable("the payment could not be captured", code="payment_unavailable")
             self._finish_failed(record, not_captured)
             raise not_captured from exc
 
         self._clear_cart(paid)
-        deps.publisher.publish([emit.placed(paid, deps.clock.now())])
-        deps.idempotency.finish(record.model_copy(update={"state": IdempotencyState.COMPLETED}))
+        self._publisher.publish([emit.placed(paid, self._clock.now())])
+        self._idempotency.finish(record.model_copy(update={"state": IdempotencyState.COMPLETED}))
         return paid
 
     def _fail(self, order: Order, chunks: list[ReservationChunk], record: IdempotencyRecord, error: PleinError) -> None:
@@ -357,7 +383,7 @@ class CheckoutService:
         self._finish_failed(record, error)
 
     def _finish_failed(self, record: IdempotencyRecord, error: PleinError) -> None:
-        self._deps.idempotency.finish(
+        self._idempotency.finish(
             record.model_copy(
                 update={
                     "state": IdempotencyState.FAILED,
@@ -371,9 +397,9 @@ class CheckoutService:
     def _clear_cart(self, order: Order) -> None:
         bought = {line.offer_id for line in order.lines}
         for _ in range(3):
-            cart = self._deps.carts.get_cart(order.user_id)
+            cart = self._carts.get_cart(order.user_id)
             try:
-                self._deps.carts.save_cart(cart.without(bought))
+                self._carts.save_cart(cart.without(bought))
                 return
             except Conflict:
                 continue
@@ -384,7 +410,7 @@ def check_key(key: str | None) -> str:
     if key is None or not key.strip():
         raise BadRequest("send an Idempotency-Key header with checkout", code="missing_idempotency_key")
     key = key.strip()
-    if not _KEY_PATTERN.match(key):
+    if not is_identifier(key):
         raise BadRequest("the Idempotency-Key must be 1-128 letters, digits or _.:-", code="invalid_idempotency_key")
     return key
 

@@ -5,6 +5,7 @@ Pure values and functions; no I/O. Amounts are integer minor units in one curren
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,8 @@ from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from functions.common.values import DEFAULT_CURRENCY
 
 MAX_QUANTITY_PER_LINE = 10
 """Per-order maximum of one offer: a shopper buys at most this many units of an offer at once."""
@@ -24,6 +27,11 @@ CHUNK_LINES = 98
 """Lines per reservation transaction: 98 inventory updates + the chunk record (+ the order item)."""
 RESERVATION_MINUTES = 15
 BPS = 10_000
+
+
+def new_id() -> str:
+    """A fresh opaque identifier (orders, returns)."""
+    return uuid.uuid4().hex
 
 
 class OfferStatus(StrEnum):
@@ -53,7 +61,7 @@ class InventoryOffer(BaseModel):
     sale_price: int | None = Field(default=None, ge=0)
     sale_starts_at: datetime | None = None
     sale_ends_at: datetime | None = None
-    currency: str = "EUR"
+    currency: str = DEFAULT_CURRENCY
     status: OfferStatus = OfferStatus.ACTIVE
     availability: str = "in_stock"
     shipping_cost: int | None = Field(default=None, ge=0)
@@ -115,7 +123,7 @@ class CartLine(BaseModel):
     vendor_id: str = ""
     quantity: int = Field(ge=1)
     seen_unit_price: int = Field(ge=0, description="The unit price the shopper last saw")
-    currency: str = "EUR"
+    currency: str = DEFAULT_CURRENCY
     added_at: datetime
 
 

@@ -17,11 +17,10 @@ from datetime import datetime
 
 from functions.common.auth import Principal, Role
 from functions.common.errors import Conflict, NotFound, Unavailable, UnprocessableEntity
-from functions.common.events import DomainEvent
+from functions.common.events import DomainEvent, EventPublisher
 from functions.common.observability import logger
-from functions.common.pagination import Page, clamp_limit
+from functions.common.pagination import CursorCodec, Page, clamp_limit
 from functions.orders.logic import emit
-from functions.orders.logic.deps import OrdersDeps
 from functions.orders.logic.domain import (
     MAX_RETURNS_PER_ORDER,
     Order,
@@ -34,8 +33,9 @@ from functions.orders.logic.domain import (
     SubOrderStatus,
     complete_after,
     derive_status,
+    new_id,
 )
-from functions.orders.logic.ports import PaymentDeclined, PaymentError
+from functions.orders.logic.ports import Clock, OrderRepository, PaymentDeclined, PaymentError, PaymentProvider
 from functions.orders.models.api import OrderSummary, OrderView, ReturnView, VendorOrderSummary
 
 _SAVE_ATTEMPTS = 5
@@ -43,8 +43,22 @@ Change = Callable[[Order, datetime], tuple[Order, list[StockMove], list[DomainEv
 
 
 class LifecycleService:
-    def __init__(self, deps: OrdersDeps):
-        self._deps = deps
+    def __init__(
+        self,
+        *,
+        orders: OrderRepository,
+        payments: PaymentProvider,
+        publisher: EventPublisher,
+        cursors: CursorCodec,
+        clock: Clock,
+        new_id: Callable[[], str] = new_id,
+    ) -> None:
+        self._orders = orders
+        self._payments = payments
+        self._publisher = publisher
+        self._cursors = cursors
+        self._clock = clock
+        self._new_id = new_id
 
     # ------------------------------------------------------------ shopper
 
@@ -53,11 +67,9 @@ class LifecycleService:
 
     def list_orders(self, caller: Principal, limit: int | None, cursor: str | None) -> Page[OrderSummary]:
         scope = f"orders:{caller.user_id}"
-        after = self._deps.cursors.decode(cursor, scope)
-        orders, last = self._deps.orders.list_for_shopper(caller.user_id, clamp_limit(limit), after)
-        return Page(
-            items=[OrderSummary.of(order) for order in orders], next_cursor=self._deps.cursors.encode(last, scope)
-        )
+        after = self._cursors.decode(cursor, scope)
+        orders, last = self._orders.list_for_shopper(caller.user_id, clamp_limit(limit), after)
+        return Page(items=[OrderSummary.of(order) for order in orders], next_cursor=self._cursors.encode(last, scope))
 
     def cancel(self, caller: Principal, order_id: str, reason: str | None) -> OrderView:
         self._owned(caller, order_id)
@@ -88,7 +100,7 @@ class LifecycleService:
 
     def request_return(self, caller: Principal, order_id: str, offer_id: str, quantity: int, reason: str) -> ReturnView:
         self._owned(caller, order_id)
-        return_id = self._deps.new_id()
+        return_id = self._new_id()
 
         def change(order: Order, now: datetime) -> tuple[Order, list[StockMove], list[DomainEvent]]:
             sub = next((s for s in order.sub_orders if s.line(offer_id) is not None), None)
@@ -133,14 +145,14 @@ class LifecycleService:
     ) -> Page[VendorOrderSummary]:
         caller.require_vendor(vendor_id)
         scope = f"vendor-orders:{vendor_id}"
-        after = self._deps.cursors.decode(cursor, scope)
-        views, last = self._deps.orders.list_for_vendor(vendor_id, clamp_limit(limit), after)
+        after = self._cursors.decode(cursor, scope)
+        views, last = self._orders.list_for_vendor(vendor_id, clamp_limit(limit), after)
         items = [VendorOrderSummary.model_validate(view.model_dump()) for view in views]
-        return Page(items=items, next_cursor=self._deps.cursors.encode(last, scope))
+        return Page(items=items, next_cursor=self._cursors.encode(last, scope))
 
     def get_vendor_order(self, caller: Principal, vendor_id: str, order_id: str) -> VendorOrderSummary:
         caller.require_vendor(vendor_id)
-        order = self._deps.orders.get_order(order_id)
+        order = self._orders.get_order(order_id)
         sub = order.sub_order(vendor_id) if order else None
         if order is None or sub is None or order.status in _UNPAID:
             raise NotFound(f"order {order_id} does not exist", code="order_not_found")
@@ -189,7 +201,7 @@ class LifecycleService:
         self, caller: Principal, vendor_id: str, return_id: str, *, accept: bool, restock: bool, note: str | None
     ) -> ReturnView:
         caller.require_vendor(vendor_id)
-        order_id = self._deps.orders.order_of_return(return_id)
+        order_id = self._orders.order_of_return(return_id)
         if order_id is None:
             raise NotFound(f"return {return_id} does not exist", code="return_not_found")
         refund = 0
@@ -261,7 +273,7 @@ class LifecycleService:
     # ------------------------------------------------------------ helpers
 
     def _owned(self, caller: Principal, order_id: str) -> Order:
-        order = self._deps.orders.get_order(order_id)
+        order = self._orders.get_order(order_id)
         if order is None or (order.user_id != caller.user_id and not caller.has(Role.ADMIN)):
             # Another shopper's order looks exactly like one that does not exist.
             raise NotFound(f"order {order_id} does not exist", code="order_not_found")
@@ -276,10 +288,10 @@ class LifecycleService:
     def _apply(self, order_id: str, change: Change, vendor_id: str | None = None) -> Order:
         """Read, change and save an order with its stock moves, retrying when another change won."""
         for _ in range(_SAVE_ATTEMPTS):
-            order = self._deps.orders.get_order(order_id)
+            order = self._orders.get_order(order_id)
             if order is None:
                 raise NotFound(f"order {order_id} does not exist", code="order_not_found")
-            now = self._deps.clock.now()
+            now = self._clock.now()
             updated, moves, events = change(order, now)
             updated = updated.model_copy(update={"updated_at": now})
             status = derive_status(updated)
@@ -288,13 +300,13 @@ class LifecycleService:
                     update={"status": status, "history": [*updated.history, StatusChange(status=status, at=now)]}
                 )
             try:
-                saved = self._deps.orders.save(updated, moves)
+                saved = self._orders.save(updated, moves)
             except Conflict as exc:
                 if exc.code == "conflict":
                     continue
                 raise
             if events:
-                self._deps.publisher.publish(events)
+                self._publisher.publish(events)
             return saved
         raise Conflict("the order is being changed concurrently, retry", code="order_busy")
 
@@ -302,7 +314,7 @@ class LifecycleService:
         if amount <= 0 or order.payment_id is None:
             return
         try:
-            self._deps.payments.refund(order.payment_id, amount, key)
+            self._payments.refund(order.payment_id, amount, key)
         except (PaymentDeclined, PaymentError) as exc:
             logger().error("refund failed", extra={"order_id": order.order_id, "refund_key": key})
             raise Unavailable("the refund could not be made yet; retry", code="refund_unavailable") from exc

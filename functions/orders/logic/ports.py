@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -25,6 +25,13 @@ Cursor = dict[str, Any]
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The wall clock (tests use a clock they move)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
 
 
 class OutOfStock(Conflict):

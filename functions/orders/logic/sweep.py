@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from functions.common.errors import Conflict
 from functions.common.observability import logger
 from functions.orders.logic.checkout import with_status
-from functions.orders.logic.deps import OrdersDeps
 from functions.orders.logic.domain import OrderStatus
 from functions.orders.logic.lifecycle import LifecycleService
-from functions.orders.logic.ports import PaymentStatus
+from functions.orders.logic.ports import Clock, OrderRepository, PaymentProvider, PaymentStatus
 
 BATCH = 100
 
@@ -27,14 +26,18 @@ class SweepReport:
 
 
 class Sweeper:
-    def __init__(self, deps: OrdersDeps):
-        self._deps = deps
-        self._lifecycle = LifecycleService(deps)
+    def __init__(
+        self, *, orders: OrderRepository, payments: PaymentProvider, lifecycle: LifecycleService, clock: Clock
+    ) -> None:
+        self._orders = orders
+        self._payments = payments
+        self._lifecycle = lifecycle
+        self._clock = clock
 
     def run(self) -> SweepReport:
         report = SweepReport()
-        now = self._deps.clock.now()
-        orders = self._deps.orders
+        now = self._clock.now()
+        orders = self._orders
         expired_orders: set[str] = set()
         for chunk in orders.expired_chunks(now, BATCH):
             if orders.release(chunk.order_id, chunk.index):
@@ -48,17 +51,17 @@ class Sweeper:
         return report
 
     def _expire(self, order_id: str) -> bool:
-        orders = self._deps.orders
+        orders = self._orders
         order = orders.get_order(order_id)
         if order is None or order.status != OrderStatus.PLACED:
             return False
         for chunk in orders.get_chunks(order_id, order.chunk_count):
             orders.release(order_id, chunk.index)
-        payment = self._deps.payments.find(order_id)
+        payment = self._payments.find(order_id)
         if payment is not None and payment.status == PaymentStatus.AUTHORIZED:
-            self._deps.payments.void(payment.payment_id)
+            self._payments.void(payment.payment_id)
         try:
-            orders.save(with_status(order, OrderStatus.EXPIRED, self._deps.clock.now(), "checkout abandoned"), [])
+            orders.save(with_status(order, OrderStatus.EXPIRED, self._clock.now(), "checkout abandoned"), [])
         except Conflict:
             return False
         return True

@@ -11,7 +11,7 @@ from typing import Any
 from functions.common.observability import logger
 from functions.orders.logic.domain import InventoryOffer, OfferStatus, ShippingRule, VendorTerms
 from functions.orders.logic.ports import InventoryRepository
-from functions.orders.models.vendor_events import (
+from functions.orders.models.consumed import (
     OFFERS_CHANGED,
     VENDOR_SOURCE,
     VENDOR_UPDATED,

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from functions.common.values import Currency, Identifier, MinorUnits
 from functions.orders.logic.domain import (
     DeliveryAddress,
     Order,
@@ -18,7 +19,6 @@ from functions.orders.logic.domain import (
 )
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), Field(description="ISO 3166-1 alpha-2")]
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 
 
@@ -28,10 +28,10 @@ class _Input(BaseModel):
 
 class CartItemInput(_Input):
     quantity: int = Field(ge=1, description="Units of the offer; at most the per-order maximum")
-    expected_unit_price: int | None = Field(
-        default=None, ge=0, description="The unit price the client shows; a different current price is refused"
+    expected_unit_price: MinorUnits | None = Field(
+        default=None, description="The unit price the client shows; a different current price is refused"
     )
-    currency: CurrencyCode | None = None
+    currency: Currency | None = None
 
 
 class CartLineView(BaseModel):
@@ -86,12 +86,12 @@ class CheckoutInput(_Input):
     payment_method: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
         description="Payment method token; locally Stripe's test tokens: tok_visa, tok_chargeDeclined, tok_error"
     )
-    currency: CurrencyCode | None = Field(default=None, description="Must be the cart's currency (EUR)")
-    expected_total: int | None = Field(default=None, ge=0, description="Refused with 409 if the total differs")
+    currency: Currency | None = Field(default=None, description="Must be the cart's currency (EUR)")
+    expected_total: MinorUnits | None = Field(default=None, description="Refused with 409 if the total differs")
     gift_card_code: ShortText | None = None
     points: int | None = Field(default=None, ge=1)
     referral_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
-    advice_session_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")] | None = None
+    advice_session_id: Identifier | None = None
 
 
 class OrderView(BaseModel):
@@ -153,7 +153,7 @@ class CancelInput(_Input):
 
 
 class ReturnInput(_Input):
-    offer_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    offer_id: Identifier
     quantity: int = Field(ge=1)
     reason: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
 

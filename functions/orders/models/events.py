@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 
 from functions.common.events import DomainEvent
-from functions.common.values import Currency
+from functions.common.values import DEFAULT_CURRENCY, Currency
 
 SOURCE = "plein.orders"
 
@@ -34,7 +34,7 @@ class OrderEvent(DomainEvent):
     user_id: str = Field(description="The shopper")
     vendor_ids: list[str]
     lines: list[EventLine]
-    currency: Currency = "EUR"
+    currency: Currency = DEFAULT_CURRENCY
     referral_code: str | None = None
     advice_session_id: str | None = None
 

@@ -26,7 +26,7 @@ def osmem() -> Iterator[Any]:
 
 def make_backend(engine: str, request: pytest.FixtureRequest, tmp_path: Path) -> SearchBackend:
     if engine == "memory":
-        from functions.catalog.store.search_memory import MemorySearchBackend
+        from tests.unit.catalog.search_memory import MemorySearchBackend
 
         return MemorySearchBackend()
     if engine == "tantivy":

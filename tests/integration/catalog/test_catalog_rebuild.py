@@ -11,11 +11,11 @@ import pytest
 from moto import mock_aws
 
 from functions.catalog.handlers.dependencies import rebuild_search_index
+from functions.catalog.logic.domain import Product, merge
 from functions.catalog.logic.indexer import CatalogIndexer
-from functions.catalog.logic.products import Product, merge
 from functions.catalog.logic.search import SearchQuery
-from functions.catalog.models.events import OfferChangeView
-from functions.catalog.store.catalog_store import DynamoCatalogStore
+from functions.catalog.models.consumed import OfferChangeView
+from functions.catalog.store.dynamo import DynamoCatalogStore
 from functions.catalog.store.search_tantivy import SCHEMA_VERSION, TantivySearchBackend
 from tests.integration.catalog.test_catalog_indexer_moto import TABLE, create_table
 from tests.unit.catalog.fakes import T0, offer, upserted

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from functions.catalog.logic.ports import CatalogRepository, ProductConflict, Signal, VendorInfo
-from functions.catalog.logic.products import Product, merge
-from functions.catalog.models.events import OfferChangeView, ShippingRuleView
+from functions.catalog.logic.domain import Product, Signal, VendorInfo, merge
+from functions.catalog.logic.ports import CatalogRepository, ProductConflict
+from functions.catalog.models.consumed import OfferChangeView, ShippingRuleView
 from functions.common.errors import Conflict
 from tests.integration.catalog.test_catalog_indexer_moto import TABLE, create_table
 from tests.unit.catalog.fakes import T0, InMemoryCatalogRepository, offer, upserted
@@ -26,7 +26,7 @@ def repository(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
         return
     for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
         monkeypatch.delenv(key, raising=False)
-    from functions.catalog.store.catalog_store import DynamoCatalogStore
+    from functions.catalog.store.dynamo import DynamoCatalogStore
 
     concurrent = request.param == "dynamodb-concurrent"
     with moto(patched=concurrent) as client:
@@ -138,7 +138,7 @@ def test_scan_yields_every_stored_product_once_in_pages(
     repository: CatalogRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given 120 stored products, counters of one of them, and counters of a product never listed
-    monkeypatch.setattr("functions.catalog.store.catalog_store._SCAN_LIMIT", 17)  # several Scan requests
+    monkeypatch.setattr("functions.catalog.store.dynamo._SCAN_LIMIT", 17)  # several Scan requests
     repository.save_products([listed(f"p{n}", price=100 + n) for n in range(120)])
     repository.apply_signals("e1", [Signal(product_id="p7", hearts=3), Signal(product_id="ghost", sales=1)], T0)
 

@@ -22,7 +22,7 @@ from functions.catalog.logic.search import (
     VendorRef,
     category_key,
 )
-from functions.catalog.store.search_memory import MemorySearchBackend
+from tests.unit.catalog.search_memory import MemorySearchBackend
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -166,17 +166,36 @@ def test_short_words_are_not_fuzzy(loaded: SearchBackend) -> None:
 
 
 def test_known_words_match_exactly_unknown_words_with_typos(engine: SearchBackend) -> None:
-    # Given a Dutch and a German product whose nouns are one edit apart
-    engine.upsert([doc("nl", "Kussen van wol", brand="Wolkam"), doc("de", "Kissen aus Wolle", brand="Wolkam")])
+    # Given two products whose nouns (outside the vocabulary) are one edit apart
+    engine.upsert([doc("coat", "Mantel aus Wolle", brand="Wolkam"), doc("nut", "Mandel Gebäck", brand="Wolkam")])
 
     # When a word the catalog has is searched, then only that word matches (no typo expansion)
-    assert ids(engine, text="kussen") == ["nl"]
-    assert ids(engine, text="KISSEN wolle") == ["de"]
+    assert ids(engine, text="mantel") == ["coat"]
+    assert ids(engine, text="MANDEL gebäck") == ["nut"]
     # When a word no product has is searched, then its neighbours within the typo distance match
-    result = engine.search(SearchQuery(text="kossen", limit=10))
-    assert {hit.product_id for hit in result.hits} == {"nl", "de"}
+    assert ids(engine, text="mantl") == ["coat"]
+    result = engine.search(SearchQuery(text="manel", limit=10))
+    assert {hit.product_id for hit in result.hits} == {"coat", "nut"}
     assert result.total == 2
     assert [(b.value, b.count) for b in result.facets.brand] == [("Wolkam", 2)]
+
+
+def test_vocabulary_words_match_across_languages_never_by_typo(engine: SearchBackend) -> None:
+    # Given a Dutch and a German cushion (one edit apart, the same concept) and a steel lock
+    engine.upsert(
+        [
+            doc("nl", "Kussen van wol", brand="Wolkam"),
+            doc("de", "Kissen aus Wolle", brand="Wolkam"),
+            doc("lock", "Kettingslot Stahl"),
+        ]
+    )
+
+    # Then either word finds both cushions, and a misspelt one too
+    assert sorted(ids(engine, text="kussen")) == ["de", "nl"]
+    assert sorted(ids(engine, text="KISSEN wolle")) == ["de", "nl"]
+    assert sorted(ids(engine, text="kossen")) == ["de", "nl"]
+    # and a real word is never read as another one: no chair is a steel lock
+    assert ids(engine, text="stuhl") == []
 
 
 def test_title_outranks_description(loaded: SearchBackend) -> None:

@@ -12,12 +12,9 @@ import pytest
 from moto import mock_aws
 
 from functions.common.events import EventBridgePublisher
-from functions.common.pagination import CursorCodec
-from functions.orders.logic.deps import OrdersDeps
-from functions.orders.logic.payments import LocalPaymentProvider, NoRedemptions
 from functions.orders.store.dynamo import DynamoOrdersStore
 from functions.orders.store.records import OrdersRecord
-from tests.unit.orders.fakes import FakeClock, InMemoryOrdersStore
+from tests.unit.orders.fakes import FakeClock, InMemoryOrdersStore, OrdersPorts
 
 TABLE = "plein-test-orders"
 BUS = "plein-test"
@@ -76,27 +73,11 @@ def dynamo_store(aws: Aws) -> DynamoOrdersStore:
     return DynamoOrdersStore(TABLE)
 
 
-def moto_deps(store: Any, clock: FakeClock, aws: Aws | None = None) -> OrdersDeps:
-    counter = iter(range(1, 10**9))
-    publisher: Any
+def moto_ports(store: Any, clock: FakeClock, aws: Aws | None = None) -> OrdersPorts:
+    """Ports over a store on moto; with `aws`, events go to the moto bus (else they are recorded)."""
     if aws is not None:
-        publisher = EventBridgePublisher(BUS, aws.events)
-    else:
-        from functions.common.events import RecordingPublisher
-
-        publisher = RecordingPublisher()
-    return OrdersDeps(
-        inventory=store,
-        carts=store,
-        orders=store,
-        idempotency=store,
-        payments=LocalPaymentProvider(store, clock),
-        redemptions=NoRedemptions(),
-        publisher=publisher,
-        cursors=CursorCodec("test-secret-0123456789"),
-        clock=clock,
-        new_id=lambda: f"id{next(counter):06d}",
-    )
+        return OrdersPorts(store, clock, publisher=EventBridgePublisher(BUS, aws.events))
+    return OrdersPorts(store, clock)
 
 
 @pytest.fixture(params=["fake", "dynamo"])

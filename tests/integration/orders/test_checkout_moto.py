@@ -10,12 +10,10 @@ from hypothesis import HealthCheck, settings
 
 from functions.common.errors import PaymentRequired
 from functions.orders.logic.cart import CartService
-from functions.orders.logic.checkout import CheckoutService
 from functions.orders.logic.domain import OrderStatus, ReservationChunk
-from functions.orders.logic.lifecycle import LifecycleService
 from functions.orders.logic.ports import OutOfStock, PaymentStatus
 from functions.orders.store.dynamo import DynamoOrdersStore
-from tests.integration.orders.conftest import TABLE, Aws, moto_deps
+from tests.integration.orders.conftest import TABLE, Aws, moto_ports
 from tests.unit.orders.fakes import FakeClock
 from tests.unit.orders.helpers import checkout_input, offer, shopper, stock, vendor_user
 from tests.unit.orders.stock_machine import StockMachine
@@ -33,14 +31,14 @@ def big_cart(store: DynamoOrdersStore, carts: CartService, lines: int = 130) -> 
 
 
 def test_checkout_ship_and_events_on_moto(dynamo_store: DynamoOrdersStore, aws: Aws) -> None:
-    deps = moto_deps(dynamo_store, FakeClock(), aws)
+    ports = moto_ports(dynamo_store, FakeClock(), aws)
     stock(dynamo_store, offer("a", "v1", quantity=3, price=2000), offer("b", "v2", quantity=3, price=800))
-    CartService(deps).put_item("u1", "a", 2)
-    CartService(deps).put_item("u1", "b", 1)
+    ports.cart_service().put_item("u1", "a", 2)
+    ports.cart_service().put_item("u1", "b", 1)
 
-    order = CheckoutService(deps).checkout("u1", "k1", checkout_input(referral_code="friend")).order
-    again = CheckoutService(deps).checkout("u1", "k1", checkout_input(referral_code="friend"))
-    LifecycleService(deps).ship(vendor_user("v1"), "v1", order.order_id, "PostNL", "3S1")
+    order = ports.checkout_service().checkout("u1", "k1", checkout_input(referral_code="friend")).order
+    again = ports.checkout_service().checkout("u1", "k1", checkout_input(referral_code="friend"))
+    ports.lifecycle_service().ship(vendor_user("v1"), "v1", order.order_id, "PostNL", "3S1")
 
     assert again.order.order_id == order.order_id
     assert not again.created
@@ -51,14 +49,14 @@ def test_checkout_ship_and_events_on_moto(dynamo_store: DynamoOrdersStore, aws: 
     placed = published[0]["detail"]
     assert (placed["user_id"], placed["referral_code"], placed["total"]) == ("u1", "friend", order.total)
     assert {line["product_id"] for line in placed["lines"]} == {"p-a", "p-b"}
-    assert LifecycleService(deps).get_order(shopper(), order.order_id).status == OrderStatus.SHIPPED
+    assert ports.lifecycle_service().get_order(shopper(), order.order_id).status == OrderStatus.SHIPPED
 
 
 def test_a_cart_of_130_lines_is_reserved_in_two_transactions(dynamo_store: DynamoOrdersStore) -> None:
-    deps = moto_deps(dynamo_store, FakeClock())
-    big_cart(dynamo_store, CartService(deps))
+    ports = moto_ports(dynamo_store, FakeClock())
+    big_cart(dynamo_store, ports.cart_service())
 
-    order = CheckoutService(deps).checkout("u1", "k1", checkout_input()).order
+    order = ports.checkout_service().checkout("u1", "k1", checkout_input()).order
 
     assert (order.chunk_count, len(order.lines), len(order.sub_orders)) == (2, 130, 3)
     offers = dynamo_store.get_offers([f"o{i:03d}" for i in range(130)])
@@ -83,11 +81,11 @@ class RacingStore(DynamoOrdersStore):
 
 def test_a_failure_in_the_second_transaction_releases_the_first(aws: Aws) -> None:
     store = RacingStore(TABLE)
-    deps = moto_deps(store, FakeClock())
-    big_cart(store, CartService(deps))
+    ports = moto_ports(store, FakeClock())
+    big_cart(store, ports.cart_service())
 
     with pytest.raises(OutOfStock) as error:
-        CheckoutService(deps).checkout("u1", "k1", checkout_input())
+        ports.checkout_service().checkout("u1", "k1", checkout_input())
 
     assert error.value.offer_ids == ["o129"]
     offers = store.get_offers([f"o{i:03d}" for i in range(129)])
@@ -98,11 +96,11 @@ def test_a_failure_in_the_second_transaction_releases_the_first(aws: Aws) -> Non
 
 
 def test_a_declined_payment_on_moto_releases_stock(dynamo_store: DynamoOrdersStore) -> None:
-    deps = moto_deps(dynamo_store, FakeClock())
+    ports = moto_ports(dynamo_store, FakeClock())
     stock(dynamo_store, offer("a", quantity=3))
-    CartService(deps).put_item("u1", "a", 3)
+    ports.cart_service().put_item("u1", "a", 3)
     with pytest.raises(PaymentRequired):
-        CheckoutService(deps).checkout("u1", "k1", checkout_input("tok_chargeDeclined"))
+        ports.checkout_service().checkout("u1", "k1", checkout_input("tok_chargeDeclined"))
     assert dynamo_store.get_offers(["a"])["a"].available == 3
 
 
@@ -117,12 +115,15 @@ def test_the_api_handler_on_moto(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> N
     }.items():
         monkeypatch.setenv(name, value)
     from functions.common.settings import load_settings
-    from functions.orders.handlers import services
+    from functions.orders.handlers import dependencies
     from functions.orders.handlers.api import app
     from tests.unit.common.test_errors_and_api import rest_event
 
+    providers = [f for f in vars(dependencies).values() if getattr(f, "__module__", "") == dependencies.__name__]
+    cached = [provider for provider in providers if hasattr(provider, "cache_clear")]
     load_settings.cache_clear()
-    services.deps.cache_clear()
+    for provider in cached:
+        provider.cache_clear()
     stock(DynamoOrdersStore(TABLE), offer("a", quantity=2))
     claims = {"sub": "u1", "cognito:groups": "shopper"}
 
@@ -143,13 +144,14 @@ def test_the_api_handler_on_moto(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> N
         assert [o["order_id"] for o in listed["items"]] == [order["order_id"]]
         assert [e["detail-type"] for e in aws.published()] == ["OrderPlaced"]
     finally:
-        services.deps.cache_clear()
+        for provider in cached:
+            provider.cache_clear()
         load_settings.cache_clear()
 
 
 class MotoStockMachine(StockMachine):
     make_store = staticmethod(lambda: DynamoOrdersStore(TABLE))
-    make_deps = staticmethod(moto_deps)
+    make_ports = staticmethod(moto_ports)
 
 
 @pytest.mark.slow

@@ -12,10 +12,10 @@ import pytest
 
 from functions.catalog.logic.catalog import CatalogService
 from functions.catalog.logic.indexer import CatalogIndexer
-from functions.catalog.models.events import OffersChangedView
-from functions.catalog.store.search_memory import MemorySearchBackend
+from functions.catalog.models.consumed import OffersChangedView
 from functions.common.pagination import CursorCodec
 from tests.unit.catalog.fakes import T0, InMemoryCatalogRepository, offer, offers_changed, upserted
+from tests.unit.catalog.search_memory import MemorySearchBackend
 from tests.unit.common.test_errors_and_api import rest_event
 from tests.unit.test_api_smoke import FakeLambdaContext
 

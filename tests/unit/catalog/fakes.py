@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from functions.catalog.logic.ports import ProductConflict, Signal, VendorInfo
-from functions.catalog.logic.products import Counters, Product
+from functions.catalog.logic.domain import Counters, Product, Signal, VendorInfo
+from functions.catalog.logic.ports import ProductConflict
 from functions.common.errors import Conflict
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from functions.catalog.models.events import OrderPlacedView, ProductHeartedView, VendorUpdatedView
+from functions.catalog.models.consumed import OrderPlacedView, ProductHeartedView, VendorUpdatedView
 from tests.unit.catalog.conftest import NOW, Call, Catalog
 from tests.unit.catalog.fakes import offer
 

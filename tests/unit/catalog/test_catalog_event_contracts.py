@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from functions.catalog.models.events import OffersChangedView, VendorUpdatedView
+from functions.catalog.models.consumed import OffersChangedView, VendorUpdatedView
 from functions.vendor.models.events import (
     OfferChange,
     OffersChanged,

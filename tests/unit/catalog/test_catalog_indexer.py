@@ -7,15 +7,16 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 
 import pytest
+from pydantic import ValidationError
 
+from functions.catalog.logic.domain import Product
 from functions.catalog.logic.indexer import MERGE_ATTEMPTS, CatalogIndexer
-from functions.catalog.logic.products import Product
 from functions.catalog.logic.search import SearchQuery
-from functions.catalog.models.events import OffersChangedView, ProductHeartedView, ReviewPublishedView
-from functions.catalog.store.search_memory import MemorySearchBackend
+from functions.catalog.models.consumed import OffersChangedView, ProductHeartedView, ReviewPublishedView
 from functions.common.errors import Conflict
 from tests.unit.catalog.conftest import NOW, Catalog
 from tests.unit.catalog.fakes import T0, offer, offers_changed, upserted, withdrawn
+from tests.unit.catalog.search_memory import MemorySearchBackend
 
 
 def event(*changes: dict[str, object], event_id: str = "e", minutes: int = 0) -> OffersChangedView:
@@ -209,3 +210,54 @@ def test_search_prices_follow_sale_windows_when_the_schedule_reprices() -> None:
     assert catalog.indexer.reprice_due() == 1
     assert indexed_price() == 3000
     assert catalog.search.due_for_reprice(catalog.now + timedelta(days=365), 10) == []
+
+
+def test_handle_routes_each_consumed_event_to_its_use_case() -> None:
+    # Given an indexed product
+    catalog = Catalog()
+    offers = offers_changed([upserted(offer("o1", "p1", title="Wok"))], event_id="e1", at=T0)
+    catalog.indexer.handle("plein.vendor", "OffersChanged", offers)
+    heart = {"event_id": "h1", "occurred_at": NOW.isoformat(), "product_id": "p1", "user_id": "u1"}
+
+    # When a heart and an event of a type the catalog does not consume arrive
+    catalog.indexer.handle("plein.community", "ProductHearted", heart)
+    catalog.indexer.handle("plein.community", "SomethingElse", heart)
+
+    # Then the product is searchable with one heart counted
+    assert [hit.popularity for hit in catalog.search.search(SearchQuery(text="wok")).hits] == [1.0]
+
+
+def test_handle_refuses_a_detail_that_does_not_validate() -> None:
+    catalog = Catalog()
+
+    with pytest.raises(ValidationError):
+        catalog.indexer.handle("plein.vendor", "OffersChanged", {"event_id": "bad", "changes": "nope"})
+
+
+def test_the_scheduled_tick_reprices_what_is_due() -> None:
+    # Given a product indexed at a sale price whose sale has ended by now
+    catalog = Catalog()
+    sale = offer("o1", "p1", price=3000, sale_price=2000, sale_ends_at=(NOW + timedelta(minutes=5)).isoformat())
+    catalog.indexer.offers_changed([event(upserted(sale))])
+    assert catalog.search.search(SearchQuery()).hits[0].price == 2000
+    catalog.now = NOW + timedelta(minutes=10)
+
+    # When the wiring's tick arrives
+    catalog.indexer.handle("aws.events", "Scheduled Event", {})
+
+    # Then the regular price is indexed again
+    assert catalog.search.search(SearchQuery()).hits[0].price == 3000
+
+
+def test_a_batch_of_offers_changed_details_is_merged_together() -> None:
+    catalog = Catalog()
+    details = [
+        offers_changed([upserted(offer("o1", "p1"))], event_id="e1", at=T0),
+        offers_changed([upserted(offer("o2", "p1", vendor_id="v2"))], event_id="e2", at=T0),
+    ]
+
+    products = catalog.indexer.offers_changed_batch(details)
+
+    assert [product.product_id for product in products] == ["p1"]
+    assert len(products[0].live_offers()) == 2
+    assert catalog.repository.saves == 1

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from functions.catalog.logic.products import Product, merge, to_document
-from functions.catalog.models.events import OfferChangeView
+from functions.catalog.logic.domain import Product, merge, to_document
+from functions.catalog.models.consumed import OfferChangeView
 from tests.unit.catalog.fakes import T0, offer, upserted, withdrawn
 
 Change = tuple[OfferChangeView, datetime]

@@ -4,9 +4,8 @@ import pytest
 
 from functions.orders.logic.cart import CartService
 from functions.orders.logic.checkout import CheckoutService
-from functions.orders.logic.deps import OrdersDeps
 from functions.orders.logic.lifecycle import LifecycleService
-from tests.unit.orders.fakes import FakeClock, InMemoryOrdersStore, make_deps
+from tests.unit.orders.fakes import FakeClock, InMemoryOrdersStore, OrdersPorts, make_ports
 
 
 @pytest.fixture
@@ -20,20 +19,20 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def deps(store: InMemoryOrdersStore, clock: FakeClock) -> OrdersDeps:
-    return make_deps(store, clock)
+def ports(store: InMemoryOrdersStore, clock: FakeClock) -> OrdersPorts:
+    return make_ports(store, clock)
 
 
 @pytest.fixture
-def carts(deps: OrdersDeps) -> CartService:
-    return CartService(deps)
+def carts(ports: OrdersPorts) -> CartService:
+    return ports.cart_service()
 
 
 @pytest.fixture
-def checkouts(deps: OrdersDeps) -> CheckoutService:
-    return CheckoutService(deps)
+def checkouts(ports: OrdersPorts) -> CheckoutService:
+    return ports.checkout_service()
 
 
 @pytest.fixture
-def lifecycle(deps: OrdersDeps) -> LifecycleService:
-    return LifecycleService(deps)
+def lifecycle(ports: OrdersPorts) -> LifecycleService:
+    return ports.lifecycle_service()

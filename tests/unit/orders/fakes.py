@@ -3,15 +3,18 @@ contract suite (tests/integration/orders/test_store_contract.py) against both.""
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from functions.common.errors import Conflict
-from functions.common.events import RecordingPublisher
+from functions.common.events import EventPublisher
 from functions.common.pagination import CursorCodec
-from functions.orders.logic.deps import OrdersDeps
+from functions.orders.logic.cart import CartService
+from functions.orders.logic.checkout import CheckoutService
 from functions.orders.logic.domain import (
     Cart,
     ChunkStatus,
@@ -25,8 +28,12 @@ from functions.orders.logic.domain import (
     VendorTerms,
     newest_per_offer,
 )
-from functions.orders.logic.payments import LocalPaymentProvider, NoRedemptions
+from functions.orders.logic.lifecycle import LifecycleService
 from functions.orders.logic.ports import Cursor, IdempotencyRecord, OutOfStock, Payment, VendorOrderView
+from functions.orders.logic.sweep import Sweeper
+from functions.orders.store.payments import LocalPaymentProvider
+from functions.orders.store.redemptions import NoRedemptions
+from tests.support.events import RecordingPublisher
 
 T = TypeVar("T")
 _UNPAID = {OrderStatus.PLACED, OrderStatus.PAYMENT_FAILED, OrderStatus.EXPIRED}
@@ -315,19 +322,57 @@ def _paged(items: list[T], keys: list[str], limit: int, after: Cursor | None) ->
     return page, ({"k": keys[start + limit - 1]} if more else None)
 
 
-def make_deps(store: InMemoryOrdersStore | None = None, clock: FakeClock | None = None) -> OrdersDeps:
-    store = store or InMemoryOrdersStore()
-    clock = clock or FakeClock()
-    counter = iter(range(1, 10**9))
-    return OrdersDeps(
-        inventory=store,
-        carts=store,
-        orders=store,
-        idempotency=store,
-        payments=LocalPaymentProvider(store, clock),
-        redemptions=NoRedemptions(),
-        publisher=RecordingPublisher(),
-        cursors=CursorCodec("test-secret-0123456789"),
-        clock=clock,
-        new_id=lambda: f"id{next(counter):06d}",
-    )
+def sequential_ids() -> Callable[[], str]:
+    """Predictable ids (`id000001`, ...) instead of random ones."""
+    counter = itertools.count(1)
+    return lambda: f"id{next(counter):06d}"
+
+
+@dataclass
+class OrdersPorts:
+    """The orders services over one store (the fake or DynamoDB), wired as handlers/dependencies.py
+    wires them, with a test clock, a chosen publisher and predictable ids."""
+
+    store: Any
+    clock: FakeClock
+    publisher: EventPublisher = field(default_factory=RecordingPublisher)
+    cursors: CursorCodec = field(default_factory=lambda: CursorCodec("test-secret-0123456789"))
+    new_id: Callable[[], str] = field(default_factory=sequential_ids)
+    payments: LocalPaymentProvider = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.payments = LocalPaymentProvider(self.store, self.clock)
+
+    def cart_service(self) -> CartService:
+        return CartService(carts=self.store, inventory=self.store, clock=self.clock)
+
+    def checkout_service(self) -> CheckoutService:
+        return CheckoutService(
+            carts=self.store,
+            inventory=self.store,
+            orders=self.store,
+            idempotency=self.store,
+            payments=self.payments,
+            redemptions=NoRedemptions(),
+            publisher=self.publisher,
+            clock=self.clock,
+            new_id=self.new_id,
+        )
+
+    def lifecycle_service(self) -> LifecycleService:
+        return LifecycleService(
+            orders=self.store,
+            payments=self.payments,
+            publisher=self.publisher,
+            cursors=self.cursors,
+            clock=self.clock,
+            new_id=self.new_id,
+        )
+
+    def sweeper(self) -> Sweeper:
+        return Sweeper(orders=self.store, payments=self.payments, lifecycle=self.lifecycle_service(), clock=self.clock)
+
+
+def make_ports(store: Any = None, clock: FakeClock | None = None) -> OrdersPorts:
+    """Ports over `store` (a new fake by default) that record what they publish."""
+    return OrdersPorts(store if store is not None else InMemoryOrdersStore(), clock or FakeClock())

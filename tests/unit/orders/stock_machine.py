@@ -12,14 +12,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from functions.common.errors import PleinError
-from functions.orders.logic.cart import CartService
-from functions.orders.logic.checkout import CheckoutService
-from functions.orders.logic.deps import OrdersDeps
 from functions.orders.logic.domain import RESERVATION_MINUTES, ChunkStatus, OrderStatus, SubOrderStatus, plan_chunks
-from functions.orders.logic.lifecycle import LifecycleService
 from functions.orders.logic.ports import PaymentStatus
-from functions.orders.logic.sweep import Sweeper
-from tests.unit.orders.fakes import FakeClock
+from tests.unit.orders.fakes import FakeClock, OrdersPorts
 from tests.unit.orders.helpers import checkout_input, offer, shopper, stock, vendor_user
 
 OFFERS = {"a": "v1", "b": "v1", "c": "v2"}
@@ -28,16 +23,16 @@ USERS = ["u1", "u2", "u3"]
 
 class StockMachine(RuleBasedStateMachine):
     make_store: Callable[[], Any]
-    make_deps: Callable[[Any, FakeClock], OrdersDeps]
+    make_ports: Callable[[Any, FakeClock], OrdersPorts]
 
     def __init__(self) -> None:
         super().__init__()
         self.clock = FakeClock()
         self.store = type(self).make_store()
-        self.deps = type(self).make_deps(self.store, self.clock)
-        self.carts = CartService(self.deps)
-        self.checkouts = CheckoutService(self.deps)
-        self.lifecycle = LifecycleService(self.deps)
+        self.ports = type(self).make_ports(self.store, self.clock)
+        self.carts = self.ports.cart_service()
+        self.checkouts = self.ports.checkout_service()
+        self.lifecycle = self.ports.lifecycle_service()
         self.revision = 1
         self.keys = 0
         self.order_ids: list[str] = []
@@ -80,7 +75,7 @@ class StockMachine(RuleBasedStateMachine):
     @rule()
     def sweep(self) -> None:
         self.clock.advance(minutes=RESERVATION_MINUTES + 1)
-        Sweeper(self.deps).run()
+        self.ports.sweeper().run()
 
     @precondition(lambda self: self.order_ids)
     @rule(data=st.data())

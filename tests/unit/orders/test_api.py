@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from functions.orders.handlers import services
 from functions.orders.handlers.api import app
-from functions.orders.logic.deps import OrdersDeps
+from functions.orders.handlers.dependencies import cart_service, checkout_service, lifecycle_service
 from tests.unit.common.test_errors_and_api import rest_event
-from tests.unit.orders.fakes import InMemoryOrdersStore
+from tests.unit.orders.fakes import InMemoryOrdersStore, OrdersPorts
 from tests.unit.orders.helpers import offer, stock
 
 ADDRESS = {"name": "Sam", "line1": "Damrak 1", "postal_code": "1012", "city": "Amsterdam", "country": "NL"}
 
 
 @pytest.fixture(autouse=True)
-def _fakes(deps: OrdersDeps, store: InMemoryOrdersStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "deps", lambda: deps)
+def _fakes(ports: OrdersPorts, store: InMemoryOrdersStore) -> Iterator[None]:
+    app.dependency_overrides[cart_service] = ports.cart_service
+    app.dependency_overrides[checkout_service] = ports.checkout_service
+    app.dependency_overrides[lifecycle_service] = ports.lifecycle_service
     stock(store, offer("a", "v1", quantity=10, price=1000))
+    yield
+    app.dependency_overrides.clear()
 
 
 def call(

@@ -7,20 +7,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from functions.common.errors import BadRequest, Conflict, PaymentRequired, Unavailable, UnprocessableEntity
-from functions.common.events import RecordingPublisher
 from functions.orders.logic.cart import CartService
 from functions.orders.logic.checkout import CheckoutService
-from functions.orders.logic.deps import OrdersDeps
 from functions.orders.logic.domain import OrderStatus, ReservationChunk, SubOrderStatus
 from functions.orders.logic.ports import OutOfStock, PaymentStatus
 from functions.orders.models.events import OrderPlaced
-from tests.unit.orders.fakes import InMemoryOrdersStore
+from tests.support.events import RecordingPublisher
+from tests.unit.orders.fakes import InMemoryOrdersStore, OrdersPorts
 from tests.unit.orders.helpers import checkout_input, offer, stock
 
 
-def events(deps: OrdersDeps) -> RecordingPublisher:
-    assert isinstance(deps.publisher, RecordingPublisher)
-    return deps.publisher
+def events(ports: OrdersPorts) -> RecordingPublisher:
+    assert isinstance(ports.publisher, RecordingPublisher)
+    return ports.publisher
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def two_vendor_cart(store: InMemoryOrdersStore, carts: CartService) -> None:
 
 @pytest.mark.usefixtures("two_vendor_cart")
 def test_checkout_creates_one_paid_order_with_a_sub_order_per_vendor(
-    checkouts: CheckoutService, store: InMemoryOrdersStore, deps: OrdersDeps
+    checkouts: CheckoutService, store: InMemoryOrdersStore, ports: OrdersPorts
 ) -> None:
     # When the shopper checks out a cart of two vendors
     result = checkouts.checkout("u1", "key-1", checkout_input())
@@ -59,7 +58,7 @@ def test_checkout_creates_one_paid_order_with_a_sub_order_per_vendor(
     assert (store.offers["a"].available, store.offers["a"].reserved) == (3, 2)
     assert [(p.amount, p.status) for p in store.payments()] == [(order.total, PaymentStatus.CAPTURED)]
     assert store.get_cart("u1").lines == []
-    placed = events(deps).of_type(OrderPlaced)
+    placed = events(ports).of_type(OrderPlaced)
     assert len(placed) == 1
     assert placed[0].total == order.total
     assert {(line.offer_id, line.product_id, line.quantity) for line in placed[0].lines} == {
@@ -71,7 +70,7 @@ def test_checkout_creates_one_paid_order_with_a_sub_order_per_vendor(
 
 @pytest.mark.usefixtures("two_vendor_cart")
 def test_the_same_checkout_twice_returns_one_order_and_one_payment(
-    checkouts: CheckoutService, store: InMemoryOrdersStore, deps: OrdersDeps
+    checkouts: CheckoutService, store: InMemoryOrdersStore, ports: OrdersPorts
 ) -> None:
     first = checkouts.checkout("u1", "key-1", checkout_input(referral_code="ref1"))
     second = checkouts.checkout("u1", "key-1", checkout_input(referral_code="ref1"))
@@ -79,8 +78,8 @@ def test_the_same_checkout_twice_returns_one_order_and_one_payment(
     assert not second.created
     assert second.order.order_id == first.order.order_id
     assert len(store.payments()) == 1
-    assert len(events(deps).of_type(OrderPlaced)) == 1
-    assert events(deps).of_type(OrderPlaced)[0].referral_code == "ref1"
+    assert len(events(ports).of_type(OrderPlaced)) == 1
+    assert events(ports).of_type(OrderPlaced)[0].referral_code == "ref1"
 
 
 @pytest.mark.usefixtures("two_vendor_cart")
@@ -101,7 +100,7 @@ def test_checkout_needs_a_valid_idempotency_key(checkouts: CheckoutService, key:
 
 @pytest.mark.usefixtures("two_vendor_cart")
 def test_a_declined_card_releases_every_reservation_and_repeats_the_decline(
-    checkouts: CheckoutService, store: InMemoryOrdersStore, deps: OrdersDeps
+    checkouts: CheckoutService, store: InMemoryOrdersStore, ports: OrdersPorts
 ) -> None:
     with pytest.raises(PaymentRequired) as error:
         checkouts.checkout("u1", "key-1", checkout_input("tok_chargeDeclined"))
@@ -111,7 +110,7 @@ def test_a_declined_card_releases_every_reservation_and_repeats_the_decline(
     (order,) = store.orders.values()
     assert order.status == OrderStatus.PAYMENT_FAILED
     assert store.list_for_shopper("u1", 10, None)[0] == []
-    assert not events(deps).events
+    assert not events(ports).events
     assert len(store.get_cart("u1").lines) == 3, "the cart stays for another attempt"
     # a repeat gives the same answer without a second payment attempt
     with pytest.raises(PaymentRequired):

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from functions.common.errors import Conflict, Forbidden, NotFound, UnprocessableEntity
-from functions.common.events import RecordingPublisher
 from functions.orders.logic.cart import CartService
 from functions.orders.logic.checkout import CheckoutService
-from functions.orders.logic.deps import OrdersDeps
 from functions.orders.logic.domain import (
     RESERVATION_MINUTES,
     Order,
@@ -19,9 +17,9 @@ from functions.orders.logic.domain import (
 )
 from functions.orders.logic.lifecycle import LifecycleService
 from functions.orders.logic.ports import PaymentStatus
-from functions.orders.logic.sweep import Sweeper
 from functions.orders.models.events import OrderCancelled, OrderDelivered, OrderReturned, OrderShipped
-from tests.unit.orders.fakes import FakeClock, InMemoryOrdersStore
+from tests.support.events import RecordingPublisher
+from tests.unit.orders.fakes import FakeClock, InMemoryOrdersStore, OrdersPorts
 from tests.unit.orders.helpers import checkout_input, offer, shopper, stock, vendor_user
 
 
@@ -33,20 +31,20 @@ def order(store: InMemoryOrdersStore, carts: CartService, checkouts: CheckoutSer
     return checkouts.checkout("u1", "key-1", checkout_input(advice_session_id="s-1")).order
 
 
-def published(deps: OrdersDeps, kind: type) -> list:  # type: ignore[type-arg]
-    assert isinstance(deps.publisher, RecordingPublisher)
-    return deps.publisher.of_type(kind)
+def published(ports: OrdersPorts, kind: type) -> list:  # type: ignore[type-arg]
+    assert isinstance(ports.publisher, RecordingPublisher)
+    return ports.publisher.of_type(kind)
 
 
 def test_ship_moves_reserved_units_out_of_stock(
-    order: Order, lifecycle: LifecycleService, store: InMemoryOrdersStore, deps: OrdersDeps
+    order: Order, lifecycle: LifecycleService, store: InMemoryOrdersStore, ports: OrdersPorts
 ) -> None:
     view = lifecycle.ship(vendor_user("v1"), "v1", order.order_id, "PostNL", "3SABC")
 
     assert view.sub_order.status == SubOrderStatus.SHIPPED
     a = store.offers["a"]
     assert (a.vendor_quantity, a.reserved, a.available) == (3, 0, 3)
-    event = published(deps, OrderShipped)[0]
+    event = published(ports, OrderShipped)[0]
     assert (event.vendor_id, event.tracking_number, event.advice_session_id) == ("v1", "3SABC", "s-1")
     shopper_view = lifecycle.get_order(shopper(), order.order_id)
     assert shopper_view.status == OrderStatus.SHIPPED
@@ -86,7 +84,7 @@ def test_a_shopper_cannot_read_or_cancel_another_shoppers_order(order: Order, li
 
 
 def test_cancel_before_shipping_releases_stock_and_refunds(
-    order: Order, lifecycle: LifecycleService, store: InMemoryOrdersStore, deps: OrdersDeps
+    order: Order, lifecycle: LifecycleService, store: InMemoryOrdersStore, ports: OrdersPorts
 ) -> None:
     lifecycle.ship(vendor_user("v2"), "v2", order.order_id, "DHL", "9")
     view = lifecycle.cancel(shopper(), order.order_id, "changed my mind")
@@ -96,7 +94,7 @@ def test_cancel_before_shipping_releases_stock_and_refunds(
     assert (store.offers["a"].reserved, store.offers["a"].available) == (0, 5)
     (payment,) = store.payments()
     assert payment.refunded == v1.total
-    event = published(deps, OrderCancelled)[0]
+    event = published(ports, OrderCancelled)[0]
     assert (event.vendor_ids, event.refund_amount) == (["v1"], v1.total)
     with pytest.raises(Conflict) as error:
         lifecycle.cancel(shopper(), order.order_id, None)
@@ -109,10 +107,10 @@ def delivered(order: Order, lifecycle: LifecycleService) -> None:
 
 
 def test_returns_are_refunded_and_restocked_when_accepted(
-    order: Order, lifecycle: LifecycleService, store: InMemoryOrdersStore, deps: OrdersDeps
+    order: Order, lifecycle: LifecycleService, store: InMemoryOrdersStore, ports: OrdersPorts
 ) -> None:
     delivered(order, lifecycle)
-    assert published(deps, OrderDelivered)[0].vendor_id == "v1"
+    assert published(ports, OrderDelivered)[0].vendor_id == "v1"
 
     request = lifecycle.request_return(shopper(), order.order_id, "a", 1, "too small")
     assert request.request.status == ReturnStatus.REQUESTED
@@ -125,7 +123,7 @@ def test_returns_are_refunded_and_restocked_when_accepted(
     assert (decided.request.status, decided.request.refund_amount) == (ReturnStatus.REFUNDED, 2000)
     assert store.offers["a"].vendor_quantity == 4
     assert store.payments()[0].refunded == 2000
-    event = published(deps, OrderReturned)[0]
+    event = published(ports, OrderReturned)[0]
     assert (event.lines[0].quantity, event.refund_amount, event.reason) == (1, 2000, "too small")
     with pytest.raises(Conflict):
         lifecycle.decide_return(
@@ -163,18 +161,18 @@ def test_returns_need_a_delivered_line_inside_the_window(
 
 
 def test_the_sweep_completes_sub_orders_after_the_return_window(
-    order: Order, lifecycle: LifecycleService, deps: OrdersDeps, clock: FakeClock
+    order: Order, lifecycle: LifecycleService, ports: OrdersPorts, clock: FakeClock
 ) -> None:
     delivered(order, lifecycle)
-    assert Sweeper(deps).run().completed_sub_orders == 0
+    assert ports.sweeper().run().completed_sub_orders == 0
     clock.advance(days=14, seconds=1)
-    assert Sweeper(deps).run().completed_sub_orders == 1
+    assert ports.sweeper().run().completed_sub_orders == 1
     view = lifecycle.get_order(shopper(), order.order_id)
     assert next(s for s in view.sub_orders if s.vendor_id == "v1").status == SubOrderStatus.COMPLETED
 
 
 def test_the_sweep_releases_abandoned_checkouts(
-    deps: OrdersDeps, store: InMemoryOrdersStore, carts: CartService, checkouts: CheckoutService, clock: FakeClock
+    ports: OrdersPorts, store: InMemoryOrdersStore, carts: CartService, checkouts: CheckoutService, clock: FakeClock
 ) -> None:
     # Given a checkout that reserved stock and then died before paying
     stock(store, offer("a", quantity=3))
@@ -183,16 +181,16 @@ def test_the_sweep_releases_abandoned_checkouts(
     (chunk,) = plan_chunks(order.order_id, [("a", 2)], clock.now())
     chunk = chunk.model_copy(update={"expires_at": clock.now()})
     store.reserve(chunk, order)
-    deps.payments.authorize(key="abandoned", user_id="u1", amount=1, currency="EUR", method="tok_visa")
+    ports.payments.authorize(key="abandoned", user_id="u1", amount=1, currency="EUR", method="tok_visa")
     assert store.offers["a"].available == 1
 
     # When the sweep runs after the reservation expired
     clock.advance(minutes=RESERVATION_MINUTES)
-    report = Sweeper(deps).run()
+    report = ports.sweeper().run()
 
     # Then the units are back, the order expired and the authorisation voided
     assert (report.released_chunks, report.expired_orders) == (1, 1)
     assert (store.offers["a"].available, store.offers["a"].reserved) == (3, 0)
     assert store.orders["abandoned"].status == OrderStatus.EXPIRED
     assert store.payments()[0].status == PaymentStatus.VOIDED
-    assert Sweeper(deps).run().released_chunks == 0
+    assert ports.sweeper().run().released_chunks == 0

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from functions.common.errors import UnprocessableEntity
-from functions.orders.logic.payments import LocalPaymentProvider, StripeCardError, StripePaymentProvider
 from functions.orders.logic.ports import PaymentDeclined, PaymentError, PaymentStatus
+from functions.orders.store.payments import LocalPaymentProvider, StripeCardError, StripePaymentProvider
 from tests.unit.orders.fakes import FakeClock, InMemoryOrdersStore
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
-from tests.unit.orders.fakes import InMemoryOrdersStore, make_deps
+from tests.unit.orders.fakes import InMemoryOrdersStore, make_ports
 from tests.unit.orders.stock_machine import StockMachine
 
 
 class FakeStockMachine(StockMachine):
     make_store = InMemoryOrdersStore
-    make_deps = staticmethod(make_deps)
+    make_ports = staticmethod(make_ports)
 
 
 FakeStockMachine.TestCase.settings = settings(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from functions.orders.logic.sync import OfferSync
-from functions.orders.models.vendor_events import OffersChangedView, VendorUpdatedView
+from functions.orders.models.consumed import OffersChangedView, VendorUpdatedView
 from functions.vendor.models import events as vendor
 from tests.unit.orders.fakes import InMemoryOrdersStore
 

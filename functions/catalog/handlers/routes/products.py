@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -14,12 +13,12 @@ from functions.catalog.logic.catalog import CatalogService, ProductSearch
 from functions.catalog.logic.search import Sort
 from functions.catalog.models.api import ProductDetail, ProductList, SuggestResponse
 from functions.common.errors import NotFound
+from functions.common.values import MinorUnits, is_identifier
 
 router = Router()
 TAGS = ["catalog"]
-_PRODUCT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 Service = Annotated[CatalogService, Depends(catalog_service)]
-Price = Annotated[int | None, Query(ge=0, le=10**11, description="Minor units, inclusive")]
+Price = Annotated[MinorUnits | None, Query(description="Minor units, inclusive")]
 
 
 @router.get("/products", summary="Search products with filters, facets and sorting", tags=TAGS)
@@ -69,6 +68,6 @@ def get_product(
     service: Service,
     country: Annotated[str, Query(pattern=r"^[A-Z]{2}$", description="Shipping destination")] = "NL",
 ) -> ProductDetail:
-    if not _PRODUCT_ID.match(product_id):
+    if not is_identifier(product_id):
         raise NotFound("no such product", code="product_not_found")
     return service.product(product_id, country)

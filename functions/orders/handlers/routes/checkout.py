@@ -7,14 +7,16 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 
 from functions.common.api import IDEMPOTENCY_HEADER, SIGNED_IN, json_response, principal
-from functions.orders.handlers import services
+from functions.orders.handlers.dependencies import checkout_service
 from functions.orders.logic.checkout import CheckoutService
 from functions.orders.models.api import CheckoutInput, OrderView
 
 router = Router()
+Service = Annotated[CheckoutService, Depends(checkout_service)]
 
 
 @router.post(
@@ -29,9 +31,10 @@ router = Router()
 )
 def checkout(
     request: Annotated[CheckoutInput, Body()],
+    service: Service,
     idempotency_key: Annotated[str | None, Header(alias=IDEMPOTENCY_HEADER, description="Required")] = None,
 ) -> Response[Any]:
     key = idempotency_key or router.current_event.get_header_value(IDEMPOTENCY_HEADER, case_sensitive=False)
-    result = CheckoutService(services.deps()).checkout(principal(router).user_id, key, request)
+    result = service.checkout(principal(router).user_id, key, request)
     status = HTTPStatus.CREATED if result.created else HTTPStatus.OK
     return json_response(status, OrderView.of(result.order).model_dump(mode="json"))

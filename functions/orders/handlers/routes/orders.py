@@ -5,31 +5,35 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, principal
 from functions.common.pagination import Page
-from functions.orders.handlers import services
+from functions.common.values import Identifier
+from functions.orders.handlers.dependencies import lifecycle_service
 from functions.orders.logic.lifecycle import LifecycleService
 from functions.orders.models.api import CancelInput, OrderSummary, OrderView, ReturnInput, ReturnView
 
 router = Router()
 TAGS = ["orders"]
-OrderId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")]
+Service = Annotated[LifecycleService, Depends(lifecycle_service)]
 
 
 @router.get("/orders", summary="The shopper's orders, newest first", tags=TAGS, security=SIGNED_IN)
 def list_orders(
-    limit: Annotated[int | None, Query(ge=1, le=100)] = None, cursor: Annotated[str | None, Query()] = None
+    service: Service,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    cursor: Annotated[str | None, Query()] = None,
 ) -> Page[OrderSummary]:
-    return LifecycleService(services.deps()).list_orders(principal(router), limit, cursor)
+    return service.list_orders(principal(router), limit, cursor)
 
 
 @router.get(
     "/orders/<order_id>", summary="One order with sub-orders, history and tracking", tags=TAGS, security=SIGNED_IN
 )
-def get_order(order_id: OrderId) -> OrderView:
-    return LifecycleService(services.deps()).get_order(principal(router), order_id)
+def get_order(order_id: Identifier, service: Service) -> OrderView:
+    return service.get_order(principal(router), order_id)
 
 
 @router.post(
@@ -38,9 +42,11 @@ def get_order(order_id: OrderId) -> OrderView:
     tags=TAGS,
     security=SIGNED_IN,
 )
-def cancel_order(order_id: OrderId, request: Annotated[CancelInput | None, Body()] = None) -> OrderView:
+def cancel_order(
+    order_id: Identifier, service: Service, request: Annotated[CancelInput | None, Body()] = None
+) -> OrderView:
     reason = request.reason if request else None
-    return LifecycleService(services.deps()).cancel(principal(router), order_id, reason)
+    return service.cancel(principal(router), order_id, reason)
 
 
 @router.post(
@@ -49,7 +55,5 @@ def cancel_order(order_id: OrderId, request: Annotated[CancelInput | None, Body(
     tags=TAGS,
     security=SIGNED_IN,
 )
-def request_return(order_id: OrderId, request: Annotated[ReturnInput, Body()]) -> ReturnView:
-    return LifecycleService(services.deps()).request_return(
-        principal(router), order_id, request.offer_id, request.quantity, request.reason
-    )
+def request_return(order_id: Identifier, request: Annotated[ReturnInput, Body()], service: Service) -> ReturnView:
+    return service.request_return(principal(router), order_id, request.offer_id, request.quantity, request.reason)

@@ -5,35 +5,38 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, principal
 from functions.common.pagination import Page
-from functions.orders.handlers import services
+from functions.common.values import Identifier
+from functions.orders.handlers.dependencies import lifecycle_service
 from functions.orders.logic.lifecycle import LifecycleService
 from functions.orders.models.api import ReturnDecisionInput, ReturnView, ShipInput, VendorOrderSummary
 
 router = Router()
 TAGS = ["orders"]
-Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")]
+Service = Annotated[LifecycleService, Depends(lifecycle_service)]
 
 
 @router.get(
     "/vendors/<vendor_id>/orders", summary="The vendor's sub-orders, newest first", tags=TAGS, security=SIGNED_IN
 )
 def list_vendor_orders(
-    vendor_id: Id,
+    vendor_id: Identifier,
+    service: Service,
     limit: Annotated[int | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[str | None, Query()] = None,
 ) -> Page[VendorOrderSummary]:
-    return LifecycleService(services.deps()).list_vendor_orders(principal(router), vendor_id, limit, cursor)
+    return service.list_vendor_orders(principal(router), vendor_id, limit, cursor)
 
 
 @router.get(
     "/vendors/<vendor_id>/orders/<order_id>", summary="One of the vendor's sub-orders", tags=TAGS, security=SIGNED_IN
 )
-def get_vendor_order(vendor_id: Id, order_id: Id) -> VendorOrderSummary:
-    return LifecycleService(services.deps()).get_vendor_order(principal(router), vendor_id, order_id)
+def get_vendor_order(vendor_id: Identifier, order_id: Identifier, service: Service) -> VendorOrderSummary:
+    return service.get_vendor_order(principal(router), vendor_id, order_id)
 
 
 @router.post(
@@ -42,10 +45,10 @@ def get_vendor_order(vendor_id: Id, order_id: Id) -> VendorOrderSummary:
     tags=TAGS,
     security=SIGNED_IN,
 )
-def ship(vendor_id: Id, order_id: Id, request: Annotated[ShipInput, Body()]) -> VendorOrderSummary:
-    return LifecycleService(services.deps()).ship(
-        principal(router), vendor_id, order_id, request.carrier, request.tracking_number
-    )
+def ship(
+    vendor_id: Identifier, order_id: Identifier, request: Annotated[ShipInput, Body()], service: Service
+) -> VendorOrderSummary:
+    return service.ship(principal(router), vendor_id, order_id, request.carrier, request.tracking_number)
 
 
 @router.post(
@@ -54,8 +57,8 @@ def ship(vendor_id: Id, order_id: Id, request: Annotated[ShipInput, Body()]) -> 
     tags=TAGS,
     security=SIGNED_IN,
 )
-def deliver(vendor_id: Id, order_id: Id) -> VendorOrderSummary:
-    return LifecycleService(services.deps()).deliver(principal(router), vendor_id, order_id)
+def deliver(vendor_id: Identifier, order_id: Identifier, service: Service) -> VendorOrderSummary:
+    return service.deliver(principal(router), vendor_id, order_id)
 
 
 @router.post(
@@ -64,8 +67,10 @@ def deliver(vendor_id: Id, order_id: Id) -> VendorOrderSummary:
     tags=TAGS,
     security=SIGNED_IN,
 )
-def decide_return(vendor_id: Id, return_id: Id, request: Annotated[ReturnDecisionInput, Body()]) -> ReturnView:
-    return LifecycleService(services.deps()).decide_return(
+def decide_return(
+    vendor_id: Identifier, return_id: Identifier, request: Annotated[ReturnDecisionInput, Body()], service: Service
+) -> ReturnView:
+    return service.decide_return(
         principal(router),
         vendor_id,
         return_id,

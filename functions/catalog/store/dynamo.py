@@ -34,8 +34,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from functions.catalog.logic.ports import ProductConflict, Signal, VendorInfo
-from functions.catalog.logic.products import Counters, OfferEntry, Product
+from functions.catalog.logic.domain import Counters, OfferEntry, Product, Signal, VendorInfo
+from functions.catalog.logic.ports import ProductConflict
 from functions.catalog.store.records import CatalogRecord
 from functions.common.dynamo import bind_table, cancellation_codes, translate_errors
 from functions.common.errors import Conflict

@@ -1,23 +1,30 @@
 """In-memory, brute-force `SearchBackend`: the reference semantics of catalog search.
 
-Used by unit tests and as the oracle the engines' facet counts are checked against. It
-evaluates every query by scanning every document, so keep it to small catalogs.
+Used by unit tests and as the oracle the engines' facet counts and rankings are checked against.
+It evaluates every query by scanning every document, so keep it to small catalogs. Scores are
+the engines': per query word the level weights of its parts' terms (logic/analysis.py), the
+typo weight for a fuzzy word of `names`, plus the tier (logic/search.py) as the tie breaker.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
+from functions.catalog.logic.analysis import FUZZY_WEIGHT, LEVELS, WordQuery, plan_query
 from functions.catalog.logic.search import (
     RATING_STEPS,
     SORT_FIELD,
+    TIER_SCALE,
+    Facets,
+    ProductHit,
     SearchDocument,
     SearchQuery,
     SearchResult,
     Sort,
+    Suggestion,
     category_children_depth,
     category_key,
     category_prefixes,
@@ -27,13 +34,11 @@ from functions.catalog.logic.search import (
     price_ranges,
     sort_keys,
     suggestions_from,
+    tier,
     vendor_facet_value,
 )
-from functions.catalog.logic.text import edit_distance, fold, tokens, typo_distance
-from functions.catalog.models.api import Facets, ProductHit, Suggestion
+from functions.catalog.logic.text import edit_distance, fold, tokens
 
-_FIELD_BOOSTS = (("title", 3.0), ("brand_text", 2.0), ("body", 1.0))
-_FUZZY_BOOST = 0.5
 _DISJUNCTIVE = ("brand", "vendor", "price", "rating")
 
 
@@ -41,8 +46,13 @@ class _Indexed:
     def __init__(self, doc: SearchDocument):
         self.doc = doc
         fields = index_fields(doc)
-        self.words = {name: set(tokens(fields[name], limit=10_000)) for name, _ in _FIELD_BOOSTS}
+        self.terms: dict[str, float] = {}  # term → weight of the level it is indexed at
+        for indexed in fields["terms"]:
+            prefix, _, term = indexed.partition(":")
+            self.terms[term] = LEVELS[prefix[0]]
+        self.body = set(tokens(fields["body"], limit=10_000))
         self.names = set(tokens(fields["names"], limit=10_000))
+        self.tie = tier(doc.in_stock, doc.popularity, doc.rating) * TIER_SCALE
         self.keys = sort_keys(doc)
         self.categories = set(category_prefixes(doc.category))
 
@@ -69,25 +79,21 @@ class MemorySearchBackend:
         due = (item.doc for item in self._docs.values())
         return [doc.product_id for doc in due if doc.reprice_at is not None and doc.reprice_at <= until][:limit]
 
-    def _fuzzy(self, query_tokens: Sequence[str]) -> set[str]:
-        """The words matched with typo tolerance: long enough and in no product's title, brand,
-        category, attributes or description (a known word matches exactly, see logic/text.py)."""
-        return {
-            token
-            for token in query_tokens
-            if typo_distance(token)
-            and not any(token in item.names or token in item.words["body"] for item in self._docs.values())
-        }
+    def _plan(self, text: str) -> list[WordQuery]:
+        return plan_query(text, self._known)
+
+    def _known(self, words: Iterable[str]) -> set[str]:
+        """The words some product has in its title, brand, category, attributes or description."""
+        return {word for word in words if any(word in item.names or word in item.body for item in self._docs.values())}
 
     def search(self, query: SearchQuery) -> SearchResult:
-        query_tokens = tokens(query.text)
-        fuzzy = self._fuzzy(query_tokens)
-        scored = [
-            (score, item)
-            for item in self._docs.values()
-            if self._passes(item, query) and (score := _text_score(item, query_tokens, fuzzy)) is not None
-        ]
-        if query.sort is Sort.RELEVANCE and query_tokens:
+        plan = self._plan(query.text)
+        relaxed = False
+        scored = self._scored(query, plan, relaxed)
+        if not scored and len(plan) > 1:  # no product has every word: those with the most of them
+            relaxed = True
+            scored = self._scored(query, plan, relaxed)
+        if query.sort is Sort.RELEVANCE and plan:
             scored.sort(key=lambda pair: (-pair[0], pair[1].doc.product_id))
         else:
             field, descending = SORT_FIELD.get(query.sort, SORT_FIELD[Sort.POPULAR])
@@ -96,17 +102,24 @@ class MemorySearchBackend:
         return SearchResult(
             total=len(scored),
             hits=[hit_of(item.doc) for _, item in window],
-            facets=self._facets(query, query_tokens, fuzzy) if query.facets else Facets(),
+            facets=self._facets(query, plan, relaxed) if query.facets else Facets(),
         )
 
-    def _facets(self, query: SearchQuery, query_tokens: Sequence[str], fuzzy: set[str]) -> Facets:
+    def _scored(self, query: SearchQuery, plan: Sequence[WordQuery], relaxed: bool) -> list[tuple[float, _Indexed]]:
+        return [
+            (score, item)
+            for item in self._docs.values()
+            if self._passes(item, query) and (score := _text_score(item, plan, relaxed)) is not None
+        ]
+
+    def _facets(self, query: SearchQuery, plan: Sequence[WordQuery], relaxed: bool) -> Facets:
         """Disjunctive: each facet counts the products matching every filter but its own."""
 
         def matching(skip: str | None) -> list[_Indexed]:
             return [
                 item
                 for item in self._docs.values()
-                if self._passes(item, query, skip) and _text_score(item, query_tokens, fuzzy) is not None
+                if self._passes(item, query, skip) and _text_score(item, plan, relaxed) is not None
             ]
 
         filtered = {
@@ -124,11 +137,11 @@ class MemorySearchBackend:
         if not query_tokens:
             return []
         *whole, last = query_tokens
-        fuzzy = self._fuzzy(whole)
+        plan = self._plan(" ".join(whole))
         matched = [
             item
             for item in self._docs.values()
-            if _text_score(item, whole, fuzzy) is not None and any(word.startswith(last) for word in item.names)
+            if _text_score(item, plan) is not None and any(word.startswith(last) for word in item.names)
         ]
         matched.sort(key=lambda item: item.keys["k_popular"], reverse=True)
         brands = Counter(item.doc.brand for item in matched if item.doc.brand)
@@ -160,19 +173,26 @@ class MemorySearchBackend:
         return all(check() for dimension, check in checks if dimension != skip)
 
 
-def _text_score(item: _Indexed, query_tokens: Sequence[str], fuzzy: set[str]) -> float | None:
-    """Sum of field boosts of every token; None when a token matches nowhere (AND semantics).
-    Tokens in `fuzzy` also match words of `names` within their typo distance."""
+def _text_score(item: _Indexed, plan: Sequence[WordQuery], relaxed: bool = False) -> float | None:
+    """Sum over the query's words of their parts' level weights (every part must match; the
+    first part of the first word adds the tier), plus the typo weight where a fuzzy word is near
+    a word of `names`; None when a word matches nowhere (`relaxed`: when no word matches)."""
     total = 0.0
-    for token in query_tokens:
-        score = sum(boost for name, boost in _FIELD_BOOSTS if token in item.words[name])
-        distance = typo_distance(token) if token in fuzzy else 0
-        if distance and any(edit_distance(token, word, distance) <= distance for word in item.names):
-            score += _FUZZY_BOOST
-        if score == 0:
+    matched = False
+    for index, word in enumerate(plan):
+        weights = [item.terms.get(part) for part in word.parts]
+        exact = None
+        if all(weight is not None for weight in weights):
+            exact = sum(weight for weight in weights if weight is not None) + (item.tie if index == 0 else 0.0)
+        near = (edit_distance(word.fuzzy, name, word.distance) <= word.distance for name in item.names)
+        typo = bool(word.distance) and any(near)
+        if exact is None and not typo:
+            if relaxed:
+                continue
             return None
-        total += score
-    return total
+        matched = True
+        total += (exact or 0.0) + (FUZZY_WEIGHT if typo else 0.0)
+    return total if matched else None
 
 
 def _facets(without: Mapping[str, Sequence[_Indexed]], matched: Sequence[_Indexed], query: SearchQuery) -> Facets:

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.catalog.logic.search import SearchDocument, VendorRef
-from functions.catalog.models.events import OfferChangeView, OfferView
+from functions.catalog.models.consumed import OfferChangeView, OfferView, ShippingRuleView
 
 POPULARITY_WEIGHTS = {"sale": 3.0, "heart": 1.0, "review": 0.5}
 
@@ -75,6 +75,24 @@ class Product(BaseModel):
     @property
     def listed(self) -> bool:
         return bool(self.live_offers())
+
+
+class Signal(BaseModel):
+    """Counter increments for one product from one event (negative for an un-heart)."""
+
+    product_id: str
+    hearts: int = 0
+    sales: int = 0
+    rating_sum: int = 0
+    rating_count: int = 0
+
+
+class VendorInfo(BaseModel):
+    vendor_id: str
+    name: str
+    status: str = "approved"
+    shipping_rules: list[ShippingRuleView] = Field(default_factory=list)
+    return_days: int = 0
 
 
 def entry_of(change: OfferChangeView, occurred_at: datetime) -> OfferEntry:

@@ -1,10 +1,9 @@
-"""Payment adapters behind the `PaymentProvider` port, and the rewards stub.
+"""Payment adapters behind the logic's `PaymentProvider` port.
 
 - `LocalPaymentProvider`: authorises and captures with Stripe's test card tokens, keeping its payments
-  in a ledger (the orders table), one payment per key. Used locally and in tests.
+  in a ledger (the orders table, `DynamoOrdersStore`), one payment per key. Used locally and in tests.
 - `StripePaymentProvider`: the shape of a PSP adapter for AWS stages, mapping the port onto Stripe
   PaymentIntents (manual capture); it needs a `StripeApi` client injected (not bundled yet).
-- `NoRedemptions`: gift cards and points belong to the rewards context, which does not exist yet.
 """
 
 from __future__ import annotations
@@ -214,10 +213,3 @@ class StripePaymentProvider:
             refunded=int(intent.get("amount_refunded", 0)),
             created_at=datetime.fromtimestamp(int(intent.get("created", 0))),
         )
-
-
-class NoRedemptions:
-    """Until the rewards context exists, gift cards and points cannot be redeemed at checkout."""
-
-    def redeem(self, *, user_id: str, gift_card: str | None, points: int | None, amount: int, key: str) -> int:
-        raise UnprocessableEntity("gift cards and reward points cannot be redeemed yet", code="redemptions_unavailable")

@@ -1,0 +1,115 @@
+"""Settings and services of the orders functions, built once per process on first use.
+
+Routes receive their service through Powertools `Depends(cart_service)` (and the others); tests
+replace one with `app.dependency_overrides[cart_service]`. The consumers (offer sync, sweep) take
+theirs from here too. Stores and AWS clients are imported inside the providers, so a cold start
+loads them only when a request needs them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Literal, Self
+
+from pydantic import Field, model_validator
+
+from functions.common.events import EventBridgePublisher, EventPublisher
+from functions.common.pagination import CursorCodec
+from functions.common.settings import ApiSettings, load_settings
+from functions.orders.logic.cart import CartService
+from functions.orders.logic.checkout import CheckoutService
+from functions.orders.logic.lifecycle import LifecycleService
+from functions.orders.logic.ports import PaymentProvider, SystemClock
+from functions.orders.logic.sweep import Sweeper
+from functions.orders.logic.sync import OfferSync
+
+if TYPE_CHECKING:
+    from functions.orders.store.dynamo import DynamoOrdersStore
+
+
+class OrdersSettings(ApiSettings):
+    payment_provider: Literal["local"] = Field(
+        default="local",
+        alias="PAYMENT_PROVIDER",
+        description="`local` (test cards, payments in the orders table); a PSP adapter is chosen here later",
+    )
+
+    @model_validator(mode="after")
+    def _test_tokens_stay_local(self) -> Self:
+        """The test-token provider takes no real money: refuse it on any deployed stage but dev."""
+        if self.payment_provider == "local" and self.stage not in TEST_PAYMENT_STAGES:
+            raise ValueError(f"PAYMENT_PROVIDER=local is for the stages {sorted(TEST_PAYMENT_STAGES)} only")
+        return self
+
+
+TEST_PAYMENT_STAGES = frozenset({"local", "dev", "test"})  # the local runtime, the dev stage, tests
+
+
+CLOCK = SystemClock()
+
+
+@cache
+def orders_store() -> DynamoOrdersStore:
+    """The orders table: inventory projection, carts, orders, idempotency records, payments."""
+    from functions.orders.store.dynamo import DynamoOrdersStore
+
+    return DynamoOrdersStore(load_settings(OrdersSettings).table_name)
+
+
+@cache
+def payment_provider() -> PaymentProvider:
+    from functions.orders.store.payments import LocalPaymentProvider
+
+    return LocalPaymentProvider(orders_store(), CLOCK)
+
+
+@cache
+def publisher() -> EventPublisher:
+    from functions.common.aws import client
+
+    return EventBridgePublisher(load_settings(OrdersSettings).event_bus_name, client("events"))
+
+
+@cache
+def cursors() -> CursorCodec:
+    return CursorCodec(load_settings(OrdersSettings).cursor_secret)
+
+
+@cache
+def cart_service() -> CartService:
+    store = orders_store()
+    return CartService(carts=store, inventory=store, clock=CLOCK)
+
+
+@cache
+def checkout_service() -> CheckoutService:
+    from functions.orders.store.redemptions import NoRedemptions
+
+    store = orders_store()
+    return CheckoutService(
+        carts=store,
+        inventory=store,
+        orders=store,
+        idempotency=store,
+        payments=payment_provider(),
+        redemptions=NoRedemptions(),
+        publisher=publisher(),
+        clock=CLOCK,
+    )
+
+
+@cache
+def lifecycle_service() -> LifecycleService:
+    return LifecycleService(
+        orders=orders_store(), payments=payment_provider(), publisher=publisher(), cursors=cursors(), clock=CLOCK
+    )
+
+
+@cache
+def sweeper() -> Sweeper:
+    return Sweeper(orders=orders_store(), payments=payment_provider(), lifecycle=lifecycle_service(), clock=CLOCK)
+
+
+@cache
+def offer_sync() -> OfferSync:
+    return OfferSync(orders_store())
