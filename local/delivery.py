@@ -148,8 +148,9 @@ class EventDelivery:
         """Receive and deliver batches; while one is delivered the next is already being received,
         as Lambda's pollers keep receiving while the function works (a batch-sized gap less per
         batch: ~0.1 s per 1,000 offers for the catalog indexer during a feed import). A batch that
-        waited for more than half its visibility timeout is not delivered: its messages become
-        visible again and are received anew, so the wait does not make a message go out twice."""
+        waited for more than half its visibility timeout gets a fresh one before it is delivered
+        (this poller is the queue's only reader, so nobody received its messages meanwhile): a
+        wait never costs a message one of its receive attempts, nor delivers it twice."""
         sqs = self._client("sqs")
         ahead: asyncio.Future[tuple[list[dict[str, Any]], float]] | None = None
         try:
@@ -157,7 +158,9 @@ class EventDelivery:
                 try:
                     receiving, ahead = ahead or asyncio.ensure_future(self._receive(sqs, queue)), None
                     messages, received_at = await receiving
-                    if not messages or time.monotonic() - received_at > self._limits.sqs_visibility_seconds / 2:
+                    if messages and time.monotonic() - received_at > self._limits.sqs_visibility_seconds / 2:
+                        messages = await self._keep_invisible(sqs, queue, messages)
+                    if not messages:
                         continue
                     ahead = asyncio.ensure_future(self._receive(sqs, queue))
                     await self._deliver_sqs(sqs, queue, messages)
@@ -171,6 +174,23 @@ class EventDelivery:
         finally:
             if ahead is not None:
                 ahead.cancel()
+
+    async def _keep_invisible(
+        self, sqs: Any, queue: QueueResource, messages: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Restart the visibility timeout of messages received a while ago; those whose receipt is
+        no longer valid are left out (SQS makes them visible to the next receive)."""
+        entries = [
+            {
+                "Id": str(i),
+                "ReceiptHandle": m["ReceiptHandle"],
+                "VisibilityTimeout": self._limits.sqs_visibility_seconds,
+            }
+            for i, m in enumerate(messages)
+        ]
+        response = await self._run(sqs.change_message_visibility_batch, QueueUrl=queue.url, Entries=entries)
+        failed = {entry["Id"] for entry in response.get("Failed", [])}
+        return [m for i, m in enumerate(messages) if str(i) not in failed]
 
     async def _receive(self, sqs: Any, queue: QueueResource) -> tuple[list[dict[str, Any]], float]:
         """The next batch of `queue` (empty after the long poll if none came) and when it arrived."""
@@ -190,15 +210,33 @@ class EventDelivery:
         result = await self._lambdas.invoke(queue.function, {"Records": records})
         if not result.ok:
             self.failures += 1
-            log.warning("%s failed: %s", queue.function, (result.error or {}).get("errorMessage"))
+            reason = str((result.error or {}).get("errorMessage"))
+            log.warning("%s failed: %s", queue.function, reason)
+            self._log_last_attempts(queue, records, reason)
             return  # the whole batch becomes visible again after the visibility timeout
         failed = failed_identifiers(result.payload) or set()
         done = [r for r in records if r["messageId"] not in failed]
         if failed:
             self.failures += 1
+            self._log_last_attempts(queue, [r for r in records if r["messageId"] in failed], "reported as failed")
         if done:
             entries = [{"Id": str(i), "ReceiptHandle": r["receiptHandle"]} for i, r in enumerate(done)]
             await self._run(sqs.delete_message_batch, QueueUrl=queue.url, Entries=entries)
+
+    @staticmethod
+    def _log_last_attempts(queue: QueueResource, records: list[dict[str, Any]], reason: str) -> None:
+        """Name each message that failed its last receive: SQS moves it to the DLQ on the next one."""
+        for record in records:
+            attempts = int(record["attributes"].get("ApproximateReceiveCount", "0"))
+            if attempts >= queue.max_receive_count:
+                log.error(
+                    "%s: message %s failed its last of %d attempts and goes to %s: %s",
+                    queue.function,
+                    record["messageId"],
+                    attempts,
+                    queue.dlq_url.rsplit("/", 1)[-1],
+                    reason,
+                )
 
     # ---- schedules --------------------------------------------------------------------------
     def scheduled_event(self, function: str) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """The local SQS poller against a scripted queue: the next batch is received during a delivery,
-and a batch that waited too long for its turn is left to be received again.
+and a batch that waited too long for its turn gets a fresh visibility timeout (not a receive).
 (Not a unit test only because asyncio's event loop opens a socket pair.)"""
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from tests.integration.local.loop import run
 class _Queue:
     """Hands out the scripted batches in order, then nothing; logs receives, invocations, deletes."""
 
-    def __init__(self, batches: list[list[str]]):
+    def __init__(self, batches: list[list[str]], stale: frozenset[str] = frozenset()):
         self.batches = batches
+        self.stale = stale
         self.log: list[str] = []
 
     def receive_message(self, **_: Any) -> dict[str, Any]:
@@ -27,6 +28,11 @@ class _Queue:
             return {}
         ids = self.batches.pop(0)
         return {"Messages": [{"MessageId": i, "ReceiptHandle": i, "Body": "{}", "Attributes": {}} for i in ids]}
+
+    def change_message_visibility_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:  # noqa: N803
+        self.log.append("extend " + ",".join(entry["ReceiptHandle"] for entry in Entries))
+        failed = [{"Id": entry["Id"]} for entry in Entries if entry["ReceiptHandle"] in self.stale]
+        return {"Failed": failed}
 
     def delete_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:  # noqa: N803
         self.log.append("delete " + ",".join(entry["ReceiptHandle"] for entry in Entries))
@@ -45,12 +51,14 @@ class _Lambdas:
         return InvocationResult(ok=True, payload={"batchItemFailures": []})
 
 
-def _poll(batches: list[list[str]], invocation_seconds: float, visibility_seconds: int) -> list[str]:
+def _poll(
+    batches: list[list[str]], invocation_seconds: float, visibility_seconds: int, stale: frozenset[str] = frozenset()
+) -> list[str]:
     from local.aws.resources import QueueResource
     from local.config import Limits
     from local.delivery import EventDelivery
 
-    queue = _Queue(batches)
+    queue = _Queue(batches, stale)
     resource = QueueResource("c", "f", "url", "arn:q", "dlq", "arn:dlq", batch_size=10, max_receive_count=3)
     with ThreadPoolExecutor(2) as executor:
         delivery = EventDelivery(
@@ -89,9 +97,17 @@ def test_the_next_batch_is_received_while_one_is_delivered() -> None:
     assert log[:3] == ["receive", "invoke a,b", "receive"]
 
 
-def test_a_batch_that_waited_past_half_its_visibility_timeout_is_not_delivered() -> None:
+def test_a_batch_that_waited_past_half_its_visibility_timeout_is_kept_invisible_and_delivered() -> None:
     # Given a consumer slower than half the visibility timeout, and two batches
     log = _poll([["a"], ["b"]], invocation_seconds=0.6, visibility_seconds=1)
 
-    # Then the batch received ahead is dropped (SQS hands it out again once visible), not delivered late
-    assert [entry for entry in log if entry.startswith("invoke")] == ["invoke a"]
+    # Then the batch received ahead gets a fresh visibility timeout and is delivered, received once
+    deliveries = [entry for entry in log if not entry.startswith("receive")]
+    assert deliveries[:5] == ["invoke a", "delete a", "extend b", "invoke b", "delete b"]
+
+
+def test_messages_whose_receipt_went_stale_are_left_for_the_next_receive() -> None:
+    log = _poll([["a"], ["b", "c"]], invocation_seconds=0.6, visibility_seconds=1, stale=frozenset({"b"}))
+
+    assert "invoke c" in log
+    assert not any(entry.startswith("invoke") and "b" in entry for entry in log)
