@@ -29,6 +29,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but not allowed to do this (role or ownership)",
     "404": "No such resource",
     "409": "Conflicts with the current state (a duplicate, a concurrent change, a used key)",
+    "413": "The body is larger than this operation takes",
     "414": "The URL is too long",
     "415": "The body is declared as something other than application/json",
     "422": "The request does not validate: `details` names each field and what is wrong",
@@ -82,7 +83,7 @@ def _document_errors(method: str, operation: dict[str, Any]) -> None:
     if method != "get":
         statuses.append("409")
     if "requestBody" in operation:
-        statuses.append("415")
+        statuses += ["413", "415"]
     responses = operation.setdefault("responses", {})
     for status in sorted(statuses):
         own = responses.get(status, {}).get("description") if status != "422" else None

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.openapi import CONTEXT_EXTENSION, _qualify_clashing_schemas, merged_schema
+from functions.common.api import CONTEXT_EXTENSION
+from infra.openapi import _qualify_clashing_schemas, merged_schema
 
 
 def document(schema_name: str, definition: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def test_every_operation_documents_its_error_statuses_with_the_error_body() -> N
             if "{" in path:
                 assert error_ref(operation, "404") == error, name
             if "requestBody" in operation:
-                assert error_ref(operation, "415") == error, name
+                assert error_ref(operation, "415") == error_ref(operation, "413") == error, name
             if method != "get":
                 assert error_ref(operation, "409") == error, name
             if "204" in operation["responses"]:
