@@ -27,7 +27,7 @@ ERROR_DESCRIPTIONS = {
     "400": "Malformed request: a body that is not UTF-8 JSON, JSON nested too deep, or a bad parameter",
     "401": "No valid Cognito token",
     "403": "Signed in, but not allowed to do this (role or ownership)",
-    "404": "No such resource",
+    "404": "No such resource (named in the path or the body)",
     "409": "Conflicts with the current state (a duplicate, a concurrent change, a used key)",
     "413": "The body is larger than this operation takes",
     "414": "The URL is too long",
@@ -75,11 +75,9 @@ def merged_schema() -> dict[str, Any]:
 
 def _document_errors(method: str, operation: dict[str, Any]) -> None:
     """Every error status an operation can answer, with the project's error body; 204 without content."""
-    statuses = ["400", "414", "422", "429"]
+    statuses = ["400", "404", "414", "422", "429"]  # 404: a path, or a body, naming what does not exist
     if operation.get("security"):
         statuses += ["401", "403"]
-    if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
-        statuses.append("404")
     if method != "get":
         statuses.append("409")
     if "requestBody" in operation:

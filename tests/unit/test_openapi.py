@@ -56,8 +56,7 @@ def test_every_operation_documents_its_error_statuses_with_the_error_body() -> N
             assert error_ref(operation, "429") == error, name
             if operation.get("security"):
                 assert error_ref(operation, "401") == error_ref(operation, "403") == error, name
-            if "{" in path:
-                assert error_ref(operation, "404") == error, name
+            assert error_ref(operation, "404") == error, name
             if "requestBody" in operation:
                 assert error_ref(operation, "415") == error_ref(operation, "413") == error, name
             if method != "get":
