@@ -1,12 +1,37 @@
-"""How the advice context is wired: its table, API and consumers."""
+"""How the advice context is wired: its table (with the outbox stream), API, socket, sweep and consumers."""
 
-from functions.common.wiring import ContextWiring, Function, Need, TableSpec
+from functions.advice.models.events import ADVICE_EVENTS
+from functions.common.wiring import (
+    ContextWiring,
+    EventSubscription,
+    Function,
+    Need,
+    Schedule,
+    TableSpec,
+    outbox_relay,
+)
+
+# No USER_POOL: the socket's connections are authorized by ws_authorizer (no IAM grant needed).
+SOCKET_NEEDS = frozenset({Need.WEBSOCKET, Need.MEDIA})
+SWEEP = Function("advice-sweep", "functions.advice.handlers.sweep.handler", SOCKET_NEEDS)
 
 WIRING = ContextWiring(
     name="advice",
-    table=TableSpec(model="functions.advice.store.records:AdviceRecord"),
-    api=Function("advice-api", "functions.advice.handlers.api.handler", frozenset({Need.EVENT_BUS})),
-    websocket=Function(
-        "advice-ws", "functions.advice.handlers.ws.handler", frozenset({Need.WEBSOCKET, Need.MEDIA, Need.USER_POOL})
+    table=TableSpec(model="functions.advice.store.records:AdviceRecord", stream=True),
+    api=Function("advice-api", "functions.advice.handlers.api.handler", frozenset({Need.EVENT_BUS, Need.USER_POOL})),
+    websocket=Function("advice-ws", "functions.advice.handlers.ws.handler", SOCKET_NEEDS),
+    events=(
+        EventSubscription(
+            Function("advice-conversions", "functions.advice.handlers.orders.handler"),
+            sources=("plein.orders",),
+            detail_types=("OrderPlaced",),
+        ),
     ),
+    streams=(outbox_relay("advice"),),
+    # Offers time out after 20 s; a rate rule's finest grain is a minute, so escalation happens
+    # on the next tick (and at once when everyone offered declines).
+    schedules=(
+        Schedule(Function("advice-sweep", "functions.advice.handlers.sweep.handler", SOCKET_NEEDS), rate_minutes=1),
+    ),
+    publishes=tuple(event.detail_type for event in ADVICE_EVENTS),
 )

@@ -1,9 +1,9 @@
-"""WebSocket entry point of live advice: connect, disconnect and one frame per action.
+"""WebSocket entry point of live advice: `$connect`, `$disconnect` and one route per action.
 
-The advice domain (presence, routing, sessions, media) comes later; until then every action
-answers with an error frame, so that clients see a clear reply rather than silence. Routes with a
-route response (the CDK app sets one on every route but `$connect`/`$disconnect`) send the
-returned `body` back to the caller.
+The caller comes from the `$connect` authorizer (on AWS the Lambda REQUEST authorizer's context:
+`sub`, `username`, `groups`; locally the gateway's verified claims). Frames are validated here
+and handled by the LiveService, which answers through `post_to_connection`; the route returns
+no body, so that nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -11,26 +11,51 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import ValidationError
+
+from functions.advice.handlers.dependencies import live_service
+from functions.advice.logic.live import Caller
+from functions.advice.models.frames import ACTIONS, CLIENT_FRAME
 from functions.common.observability import logger
 
-ACTIONS = frozenset({"presence", "request", "accept", "decline", "message", "media", "signal", "forward", "end"})
-CONNECTION_ROUTES = frozenset({"$connect", "$disconnect"})
+__all__ = ["ACTIONS", "handler", "route"]
 
 
-def error_frame(code: str, message: str, action: str | None) -> dict[str, Any]:
-    return {"type": "error", "code": code, "message": message, "action": action}
+def caller_of(request_context: dict[str, Any]) -> Caller | None:
+    authorizer = request_context.get("authorizer") or {}
+    user_id = authorizer.get("sub") or authorizer.get("principalId")
+    if not user_id:
+        return None
+    username = authorizer.get("username") or authorizer.get("cognito:username")
+    return Caller(user_id=str(user_id), username=username or None, connection_id=request_context["connectionId"])
 
 
 def route(event: dict[str, Any]) -> dict[str, Any]:
-    route_key = (event.get("requestContext") or {}).get("routeKey")
-    if route_key in CONNECTION_ROUTES:
+    context = event.get("requestContext") or {}
+    caller = caller_of(context)
+    if caller is None:
+        return {"statusCode": 401}
+    service = live_service()
+    route_key = context.get("routeKey")
+    if route_key == "$connect":
+        service.connect(caller)
         return {"statusCode": 200}
-    action = _action(event.get("body"))
-    if action in ACTIONS:
-        frame = error_frame("not_available", f"live advice cannot handle {action!r} yet", action)
-    else:
-        frame = error_frame("unknown_action", "send a JSON object with a known `action`", action)
-    return {"statusCode": 200, "body": json.dumps(frame)}
+    if route_key == "$disconnect":
+        service.disconnect(caller)
+        return {"statusCode": 200}
+    body = event.get("body")
+    try:
+        frame = CLIENT_FRAME.validate_json(body if isinstance(body, str) else "")
+    except ValidationError as exc:
+        action = _action(body)
+        if action in ACTIONS:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            service.refuse(caller, "invalid_frame", problems, action)
+        else:
+            service.refuse(caller, "unknown_action", "send a JSON object with a known `action`", action)
+        return {"statusCode": 200}
+    service.handle(caller, frame)
+    return {"statusCode": 200}
 
 
 def _action(body: Any) -> str | None:

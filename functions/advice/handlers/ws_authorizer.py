@@ -1,7 +1,7 @@
 """Lambda REQUEST authorizer of the advice WebSocket `$connect`: `?token=<Cognito access token>`.
 
-Cognito verifies the token (`GetUser` checks signature, expiry and revocation, with no IAM
-permission and no JWT library in the bundle); this function then checks that the now-trusted
+Cognito verifies the token (store/cognito.py `CognitoTokens`: `GetUser` checks signature, expiry
+and revocation, with no IAM permission and no JWT library in the bundle); this function then checks that the now-trusted
 token was issued by Plein's user pool for access, and passes the caller on to the routes as
 authorizer context. Bad tokens get a Deny policy (403), not an exception, so that they do not
 count as function errors.
@@ -18,8 +18,6 @@ from pydantic import Field
 from functions.common.auth import VENDOR_ID_CLAIM
 from functions.common.observability import logger
 from functions.common.settings import EnvSettings, load_settings
-
-REJECTED_CODES = frozenset({"NotAuthorizedException", "UserNotFoundException", "InvalidParameterException"})
 
 
 class AuthorizerSettings(EnvSettings):
@@ -48,24 +46,19 @@ def token_claims(token: str) -> dict[str, Any]:
 
 
 def caller_context(token: str, user_pool_id: str) -> dict[str, str]:
-    from botocore.exceptions import ClientError
+    from functions.advice.handlers.dependencies import token_check
 
-    from functions.common.aws import client
-
-    try:
-        user = client("cognito-idp").get_user(AccessToken=token)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in REJECTED_CODES:
-            raise Rejected("token refused by Cognito") from exc
-        raise
+    found = token_check().user_of(token)
+    if found is None:
+        raise Rejected("token refused by Cognito")
+    username, attributes = found
     claims = token_claims(token)
     if claims.get("iss") != issuer(user_pool_id) or claims.get("token_use") != "access":
         raise Rejected("not an access token of this user pool")
-    attributes = {item["Name"]: item["Value"] for item in user.get("UserAttributes", [])}
     groups = claims.get("cognito:groups") or []
     return {
         "sub": attributes.get("sub") or str(claims.get("sub", "")),
-        "username": str(user["Username"]),
+        "username": username,
         "groups": ",".join(str(group) for group in groups),
         "vendor_id": attributes.get(VENDOR_ID_CLAIM, ""),
     }

@@ -1,42 +1,67 @@
-"""The advice WebSocket handler: connections are accepted, every other frame gets an error frame."""
+"""The advice WebSocket handler: caller from the authorizer, frames validated, errors as frames."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
-from functions.advice.handlers.ws import ACTIONS, route
+from functions.advice.handlers import ws
+from tests.unit.advice.conftest import World
 
 
-def event(route_key: str, body: str | None = None) -> dict[str, object]:
-    return {"requestContext": {"routeKey": route_key, "connectionId": "c1"}, "body": body}
+def event(route_key: str, body: str | None = None, authorizer: dict[str, Any] | None = None) -> dict[str, Any]:
+    default = {"sub": "u1", "username": "shopper", "groups": "shopper"}
+    context = {"routeKey": route_key, "connectionId": "c1", "authorizer": default if authorizer is None else authorizer}
+    return {"requestContext": context, "body": body}
 
 
-@pytest.mark.parametrize("route_key", ["$connect", "$disconnect"])
-def test_connection_routes_answer_200_without_body(route_key: str) -> None:
-    assert route(event(route_key)) == {"statusCode": 200}
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> World:
+    world = World()
+    monkeypatch.setattr(ws, "live_service", lambda: world.live)
+    return world
 
 
-@pytest.mark.parametrize("action", sorted(ACTIONS))
-def test_every_protocol_action_gets_not_available(action: str) -> None:
-    frame = json.loads(route(event(action, json.dumps({"action": action})))["body"])
-    assert (frame["code"], frame["action"]) == ("not_available", action)
+def test_connect_registers_the_connection_and_disconnect_forgets_it(world: World) -> None:
+    assert ws.route(event("$connect")) == {"statusCode": 200}
+    assert [c.user_id for c in world.store.connections_of("u1")] == ["u1"]
+    assert ws.route(event("$disconnect")) == {"statusCode": 200}
+    assert world.store.connections_of("u1") == []
 
 
-def test_known_action_is_not_available_yet() -> None:
-    response = route(event("presence", json.dumps({"action": "presence", "status": "online"})))
-    frame = json.loads(response["body"])
-    assert frame == {
-        "type": "error",
-        "code": "not_available",
-        "message": "live advice cannot handle 'presence' yet",
-        "action": "presence",
-    }
+def test_the_local_gateway_claims_shape_is_understood(world: World) -> None:
+    claims = {"sub": "u2", "cognito:username": "someone", "principalId": "u2", "claims": {}}
+    ws.route(event("$connect", authorizer=claims))
+    assert world.store.connection("c1").username == "someone"  # type: ignore[union-attr]
+
+
+def test_without_a_caller_the_connection_is_refused(world: World) -> None:
+    assert ws.route(event("$connect", authorizer={}))["statusCode"] == 401
 
 
 @pytest.mark.parametrize("body", ['{"action": "dance"}', "not json", "[1, 2]", '{"action": 3}', None])
-def test_unknown_or_malformed_frames_get_unknown_action(body: str | None) -> None:
-    frame = json.loads(route(event("$default", body))["body"])
-    assert frame["type"] == "error"
-    assert frame["code"] == "unknown_action"
+def test_unknown_or_malformed_frames_get_unknown_action(world: World, body: str | None) -> None:
+    ws.route(event("$default", body))
+    (frame,) = world.notifier.to("c1")
+    assert (frame["type"], frame["code"]) == ("error", "unknown_action")
+
+
+def test_a_known_action_with_bad_fields_gets_invalid_frame(world: World) -> None:
+    ws.route(event("request", json.dumps({"action": "request", "product_id": "p 1", "question": ""})))
+    (frame,) = world.notifier.to("c1")
+    assert (frame["code"], frame["action"]) == ("invalid_frame", "request")
+    assert "product_id" in frame["message"]
+    assert "question" in frame["message"]
+
+
+def test_a_valid_frame_is_handled_and_answered_through_connections(world: World) -> None:
+    response = ws.route(event("heartbeat", json.dumps({"action": "heartbeat"})))
+    assert response == {"statusCode": 200}
+    assert world.notifier.to("c1")[0]["type"] == "heartbeat"
+
+
+def test_every_protocol_action_is_routed_on_aws() -> None:
+    # the CDK app creates one route per action (infra/constructs/websocket.py)
+    assert {"presence", "request", "accept", "decline", "message", "media", "signal", "forward", "end"} <= ws.ACTIONS
