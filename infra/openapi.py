@@ -74,7 +74,8 @@ def merged_schema() -> dict[str, Any]:
 
 
 def _document_errors(method: str, operation: dict[str, Any]) -> None:
-    """Every error status an operation can answer, with the project's error body; 204 without content."""
+    """Every error status an operation can answer, with the project's error body; 204 and redirects
+    without content."""
     statuses = ["400", "404", "414", "422", "429"]  # 404: a path, or a body, naming what does not exist
     if operation.get("security"):
         statuses += ["401", "403"]
@@ -89,8 +90,9 @@ def _document_errors(method: str, operation: dict[str, Any]) -> None:
             "description": own or ERROR_DESCRIPTIONS[status],
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}},
         }
-    if "204" in responses:
-        responses["204"] = {"description": responses["204"].get("description", "No content")}
+    for status, response in responses.items():
+        if status == "204" or status.startswith("3"):  # no body: a redirect or no content
+            responses[status] = {"description": response.get("description", "No content")}
     operation["responses"] = dict(sorted(responses.items()))
 
 

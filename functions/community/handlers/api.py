@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from functions.common.api import create_api, lambda_entry
+from functions.community.handlers.routes import (
+    collections,
+    feedback,
+    hearts,
+    ideas,
+    moderation,
+    profiles,
+    questions,
+    reports,
+    reviews,
+    shares,
+)
 
 app = create_api("community")
+for area in (reviews, questions, reports, hearts, collections, ideas, shares, profiles, feedback, moderation):
+    app.include_router(area.router)
 handler = lambda_entry(app)

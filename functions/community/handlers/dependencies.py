@@ -1,0 +1,161 @@
+"""Settings and services of the community functions, built once per process on first use.
+
+Routes receive services through Powertools `Depends(<provider>)`; tests replace them with
+`app.dependency_overrides[<provider>]`. The store is imported only here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from pydantic import Field, field_validator
+
+from functions.common.pagination import CursorCodec
+from functions.common.settings import ApiSettings, FeedsBucketSettings, load_settings
+from functions.community.logic.collections import CollectionService
+from functions.community.logic.consumers import EventConsumer
+from functions.community.logic.deps import Deps, PublicUrls
+from functions.community.logic.feedback import FeedbackService
+from functions.community.logic.hearts import HeartService
+from functions.community.logic.ideas import IdeaPolicy, IdeaService
+from functions.community.logic.moderation import ModerationService, Policy, Screener, Subjects
+from functions.community.logic.profiles import ProfileService
+from functions.community.logic.questions import QuestionService
+from functions.community.logic.reports import ReportService
+from functions.community.logic.reviews import ReviewService
+from functions.community.logic.shares import ShareService
+
+
+class CommunitySettings(ApiSettings):
+    """What every community function reads (the API and the workers alike): the table, the bus,
+    the cursor key, and the community's tunable rules. The API also reads `FEEDS_BUCKET` (avatars)."""
+
+    idea_milestones: tuple[int, ...] = Field(default=(100, 1000, 5000, 10000), alias="IDEA_MILESTONES")
+    idea_window_days: int = Field(default=60, ge=1, le=3650, alias="IDEA_WINDOW_DAYS")
+    posts_per_hour: int = Field(default=20, ge=1, le=10_000, alias="COMMUNITY_POSTS_PER_HOUR")
+    public_api_url: str = Field(default="http://127.0.0.1:3000", alias="PUBLIC_API_URL")
+    public_web_url: str = Field(default="http://127.0.0.1:8080", alias="PUBLIC_WEB_URL")
+
+    @field_validator("idea_milestones", mode="before")
+    @classmethod
+    def _milestones(cls, value: object) -> object:
+        """`IDEA_MILESTONES=100,1000,5000,10000`: ascending, positive."""
+        if isinstance(value, str):
+            value = tuple(int(part) for part in value.split(",") if part.strip())
+        if isinstance(value, tuple | list) and (not value or list(value) != sorted(set(value)) or min(value) < 1):
+            raise ValueError("milestones must be distinct positive numbers in ascending order")
+        return value
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def settings() -> CommunitySettings:
+    config: CommunitySettings = load_settings(CommunitySettings)
+    return config
+
+
+@cache
+def deps() -> Deps:
+    from functions.community.store.dynamo import DynamoDocuments
+
+    config = settings()
+    docs = DynamoDocuments(config.table_name)
+    return Deps(
+        docs=docs,
+        screener=Screener(docs, utc_now, Policy(posts_per_hour=config.posts_per_hour)),
+        cursors=CursorCodec(config.cursor_key),
+        clock=utc_now,
+        new_id=new_id,
+    )
+
+
+def idea_policy(config: CommunitySettings) -> IdeaPolicy:
+    return IdeaPolicy(milestones=config.idea_milestones, window=timedelta(days=config.idea_window_days))
+
+
+@cache
+def review_service() -> ReviewService:
+    return ReviewService(deps())
+
+
+@cache
+def heart_service() -> HeartService:
+    return HeartService(deps())
+
+
+@cache
+def question_service() -> QuestionService:
+    return QuestionService(deps())
+
+
+@cache
+def collection_service() -> CollectionService:
+    return CollectionService(deps())
+
+
+@cache
+def idea_service() -> IdeaService:
+    return IdeaService(deps(), idea_policy(settings()))
+
+
+def public_urls() -> PublicUrls:
+    config = settings()
+    return PublicUrls(api_url=config.public_api_url, web_url=config.public_web_url)
+
+
+@cache
+def share_service() -> ShareService:
+    return ShareService(deps(), public_urls())
+
+
+@cache
+def profile_service() -> ProfileService:
+    from functions.common.aws import client
+    from functions.community.store.s3 import S3Uploads
+
+    bucket: FeedsBucketSettings = load_settings(FeedsBucketSettings)
+    return ProfileService(deps(), public_urls(), S3Uploads(bucket.feeds_bucket, client("s3")))
+
+
+@cache
+def report_service() -> ReportService:
+    return ReportService(deps())
+
+
+@cache
+def feedback_service() -> FeedbackService:
+    return FeedbackService(deps())
+
+
+def moderation_subjects(
+    reviews: ReviewService, questions: QuestionService, collections: CollectionService, ideas: IdeaService
+) -> Subjects:
+    """What a moderator's decision does, per kind of content."""
+    return {
+        "review": reviews.moderated,
+        "question": questions.question_moderated,
+        "answer": questions.answer_moderated,
+        "collection": collections.collection_moderated,
+        "comment": collections.comment_moderated,
+        "idea": ideas.moderated,
+    }
+
+
+@cache
+def moderation_service() -> ModerationService:
+    base = deps()
+    subjects = moderation_subjects(review_service(), question_service(), collection_service(), idea_service())
+    return ModerationService(base.docs, base.cursors, base.clock, subjects)
+
+
+@cache
+def event_consumer() -> EventConsumer:
+    return EventConsumer(deps())

@@ -1,0 +1,326 @@
+"""Request and response models of the community API.
+
+Texts are stored and returned exactly as written, as plain text: HTML or script in them is never
+interpreted by the API and must be rendered as text by clients. Limits are enforced here (422).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from functions.common.values import Identifier
+from functions.community.logic.domain import (
+    Answer,
+    AuthorRole,
+    Collection,
+    Comment,
+    Feedback,
+    Idea,
+    ModerationCase,
+    Profile,
+    Question,
+    Reportable,
+    Review,
+    Visibility,
+)
+
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']{1,2000}$", max_length=2000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[\w -]{1,40}$")]
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+Stars = Annotated[int, Field(ge=1, le=5, description="1 to 5 stars")]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- reviews -----------------------------------------------------------------------------------
+
+
+class ReviewInput(Input):
+    rating: Stars
+    title: Title
+    text: Text
+    photos: list[Url] = Field(default_factory=list, max_length=6, description="Photo URLs")
+
+
+class ReportInput(Input):
+    subject: Reportable
+    subject_id: str = Field(min_length=1, max_length=128)
+    reason: Literal["spam", "offensive", "off_topic", "fake", "other"]
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class ReportView(BaseModel):
+    subject: str
+    subject_id: str
+    reports: int = Field(description="Members who reported it")
+
+
+class ReplyInput(Input):
+    text: ShortText
+
+
+class ReviewView(Review):
+    """A review; `verified` when the author received the product through Plein."""
+
+
+class RatingView(BaseModel):
+    product_id: str
+    average: float
+    count: int
+    histogram: dict[str, int]
+
+
+class ProductReviews(BaseModel):
+    rating: RatingView
+    items: list[ReviewView]
+    next_cursor: str | None = None
+
+
+class HelpfulView(BaseModel):
+    review_id: str
+    helpful: int
+
+
+# --- questions and answers ---------------------------------------------------------------------
+
+
+class QuestionInput(Input):
+    text: ShortText
+
+
+class AnswerInput(Input):
+    text: Text
+
+
+class QuestionView(Question):
+    pass
+
+
+class AnswerView(Answer):
+    role: AuthorRole = Field(description="member, vendor or advisor: how the answer is marked")
+
+
+class QuestionThread(BaseModel):
+    question: QuestionView
+    answers: list[AnswerView]
+
+
+# --- hearts and trending -----------------------------------------------------------------------
+
+
+class HeartView(BaseModel):
+    product_id: str
+    hearted: bool = Field(description="Whether the caller hearts the product")
+    hearts: int = Field(description="Members who heart the product")
+
+
+class TrendingItem(BaseModel):
+    product_id: str
+    score: float
+    hearts: int
+
+
+class TrendingList(BaseModel):
+    window: Literal["24h", "7d"]
+    items: list[TrendingItem]
+
+
+# --- collections -------------------------------------------------------------------------------
+
+
+class CollectionItemInput(Input):
+    product_id: Identifier
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+
+
+class CollectionInput(Input):
+    title: Title
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    cover_image: Url | None = None
+    visibility: Visibility = Visibility.PRIVATE
+    items: list[CollectionItemInput] = Field(default_factory=list, max_length=50)
+
+
+class CollectionView(Collection):
+    product_ids: list[str] = Field(description="Every item's product, for 'add all to cart' via PUT /cart/items")
+    average: float = Field(description="Average of the members' ratings")
+
+    @classmethod
+    def of(cls, collection: Collection) -> CollectionView:
+        return cls.model_validate(
+            {
+                **collection.model_dump(),
+                "product_ids": [item.product_id for item in collection.items],
+                "average": collection.average_stars,
+            }
+        )
+
+
+class CollectionRatingInput(Input):
+    stars: Stars
+
+
+class CommentInput(Input):
+    text: ShortText
+
+
+class CommentView(Comment):
+    pass
+
+
+# --- ideas -------------------------------------------------------------------------------------
+
+
+class IdeaInput(Input):
+    title: Title
+    description: Text
+    images: list[Url] = Field(default_factory=list, max_length=6)
+    vendor_id: Identifier | None = Field(default=None, description="A vendor the idea is addressed to")
+
+
+class IdeaView(Idea):
+    next_milestone: int | None = Field(description="Supporters needed for the next milestone")
+
+
+class SupportView(BaseModel):
+    idea_id: str
+    supported: bool
+    supporters: int
+
+
+class IdeaDecisionInput(Input):
+    decision: Literal["accepted", "declined"]
+    feedback: ShortText
+    product_id: Identifier | None = Field(default=None, description="The product an accepted idea became")
+
+
+# --- shares ------------------------------------------------------------------------------------
+
+
+class ShareInput(Input):
+    target_type: Literal["product", "collection", "idea"]
+    target_id: Identifier
+
+
+class ShareView(BaseModel):
+    code: str
+    link: str = Field(description="The short link; carries the sharer's referral code")
+    referral_code: str
+    target_type: str
+    target_id: str
+    target_url: str = Field(description="Where the short link leads")
+    targets: dict[str, str] = Field(description="Ready-made share URLs per network (and mailto)")
+
+
+# --- profiles ----------------------------------------------------------------------------------
+
+
+class ProfileInput(Input):
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None = None
+    avatar_url: Url | None = None
+    bio: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    interests: list[Tag] = Field(default_factory=list, max_length=20)
+    languages: list[Language] = Field(default_factory=list, max_length=10)
+    newsletter: bool = Field(
+        default=False, description="Opt in (a confirmation e-mail follows: double opt-in) or out of the newsletter"
+    )
+
+
+class AvatarUploadInput(Input):
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+    size: int = Field(ge=1, le=2 * 1024 * 1024, description="Bytes; at most 2 MiB")
+
+
+class AvatarUpload(BaseModel):
+    url: str = Field(description="POST the form `fields` and then the file (as `file`) here")
+    fields: dict[str, str]
+    avatar_url: str = Field(description="The profile's avatar from now on (serves the uploaded image)")
+    expires_in: int = Field(description="Seconds the upload stays allowed")
+
+
+class NewsletterConfirmed(BaseModel):
+    user_id: str
+    newsletter: bool
+
+
+class ProfileView(Profile):
+    referral_code: str
+
+
+class Contributions(BaseModel):
+    reviews: int
+    answers: int
+    collections: int
+    ideas: int
+
+
+class PublicProfile(BaseModel):
+    user_id: str
+    display_name: str | None
+    avatar_url: str | None
+    bio: str
+    interests: list[str]
+    badges: list[str]
+    joined_at: datetime
+    contributions: Contributions
+    followers: int
+    following: int
+    followed: bool | None = Field(default=None, description="Whether the caller follows this member")
+
+
+class FollowView(BaseModel):
+    user_id: str
+    following: bool
+
+
+class FeedItem(BaseModel):
+    kind: Literal["review", "collection"]
+    id: str
+    user_id: str
+    at: datetime
+    title: str
+    product_id: str | None = None
+
+
+class Feed(BaseModel):
+    items: list[FeedItem]
+
+
+# --- feedback and moderation -------------------------------------------------------------------
+
+
+class FeedbackInput(Input):
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    text: Text
+    rating: Stars | None = None
+
+
+class SuggestionInput(Input):
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    text: Text
+    product_url: Url | None = Field(default=None, description="Where the suggested product can be seen")
+
+
+class FeedbackView(Feedback):
+    pass
+
+
+class ActedOnInput(Input):
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
+class ModerationDecisionInput(Input):
+    decision: Literal["approve", "reject"]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
+class CaseView(ModerationCase):
+    pass
