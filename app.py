@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 
-from aws_cdk import App, Environment
+from aws_cdk import App
 
 from infra.composition import build
 
 app = App()
-account, region = os.environ.get("CDK_DEFAULT_ACCOUNT"), os.environ.get("CDK_DEFAULT_REGION")
-build(app, env=Environment(account=account, region=region) if account and region else None)
+# Each stage pins its region and (outside dev) its account (infra/config.py, cdk.json `plein:accounts`);
+# a dev stage without a pinned account deploys to the account of the caller's credentials.
+build(app, default_account=os.environ.get("CDK_DEFAULT_ACCOUNT"))
 app.synth()

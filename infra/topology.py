@@ -59,13 +59,21 @@ class Endpoints:
 
     stage: str
     feeds_bucket: str
-    cursor_secret: str
+    # The cursor key itself (local runtime), or the ARN of the secret holding it, read at run time (AWS).
+    cursor_secret: str | None = None
+    cursor_secret_arn: str | None = None
     search_backend: str = "opensearch"
     search_endpoint: str | None = None
     search_index_path: str | None = None
     user_pool_id: str | None = None
     websocket_endpoint: str | None = None
     log_level: str = "INFO"
+    media_provider: str = "chime"
+    """Live advice media: `chime` or `kvs` on AWS, `p2p` (WebRTC relayed over the socket) locally."""
+    # Origins API responses allow (CORS); empty: any origin (the local runtime).
+    cors_origins: tuple[str, ...] = ()
+    payment_provider: str | None = None
+    payment_secret_arn: str | None = None
 
 
 def function_environment(wiring: ContextWiring, function: Function, endpoints: Endpoints) -> dict[str, str]:
@@ -76,10 +84,19 @@ def function_environment(wiring: ContextWiring, function: Function, endpoints: E
         "POWERTOOLS_METRICS_NAMESPACE": "Plein",
         "LOG_LEVEL": endpoints.log_level,
         "TABLE_NAME": table_name(endpoints.stage, wiring.name),
-        "CURSOR_SECRET": endpoints.cursor_secret,
         "EVENT_BUS_NAME": bus_name(endpoints.stage),
         "EVENT_SOURCE": wiring.source,
     }
+    if endpoints.cursor_secret_arn:
+        env["CURSOR_SECRET_ARN"] = endpoints.cursor_secret_arn
+    elif endpoints.cursor_secret:
+        env["CURSOR_SECRET"] = endpoints.cursor_secret
+    if function == wiring.api and endpoints.cors_origins:
+        env["CORS_ORIGINS"] = ",".join(endpoints.cors_origins)
+    if Need.PAYMENTS in function.needs and endpoints.payment_provider:
+        env["PAYMENT_PROVIDER"] = endpoints.payment_provider
+        if endpoints.payment_secret_arn:
+            env["PAYMENT_SECRET_ARN"] = endpoints.payment_secret_arn
     if Need.FEEDS_BUCKET in function.needs:
         env["FEEDS_BUCKET"] = endpoints.feeds_bucket
     if Need.SEARCH in function.needs:
@@ -93,4 +110,6 @@ def function_environment(wiring: ContextWiring, function: Function, endpoints: E
         env["USER_POOL_ID"] = endpoints.user_pool_id
     if Need.WEBSOCKET in function.needs and endpoints.websocket_endpoint:
         env["WEBSOCKET_ENDPOINT"] = endpoints.websocket_endpoint
+    if Need.MEDIA in function.needs:
+        env["MEDIA_PROVIDER"] = endpoints.media_provider
     return env

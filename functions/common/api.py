@@ -30,12 +30,20 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 def create_api(context: str) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(
         enable_validation=True,
-        cors=CORSConfig(allow_origin="*", allow_headers=[IDEMPOTENCY_HEADER], max_age=600),
+        cors=_cors(),
     )
     app.include_router(_health_router(context))
     _register_error_handlers(app)
     _remember_type_hints()
     return app
+
+
+def _cors() -> CORSConfig:
+    """The stage's browser origins (`CORS_ORIGINS`, set by the CDK app); any origin when unset (local)."""
+    from functions.common.settings import CorsSettings, load_settings
+
+    first, *others = load_settings(CorsSettings).origins
+    return CORSConfig(allow_origin=first, extra_origins=others, allow_headers=[IDEMPOTENCY_HEADER], max_age=600)
 
 
 def _remember_type_hints() -> None:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
@@ -31,8 +32,14 @@ class CursorCodec:
     list is refused by another.
     """
 
-    def __init__(self, secret: str):
-        self._key = secret.encode()
+    def __init__(self, secret: str | Callable[[], str]):
+        # A callable (such as `CursorSettings.cursor_key`) is asked on every use, so a rotated key
+        # takes effect without a new process; the callable caches (Powertools parameters).
+        self._secret = secret
+
+    @property
+    def _key(self) -> bytes:
+        return (self._secret if isinstance(self._secret, str) else self._secret()).encode()
 
     def encode(self, payload: dict[str, Any] | None, scope: str) -> str | None:
         if payload is None:

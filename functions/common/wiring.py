@@ -22,6 +22,7 @@ class Need(StrEnum):
     USER_POOL = "user_pool"
     WEBSOCKET = "websocket"
     MEDIA = "media"
+    PAYMENTS = "payments"  # the stage's payment provider (PAYMENT_PROVIDER) and its key's secret
 
 
 @dataclass(frozen=True)

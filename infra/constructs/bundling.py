@@ -7,6 +7,8 @@ and `functions/<context>/`. Both are hashed from their sources.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -20,7 +22,7 @@ from aws_cdk import aws_lambda as lambda_
 from infra.config import FUNCTIONS_DIR, LAYER_DIR
 
 PYTHON_VERSION = "3.13"
-PLATFORM = "manylinux2014_aarch64"
+PLATFORM = "manylinux2014_aarch64"  # keep in step with function.py's ARM_64 architecture
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".pytest_cache")
 
 
@@ -79,10 +81,18 @@ def _bundling(local: ILocalBundling) -> BundlingOptions:
     return BundlingOptions(image=DockerImage.from_registry("local-bundling-only"), local=local)
 
 
+def dependencies_hash(requirements: str, python_version: str = PYTHON_VERSION, platform: str = PLATFORM) -> str:
+    """Everything that shapes the layer: the pinned requirements, the Python version and the
+    platform (architecture) the wheels are chosen for. A change to any of them is a new layer."""
+    shaped_by = json.dumps({"requirements": requirements, "python": python_version, "platform": platform})
+    return hashlib.sha256(shaped_by.encode()).hexdigest()
+
+
 def dependencies_code() -> lambda_.Code:
     return lambda_.Code.from_asset(
         str(LAYER_DIR),
-        asset_hash_type=AssetHashType.SOURCE,
+        asset_hash_type=AssetHashType.CUSTOM,
+        asset_hash=dependencies_hash((LAYER_DIR / "requirements.txt").read_text()),
         exclude=["*", "!requirements.txt"],
         bundling=_bundling(DependenciesBundling()),
     )

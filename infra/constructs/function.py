@@ -79,7 +79,8 @@ class PleinFunction(Construct):
             layers=[dependencies_layer(self)],
             memory_size=function.memory_mb,
             timeout=Duration.seconds(function.timeout_seconds),
-            reserved_concurrent_executions=function.reserved_concurrency,
+            # A stage setting, none by default: a new account's quota may not allow any reservation.
+            reserved_concurrent_executions=stage.reserved_concurrency_of(function.name),
             tracing=lambda_.Tracing.ACTIVE,
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
@@ -99,15 +100,20 @@ class PleinFunction(Construct):
         )
         grant_needs(self.function, self.role, shared=shared, wiring=wiring, function=function, own_table=own_table)
         shared.inventory.functions[function.name] = name
+        shared.inventory.timeouts[function.name] = function.timeout_seconds
 
 
 def _endpoints(shared: Shared) -> topology.Endpoints:
     if shared.cursor_secret is None:
         raise RuntimeError("the auth stack must be built before the functions")
+    stage = shared.stage
     return topology.Endpoints(
-        stage=shared.stage.name,
-        feeds_bucket=shared.stage.feeds_bucket_name,
-        cursor_secret=shared.cursor_secret.secret_value.unsafe_unwrap(),
+        stage=stage.name,
+        feeds_bucket=stage.feeds_bucket_name,
+        cursor_secret_arn=shared.cursor_secret.secret_arn,
+        cors_origins=shared.cors_origins(),
+        payment_provider=stage.payment_provider,
+        payment_secret_arn=shared.payment_secret.secret_arn if shared.payment_secret else None,
         search_endpoint=shared.search.endpoint if shared.search else None,
         user_pool_id=shared.user_pool.user_pool_id if shared.user_pool else None,
         websocket_endpoint=shared.websocket.callback_url if shared.websocket else None,

@@ -28,13 +28,8 @@ TABLE_ACTIONS = [
     "dynamodb:BatchWriteItem",
 ]
 BUCKET_OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-USER_POOL_ACTIONS = [
-    "cognito-idp:AdminGetUser",
-    "cognito-idp:AdminListGroupsForUser",
-    "cognito-idp:AdminAddUserToGroup",
-    "cognito-idp:AdminRemoveUserFromGroup",
-    "cognito-idp:AdminUpdateUserAttributes",
-]
+# Exactly the calls of the code that needs the pool (vendor approval: functions/vendor/store/cognito.py).
+USER_POOL_ACTIONS = ["cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminUpdateUserAttributes"]
 CHIME_MEETING_ACTIONS = [
     "chime:GetMeeting",
     "chime:DeleteMeeting",
@@ -66,6 +61,8 @@ def grant_needs(
         table = shared.tables[wiring.name]
         indexes = [f"{table.table_arn}/index/{name}" for name in shared.table_indexes[wiring.name]]
         role.add_to_policy(iam.PolicyStatement(actions=TABLE_ACTIONS, resources=[table.table_arn, *indexes]))
+        if shared.cursor_secret is not None:  # functions with data sign or read pagination cursors
+            shared.cursor_secret.grant_read(role)
     needs = function.needs
     if Need.EVENT_BUS in needs:
         role.add_to_policy(
@@ -94,16 +91,15 @@ def grant_needs(
     if Need.WEBSOCKET in needs:
         if shared.websocket is None:
             raise RuntimeError("the realtime stack must be built before functions that need WEBSOCKET")
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["execute-api:ManageConnections"], resources=[shared.websocket.manage_connections_arn]
-            )
-        )
+        connections, finding = shared.websocket.manage_connections(role)
+        role.add_to_policy(iam.PolicyStatement(actions=["execute-api:ManageConnections"], resources=[connections]))
         acknowledge(
             role,
-            shared.websocket.connections_finding,
+            finding,
             "Connection ids are assigned by API Gateway at run time; the grant covers this socket API stage only.",
         )
+    if Need.PAYMENTS in needs and shared.payment_secret is not None:
+        shared.payment_secret.grant_read(role)
     if Need.MEDIA in needs:
         grant_media(role, shared.stage.name_of("advice"))
 

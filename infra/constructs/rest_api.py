@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
@@ -13,6 +14,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from functions.common.api import IDEMPOTENCY_HEADER
+from functions.common.errors import GATEWAY_ERRORS
 from infra.config import StageConfig
 from infra.constructs.api_docs import add_docs_routes
 from infra.nag import acknowledge
@@ -30,10 +32,12 @@ ACCESS_LOG_FORMAT = apigw.AccessLogFormat.json_with_standard_fields(
     user=True,
 )
 CORS: dict[str, Any] = {
-    "allow_origins": apigw.Cors.ALL_ORIGINS,
     "allow_headers": [*apigw.Cors.DEFAULT_HEADERS, IDEMPOTENCY_HEADER],
     "max_age": Duration.minutes(10),
 }
+# Writes that cost money or work downstream get the stage's tighter per-method throttle.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+THROTTLED_WRITES = ("checkout", "feeds", "reviews")
 PUBLIC_REASON = "Public per the OpenAPI document (no `security` on the operation): {method} {path}."
 
 
@@ -48,6 +52,7 @@ class RestApiFromOpenApi(Construct):
         document: dict[str, Any] | None = None,
         handlers: Mapping[str, lambda_.IFunction],
         user_pool: cognito.IUserPool,
+        cors_origins: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         access_logs = logs.LogGroup(
@@ -58,14 +63,14 @@ class RestApiFromOpenApi(Construct):
             "Api",
             rest_api_name=stage.name_of("api"),
             description="Plein REST API (generated from docs/openapi.json)",
-            cloud_watch_role=True,
-            # The account-wide logging role may be shared by several stages: never delete it.
-            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
+            # The account's CloudWatch role is set by the account stack, which deploys first.
+            cloud_watch_role=False,
             endpoint_types=[apigw.EndpointType.REGIONAL],
             deploy_options=apigw.StageOptions(
                 stage_name=stage.name,
                 throttling_rate_limit=stage.throttle_rate,
                 throttling_burst_limit=stage.throttle_burst,
+                method_options=write_throttling(stage, operations),
                 tracing_enabled=True,
                 metrics_enabled=True,
                 logging_level=apigw.MethodLoggingLevel.ERROR,
@@ -73,18 +78,23 @@ class RestApiFromOpenApi(Construct):
                 access_log_format=ACCESS_LOG_FORMAT,
             ),
         )
-        cors_headers = {"Access-Control-Allow-Origin": "'*'"}
-        self.api.add_gateway_response("Default4xx", type=apigw.ResponseType.DEFAULT_4_XX, response_headers=cors_headers)
-        self.api.add_gateway_response("Default5xx", type=apigw.ResponseType.DEFAULT_5_XX, response_headers=cors_headers)
+        # Refusals API Gateway answers itself (authorizer, throttling, WAF) name the web client's
+        # origin, so that the browser shows them; the functions answer the other origins.
+        origins = list(cors_origins) or [apigw.Cors.ALL_ORIGINS[0]]
+        cors_headers = {"Access-Control-Allow-Origin": f"'{origins[-1]}'", "Vary": "'Origin'"}
+        for response_type, error in GATEWAY_ERRORS.items():
+            # One error shape for clients, answered by API Gateway itself; the input is never echoed.
+            self.api.add_gateway_response(
+                f"Gateway{response_type.title().replace('_', '')}",
+                type=apigw.ResponseType.of(response_type),
+                status_code=str(error.status),
+                response_headers=cors_headers,
+                templates={"application/json": json.dumps(error.body())},
+            )
         acknowledge(
             self.api,
             "AwsSolutions-APIG3",
-            "Stage throttling and the Cognito authorizer guard the API; a WAF web ACL is a per-stage cost decision.",
-        )
-        acknowledge(
-            self.api,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
-            "The account-level role API Gateway needs to write execution logs; AWS documents this managed policy.",
+            "The stage's regional WAF web ACL (rate per IP, AWS managed rules) is associated by the edge stack.",
         )
         validator = self.api.add_request_validator(
             "Validator", validate_request_body=True, validate_request_parameters=True
@@ -117,7 +127,7 @@ class RestApiFromOpenApi(Construct):
         # Preflight only where there is something to call: intermediate path parts get none, which
         # keeps the stack well under CloudFormation's 500 resources as the API grows.
         for resource in served.values():
-            preflight = resource.add_cors_preflight(**CORS)
+            preflight = resource.add_cors_preflight(**CORS, allow_origins=origins)
             reason = "CORS preflight (OPTIONS) is answered by API Gateway itself and must stay anonymous."
             acknowledge(preflight, "AwsSolutions-APIG4", reason)
             acknowledge(preflight, "AwsSolutions-COG4", reason)
@@ -133,3 +143,23 @@ class RestApiFromOpenApi(Construct):
                 self, "Authorizer", cognito_user_pools=[user_pool], results_cache_ttl=Duration.minutes(5)
             )
         return apigw.AuthorizationType.COGNITO, self.authorizer
+
+
+def is_throttled_write(operation: Operation) -> bool:
+    return operation.method in WRITE_METHODS and any(
+        part in THROTTLED_WRITES for part in operation.path.strip("/").split("/")
+    )
+
+
+def write_throttling(stage: StageConfig, operations: Sequence[Operation]) -> dict[str, apigw.MethodDeploymentOptions]:
+    """Per-method stage settings (`/<path>/<METHOD>`) for the writes named in `THROTTLED_WRITES`."""
+    return {
+        f"{operation.path}/{operation.method}": apigw.MethodDeploymentOptions(
+            throttling_rate_limit=stage.write_throttle_rate,
+            throttling_burst_limit=stage.write_throttle_burst,
+            metrics_enabled=True,
+            logging_level=apigw.MethodLoggingLevel.ERROR,
+        )
+        for operation in operations
+        if is_throttled_write(operation)
+    }

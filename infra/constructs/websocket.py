@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import jsii
-from aws_cdk import Stack
+from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
@@ -19,7 +19,10 @@ from infra.config import StageConfig
 from infra.nag import acknowledge
 from infra.shared import WebSocketRefs
 
-ACTIONS = ("presence", "request", "accept", "decline", "message", "media", "signal", "forward", "end")
+ACTIONS = (
+    "presence", "request", "accept", "decline", "message", "media", "signal", "forward", "end", "typing", "heartbeat",
+    "resume",
+)  # fmt: skip
 TOKEN_SOURCE = "route.request.querystring.token"  # noqa: S105 (where the token is, not a token)
 ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
@@ -72,16 +75,16 @@ class AdviceSocket(Construct):
             throttle=apigwv2.ThrottleSettings(rate_limit=stage.throttle_rate, burst_limit=stage.throttle_burst),
             access_log_settings=_AccessLogs(access_logs),
         )
-        connections = Stack.of(self).format_arn(
-            service="execute-api", resource=self.api.api_id, resource_name=f"{stage.name}/*/@connections/*"
-        )
-        api_id = Stack.of(self).get_logical_id(self.api.node.default_child)  # type: ignore[arg-type]
-        finding = (
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:"
-            f"<{api_id}>/{stage.name}/*/@connections/*]"
-        )
+        stack = Stack.of(self)
+        export_name = stage.name_of("advice-ws-api-id")
+        CfnOutput(stack, "AdviceSocketApiId", value=self.api.api_id, export_name=export_name)
         self.refs = WebSocketRefs(
-            callback_url=self.stage.callback_url, manage_connections_arn=connections, connections_finding=finding
+            callback_url=self.stage.callback_url,
+            api_id=self.api.api_id,
+            stage_name=stage.name,
+            stack=stack,
+            api_logical_id=stack.get_logical_id(self.api.node.default_child),  # type: ignore[arg-type]
+            api_id_export=export_name,
         )
 
     def route_to(self, handler: lambda_.IFunction, authorizer_handler: lambda_.IFunction) -> None:

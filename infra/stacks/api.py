@@ -1,17 +1,23 @@
-"""Api: the REST API and one Lambda function per context API."""
+"""Api: the REST API and one Lambda function per context API.
+
+The functions live in a nested stack (`Handlers`): the REST API's methods and resources alone
+grow with every operation toward CloudFormation's 500 resources per stack.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import CfnOutput, NestedStack, Stack
 from constructs import Construct
 
 from infra import routes, topology
 from infra.constructs.function import PleinFunction
 from infra.constructs.rest_api import RestApiFromOpenApi
 from infra.shared import Shared
+
+HANDLERS = "Handlers"
 
 
 class ApiStack(Stack):
@@ -20,9 +26,10 @@ class ApiStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         handlers = {}
+        functions = NestedStack(self, HANDLERS, description="The context API functions of the REST API")
         for wiring in topology.contexts():
             if wiring.api is not None:
-                fn = PleinFunction(self, wiring.api.name, shared=shared, wiring=wiring, function=wiring.api)
+                fn = PleinFunction(functions, wiring.api.name, shared=shared, wiring=wiring, function=wiring.api)
                 handlers[wiring.name] = fn.function
         document = routes.load_document(openapi_document)
         operations = routes.operations(document)
@@ -39,6 +46,8 @@ class ApiStack(Stack):
             document=document,
             handlers=handlers,
             user_pool=shared.user_pool,
+            cors_origins=shared.cors_origins(),
         )
         shared.inventory.rest_api_names.append(shared.stage.name_of("api"))
+        shared.rest_api = self.rest.api
         CfnOutput(self, "ApiUrl", value=self.rest.api.url)

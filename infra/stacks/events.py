@@ -24,7 +24,7 @@ class EventsStack(Stack):
             archive_name=stage.name_of("events"),
             description="Every Plein domain event, for replay",
             event_pattern=events.EventPattern(source=events.Match.prefix("plein.")),
-            retention=Duration.days(30 if stage.is_dev else 365),
+            retention=Duration.days(stage.event_archive_days),
         )
         shared.bus = bus
         for wiring in topology.contexts():
@@ -43,10 +43,13 @@ class EventsStack(Stack):
                     shared.event_queues[function.name] = queues.queue
                     shared.event_dlqs[function.name] = queues.dead_letter_queue
                     shared.inventory.dead_letter_queues[f"{function.name}-dlq"] = queues.dead_letter_queue_name
+                    shared.inventory.queues[function.name] = topology.queue_name(stage.name, function)
+                rule_name = stage.name_of(f"{wiring.name}-{index}-{function.name}")[:64]
+                shared.inventory.rules.append(rule_name)
                 events.Rule(
                     self,
                     f"{wiring.name}-rule-{index}",
-                    rule_name=stage.name_of(f"{wiring.name}-{index}-{function.name}")[:64],
+                    rule_name=rule_name,
                     description=f"{', '.join(subscription.detail_types)} to {function.name}",
                     event_bus=bus,
                     event_pattern=events.EventPattern(
@@ -57,6 +60,7 @@ class EventsStack(Stack):
             for schedule in wiring.schedules:
                 if schedule.through_queue:
                     name = schedule.function.name
+                    shared.inventory.rules.append(stage.name_of(f"{name}-tick")[:64])
                     events.Rule(
                         self,
                         f"{name}-tick",

@@ -47,12 +47,15 @@ class SearchStack(Stack):
             name=name,
             type="SEARCH",
             description="Plein product search",
-            standby_replicas="DISABLED" if stage.is_dev else "ENABLED",
+            standby_replicas="ENABLED" if stage.search_standby_replicas else "DISABLED",
         )
         collection.add_resource_dependency(encryption)
         collection.add_resource_dependency(network)
         collection.apply_removal_policy(stage.removal_policy)
         shared.search = SearchRefs(
-            collection_name=name, collection_arn=collection.attr_arn, endpoint=collection.attr_collection_endpoint
+            collection_name=name,
+            collection_arn=collection.attr_arn,
+            endpoint=collection.attr_collection_endpoint,
+            collection_id=collection.attr_id,
         )
         CfnOutput(self, "SearchEndpoint", value=collection.attr_collection_endpoint)

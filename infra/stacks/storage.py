@@ -48,7 +48,8 @@ class StorageStack(Stack):
             cors=[
                 s3.CorsRule(
                     allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.PUT],
-                    allowed_origins=["*"],
+                    # Browsers upload feeds with presigned URLs from the web client's origins only.
+                    allowed_origins=list(shared.cors_origins()),
                     allowed_headers=["*"],
                     max_age=3000,
                 )
@@ -85,6 +86,7 @@ class StorageStack(Stack):
                 )
                 shared.bucket_queues[function.name] = queues.queue
                 shared.inventory.dead_letter_queues[f"{function.name}-dlq"] = queues.dead_letter_queue_name
+                shared.inventory.queues[function.name] = topology.queue_name(stage.name, function)
         self._acknowledge_notifications_handler()
 
     def _acknowledge_notifications_handler(self) -> None:

@@ -14,6 +14,7 @@ from constructs import Construct
 
 from functions.common.wiring import ContextWiring, Function, StreamSubscription
 from infra import topology
+from infra.config import StageConfig
 from infra.constructs.function import PleinFunction
 from infra.constructs.queue import dead_letter_queue
 from infra.shared import Shared
@@ -30,15 +31,11 @@ class WorkersStack(Stack):
                     continue  # several subscriptions feed one queue, read by one event source
                 fn = self._function(wiring, event_sub.function)
                 queue = shared.event_queues[event_sub.function.name]
-                fn.add_event_source(
-                    sources.SqsEventSource(queue, batch_size=event_sub.batch_size, report_batch_item_failures=True)
-                )
+                fn.add_event_source(self._queue_source(event_sub.function, queue, event_sub.batch_size))
             for bucket_sub in wiring.bucket:
                 fn = self._function(wiring, bucket_sub.function)
                 queue = shared.bucket_queues[bucket_sub.function.name]
-                fn.add_event_source(
-                    sources.SqsEventSource(queue, batch_size=bucket_sub.batch_size, report_batch_item_failures=True)
-                )
+                fn.add_event_source(self._queue_source(bucket_sub.function, queue, bucket_sub.batch_size))
             for stream_sub in wiring.streams:
                 self._stream_consumer(wiring, stream_sub)
             for schedule in wiring.schedules:
@@ -50,6 +47,16 @@ class WorkersStack(Stack):
             made = PleinFunction(self, function.name, shared=self.shared, wiring=wiring, function=function)
             self.functions[function.name] = made.function
         return self.functions[function.name]
+
+    def _queue_source(self, function: Function, queue: sqs.IQueue, batch_size: int) -> sources.SqsEventSource:
+        """At most `max_concurrency` concurrent invocations: when the function is throttled, messages
+        wait in the queue instead of burning receive attempts on their way to the DLQ."""
+        return sources.SqsEventSource(
+            queue,
+            batch_size=batch_size,
+            report_batch_item_failures=True,
+            max_concurrency=consumer_concurrency(self.shared.stage, function),
+        )
 
     def _failures(self, function: Function) -> sqs.Queue:
         stage = self.shared.stage
@@ -86,3 +93,12 @@ class WorkersStack(Stack):
             schedule=events.Schedule.rate(Duration.minutes(rate_minutes)),
             targets=[targets.LambdaFunction(fn, dead_letter_queue=failures, retry_attempts=2)],
         )
+        self.shared.inventory.rules.append(self.shared.stage.name_of(f"{function.name}-schedule"))
+
+
+def consumer_concurrency(stage: StageConfig, function: Function) -> int:
+    """The wiring's own cap (`reserved_concurrency`, read as "at most this many at once") or the
+    stage's default, never above a reservation the stage makes (that would throttle)."""
+    wanted = function.reserved_concurrency or stage.consumer_max_concurrency
+    reserved = stage.reserved_concurrency_of(function.name)
+    return max(2, min(wanted, reserved) if reserved else wanted)

@@ -95,7 +95,7 @@ def test_stage_throttles_traces_and_writes_json_access_logs(synthesized: Synthes
     props = stage["Properties"]
     assert props["TracingEnabled"] is True
     assert json.loads(props["AccessLogSetting"]["Format"])["requestId"] == "$context.requestId"
-    (settings,) = props["MethodSettings"]
+    (settings,) = [setting for setting in props["MethodSettings"] if setting["ResourcePath"] == "/*"]
     assert settings["ThrottlingRateLimit"] > 0
     assert settings["ThrottlingBurstLimit"] > 0
 
@@ -181,3 +181,20 @@ def test_a_document_too_large_for_a_mapping_template_is_not_served() -> None:
     api = apigw.RestApi(Stack(App(), "Docs"), "Api")
     assert add_docs_routes(api, {"paths": {}, "info": {"description": "x" * 300_000}}) == []
     assert len(add_docs_routes(api, {"paths": {}})) == 2
+
+
+def test_gateway_responses_answer_in_the_error_shape_with_cors(fixture_template: dict[str, Any]) -> None:
+    from functions.common.errors import GATEWAY_ERRORS
+
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in fixture_template["Resources"].values()
+        if r["Type"] == "AWS::ApiGateway::GatewayResponse"
+    }
+
+    assert set(responses) == set(GATEWAY_ERRORS)
+    for response_type, error in GATEWAY_ERRORS.items():
+        props = responses[response_type]
+        assert props["StatusCode"] == str(error.status)
+        assert json.loads(props["ResponseTemplates"]["application/json"]) == error.body()
+        assert props["ResponseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]

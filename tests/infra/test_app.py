@@ -12,7 +12,10 @@ from tests.infra.conftest import Synthesized
 
 pytestmark = pytest.mark.infra
 
-CONCERNS = {"Data", "Events", "Storage", "Auth", "Search", "Realtime", "Workers", "Api", "Observability"}
+CONCERNS = {
+    "Account", "Web", "Data", "Events", "Storage", "Auth", "Search", "Realtime", "Workers", "Api", "ApiHandlers",
+    "Edge", "Observability",
+}  # fmt: skip
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 
 

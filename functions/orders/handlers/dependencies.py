@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from functions.common.events import EventBridgePublisher, EventPublisher
 from functions.common.pagination import CursorCodec
-from functions.common.settings import ApiSettings, load_settings
+from functions.common.settings import SECRET_MAX_AGE_SECONDS, ApiSettings, load_settings
 from functions.orders.logic.cart import CartService
 from functions.orders.logic.checkout import CheckoutService
 from functions.orders.logic.lifecycle import LifecycleService
@@ -28,18 +28,31 @@ if TYPE_CHECKING:
 
 
 class OrdersSettings(ApiSettings):
-    payment_provider: Literal["local"] = Field(
+    payment_provider: Literal["local", "stripe"] = Field(
         default="local",
         alias="PAYMENT_PROVIDER",
-        description="`local` (test cards, payments in the orders table); a PSP adapter is chosen here later",
+        description="`local` (test cards, payments in the orders table) or `stripe` (PaymentIntents)",
+    )
+    payment_secret_arn: str | None = Field(
+        default=None, alias="PAYMENT_SECRET_ARN", description="The provider's API key (Secrets Manager)"
     )
 
     @model_validator(mode="after")
     def _test_tokens_stay_local(self) -> Self:
-        """The test-token provider takes no real money: refuse it on any deployed stage but dev."""
+        """The test-token provider takes no real money: refuse it on any deployed stage but dev;
+        a real provider needs its key."""
         if self.payment_provider == "local" and self.stage not in TEST_PAYMENT_STAGES:
             raise ValueError(f"PAYMENT_PROVIDER=local is for the stages {sorted(TEST_PAYMENT_STAGES)} only")
+        if self.payment_provider == "stripe" and not self.payment_secret_arn:
+            raise ValueError("PAYMENT_PROVIDER=stripe needs PAYMENT_SECRET_ARN")
         return self
+
+    def payment_key(self) -> str:
+        """The provider's API key, read at run time and cached for a few minutes (rotation reaches
+        running functions)."""
+        from aws_lambda_powertools.utilities.parameters import get_secret
+
+        return get_secret(str(self.payment_secret_arn), max_age=SECRET_MAX_AGE_SECONDS)
 
 
 TEST_PAYMENT_STAGES = frozenset({"local", "dev", "test"})  # the local runtime, the dev stage, tests
@@ -58,8 +71,13 @@ def orders_store() -> DynamoOrdersStore:
 
 @cache
 def payment_provider() -> PaymentProvider:
-    from functions.orders.store.payments import LocalPaymentProvider
+    from functions.orders.store.payments import LocalPaymentProvider, StripePaymentProvider
 
+    settings = load_settings(OrdersSettings)
+    if settings.payment_provider == "stripe":
+        from functions.orders.store.stripe_client import StripeHttpClient
+
+        return StripePaymentProvider(StripeHttpClient(settings.payment_key))
     return LocalPaymentProvider(orders_store(), CLOCK)
 
 

@@ -36,3 +36,21 @@ def test_test_tokens_are_refused_on_any_other_stage(monkeypatch: pytest.MonkeyPa
 
     with pytest.raises(SettingsError, match="PAYMENT_PROVIDER=local is for the stages"):
         load_settings(OrdersSettings)
+
+
+def test_stripe_needs_its_key_and_then_is_what_the_provider_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from functions.orders.handlers import dependencies
+    from functions.orders.store.payments import StripePaymentProvider
+
+    monkeypatch.setenv("STAGE", "prod")
+    monkeypatch.setenv("PAYMENT_PROVIDER", "stripe")
+    with pytest.raises(SettingsError, match="needs PAYMENT_SECRET_ARN"):
+        load_settings(OrdersSettings)
+
+    load_settings.cache_clear()
+    dependencies.payment_provider.cache_clear()
+    monkeypatch.setenv("PAYMENT_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:plein-prod-pay")
+    try:
+        assert isinstance(dependencies.payment_provider(), StripePaymentProvider)
+    finally:
+        dependencies.payment_provider.cache_clear()
