@@ -27,7 +27,9 @@ def test_every_concern_has_a_stack_with_resources(synthesized: Synthesized) -> N
 
 def test_every_stack_stays_well_under_the_cloudformation_resource_limit(synthesized: Synthesized) -> None:
     for concern, template in synthesized.stacks.items():
-        assert len(template["Resources"]) < 400, concern  # the hard limit is 500
+        # The hard limit is 500. The Api stack grows by about 3 resources per operation (method,
+        # path, preflight); docs/decisions.md (2026-12-04) says how it moves into nested stacks.
+        assert len(template["Resources"]) < 460, concern
 
 
 def test_every_acknowledged_finding_names_a_rule_and_gives_a_reason(synthesized: Synthesized) -> None:
