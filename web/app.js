@@ -1,5 +1,6 @@
 // The shell: loads config, shows who is signed in, and routes hash URLs to views.
 //   #/products?q=..  #/product/<id>  #/cart  #/checkout  #/orders  #/orders/<id>  #/vendor  #/signin
+//   #/rewards  #/join?ref=CODE  #/admin/rewards
 
 import { loadConfig } from "./config.js";
 import { onSessionChange, session, signOut } from "./auth.js";
@@ -16,6 +17,9 @@ const routes = [
   { pattern: /^\/orders\/(?<id>[^/]+)$/, nav: "orders", auth: true, load: () => import("./views/order.js") },
   { pattern: /^\/vendor$/, nav: "vendor", auth: true, load: () => import("./views/vendor.js") },
   { pattern: /^\/signin$/, nav: null, load: () => import("./views/signin.js") },
+  { pattern: /^\/rewards$/, nav: "rewards", auth: true, load: () => import("./views/rewards.js") },
+  { pattern: /^\/join$/, nav: "rewards", auth: true, load: () => import("./views/rewards.js") },
+  { pattern: /^\/admin\/rewards$/, nav: "admin", auth: true, load: () => import("./views/admin_rewards.js") },
 ];
 
 let controller = null;
@@ -70,6 +74,7 @@ function mapParams(groups) {
 function renderSession(user) {
   const box = document.getElementById("session");
   document.querySelector('#nav a[data-nav="vendor"]').hidden = !(user && user.groups.includes("vendor"));
+  document.querySelector('#nav a[data-nav="admin"]').hidden = !(user && user.groups.includes("admin"));
   if (!user) {
     mount(box, h("a", { class: "button button-small", href: link("/signin", { next: location.hash }) }, "Sign in"));
     updateCartCount(null);
