@@ -356,7 +356,7 @@ class SqliteSearch:
             fields = index_fields(doc)
             db.execute(
                 "INSERT INTO fts(rowid, title, brand_text, body, names) VALUES (?, ?, ?, ?, ?)",
-                (rowid, fields["title"], fields["brand_text"], fields["body"], fields["names"]),
+                (rowid, doc.title, doc.brand or "", fields["body"], fields["names"]),
             )
             keys = sort_keys(doc)
             depths = [fields.get(f"cat_d{d}") for d in range(MAX_CATEGORY_DEPTH)]

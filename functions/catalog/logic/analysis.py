@@ -78,6 +78,8 @@ class Vocabulary:
     """Folded word (multi-word forms joined: `fryingpan`) → concept name."""
     concepts: dict[str, Concept]
     stopwords: frozenset[str]
+    phrase_starts: frozenset[str]
+    """First words of the multi-word forms (`frying`): only these are tried joined to the next."""
 
     @classmethod
     def parse(cls, text: str) -> Vocabulary:
@@ -86,6 +88,7 @@ class Vocabulary:
         forms: dict[str, str] = {}
         concepts: dict[str, Concept] = {}
         stopwords: set[str] = set()
+        phrase_starts: set[str] = set()
         for number, raw in enumerate(text.splitlines(), 1):
             line = raw.split("#", 1)[0].strip()
             if not line:
@@ -103,13 +106,16 @@ class Vocabulary:
                 raise ValueError(f"vocabulary line {number}: bad or repeated concept {head!r}")
             concepts[name] = Concept(name, kind, tuple(b.strip() for b in broader.split(",") if b.strip()))
             for word in words.replace("|", " ").split():
-                form = "".join(tokens(word, DOCUMENT_TOKENS))  # `frying_pan` → `fryingpan`
+                parts = tokens(word, DOCUMENT_TOKENS)
+                form = "".join(parts)  # `frying_pan` → `fryingpan`
+                if len(parts) > 1:
+                    phrase_starts.add(parts[0])
                 if forms.setdefault(form, name) != name:
                     raise ValueError(f"vocabulary line {number}: {word!r} already means {forms[form]!r}")
         missing = {b for concept in concepts.values() for b in concept.broader} - concepts.keys()
         if missing:
             raise ValueError(f"vocabulary: broader concepts never defined: {sorted(missing)}")
-        return cls(forms, concepts, frozenset(stopwords))
+        return cls(forms, concepts, frozenset(stopwords), frozenset(phrase_starts))
 
 
 @functools.cache
@@ -226,15 +232,17 @@ def is_resolved(word: str) -> bool:
     return bool(parts) and all(term in vocabulary().concepts for term, _ in parts)
 
 
-def words(text: str, limit: int) -> list[str]:
-    """The folded words of a text, multi-word vocabulary forms joined (`frying pan` → `fryingpan`)."""
+def words(text: str, limit: int, keep_parts: bool = False) -> list[str]:
+    """The folded words of a text, multi-word vocabulary forms joined (`frying pan` → `fryingpan`;
+    `keep_parts`, for products: followed by the words themselves, which a query may name alone)."""
     found = tokens(text, limit)
+    starts = vocabulary().phrase_starts
     joined: list[str] = []
     index = 0
     while index < len(found):
-        pair = found[index] + found[index + 1] if index + 1 < len(found) else ""
+        pair = found[index] + found[index + 1] if found[index] in starts and index + 1 < len(found) else ""
         if pair and resolve(pair) is not None:
-            joined.append(pair)
+            joined += [pair, *found[index : index + 2]] if keep_parts else [pair]
             index += 2
         else:
             joined.append(found[index])
@@ -242,38 +250,53 @@ def words(text: str, limit: int) -> list[str]:
     return joined
 
 
+def _expanded(term: str) -> tuple[str, ...]:
+    """The term and its broader concepts (transitively)."""
+    concept = vocabulary().concepts.get(term)
+    if concept is None:
+        return (term,)
+    return (term, *(found for broader in concept.broader for found in _expanded(broader)))
+
+
+def _named(text: str, type_level: str, other_level: str) -> list[tuple[str, str]]:
+    """The (term, level) pairs of a product name: the head of each word at `type_level` if it is
+    a type (else at `other_level`), the other parts as modifiers; `table lamp`, `bike helmet`: a
+    type followed by another type is its modifier."""
+    analyzed = [parts for parts in map(analyze_word, words(text, DOCUMENT_TOKENS, keep_parts=True)) if parts]
+    found: list[tuple[str, str]] = []
+    for index, parts in enumerate(analyzed):
+        *modifiers, (head, is_type) = parts
+        found += [(term, MODIFIER) for term, _ in modifiers]
+        followed_by_type = index + 1 < len(analyzed) and analyzed[index + 1][0][1]
+        found.append((head, (MODIFIER if followed_by_type else type_level) if is_type else other_level))
+    return found
+
+
+def _plain(text: str, level: str) -> list[tuple[str, str]]:
+    return [(term, level) for word in words(text, DOCUMENT_TOKENS, keep_parts=True) for term, _ in analyze_word(word)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _category(path: tuple[str, ...]) -> list[tuple[str, str]]:
+    """A category path's pairs: the leaf named like a product, the path above as departments
+    (cached: many products share a path)."""
+    return _named(path[-1], CATEGORY, DEPARTMENT) + _plain(" ".join(path[:-1]), DEPARTMENT) if path else []
+
+
+@functools.lru_cache(maxsize=8192)
+def _brand(brand: str) -> list[tuple[str, str]]:
+    return _plain(brand, TITLE)
+
+
 def document_terms(title: str, brand: str | None, category: Sequence[str], body: str) -> list[tuple[str, str]]:
     """The analyzed terms of a product, each with its best level (see LEVELS): (level, term)."""
-    concepts = vocabulary().concepts
     best: dict[str, str] = {}
-
-    def put(term: str, level: str) -> None:
-        current = best.get(term)
-        if current is None or _RANK[level] < _RANK[current]:
-            best[term] = level
-        if term in concepts:
-            for broader in concepts[term].broader:
-                put(broader, level)
-
-    def named(text: str, type_level: str, other_level: str) -> None:
-        """A product name: the head of each word at `type_level` if it is a type (else at
-        `other_level`), the other parts as modifiers; `table lamp`, `bike helmet`: a type
-        followed by another type is its modifier."""
-        analyzed = [parts for parts in map(analyze_word, words(text, DOCUMENT_TOKENS)) if parts]
-        for index, parts in enumerate(analyzed):
-            *modifiers, (head, is_type) = parts
-            for term, _ in modifiers:
-                put(term, MODIFIER)
-            followed_by_type = index + 1 < len(analyzed) and analyzed[index + 1][0][1]
-            put(head, (MODIFIER if followed_by_type else type_level) if is_type else other_level)
-
-    named(title, HEAD, TITLE)
-    if category:
-        named(category[-1], CATEGORY, DEPARTMENT)
-    for level, text in ((TITLE, brand or ""), (DEPARTMENT, " ".join(category[:-1])), (BODY, body)):
-        for word in words(text, DOCUMENT_TOKENS):
-            for term, _ in analyze_word(word):
-                put(term, level)
+    pairs = _named(title, HEAD, TITLE) + _category(tuple(category)) + _brand(brand or "") + _plain(body, BODY)
+    for term, level in pairs:
+        for found in _expanded(term):
+            current = best.get(found)
+            if current is None or _RANK[level] < _RANK[current]:
+                best[found] = level
     return [(level, term) for term, level in best.items()]
 
 
@@ -288,26 +311,40 @@ class WordQuery:
     distance: int = 0
 
 
+MAX_CORRECTION = 2
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """The word with up to `depth` letters deleted (itself included)."""
+    found = {word}
+    for _ in range(depth):
+        found |= {variant[:i] + variant[i + 1 :] for variant in found for i in range(len(variant))}
+    return found
+
+
 @functools.cache
-def _forms_by_length() -> dict[int, list[str]]:
-    grouped: dict[int, list[str]] = {}
+def _deletion_index() -> dict[str, frozenset[str]]:
+    """Every vocabulary form under each of its deletion variants (up to MAX_CORRECTION letters):
+    two words within n edits share a variant of at most n deletions each (symmetric deletion, as
+    SymSpell), so candidates are found by lookups instead of comparing the word with every form."""
+    index: dict[str, set[str]] = {}
     for form in vocabulary().forms:
-        grouped.setdefault(len(form), []).append(form)
-    return grouped
+        for variant in _deletions(form, MAX_CORRECTION):
+            index.setdefault(variant, set()).add(form)
+    return {variant: frozenset(forms) for variant, forms in index.items()}
 
 
 def _nearest(word: str, distance: int) -> str | None:
     """The concept of the vocabulary form nearest to the word within `distance` edits: fewest
     edits first, then the word itself before its bases (plural and diminutive endings off), then
     product types before attributes (`stohl` is a Stuhl sooner than Stahl), then the form."""
-    grouped = _forms_by_length()
+    index = _deletion_index()
     concepts, forms = vocabulary().concepts, vocabulary().forms
     near = sorted(
         (found, order, not concepts[forms[form]].is_type, form)
         for order, base in enumerate(dict.fromkeys(_bases(word)))
         if len(base) >= MIN_FREE_PART
-        for length in range(len(base) - distance, len(base) + distance + 1)
-        for form in grouped.get(length, ())
+        for form in {form for variant in _deletions(base, distance) for form in index.get(variant, ())}
         if (found := edit_distance(base, form, distance)) <= distance
     )
     return forms[near[0][3]] if near else None

@@ -251,28 +251,26 @@ def tier(in_stock: bool, popularity: float, rating: float) -> int:
     return (int(in_stock) << 3) | (band << 1) | int(rating >= 4)
 
 
-def indexed_term(level: str, tier_value: int, term: str) -> str:
-    """A term of the `terms` field: `<level><tier>:<term>` (`h11:bike`). The tier is part of the
-    term so that the first word of a query can add it to the score (`term_clauses`) without a
-    clause per product: relevance then breaks ties by tier, at the cost of a text query alone."""
-    return f"{level}{tier_value}:{term}"
+def indexed_term(level: str, tier_value: int | None, term: str) -> str:
+    """A term of the `terms` field: `<level>:<term>` (`h:bike`), and again with the product's
+    tier, `<level><tier>:<term>` (`h11:bike`): the first word of a ranked query adds the tier
+    to the score through these (`term_clauses`), without a clause over every product."""
+    return f"{level}:{term}" if tier_value is None else f"{level}{tier_value}:{term}"
 
 
 @functools.lru_cache(maxsize=4096)
-def term_clauses(term: str, tiered: bool) -> tuple[tuple[tuple[str, ...], float], ...]:
-    """How a query term matches the `terms` field: (indexed terms, score) pairs, one constant
+def term_clauses(term: str, tiered: bool) -> tuple[tuple[str, float], ...]:
+    """How a query term matches the `terms` field: (indexed term, score) pairs, one constant
     score clause each (a product has each term at one level and one tier, so at most one clause
     matches). `tiered`: one clause per level and tier, scoring the level's weight plus the tier
-    (the first part of a query, which every hit matches); else one per level."""
+    (the first part of a ranked query, which every hit matches); else one per level."""
     if tiered:
         return tuple(
-            ((indexed_term(level, value, term),), weight + value * TIER_SCALE)
+            (indexed_term(level, value, term), weight + value * TIER_SCALE)
             for level, weight in LEVELS.items()
             for value in range(TIERS)
         )
-    return tuple(
-        (tuple(indexed_term(level, value, term) for value in range(TIERS)), weight) for level, weight in LEVELS.items()
-    )
+    return tuple((indexed_term(level, None, term), weight) for level, weight in LEVELS.items())
 
 
 def index_fields(doc: SearchDocument) -> dict[str, Any]:
@@ -282,11 +280,13 @@ def index_fields(doc: SearchDocument) -> dict[str, Any]:
     attribute_text = " ".join(doc.attributes.values())
     category_text = " ".join(doc.category)
     body = " ".join(part for part in (doc.description, attribute_text) if part)
+    rank = tier(doc.in_stock, doc.popularity, doc.rating)
     fields: dict[str, Any] = {
         "product_id": doc.product_id,
         "terms": [
-            indexed_term(level, tier(doc.in_stock, doc.popularity, doc.rating), term)
+            indexed_term(level, value, term)
             for level, term in document_terms(doc.title, doc.brand, doc.category, body)
+            for value in (None, rank)
         ],
         "body": " ".join(part for part in (body, category_text) if part),
         "names": " ".join(part for part in (doc.title, doc.brand or "", category_text, attribute_text) if part),

@@ -361,8 +361,5 @@ def _word_query(word: WordQuery, first: bool) -> dict[str, Any]:
 
 
 def _part_query(term: str, tiered: bool) -> dict[str, Any]:
-    should = [
-        _constant({"term": {"terms": terms[0]}} if len(terms) == 1 else {"terms": {"terms": list(terms)}}, score)
-        for terms, score in term_clauses(term, tiered)
-    ]
+    should = [_constant({"term": {"terms": indexed}}, score) for indexed, score in term_clauses(term, tiered)]
     return {"bool": {"should": should, "minimum_should_match": 1}}

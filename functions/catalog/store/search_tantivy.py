@@ -292,30 +292,32 @@ class TantivySearchBackend:
         return int(self._searcher().num_segments)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        searcher, generation = self._searcher_generation()
-        text, filters = self._clauses(query, searcher)
-        result = self._search(query, searcher, generation, text, filters, relaxed=False)
-        if result.total or len(text) < 2:
+        reader = self._searcher_generation()
+        plan, filters = self._clauses(query, reader[0])
+        result = self._search(query, reader, plan, filters, relaxed=False)
+        if result.total or len(plan) < 2:
             return result
-        # No product has every word: those with the most of them (logic/analysis.py)
-        any_word = [self._t.Query.boolean_query([(self._t.Occur.Should, clause) for clause in text])]
-        return self._search(query, searcher, generation, any_word, filters, relaxed=True)
+        return self._search(query, reader, plan, filters, relaxed=True)  # no product has every word
 
     def _search(
         self,
         query: SearchQuery,
-        searcher: Any,
-        generation: int,
-        text: list[Any],
+        reader: tuple[Any, int],
+        plan: list[WordQuery],
         filters: dict[str, Any],
+        *,
         relaxed: bool,
     ) -> SearchResult:
+        """The query's hits, total and facets (`relaxed`: the products with any of the words)."""
+        searcher, generation = reader
+        text = self._text(plan, ranked=False, relaxed=relaxed)
         tantivy_query = _combine(self._t, text, filters.values())
         key = (*_cache_key(query), relaxed) if query.facets else None
         cached = self._cached(key) if key is not None else None
         count = not query.facets  # with facets, the first aggregation pass counts (see _facets)
         if query.sort is Sort.RELEVANCE and text:
-            result = searcher.search(tantivy_query, query.limit, count=count, offset=query.offset)
+            ranked = _combine(self._t, self._text(plan, ranked=True, relaxed=relaxed), filters.values())
+            result = searcher.search(ranked, query.limit, count=count, offset=query.offset)
         else:
             field, descending = SORT_FIELD.get(query.sort, SORT_FIELD[Sort.POPULAR])
             order = self._t.Order.Desc if descending else self._t.Order.Asc
@@ -378,7 +380,8 @@ class TantivySearchBackend:
         *whole, last = query_tokens
         t = self._t
         searcher = self._searcher()
-        clauses = [(t.Occur.Must, clause) for clause in self._text_clauses(" ".join(whole), searcher)]
+        plan = plan_query(" ".join(whole), lambda words: self._known(searcher, words))
+        clauses = [(t.Occur.Must, clause) for clause in self._text(plan, ranked=False, relaxed=False)]
         clauses.append((t.Occur.Must, t.Query.fuzzy_term_query(self._schema, "names", last, 0, True, True)))
         query = t.Query.boolean_query(clauses)
         result = searcher.search(query, limit, count=False, order_by_field="k_popular", order=t.Order.Desc)
@@ -424,17 +427,21 @@ class TantivySearchBackend:
 
     # ---- query building -----------------------------------------------------------------------
 
-    def _text_clauses(self, text: str, searcher: Any) -> list[Any]:
-        """One clause per query word (logic/analysis.py plan_query), every one must match; the
-        first part of the first word adds the tie breaker (logic/search.py term_clauses)."""
-        plan = plan_query(text, lambda words: self._known(searcher, words))
-        return [self._word_query(word, first=index == 0) for index, word in enumerate(plan)]
+    def _text(self, plan: list[WordQuery], *, ranked: bool, relaxed: bool) -> list[Any]:
+        """One clause per query word (logic/analysis.py plan_query), every one must match
+        (`relaxed`: any one); `ranked`: the first part of the first word adds the tie breaker
+        (logic/search.py term_clauses); only the top-k search needs it, not counts or facets."""
+        t = self._t
+        clauses = [self._word_query(word, tiered=ranked and index == 0) for index, word in enumerate(plan)]
+        if relaxed and len(clauses) > 1:
+            return [t.Query.boolean_query([(t.Occur.Should, clause) for clause in clauses])]
+        return clauses
 
-    def _word_query(self, word: WordQuery, first: bool) -> Any:
+    def _word_query(self, word: WordQuery, tiered: bool) -> Any:
         """Every part at its best level, or with typo tolerance a word of `names` within the
         distance (constant scores: the same ranking as the other engines)."""
         t, schema = self._t, self._schema
-        parts = [self._part_query(part, tiered=first and index == 0) for index, part in enumerate(word.parts)]
+        parts = [self._part_query(part, tiered and index == 0) for index, part in enumerate(word.parts)]
         exact = parts[0] if len(parts) == 1 else t.Query.boolean_query([(t.Occur.Must, p) for p in parts])
         if not word.distance:
             return exact
@@ -446,13 +453,12 @@ class TantivySearchBackend:
         """The query of one term at every level (cached per backend in `_part_query`: building
         the nested clauses costs more than running them)."""
         t, schema = self._t, self._schema
-        clauses = []
-        for terms, score in term_clauses(term, tiered):
-            # a union of term queries: tantivy's term_set_query walks the whole term dictionary
-            matches = [t.Query.term_query(schema, "terms", indexed) for indexed in terms]
-            match = matches[0] if len(matches) == 1 else t.Query.boolean_query([(t.Occur.Should, m) for m in matches])
-            clauses.append((t.Occur.Should, t.Query.const_score_query(match, score)))
-        return t.Query.boolean_query(clauses)
+        return t.Query.boolean_query(
+            [
+                (t.Occur.Should, t.Query.const_score_query(t.Query.term_query(schema, "terms", indexed), score))
+                for indexed, score in term_clauses(term, tiered)
+            ]
+        )
 
     @staticmethod
     def _known(searcher: Any, words: Iterable[str]) -> set[str]:
@@ -460,10 +466,10 @@ class TantivySearchBackend:
         (counts documents deleted but not yet merged away, like every Lucene-style doc_freq)."""
         return {word for word in words if searcher.doc_freq("names", word) or searcher.doc_freq("body", word)}
 
-    def _clauses(self, query: SearchQuery, searcher: Any) -> tuple[list[Any], dict[str, Any]]:
-        """The text clauses (every token must match) and the filters by dimension."""
+    def _clauses(self, query: SearchQuery, searcher: Any) -> tuple[list[WordQuery], dict[str, Any]]:
+        """The query's words (logic/analysis.py plan_query) and the filters by dimension."""
         t, schema = self._t, self._schema
-        text = self._text_clauses(query.text, searcher)
+        plan = plan_query(query.text, lambda words: self._known(searcher, words))
         filters: dict[str, Any] = {}
         if query.category:
             filters["category"] = t.Query.term_query(schema, "category_path", category_key(query.category))
@@ -479,7 +485,7 @@ class TantivySearchBackend:
             filters["in_stock"] = t.Query.term_query(schema, "in_stock", 1)
         if query.rating_min is not None:
             filters["rating"] = t.Query.range_query(schema, "rating", t.FieldType.Float, float(query.rating_min), None)
-        return text, filters
+        return plan, filters
 
     def _passes(
         self, text: list[Any], filters: dict[str, Any], tantivy_query: Any, query: SearchQuery

@@ -156,8 +156,11 @@ def test_relevance_with_typos_and_folding(loaded: SearchBackend, text: str, expe
     assert found[:1] == [expected]
 
 
-def test_all_words_must_match(loaded: SearchBackend) -> None:
-    assert ids(loaded, text="café gazelle") == []
+def test_all_words_must_match_while_some_product_has_them_all(loaded: SearchBackend) -> None:
+    assert ids(loaded, text="stadsfiets gazelle") == ["bike"]
+    # and when none has every word, the products with the most of them (title words first)
+    assert ids(loaded, text="gazelle wmf espresso") == ["bike", "kueche", "cafe"]
+    assert ids(loaded, text="zeppelin xylofoon") == []
 
 
 def test_short_words_are_not_fuzzy(loaded: SearchBackend) -> None:

@@ -47,7 +47,7 @@ class _Indexed:
         self.doc = doc
         fields = index_fields(doc)
         self.terms: dict[str, float] = {}  # term → weight of the level it is indexed at
-        for indexed in fields["terms"]:
+        for indexed in fields["terms"]:  # `h:bike` and `h11:bike` (the tier: self.tie)
             prefix, _, term = indexed.partition(":")
             self.terms[term] = LEVELS[prefix[0]]
         self.body = set(tokens(fields["body"], limit=10_000))
@@ -192,7 +192,7 @@ def _text_score(item: _Indexed, plan: Sequence[WordQuery], relaxed: bool = False
             return None
         matched = True
         total += (exact or 0.0) + (FUZZY_WEIGHT if typo else 0.0)
-    return total if matched else None
+    return None if relaxed and not matched else total
 
 
 def _facets(without: Mapping[str, Sequence[_Indexed]], matched: Sequence[_Indexed], query: SearchQuery) -> Facets:

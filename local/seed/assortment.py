@@ -1,0 +1,276 @@
+"""A product assortment worth searching: the demo seed's products and the relevance benchmark's.
+
+Product types across bikes, home, kitchen, fashion and electronics, each named in Dutch, German
+and English the way shops write them (Stadsfiets, Cityrad, City bike; Tischlampe, Tafellamp,
+Table lamp), with brands, colours, materials and descriptions in the product's language; some
+descriptions mention other products (`Ideaal voor op de fiets` on a scarf), as real ones do.
+
+Every product knows what it is (`ProductType.family`), what its name is made of (`parts`: a
+Fietshelm is a helmet named after the bike) and its colour: the relevance judgments of
+benchmarks/relevance.py are derived from these, never from a search engine. Deterministic: product
+`i` of a seed is always the same.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+LANGUAGES = ("nl", "de", "en")
+
+DEPARTMENTS: dict[str, tuple[str, str, str]] = {
+    "bikes": ("Fietsen & toebehoren", "Fahrrad & Zubehör", "Bikes & accessories"),
+    "home": ("Wonen", "Wohnen", "Home & living"),
+    "kitchen": ("Keuken", "Küche", "Kitchen"),
+    "fashion": ("Mode", "Mode", "Fashion"),
+    "electronics": ("Elektronica", "Elektronik", "Electronics"),
+}
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "sneaker": ("shoe",),
+    "boot": ("shoe",),
+    "backpack": ("bag",),
+    "jeans": ("trousers",),
+    "lamp": ("lighting",),
+    "chair": ("furniture",),
+    "table": ("furniture",),
+    "desk": ("furniture",),
+    "stool": ("furniture",),
+    "cabinet": ("furniture",),
+    "headphones": ("audio",),
+    "earbuds": ("audio",),
+    "speaker": ("audio",),
+}
+"""Family → the broader families its products also belong to (a sneaker is a shoe)."""
+
+
+@dataclass(frozen=True)
+class ProductType:
+    key: str
+    department: str
+    family: str
+    """What the product is: the family a shopper's word for it names (bike, helmet, lamp)."""
+    parts: tuple[str, ...]
+    """What its name is made of besides its family (a Fietshelm: bike; a Stadsfiets: city)."""
+    names: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+    """Title nouns in nl, de, en."""
+    materials: tuple[str, ...] = ()
+
+    def leaf(self, language: int) -> str:
+        """The leaf category: the first name, as a shop's category would be called."""
+        return self.names[language][0]
+
+
+def _t(key: str, department: str, what: str, names: str, *, materials: tuple[str, ...] = ()) -> ProductType:
+    """`what`: the family, then the parts; `names`: `nl | de | en`, alternatives split by `/`."""
+    family, *parts = what.split()
+    nl, de, en = (tuple(name.strip() for name in group.split("/")) for group in names.split("|"))
+    return ProductType(key, department, family, tuple(parts), (nl, de, en), materials)
+
+
+METAL = ("steel",)
+WOOD = ("oak", "wood")
+TEXTILE = ("wool", "cotton")
+KITCHENWARE = ("stainless", "ceramic")
+
+TYPES: tuple[ProductType, ...] = (
+    # bikes
+    _t("city_bike", "bikes", "bike city", "Stadsfiets | Cityrad/Stadtrad | City bike"),
+    _t("kids_bike", "bikes", "bike kids", "Kinderfiets | Kinderfahrrad | Kids bike"),
+    _t("mountain_bike", "bikes", "bike mountain", "Mountainbike | Mountainbike | Mountain bike"),
+    _t("e_bike", "bikes", "bike electric", "Elektrische fiets | Elektrofahrrad | Electric bike"),
+    _t("folding_bike", "bikes", "bike folding", "Vouwfiets | Klapprad | Folding bike"),
+    _t("bike_helmet", "bikes", "helmet bike", "Fietshelm | Fahrradhelm/Radhelm | Bike helmet"),
+    _t("bike_lock", "bikes", "lock bike", "Fietsslot | Fahrradschloss | Bike lock", materials=METAL),
+    _t("chain_lock", "bikes", "lock chain", "Kettingslot | Kettenschloss | Chain lock", materials=METAL),
+    _t("bike_bell", "bikes", "bell bike", "Fietsbel | Fahrradklingel | Bike bell"),
+    _t("bike_pump", "bikes", "pump bike", "Fietspomp | Fahrradpumpe/Luftpumpe | Bike pump"),
+    _t("bike_light", "bikes", "lamp bike", "Fietslamp | Fahrradlampe | Bike lamp"),
+    _t("saddle", "bikes", "saddle bike", "Fietszadel | Fahrradsattel | Bike saddle"),
+    _t("bike_bag", "bikes", "bag bike", "Fietstas | Fahrradtasche | Bike bag"),
+    _t("bike_basket", "bikes", "basket bike", "Fietsmand | Fahrradkorb | Bike basket"),
+    # home
+    _t("table_lamp", "home", "lamp table", "Tafellamp | Tischlampe/Tischleuchte | Table lamp"),
+    _t("desk_lamp", "home", "lamp desk", "Bureaulamp | Schreibtischlampe | Desk lamp"),
+    _t("pendant_lamp", "home", "lamp hanging", "Hanglamp | Hängelampe | Pendant lamp"),
+    _t("floor_lamp", "home", "lamp floor", "Vloerlamp | Stehlampe | Floor lamp"),
+    _t("chair", "home", "chair", "Stoel/Eetkamerstoel | Stuhl/Esszimmerstuhl | Chair/Dining chair", materials=WOOD),
+    _t("office_chair", "home", "chair desk", "Bureaustoel | Bürostuhl | Office chair"),
+    _t("table", "home", "table", "Tafel/Eettafel | Tisch/Esstisch | Table/Dining table", materials=WOOD),
+    _t("coffee_table", "home", "table", "Salontafel | Couchtisch | Coffee table", materials=WOOD),
+    _t("desk", "home", "desk", "Bureau | Schreibtisch | Desk", materials=WOOD),
+    _t("stool", "home", "stool", "Kruk/Barkruk | Hocker/Barhocker | Stool/Bar stool", materials=WOOD),
+    _t("cabinet", "home", "cabinet", "Kast/Kledingkast | Schrank/Kleiderschrank | Cabinet/Wardrobe", materials=WOOD),
+    _t("cushion", "home", "cushion", "Kussen/Sierkussen | Kissen/Sofakissen | Cushion/Pillow", materials=TEXTILE),
+    _t("blanket", "home", "blanket", "Deken/Plaid | Decke/Kuscheldecke | Blanket/Throw", materials=TEXTILE),
+    _t("clock", "home", "clock", "Klok/Wandklok | Uhr/Wanduhr | Clock/Wall clock"),
+    _t("vase", "home", "vase", "Vaas | Vase | Vase", materials=("ceramic",)),
+    _t("mirror", "home", "mirror", "Spiegel/Wandspiegel | Spiegel/Wandspiegel | Mirror/Wall mirror"),
+    _t("rug", "home", "rug", "Vloerkleed | Teppich | Rug", materials=TEXTILE),
+    _t("candle", "home", "candle", "Kaars | Kerze | Candle"),
+    # kitchen
+    _t("mug", "kitchen", "mug", "Mok/Koffiemok | Becher/Kaffeebecher/Tasse | Mug/Coffee mug", materials=("ceramic",)),
+    _t("teapot", "kitchen", "teapot", "Theepot | Teekanne | Teapot", materials=("ceramic",)),
+    _t("frying_pan", "kitchen", "pan", "Koekenpan | Bratpfanne | Frying pan", materials=KITCHENWARE),
+    _t("pot", "kitchen", "pot", "Kookpan | Kochtopf | Saucepan", materials=KITCHENWARE),
+    _t("knife", "kitchen", "knife", "Koksmes | Kochmesser/Küchenmesser | Chef knife", materials=("stainless",)),
+    _t("cutting_board", "kitchen", "cuttingboard", "Snijplank | Schneidebrett | Cutting board", materials=WOOD),
+    _t("coffee_grinder", "kitchen", "grinder coffee", "Koffiemolen | Kaffeemühle | Coffee grinder"),
+    _t("kettle", "kitchen", "kettle", "Waterkoker | Wasserkocher | Kettle", materials=("stainless",)),
+    # fashion
+    _t("sweater", "fashion", "sweater", "Trui | Pullover | Sweater/Jumper", materials=TEXTILE),
+    _t("scarf", "fashion", "scarf", "Sjaal | Schal | Scarf", materials=TEXTILE),
+    _t("beanie", "fashion", "beanie", "Muts | Mütze | Beanie", materials=TEXTILE),
+    _t("rain_jacket", "fashion", "jacket rain", "Regenjas | Regenjacke | Rain jacket"),
+    _t("winter_jacket", "fashion", "jacket winter", "Winterjas | Winterjacke | Winter jacket"),
+    _t("running_shoe", "fashion", "shoe running", "Hardloopschoen | Laufschuh | Running shoe"),
+    _t("sneaker", "fashion", "sneaker", "Sneaker | Sneaker/Turnschuh | Sneaker", materials=("leather",)),
+    _t("boot", "fashion", "boot", "Laars | Stiefel | Boot", materials=("leather",)),
+    _t("backpack", "fashion", "backpack", "Rugzak | Rucksack | Backpack"),
+    _t("handbag", "fashion", "bag", "Handtas | Handtasche | Handbag", materials=("leather",)),
+    _t("gloves", "fashion", "glove", "Handschoenen | Handschuhe | Gloves", materials=("leather", "wool")),
+    _t("socks", "fashion", "sock", "Sokken | Socken | Socks", materials=TEXTILE),
+    _t("dress", "fashion", "dress", "Jurk | Kleid | Dress", materials=("cotton",)),
+    _t("jeans", "fashion", "jeans", "Spijkerbroek | Jeans | Jeans", materials=("cotton",)),
+    _t("watch", "fashion", "watch", "Horloge | Armbanduhr | Watch", materials=("steel", "leather")),
+    # electronics
+    _t("headphones", "electronics", "headphones", "Koptelefoon | Kopfhörer | Headphones"),
+    _t("earbuds", "electronics", "earbuds", "Oordopjes | Ohrhörer | Earbuds"),
+    _t("speaker", "electronics", "speaker", "Luidspreker/Speaker | Lautsprecher | Speaker"),
+    _t("charger", "electronics", "charger", "Oplader | Ladegerät | Charger"),
+    _t("cable", "electronics", "cable", "Kabel/Laadkabel | Kabel/Ladekabel | Cable/Charging cable"),
+    _t("keyboard", "electronics", "keyboard", "Toetsenbord | Tastatur | Keyboard"),
+    _t("mouse", "electronics", "mouse", "Muis | Maus | Mouse"),
+    _t("monitor", "electronics", "monitor", "Monitor | Bildschirm/Monitor | Monitor"),
+    _t("laptop_sleeve", "electronics", "case laptop", "Laptophoes | Laptophülle | Laptop sleeve"),
+    _t("phone_case", "electronics", "case phone", "Telefoonhoesje | Handyhülle | Phone case"),
+    _t("powerbank", "electronics", "powerbank", "Powerbank | Powerbank | Power bank"),
+)
+
+COLOURS: dict[str, tuple[str, str, str]] = {
+    "black": ("zwart", "schwarz", "black"),
+    "white": ("wit", "weiß", "white"),
+    "grey": ("grijs", "grau", "grey"),
+    "blue": ("blauw", "blau", "blue"),
+    "red": ("rood", "rot", "red"),
+    "green": ("groen", "grün", "green"),
+    "navy": ("navy", "navy", "navy"),
+    "beige": ("beige", "beige", "beige"),
+}
+MATERIALS: dict[str, tuple[str, str, str]] = {
+    "steel": ("staal", "Stahl", "steel"),
+    "oak": ("eiken", "Eiche", "oak"),
+    "wood": ("hout", "Holz", "wood"),
+    "wool": ("wol", "Wolle", "wool"),
+    "cotton": ("katoen", "Baumwolle", "cotton"),
+    "stainless": ("rvs", "Edelstahl", "stainless steel"),
+    "ceramic": ("keramiek", "Keramik", "ceramic"),
+    "leather": ("leer", "Leder", "leather"),
+}
+ADJECTIVES = (
+    ("klassieke", "stevige", "duurzame", "handgemaakte", "compacte", "moderne"),
+    ("klassisch", "robust", "nachhaltig", "handgemacht", "kompakt", "modern"),
+    ("classic", "sturdy", "durable", "handmade", "compact", "modern"),
+)
+MENTIONS: tuple[tuple[str, tuple[str, str, str]], ...] = (
+    ("bike", ("Ideaal voor op de fiets.", "Ideal für Touren mit dem Fahrrad.", "Great for trips on the bike.")),
+    ("table", ("Mooi op elke tafel.", "Schön auf jedem Tisch.", "Looks good on any table.")),
+    ("lamp", ("Leuk naast een lamp.", "Passt neben eine Lampe.", "Nice next to a lamp.")),
+    ("jacket", ("Past bij elke jas.", "Passt zu jeder Jacke.", "Goes with any jacket.")),
+    ("chair", ("Voor aan de stoel.", "Für den Stuhl.", "For your chair.")),
+)
+"""Description sentences that mention another family: the product is not one (judged 0)."""
+SENTENCES = (
+    ("Gemaakt om lang mee te gaan.", "Langlebig und pflegeleicht.", "Built to last."),
+    ("Snel in huis.", "Schnell geliefert.", "Ships fast."),
+    ("Getest door onze klanten.", "Von Kunden getestet.", "Tested by our customers."),
+)
+BRAND_HEADS = ("Noord", "Wolken", "Tatra", "Lind", "Kiel", "Stern", "Fjäll", "Müller", "Dijk", "Weber", "Haven", "Zee")
+BRAND_TAILS = ("feld", "qvist", "werk", "mann", " & Söhne", " Design", "haus", "kamp", "lux", " Co.", "borg", "ström")
+BRANDS = tuple(f"{head}{tail}" for head in BRAND_HEADS for tail in BRAND_TAILS)
+SIZES = ("S", "M", "L", "XL")
+
+
+@dataclass(frozen=True)
+class GeneratedProduct:
+    index: int
+    type: ProductType
+    language: int
+    """Index into LANGUAGES."""
+    colour: str
+    """Key of COLOURS."""
+    material: str | None
+    mentions: tuple[str, ...]
+    """Families the description mentions without the product being one."""
+    title: str
+    description: str
+    brand: str
+    category: tuple[str, str]
+    attributes: dict[str, str]
+    price: int
+    """Minor units."""
+    popularity: int
+    rating: float
+    rating_count: int
+    in_stock: bool
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """What the product is: its family and the broader ones (a sneaker is a shoe)."""
+        return (self.type.family, *GROUPS.get(self.type.family, ()))
+
+
+def product(index: int, seed: int = 0) -> GeneratedProduct:
+    """Product `index` of the assortment `seed` (the same every time)."""
+    rng = random.Random(seed * 1_000_003 + index)
+    kind = TYPES[rng.randrange(len(TYPES))]
+    language = rng.randrange(len(LANGUAGES))
+    noun = rng.choice(kind.names[language])
+    colour = rng.choice(tuple(COLOURS))
+    colour_word = COLOURS[colour][language]
+    material = rng.choice(kind.materials) if kind.materials and rng.random() < 0.6 else None
+    material_word = MATERIALS[material][language] if material else ""
+    brand = rng.choice(BRANDS)
+    adjective = rng.choice(ADJECTIVES[language])
+    template = rng.randrange(3)
+    if template == 0:
+        title = f"{brand} {adjective} {noun} {colour_word}"
+    elif template == 1:
+        title = f"{noun} {material_word or adjective} {colour_word}"
+    else:
+        title = f"{brand} {noun} {material_word}".strip()
+    mentioned = [m for m in MENTIONS if m[0] != kind.family and m[0] not in kind.parts]
+    mentions = (rng.choice(mentioned),) if rng.random() < 0.25 else ()
+    lead = (
+        f"{adjective.capitalize()} {noun.lower()} van {brand}, kleur {colour_word}.",
+        f"{noun} von {brand}, {adjective}, in {colour_word}.",
+        f"A {adjective} {noun.lower()} by {brand} in {colour_word}.",
+    )[language]
+    made_of = ("Gemaakt van {}.", "Aus {}.", "Made of {}.")[language].format(material_word) if material else ""
+    description = " ".join(
+        part for part in (lead, made_of, rng.choice(SENTENCES)[language], *(m[1][language] for m in mentions)) if part
+    )
+    attributes = {"color": colour_word}
+    if material:
+        attributes["material"] = material_word
+    if kind.department == "fashion":
+        attributes["size"] = rng.choice(SIZES)
+    rating_count = int(rng.expovariate(1 / 8)) if rng.random() < 0.6 else 0
+    return GeneratedProduct(
+        index=index,
+        type=kind,
+        language=language,
+        colour=colour,
+        material=material,
+        mentions=tuple(m[0] for m in mentions),
+        title=title,
+        description=description,
+        brand=brand,
+        category=(DEPARTMENTS[kind.department][language], kind.leaf(language)),
+        attributes=attributes,
+        price=int(min(rng.lognormvariate(8.3, 1.0), 500_000)) // 5 * 5 + 95,
+        popularity=int(rng.expovariate(1 / 20)),
+        rating=round(rng.uniform(1, 5), 1) if rating_count else 0.0,
+        rating_count=rating_count,
+        in_stock=rng.random() < 0.85,
+    )
