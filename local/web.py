@@ -20,6 +20,8 @@ CONFIG_FILE = "config.json"
 CONFIG_KEYS = ("api_url", "cognito_endpoint", "region", "user_pool_id", "client_id")
 """What the client reads from config.json; `api_url`, `cognito_endpoint`, `region` and `client_id` are required."""
 REQUIRED_KEYS = frozenset({"api_url", "cognito_endpoint", "region", "client_id"})
+OPTIONAL_KEYS = ("ws_url",)
+"""Read when present: `ws_url`, the advice WebSocket (without it the client hides live advice)."""
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 _NO_CACHE = {"Cache-Control": "no-cache"}
 _SECURITY_HEADERS = {
@@ -30,27 +32,36 @@ _SECURITY_HEADERS = {
 
 
 def client_settings(
-    *, api_url: str, cognito_endpoint: str, region: str, user_pool_id: str, client_id: str
+    *,
+    api_url: str,
+    cognito_endpoint: str,
+    region: str,
+    user_pool_id: str,
+    client_id: str,
+    ws_url: str | None = None,
 ) -> dict[str, str]:
     """config.json's settings; locally Cognito is the moto server (`RuntimeConfig.cognito_endpoint`)."""
-    return {
+    settings = {
         "api_url": api_url.rstrip("/"),
         "cognito_endpoint": cognito_endpoint.rstrip("/") + "/",
         "region": region,
         "user_pool_id": user_pool_id,
         "client_id": client_id,
     }
+    if ws_url:
+        settings["ws_url"] = ws_url.rstrip("/")
+    return settings
 
 
 def render_config(settings: dict[str, str]) -> str:
     """config.json's text; unknown keys are refused so that a typo cannot go unnoticed."""
-    unknown = set(settings) - set(CONFIG_KEYS)
+    unknown = set(settings) - set(CONFIG_KEYS) - set(OPTIONAL_KEYS)
     if unknown:
         raise ValueError(f"unknown web client settings: {', '.join(sorted(unknown))}")
     missing = sorted(REQUIRED_KEYS - {key for key, value in settings.items() if value})
     if missing:
         raise ValueError(f"web client settings lack {', '.join(missing)}")
-    ordered = {key: settings[key] for key in CONFIG_KEYS if key in settings}
+    ordered = {key: settings[key] for key in (*CONFIG_KEYS, *OPTIONAL_KEYS) if key in settings}
     return json.dumps(ordered, indent=2) + "\n"
 
 

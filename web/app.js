@@ -1,6 +1,7 @@
 // The shell: loads config, shows who is signed in, and routes hash URLs to views.
 //   #/products?q=..  #/product/<id>  #/cart  #/checkout  #/orders  #/orders/<id>  #/vendor  #/signin
 //   #/rewards  #/join?ref=CODE  #/admin/rewards
+//   #/advice?code=CODE (advisor console)  #/partner (advice partner portal)
 
 import { loadConfig } from "./config.js";
 import { onSessionChange, session, signOut } from "./auth.js";
@@ -20,6 +21,8 @@ const routes = [
   { pattern: /^\/rewards$/, nav: "rewards", auth: true, load: () => import("./views/rewards.js") },
   { pattern: /^\/join$/, nav: "rewards", auth: true, load: () => import("./views/rewards.js") },
   { pattern: /^\/admin\/rewards$/, nav: "admin", auth: true, load: () => import("./views/admin_rewards.js") },
+  { pattern: /^\/advice$/, nav: "advice", auth: true, load: () => import("./views/advice.js") },
+  { pattern: /^\/partner$/, nav: "partner", auth: true, load: () => import("./views/partner.js") },
 ];
 
 let controller = null;
@@ -75,6 +78,7 @@ function renderSession(user) {
   const box = document.getElementById("session");
   document.querySelector('#nav a[data-nav="vendor"]').hidden = !(user && user.groups.includes("vendor"));
   document.querySelector('#nav a[data-nav="admin"]').hidden = !(user && user.groups.includes("admin"));
+  document.querySelector('#nav a[data-nav="partner"]').hidden = !(user && (user.groups.includes("vendor") || user.groups.includes("admin")));
   if (!user) {
     mount(box, h("a", { class: "button button-small", href: link("/signin", { next: location.hash }) }, "Sign in"));
     updateCartCount(null);

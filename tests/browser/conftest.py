@@ -34,6 +34,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--use-fake-ui-for-media-stream",  # camera and microphone allowed without a prompt (live advice video)
+    "--use-fake-device-for-media-stream",  # a generated test pattern and tone instead of real devices
 ]
 
 
@@ -88,6 +90,7 @@ def web_url(plein: Plein, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             region=plein.config.region,
             user_pool_id=plein.user_pool_id,
             client_id=plein.user_pool_client_id,
+            ws_url=f"{plein.ws_url}/advice",
         ),
     )
     server = WebServer(web_dir)

@@ -38,6 +38,13 @@ def test_write_config_renders_what_the_client_reads(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["config.json"]  # no temporary file left behind
 
 
+def test_the_advice_socket_url_is_written_when_given() -> None:
+    with_socket = client_settings(**SETTINGS, ws_url="ws://127.0.0.1:3001/advice/")
+
+    assert json.loads(render_config(with_socket))["ws_url"] == "ws://127.0.0.1:3001/advice"
+    assert "ws_url" not in json.loads(render_config(SETTINGS))
+
+
 @pytest.mark.parametrize(
     ("settings", "message"),
     [

@@ -5,6 +5,7 @@ import { session } from "../auth.js";
 import { cartChanged, link } from "../router.js";
 import { country } from "./cart.js";
 import { busy, empty, errorBox, h, loading, money, mount, noImage, stars, toast } from "../ui.js";
+import { askAdvisor } from "./ask_advisor.js";
 
 export async function render(view, { params, signal }) {
   mount(view, loading("Loading product…"));
@@ -62,6 +63,7 @@ export async function render(view, { params, signal }) {
     h("section", { class: "offers", "aria-labelledby": "offers-title" },
       h("h2", { id: "offers-title" }, `Offers (${product.offers.length})`),
       product.offers.length ? offerTable(product) : empty("No vendor offers this product right now.")),
+    askAdvisor(product, { signal }),
   );
 }
 

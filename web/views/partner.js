@@ -1,0 +1,216 @@
+// The partner portal (#/partner) for the owners of advice programs (vendors, admins): per program
+// and per advisor over a date range, requests, acceptance, response and exchange times, ratings,
+// CSAT, NPS, conversions and revenue influenced, with bar charts and a CSV download.
+
+import { api, seg } from "../api.js";
+import { session } from "../auth.js";
+import { config } from "../config.js";
+import { busy, empty, errorBox, field, h, loading, money, mount } from "../ui.js";
+
+const DAY_MS = 86_400_000;
+
+export async function render(view, { signal }) {
+  const title = h("h1", {}, "Partner portal");
+  mount(view, title, loading("Loading your advice programs…"));
+  let programs;
+  try {
+    programs = (await api.get("/advice/programs", { signal })).items;
+  } catch (error) {
+    if (error.name === "AbortError" || error.status === 401) throw error;
+    const words = error.status === 403 ? "The partner portal is for vendors and admins who run an advice program." : "Could not load your advice programs";
+    mount(view, title, errorBox(error, { title: words }));
+    return;
+  }
+  if (!programs.length) {
+    mount(view, title, empty("You do not run an advice program yet."));
+    return;
+  }
+  const today = new Date();
+  const program = h("select", {}, programs.map((p) => h("option", { value: p.program_id }, p.name)));
+  const from = h("input", { type: "date", required: true, value: day(new Date(today.getTime() - 29 * DAY_MS)) });
+  const to = h("input", { type: "date", required: true, value: day(today) });
+  const show = h("button", { type: "submit", class: "button" }, "Show report");
+  const download = h("button", { type: "button", class: "button button-ghost" }, "Download CSV");
+  const problem = h("div", { "aria-live": "polite" });
+  const report = h("div", { class: "partner-report", "aria-live": "polite" });
+  const form = h(
+    "form",
+    { class: "edit-form partner-filters" },
+    field("Program", program),
+    field("From", from),
+    field("Until (including)", to),
+    h("div", { class: "field partner-buttons" }, h("div", { class: "row" }, show, download)),
+  );
+  const range = () => {
+    if (!from.value || !to.value || from.value > to.value) return null;
+    return { from: `${from.value}T00:00:00Z`, to: new Date(Date.parse(`${to.value}T00:00:00Z`) + DAY_MS).toISOString() };
+  };
+  const checkedRange = () => {
+    mount(problem);
+    const period = range();
+    if (!period) mount(problem, h("p", { class: "field-error" }, "Please choose a start date on or before the end date."));
+    return period;
+  };
+  const load = async () => {
+    const period = checkedRange();
+    if (!period) return;
+    mount(report, loading("Loading the report…"));
+    try {
+      const data = await api.get(`/advice/programs/${seg(program.value)}/report`, { query: period });
+      const chosen = programs.find((p) => p.program_id === program.value);
+      mount(report, reportView(data, chosen));
+    } catch (error) {
+      mount(report, errorBox(error, { title: "Could not load the report" }));
+    }
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(show, load, "Loading…");
+  });
+  download.addEventListener("click", () =>
+    busy(download, async () => {
+      const period = checkedRange();
+      if (!period) return;
+      try {
+        await downloadCsv(program.value, period);
+      } catch (error) {
+        mount(problem, errorBox(error, { title: "Could not download the CSV" }));
+      }
+    }, "Preparing…"),
+  );
+  mount(view, title, h("section", { class: "card" }, form, problem), report);
+  await load();
+}
+
+function day(moment) {
+  return moment.toISOString().slice(0, 10);
+}
+
+/** The CSV comes as text/csv, not JSON: fetched here and saved through a temporary link. */
+async function downloadCsv(programId, period) {
+  const target = new URL(`${config().api_url}/advice/programs/${seg(programId)}/report`);
+  for (const [key, value] of Object.entries({ ...period, format: "csv" })) target.searchParams.set(key, value);
+  const response = await fetch(target, { headers: { Authorization: `Bearer ${session()?.token}`, Accept: "text/csv" } });
+  if (!response.ok) throw new Error(`The API answered HTTP ${response.status}.`);
+  const url = URL.createObjectURL(await response.blob());
+  const a = h("a", { href: url, download: `advice-${programId}-${period.from.slice(0, 10)}.csv`, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
+
+const percent = (share) => (share === null || share === undefined ? "—" : `${Math.round(share * 100)}%`);
+const seconds = (ms) => (ms === null || ms === undefined ? "—" : duration(ms / 1000));
+const number = (value, digits = 1) => (value === null || value === undefined ? "—" : Number(value).toFixed(digits));
+
+function duration(total) {
+  if (total === null || total === undefined) return "—";
+  if (total < 60) return `${Math.round(total)} s`;
+  return `${Math.floor(total / 60)} min ${Math.round(total % 60)} s`;
+}
+
+function reportView(data, program) {
+  const kpis = data.program;
+  const currency = program?.compensation?.currency || "EUR";
+  const advisors = data.advisors;
+  return h(
+    "div",
+    {},
+    h("h2", {}, `${program?.name || "Program"}: the whole program`),
+    h(
+      "div",
+      { class: "stats partner-kpis", "data-testid": "partner-kpis" },
+      kpi("Questions asked", String(kpis.requests)),
+      kpi("Accepted", `${kpis.accepted} (${percent(kpis.acceptance_rate)})`),
+      kpi(
+        "Time to accept (typical · slowest 10%)",
+        kpis.response_ms_median === null ? "—" : `${seconds(kpis.response_ms_median)} · ${seconds(kpis.response_ms_p90)}`,
+      ),
+      kpi("Typical session length", duration(kpis.exchange_seconds_median)),
+      kpi("Average rating", kpis.rating_average === null ? "—" : `${number(kpis.rating_average)} of 5`),
+      kpi("Satisfied shoppers (4–5 stars)", percent(kpis.csat)),
+      kpi("NPS", kpis.nps === null ? "—" : number(kpis.nps, 0)),
+      kpi("Orders after advice", `${kpis.conversions} (${percent(kpis.conversion_rate)})`),
+      kpi("Revenue influenced", money(kpis.revenue_influenced, currency)),
+    ),
+    h("h2", {}, "Per advisor"),
+    advisors.length
+      ? [
+          barChart("Questions offered and accepted", advisors, [
+            { label: "offered", value: (a) => a.requests, kind: "a" },
+            { label: "accepted", value: (a) => a.accepted, kind: "b" },
+          ]),
+          barChart("Average rating (out of 5)", advisors, [{ label: "rating", value: (a) => a.rating_average, kind: "a", max: 5, digits: 1 }]),
+          barChart("Orders after advice", advisors, [{ label: "orders", value: (a) => a.conversions, kind: "b" }]),
+          advisorTable(advisors, currency),
+        ]
+      : empty("No advisor had questions in this period."),
+    h("h2", {}, "What shoppers wrote"),
+    kpis.feedback.length ? h("ul", { class: "partner-feedback" }, kpis.feedback.map((text) => h("li", {}, text))) : h("p", { class: "muted" }, "No written feedback in this period."),
+  );
+}
+
+function kpi(label, value) {
+  return h("div", { class: "card stat" }, h("p", { class: "muted small" }, label), h("p", { class: "partner-value" }, value));
+}
+
+/** Horizontal bars, one group per advisor; widths are set through the CSSOM (the CSP allows no inline styles). */
+function barChart(title, advisors, series) {
+  const max = Math.max(1, ...series.map((s) => s.max ?? 0), ...advisors.flatMap((a) => series.map((s) => Number(s.value(a) ?? 0))));
+  const legend = series.length > 1 ? h("p", { class: "partner-legend small" }, series.map((s) => h("span", { class: `partner-key partner-bar-${s.kind}` }, s.label))) : null;
+  return h(
+    "figure",
+    { class: "card partner-chart" },
+    h("figcaption", {}, title),
+    legend,
+    h(
+      "dl",
+      { class: "partner-bars" },
+      advisors.map((advisor) => [
+        h("dt", {}, advisor.advisor_name),
+        h(
+          "dd",
+          {},
+          series.map((s) => {
+            const value = s.value(advisor);
+            const bar = h("span", { class: `partner-bar partner-bar-${s.kind}` });
+            bar.style.width = `${(Number(value ?? 0) / max) * 100}%`;
+            return h(
+              "span",
+              { class: "partner-bar-row", "aria-label": `${s.label}: ${value ?? "none"}` },
+              h("span", { class: "partner-bar-track", "aria-hidden": "true" }, bar),
+              h("span", { class: "partner-bar-value" }, value === null || value === undefined ? "—" : number(value, s.digits ?? 0)),
+            );
+          }),
+        ),
+      ]),
+    ),
+  );
+}
+
+function advisorTable(advisors, currency) {
+  const columns = [
+    ["Advisor", (a) => a.advisor_name],
+    ["Questions", (a) => String(a.requests)],
+    ["Accepted", (a) => `${a.accepted} (${percent(a.acceptance_rate)})`],
+    ["Time to accept", (a) => seconds(a.response_ms_median)],
+    ["Session length", (a) => duration(a.exchange_seconds_median)],
+    ["Rating", (a) => number(a.rating_average)],
+    ["CSAT", (a) => percent(a.csat)],
+    ["NPS", (a) => number(a.nps, 0)],
+    ["Orders", (a) => `${a.conversions} (${percent(a.conversion_rate)})`],
+    ["Revenue", (a) => money(a.revenue_influenced, currency)],
+  ];
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "table partner-table" },
+      h("caption", { class: "visually-hidden" }, "Figures per advisor"),
+      h("thead", {}, h("tr", {}, columns.map(([label]) => h("th", { scope: "col" }, label)))),
+      h("tbody", {}, advisors.map((a) => h("tr", {}, columns.map(([label, value]) => h("td", { "data-label": label }, value(a)))))),
+    ),
+  );
+}
