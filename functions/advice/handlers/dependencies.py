@@ -79,7 +79,7 @@ def _store(table_name: str) -> DynamoAdviceStore:
 @cache
 def program_service() -> ProgramService:
     store = _store(load_settings(AdviceTableSettings).table_name)
-    return ProgramService(store, store, clock=utc_now, new_id=new_id, new_code=new_invite_code)
+    return ProgramService(store, store, store, clock=utc_now, new_id=new_id, new_code=new_invite_code)
 
 
 @cache

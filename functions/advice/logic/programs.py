@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functions.advice.logic.domain import Invite, Program, ProgramTest
-from functions.advice.logic.ports import ApplicationStore, Clock, IdFactory, ProgramStore
+from functions.advice.logic.ports import AdvisorStore, ApplicationStore, Clock, IdFactory, ProgramStore
 from functions.advice.models.api import InviteCreate, InviteOut, KnowledgeBase, ProgramCreate, ProgramList, ProgramOut
 from functions.common.auth import Principal, Role
 from functions.common.errors import Forbidden, NotFound, UnprocessableEntity
@@ -21,12 +21,15 @@ class ProgramService:
         self,
         programs: ProgramStore,
         applications: ApplicationStore,
+        advisors: AdvisorStore,
+        *,
         clock: Clock,
         new_id: IdFactory,
         new_code: IdFactory,
     ):
         self._programs = programs
         self._applications = applications
+        self._advisors = advisors
         self._clock = clock
         self._new_id = new_id
         self._new_code = new_code
@@ -124,9 +127,15 @@ class ProgramService:
         program = self._programs.program(program_id)
         if program is None:
             raise NotFound("no such advice program", code="program_not_found")
-        if not program.managed_by(caller) and self._applications.application_of(caller.user_id, program_id) is None:
+        if not (program.managed_by(caller) or self._applicant_or_advisor(caller, program_id)):
             raise Forbidden("apply with an invite code to read the knowledge base", code="not_an_applicant")
         return KnowledgeBase(articles=self._programs.articles(program_id))
+
+    def _applicant_or_advisor(self, caller: Principal, program_id: str) -> bool:
+        if self._applications.application_of(caller.user_id, program_id) is not None:
+            return True
+        profile = self._advisors.profile(caller.user_id)
+        return profile is not None and program_id in profile.programs
 
     def save_knowledge_base(self, caller: Principal, program_id: str, body: KnowledgeBase) -> KnowledgeBase:
         self.managed(caller, program_id)

@@ -328,7 +328,8 @@ class AdvisorStatement(BaseModel):
     items: list[StatementLine]
 
 
-Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Period = Annotated[str, StringConstraints(pattern=r"^2\d{3}-(0[1-9]|1[0-2])$")]
+"""A month of the years 2000-2999: no statement predates Plein, and every month has a next one."""
 
 
 class ExportFormat(StrEnum):

@@ -108,6 +108,8 @@ class FeedCounts(BaseModel):
     unchanged: int = 0
     withdrawn: int = 0
     rejected: int = 0
+    kept_rejected: int = 0
+    """Replace mode: active offers not withdrawn because their row was in the file but rejected."""
 
 
 class FeedImportCompleted(DomainEvent):

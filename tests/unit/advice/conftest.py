@@ -68,7 +68,9 @@ class World:
 
     @property
     def programs(self) -> ProgramService:
-        return ProgramService(self.store, self.store, self.clock, self.new_id, self.new_code)
+        return ProgramService(
+            self.store, self.store, self.store, clock=self.clock, new_id=self.new_id, new_code=self.new_code
+        )
 
     @property
     def applications(self) -> ApplicationService:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from functions.advice.logic.domain import ApplicationStatus, ProgramTest
+from functions.advice.logic.domain import AdvisorProfile, ApplicationStatus, ProgramTest
 from functions.advice.models.api import (
     Answers,
     ApplicationCreate,
@@ -55,6 +55,18 @@ def test_only_owners_manage_a_program(world: World) -> None:
     assert world.programs.test(ADMIN, program_id) == TEST
     assert [p.program_id for p in world.programs.mine(VENDOR).items] == [program_id]
     assert world.programs.mine(OTHER_VENDOR).items == []
+
+
+def test_the_knowledge_base_is_read_by_managers_and_the_programs_advisors_only(world: World) -> None:
+    program_id = world.program()
+    advisor = Principal(user_id="u-adv", groups=frozenset({Role.SHOPPER, Role.ADVISOR}))
+    with pytest.raises(Forbidden):
+        world.programs.knowledge_base(advisor, program_id)
+    world.store.save_profile(AdvisorProfile(user_id="u-adv", display_name="Sam", programs=[program_id]))
+
+    assert world.programs.knowledge_base(advisor, program_id) == world.programs.knowledge_base(VENDOR, program_id)
+    with pytest.raises(Forbidden):
+        world.programs.knowledge_base(OTHER_VENDOR, program_id)
 
 
 def test_a_test_whose_correct_choice_does_not_exist_is_refused(world: World) -> None:

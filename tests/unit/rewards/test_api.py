@@ -195,8 +195,9 @@ def test_adjustments_are_admin_only_and_need_a_key(call: Call) -> None:
 def test_the_advice_statement_takes_a_month(call: Call) -> None:
     status, statement = call("GET", "/rewards/me/advice-statement", user="adv", query={"period": "2026-11"})
     assert (status, statement["sessions"], statement["cash"]) == (200, 0, 0)
-    status, body = call("GET", "/rewards/me/advice-statement", user="adv", query={"period": "2026-13"})
-    assert (status, body["error"]["code"]) == (422, "validation_failed")
+    for period in ("2026-13", "0000-01", "9999-12"):
+        status, body = call("GET", "/rewards/me/advice-statement", user="adv", query={"period": period})
+        assert (status, body["error"]["code"]) == (422, "validation_failed"), period
 
 
 def test_admins_audit_any_members_ledger_and_members_cannot(call: Call, world: World) -> None:

@@ -7,6 +7,7 @@ import pytest
 from functions.common.errors import BadRequest, Forbidden
 from functions.vendor.logic import ids
 from functions.vendor.logic.feeds import importer
+from functions.vendor.logic.feeds import rows as rows_module
 from functions.vendor.models.api import FeedRequest, OfferPatch
 from functions.vendor.models.events import FeedImportCompleted
 from tests.unit.vendor.conftest import World
@@ -46,6 +47,7 @@ def test_thousand_rows_with_ten_bad_ones(world: World) -> None:
         "unchanged": 0,
         "withdrawn": 0,
         "rejected": 10,
+        "kept_rejected": 0,
     }
     assert len(world.offers.active(vendor_id)) == 990
     report = world.files.report_rows(feed.report_key or "")
@@ -114,6 +116,61 @@ def test_replace_withdraws_absent_offers_and_partial_changes_only_given_fields(w
         "out_of_stock",
         "Wollpullover 1",
     )
+
+
+def test_replace_keeps_the_offers_of_rejected_rows_and_counts_them_apart(world: World) -> None:
+    # Given 200 active offers
+    vendor_id, owner, _, key = upload(world, csv_bytes(rows(200)))
+    run(world, key)
+    kept = world.offers.get(ids.offer_id(vendor_id, "SKU-000003"))
+    assert kept is not None
+
+    # When a replace file holds 150 of them, two with an unreadable price
+    items = rows(200)[:150]
+    items[3]["price"] = "twelve euro"
+    items[7]["price"] = "1.234,5 EUR"
+    replace = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="r.csv", mode="replace"))
+    world.files.objects[replace.upload.fields["key"]] = csv_bytes(items)
+    replaced = run(world, replace.upload.fields["key"])
+
+    # Then only the 50 absent SKUs are withdrawn; the rejected rows keep their offers as they were
+    assert replaced is not None
+    counts = replaced.counts
+    assert (counts.withdrawn, counts.rejected, counts.kept_rejected, counts.unchanged) == (50, 2, 2, 148)
+    assert len(world.offers.active(vendor_id)) == 150
+    assert world.offers.get(ids.offer_id(vendor_id, "SKU-000003")) == kept
+    report = world.files.report_rows(replaced.report_key or "")
+    assert [(row[0], row[1]) for row in report[1:]] == [("5", "price"), ("9", "price")]
+    assert all(row[3].endswith(importer.KEPT_NOTE) for row in report[1:])
+
+
+@pytest.mark.parametrize("mode", ["upsert", "partial"])
+def test_availability_without_a_stock_column_is_honoured(world: World, mode: str) -> None:
+    # Given SKU-000001 out of stock and SKU-000002 in stock with 7
+    items = rows(120)
+    items[1]["quantity"], items[2]["quantity"] = "0", "7"
+    vendor_id, owner, _, key = upload(world, csv_bytes(items))
+    run(world, key)
+
+    # When a feed without quantity says in_stock for the first and out_of_stock for the second
+    changed = [dict(items[1], availability="in_stock"), dict(items[2], availability="out_of_stock")]
+    for item in changed:
+        item.pop("quantity", None)
+    partial = b"id,availability\nSKU-000001,in_stock\nSKU-000002,out_of_stock\n"
+    data = csv_bytes(changed) if mode == "upsert" else partial
+    again = world.feed_service.request_upload(owner, vendor_id, FeedRequest(filename="a.csv", mode=mode))
+    world.files.objects[again.upload.fields["key"]] = data
+    feed = run(world, again.upload.fields["key"])
+
+    # Then both are updated, never "unchanged": one is back on sale with the default stock, one is off sale
+    assert feed is not None
+    assert (feed.counts.updated, feed.counts.unchanged, feed.counts.rejected) == (2, 0, 0)
+    back = world.offers.get(ids.offer_id(vendor_id, "SKU-000001"))
+    gone = world.offers.get(ids.offer_id(vendor_id, "SKU-000002"))
+    assert back is not None
+    assert gone is not None
+    assert (back.snapshot.availability, back.snapshot.quantity) == ("in_stock", rows_module.UNTRACKED_QUANTITY)
+    assert (gone.snapshot.availability, gone.snapshot.quantity) == ("out_of_stock", 0)
 
 
 def test_redelivered_event_imports_once(world: World) -> None:

@@ -24,6 +24,7 @@ def codes(result: FeedRow | list[FieldError]) -> set[tuple[str | None, str]]:
     [
         ("12.99 EUR", 1299, "EUR"),
         ("12,99 EUR", 1299, "EUR"),
+        ("22,00 EUR", 2200, "EUR"),
         ("EUR 5", 500, "EUR"),
         ("0.5 USD", 50, "USD"),
         ("7EUR", 700, "EUR"),
@@ -40,6 +41,8 @@ def test_prices(text: str, amount: int, currency: str) -> None:
         ("price", "12.999 EUR", "invalid_price"),
         ("price", "-1 EUR", "invalid_price"),
         ("price", "1,299.00 EUR", "invalid_price"),
+        ("price", "1.234,5 EUR", "invalid_price"),
+        ("price", "1.234 EUR", "invalid_price"),
         ("gtin", "4006381333932", "invalid_gtin_check_digit"),
         ("gtin", "12345", "invalid_gtin"),
         ("availability", "maybe", "invalid_availability"),

@@ -9,7 +9,9 @@ several are read and written at the same time while the parser reads ahead.
 
 Guards: the pending → importing transition is conditional (a re-delivered S3 event imports
 nothing); a file that is not a feed, or whose first rows are all rejected, fails before anything
-is written; replace mode withdraws absent offers only after a fully successful read.
+is written; replace mode withdraws absent offers only after a fully successful read, and only
+offers whose SKU is absent from the file: a row that is in the file but rejected keeps its
+offer as it was (counted as `kept_rejected`, and its report line says so).
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ CONTENT_TYPES = {
 }
 ALLOWED_CONTENT_TYPES = frozenset(CONTENT_TYPES.values()) | {"text/xml", "application/x-jsonlines"}
 REPORT_HEADER = ("line", "field", "code", "message")
+MAX_SKU_LENGTH = 50
+KEPT_NOTE = "; replace mode keeps the existing offer for this id as it was"
 
 
 def object_key(vendor_id: str, feed_id: str, filename: str) -> str:
@@ -149,6 +153,7 @@ class _Run:
     feed: FeedImport
     counts: FeedCounts = field(default_factory=FeedCounts)
     seen: set[str] = field(default_factory=set)
+    rejected_ids: set[str] = field(default_factory=set)
     report: ErrorReport = field(default_factory=ErrorReport)
     lock: threading.Lock = field(default_factory=threading.Lock)
     batches_written: int = 0
@@ -321,7 +326,7 @@ class FeedService:
             return
         checked = validate_row(item.fields, run.feed.mode)
         if isinstance(checked, list):
-            self._reject(run, item.line, checked)
+            self._reject(run, item.line, checked, self._row_offer_id(run, item))
             return
         offer_id = ids.offer_id(run.vendor.vendor_id, checked.id)
         if offer_id in run.seen:
@@ -333,11 +338,22 @@ class FeedService:
         pending.append(_Pending(item.line, checked.id, checked))
 
     @staticmethod
-    def _reject(run: _Run, line: int, errors: list[FieldError]) -> None:
+    def _row_offer_id(run: _Run, item: RawRow) -> str | None:
+        """The offer a rejected row names, when its id is readable (it then keeps that offer)."""
+        given = item.fields.get("id")
+        sku = given.strip() if isinstance(given, str) else ""
+        return ids.offer_id(run.vendor.vendor_id, sku) if 0 < len(sku) <= MAX_SKU_LENGTH else None
+
+    @staticmethod
+    def _reject(run: _Run, line: int, errors: list[FieldError], offer_id: str | None = None) -> None:
+        keeps = run.feed.mode == "replace" and offer_id is not None
         with run.lock:
             run.counts.rejected += 1
+            if keeps and offer_id is not None:
+                run.rejected_ids.add(offer_id)
         for error in errors:
-            run.report.add(line, error.field, error.code, error.message)
+            message = f"{error.message}{KEPT_NOTE}" if keeps else error.message
+            run.report.add(line, error.field, error.code, message)
 
     def _write_batch(self, run: _Run, batch: list[_Pending]) -> None:
         """Write the rows that change something, each only if its offer is still as read; rows
@@ -356,9 +372,9 @@ class FeedService:
             pending = {oid: item for oid, item in pending.items() if oid in refused}
             if not pending:
                 return
-        for item in pending.values():
+        for offer_id, item in pending.items():
             message = "the offer kept changing while the feed was imported; upload the row again"
-            self._reject(run, item.line, [FieldError("id", "concurrent_change", message)])
+            self._reject(run, item.line, [FieldError("id", "concurrent_change", message)], offer_id)
 
     def _planned_writes(
         self, run: _Run, pending: dict[str, _Pending], existing: dict[str, Offer]
@@ -372,15 +388,15 @@ class FeedService:
             current = existing.get(offer_id)
             content = offer_content(item.row, run.feed.mode, current)
             if isinstance(content, FieldError):
-                self._reject(run, item.line, [content])
+                self._reject(run, item.line, [content], offer_id)
                 continue
             try:
                 offer = build_offer(run.vendor.vendor_id, run.vendor.name, item.sku, content, current, now)
             except OfferInvalid as exc:
-                self._reject(run, item.line, [FieldError(exc.field, exc.code, exc.message)])
+                self._reject(run, item.line, [FieldError(exc.field, exc.code, exc.message)], offer_id)
                 continue
             except ValueError as exc:
-                self._reject(run, item.line, [FieldError(None, "invalid_offer", str(exc)[:300])])
+                self._reject(run, item.line, [FieldError(None, "invalid_offer", str(exc)[:300])], offer_id)
                 continue
             if offer is None:
                 unchanged += 1
@@ -394,7 +410,11 @@ class FeedService:
     def _withdraw_absent(self, run: _Run) -> None:
         absent: list[str] = []
         for offer_id, status in self._offers.vendor_offer_ids(run.vendor.vendor_id):
-            if status == "active" and offer_id not in run.seen:
+            if status != "active":
+                continue
+            if offer_id in run.rejected_ids:
+                run.counts.kept_rejected += 1
+            elif offer_id not in run.seen:
                 absent.append(offer_id)
                 if len(absent) >= BATCH_ROWS:
                     self._withdraw(run, absent)

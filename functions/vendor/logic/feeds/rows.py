@@ -61,7 +61,11 @@ def parse_price(value: Any) -> Price:
     text = _text(value).replace("\u00a0", " ")
     match = _PRICE.match(text)
     if not match:
-        raise _fail("invalid_price", "a price is a number and an ISO 4217 currency, e.g. '12.99 EUR'")
+        raise _fail(
+            "invalid_price",
+            "a price is a number with at most two decimals after '.' or ',' and no thousands separator,"
+            " and an ISO 4217 currency, e.g. '12.99 EUR' or '22,00 EUR'",
+        )
     currency = match.group("c1") or match.group("c2")
     if not currency or (match.group("c1") and match.group("c2")):
         raise _fail("missing_currency", "the price needs its ISO 4217 currency, e.g. '12.99 EUR'")
@@ -355,11 +359,21 @@ def offer_content(row: FeedRow, mode: FeedMode, existing: Offer | None) -> dict[
         ):
             content["availability"] = None
         content.update(given)
+        if "quantity" not in given:
+            content["quantity"] = _stock_without_quantity(given.get("availability"), live)
         return content
     content = {**FULL_DEFAULTS, **given}
     if "quantity" not in given:
-        if live is not None:
-            content["quantity"] = live.snapshot.quantity
-        else:
-            content["quantity"] = 0 if content["availability"] == "out_of_stock" else UNTRACKED_QUANTITY
+        content["quantity"] = _stock_without_quantity(content["availability"], live)
     return content
+
+
+def _stock_without_quantity(availability: str | None, live: Offer | None) -> int:
+    """The stock of a row without `quantity`: `out_of_stock` takes the offer off sale (0);
+    `in_stock` brings an out-of-stock offer back with UNTRACKED_QUANTITY; otherwise the live
+    offer keeps its stock and a new offer gets UNTRACKED_QUANTITY."""
+    if availability == "out_of_stock":
+        return 0
+    if live is not None and (availability != "in_stock" or live.snapshot.quantity > 0):
+        return live.snapshot.quantity
+    return UNTRACKED_QUANTITY
