@@ -24,6 +24,7 @@ from infra.topology import contexts
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_SITE = ROOT / ".local" / "lambda-site"
+BASE_PYTHON: str = getattr(sys, "_base_executable", sys.executable)  # the interpreter outside the venv
 BASELINE = "benchmarks.bare_handler"
 TARGET_RATIO = 1.5
 PROBE = (
@@ -47,7 +48,7 @@ def build_runtime_site() -> None:
     if RUNTIME_SITE.exists():
         return
     requirements = subprocess.run(
-        [sys._base_executable, "-m", "uv", "export", "--no-dev", "--no-emit-project", "--no-hashes", "--frozen"],
+        [BASE_PYTHON, "-m", "uv", "export", "--no-dev", "--no-emit-project", "--no-hashes", "--frozen"],
         check=True,
         capture_output=True,
         text=True,
@@ -58,8 +59,8 @@ def build_runtime_site() -> None:
     spec.write_text(requirements)
     subprocess.run(
         [
-            *(sys._base_executable, "-m", "uv", "pip", "install", "--quiet"),
-            *("--python", sys._base_executable, "--target", str(RUNTIME_SITE), "-r", str(spec)),
+            *(BASE_PYTHON, "-m", "uv", "pip", "install", "--quiet"),
+            *("--python", BASE_PYTHON, "--target", str(RUNTIME_SITE), "-r", str(spec)),
         ],
         check=True,
         cwd=ROOT,
@@ -75,7 +76,7 @@ def sample(module: str) -> float:
         "AWS_REGION": "eu-west-1",
     }
     out = subprocess.run(
-        [sys._base_executable, "-s", "-c", PROBE, module],
+        [BASE_PYTHON, "-s", "-c", PROBE, module],
         check=True,
         capture_output=True,
         text=True,

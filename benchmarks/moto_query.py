@@ -21,7 +21,7 @@ import boto3
 from moto import mock_aws
 from rich.progress import Progress
 
-from local.aws import moto_query
+from local.aws import moto_query, patches
 
 TABLE = "bench"
 
@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--unpatched-runs", type=int, default=10)
     args = parser.parse_args()
-    moto_query.apply()
+    patches.install()
     with mock_aws():
         client = boto3.client("dynamodb", region_name="eu-west-1")
         client.create_table(
@@ -118,7 +118,7 @@ def main() -> None:
                 f"| {name} | {original[0]:.1f} / {original[1]:.1f} | {patched[0]:.2f} / {patched[1]:.2f} |"
                 f" {original[0] / patched[0]:.0f}x |"
             )
-    moto_query.remove()
+    patches.remove()
 
 
 if __name__ == "__main__":

@@ -30,13 +30,15 @@ from functions.common.auth import VENDOR_ID_CLAIM
 from functions.common.wiring import ContextWiring, Function
 from infra.topology import Endpoints, contexts, function_environment, function_name
 from local import snapshot
+from local.aws.patches import require_pinned_moto
 from local.aws.resources import Provisioner, Resources
 from local.config import ACCOUNT_ID, CURSOR_SECRET, HOST, LOCAL_KEY, RuntimeConfig
 from local.delivery import EventDelivery
 from local.gateway.auth import JwtVerifier
-from local.gateway.rest import RestGateway
+from local.gateway.rest import HTTP_PARSER_LIMITS, RestGateway
 from local.gateway.routes import RouteTable, merge_openapi, routes_from_openapi
 from local.gateway.websocket import WebSocketGateway
+from local.hooks import HookContext, run_before_start
 from local.lambdas import LambdaService, WorkerSpec, start_fork_server, stop_fork_server
 from local.seed import DemoUser, ProgressFactory, SeedContext, no_progress
 from local.seed import run as run_seeders
@@ -173,6 +175,7 @@ class Runtime:
             search_index_path=str(self.config.search_path.resolve()),
             user_pool_id=self.resources.user_pool_id if self.resources else None,
             websocket_endpoint=self.config.ws_management_url,
+            media_provider="p2p",
             log_level=self.config.log_level,
         )
 
@@ -202,6 +205,7 @@ class Runtime:
 
     # ---- start ------------------------------------------------------------------------------
     async def start(self) -> None:
+        require_pinned_moto()  # the emulated AWS runs patched for one moto version, or not at all
         config = self.config
         config.data_dir.mkdir(parents=True, exist_ok=True)
         config.logs_path.mkdir(parents=True, exist_ok=True)
@@ -215,9 +219,8 @@ class Runtime:
         self.resources = await self._run(self._provision)
         self.timings.mark("resources")
         self.verifier = await self._run(self._fetch_verifier)
-        if self.restored:
-            await self._run(self._rebuild_search_index)
-            self.timings.mark("search index")
+        await self._run(self._before_start)
+        self.timings.mark("hooks")
         seeding = asyncio.create_task(self._seed()) if config.seed and not self.restored else None
         await fork_server
         await self._start_lambdas()
@@ -244,19 +247,19 @@ class Runtime:
         self.rest.openapi_document()  # built in the background, for /openapi.json and /docs
         self._write_state()
 
-    def _rebuild_search_index(self) -> None:
-        """A restored data folder may have no search index for the current index schema (a new
-        schema version is a new directory): rebuild it from the catalog table, before the
-        indexer worker takes the index's writer lock."""
-        wiring = next((w for w in self.wirings if w.name == "catalog"), None)
-        if wiring is None:
-            return
-        from functions.catalog.handlers.dependencies import rebuild_search_index
-        from functions.catalog.wiring import INDEXER
+    def _before_start(self) -> None:
+        """Each context's local step before its workers start (local/hooks/<context>.py)."""
 
-        rebuilt = rebuild_search_index(self.function_env(wiring, INDEXER), self.clients("dynamodb"))
-        if rebuilt is not None:
-            self.say(f"search index rebuilt from the catalog table: {rebuilt:,} products")
+        def context(wiring: ContextWiring) -> HookContext:
+            return HookContext(
+                wiring=wiring,
+                restored=self.restored,
+                client=self.clients,
+                environment=lambda function_: self.function_env(wiring, function_),
+                say=self.say,
+            )
+
+        run_before_start(self.wirings, context)
 
     @property
     def lambdas_service(self) -> LambdaService:
@@ -394,7 +397,14 @@ class Runtime:
         if web_client is not None:
             servers.append((web_client, self.config.web_port))
         for app, port in servers:
-            runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+            runner = web.AppRunner(
+                app,
+                access_log=None,
+                handle_signals=False,
+                shutdown_timeout=1.0,
+                max_line_size=HTTP_PARSER_LIMITS["max_line_size"],
+                max_field_size=HTTP_PARSER_LIMITS["max_field_size"],
+            )
             await runner.setup()
             await web.TCPSite(runner, HOST, port, reuse_address=True).start()
             self._runners.append(runner)
@@ -410,6 +420,7 @@ class Runtime:
             region=self.config.region,
             user_pool_id=resources.user_pool_id,
             client_id=resources.user_pool_client_id,
+            ws_url=f"{self.config.ws_url}/advice",
         )
         return web_app(WEB_DIR, settings)
 

@@ -6,7 +6,7 @@ same few expressions with the same names and values for most items (`attribute_n
 for every new offer and product of a feed import). This version keeps the last 1,024 parse results
 by (expression, names, values) and hands out the same condition tree (evaluating one reads the
 item, never the tree) with the names and values it found. A failing parse is not kept. Pinned to
-the moto version of `moto_query`; tests/unit/local/test_moto_conditions.py compares it with moto's.
+the moto version of `patches`; tests/unit/local/test_moto_conditions.py compares it with moto's.
 """
 
 from __future__ import annotations

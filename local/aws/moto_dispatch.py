@@ -9,7 +9,7 @@ depends only on the host it is given (what `infer_service_region_host` made of t
 the package directory and the instance's URL patterns, none of which change while the server runs.
 This version remembers the answer per host (and per patterns object); hosts no backend matches are
 not remembered, so moto's "Unable to find appropriate backend" note still prints each time. Pinned
-to the moto version of `moto_query`; tests/unit/local/test_moto_dispatch.py checks that requests of
+to the moto version of `patches`; tests/unit/local/test_moto_dispatch.py checks that requests of
 every service the runtime uses (DynamoDB, DynamoDB Streams, EventBridge, SQS, S3 with a presigned
 POST, STS, Cognito, Lambda) reach the backend moto's own dispatch picks. `get_application` per
 signed DynamoDB request (in-process): 0.25 ms → 0.0024 ms.

@@ -20,7 +20,7 @@ of the detail as in moto (the first one the copy decoded to validate), and `Rule
 is told it matched instead of matching again. Server CPU per PutEvents of ten 88 KB entries to a bus
 with eight rules, two of them matching (SQS targets), `/_plein/stats`: 114 ms → 25 ms.
 
-Pinned to the moto version of `moto_query`; tests/unit/local/test_moto_events.py compares it with
+Pinned to the moto version of `patches`; tests/unit/local/test_moto_events.py compares it with
 moto's own on default and custom templates and on events moto's substitution would mangle, rule
 matching on prefix, suffix, anything-but, numeric, exists, equals-ignore-case, `$or`, nested and
 dotted detail fields and non-JSON values, and what PutEvents delivers to SQS queues.

@@ -20,7 +20,7 @@ keyed by strings hashes or compares ~15 of them per item (the partition dict, th
 before and after the write, the index). For type `S` these now use the value directly, which is
 exactly what `cast_value` returns for it: in-process, 20% of a TransactWriteItems' server CPU.
 
-Pinned to the moto version of `moto_query`; tests/unit/local/test_moto_items.py compares items,
+Pinned to the moto version of `patches`; tests/unit/local/test_moto_items.py compares items,
 generated attribute values (trees, sizes, hashes and equality) and the limit with moto's own.
 """
 

@@ -1,13 +1,9 @@
 """The moto server process of the local runtime: `python -m local.aws.moto_main --port 4566`.
 
-Runs in its own process (its own core, its own GIL) with the local runtime's patches applied
-(local/aws/moto_query.py applies them all: the partition-indexed DynamoDB Query, Query/Scan/GetItem/
-BatchGetItem responses with items spliced in instead of shape-serialized, TransactWriteItems
-without table copies or copies of replaced items, one-pass item construction, stream records
-sized without moto's encoder subclass, GetRecords and EventBridge target delivery without
-per-record shape serialization and JSONPath compilation,
-EventBridge rule matching without a JSON round trip per rule, SQS scans with one clock reading,
-request dispatch without rescanning moto's modules) and a few internal endpoints under `/_plein/`
+Runs in its own process (its own core, its own GIL) with the local runtime's patches installed
+from their registry (local/aws/patches.py: the request lock that makes DynamoDB requests atomic,
+always, and the speed patches, the partition-indexed Query unless `--no-query-patch`; any moto but
+the pinned version stops it with a message) and a few internal endpoints under `/_plein/`
 (local/aws/moto_extras.py, including per-operation CPU time at `/_plein/stats`). Exits when its
 parent dies, so it never outlives the runtime that started it. The garbage collector runs its
 young-generation passes every 10,000 allocations instead of 700 (moto keeps every item and stream
@@ -26,6 +22,8 @@ import threading
 import time
 from typing import Any
 
+from local.aws import patches
+
 GC_THRESHOLD = 10_000  # allocations between young-generation collections (CPython's default: 700)
 
 
@@ -43,8 +41,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4566)
-    parser.add_argument("--no-query-patch", action="store_true", help="keep moto's own (full scan) Query")
+    parser.add_argument(
+        "--no-query-patch", action="store_true", help="keep moto's own (full scan) Query; every other patch stays"
+    )
     args = parser.parse_args(argv)
+    try:
+        patches.require_pinned_moto()
+    except patches.UnsupportedMoto as exc:
+        sys.exit(f"moto_main: {exc}")
     os.environ.setdefault("MOTO_PORT", str(args.port))
     _exit_with_parent(os.getppid())
 
@@ -55,13 +59,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from local.aws import moto_extras
 
-    if not args.no_query_patch:
-        from local.aws import moto_query
-
-        try:
-            moto_query.apply()
-        except moto_query.PatchRefused as exc:
-            print(f"not patching Query: {exc}", flush=True)
+    installed = patches.install(patches.selected(query=not args.no_query_patch))
+    print(f"moto patches: {', '.join(installed)}", flush=True)
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request costs time at 100k items
     app: Any = moto_extras.wrap(DomainDispatcherApplication(create_backend_app))

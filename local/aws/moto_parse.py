@@ -5,7 +5,7 @@ value: about 0.26 ms of server CPU per item of a TransactWriteItems or BatchWrit
 in-process), a quarter of its cost. For the item operations below the parsed parameters equal the
 body's JSON, except for binary attribute values (`B`, `BS`), which the shape parser decodes from
 base64; a body that contains `"B"` or `"BS"` anywhere (a binary value or just such a string) goes
-through moto's parser unchanged. Pinned to the moto version of `moto_query`;
+through moto's parser unchanged. Pinned to the moto version of `patches`;
 tests/unit/local/test_moto_parse.py compares both parsers on the requests the stores send.
 """
 

@@ -28,25 +28,25 @@ JSON with moto's. BatchGetItem's check for repeated keys compares each key with 
 (0.3 ms of ~1.3 ms in-process for 100 keys that are not in the table, the feed import's usual
 case); `contains_duplicates` finds the same answer with a set of hashable stand-ins.
 
-`apply()` also installs the other patches of local/aws (moto_transactions, moto_events,
-moto_streams, moto_items, moto_sqs, moto_parse, moto_conditions, moto_dispatch, moto_records).
+local/aws/patches.py installs these (`apply`, `apply_responses`, `apply_duplicate_keys`)
+with the other patches of local/aws.
 """
 
 from __future__ import annotations
 
 import bisect
 import copy
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-PINNED_MOTO_VERSION = "5.2.5"
+from local.aws.moto_lock import LOCK  # the indexes change only with the items they index
+
 # Writes that may change items without going through Table.put_item / Table.delete_item /
 # DynamoDBBackend.update_item (which keep the GSI indexes current): they invalidate them.
-_WRITE_METHODS = (
+WRITE_METHODS = (
     "execute_statement",
     "execute_transaction",
     "batch_execute_statement",
@@ -55,13 +55,7 @@ _WRITE_METHODS = (
     "import_table",
     "update_table",
 )
-_lock = threading.RLock()
 _originals: dict[str, Callable[..., Any]] = {}
-_saved: list[tuple[Any, str, Any]] = []
-
-
-class PatchRefused(RuntimeError):
-    """The installed moto is not the version this patch was written and tested for."""
 
 
 def _cast(key: Any) -> Any:
@@ -76,7 +70,7 @@ class Partition(dict[Any, Any]):
         self._sorted: list[Any] | None = None
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        with _lock:
+        with LOCK:
             if self._sorted is not None and not super().__contains__(key):
                 try:
                     bisect.insort(self._sorted, key, key=_cast)
@@ -85,37 +79,37 @@ class Partition(dict[Any, Any]):
             super().__setitem__(key, value)
 
     def __delitem__(self, key: Any) -> None:
-        with _lock:
+        with LOCK:
             super().__delitem__(key)
             self._sorted = None
 
     def pop(self, key: Any, *default: Any) -> Any:
-        with _lock:
+        with LOCK:
             self._sorted = None
             return super().pop(key, *default)
 
     def popitem(self) -> tuple[Any, Any]:
-        with _lock:
+        with LOCK:
             self._sorted = None
             return super().popitem()
 
     def clear(self) -> None:
-        with _lock:
+        with LOCK:
             self._sorted = None
             super().clear()
 
     def update(self, *args: Any, **kwargs: Any) -> None:
-        with _lock:
+        with LOCK:
             self._sorted = None
             super().update(*args, **kwargs)
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        with _lock:
+        with LOCK:
             self._sorted = None
             return super().setdefault(key, default)
 
     def sorted_keys(self) -> list[Any]:
-        with _lock:
+        with LOCK:
             if self._sorted is None:
                 self._sorted = sorted(super().keys(), key=_cast)
             return self._sorted
@@ -390,7 +384,7 @@ def fast_query(  # noqa: PLR0917 - moto's own Table.query signature
     if index_name is not None and consistent_read:
         return original(self, *arguments, **keywords)  # type: ignore[no-any-return]
     try:
-        with _lock:
+        with LOCK:
             return _query(
                 self,
                 _Request(*arguments, projection_expressions, index_name, filter_expression, hash_key_conditions),
@@ -590,7 +584,7 @@ def contains_duplicates(self: Any, keys: list[Any]) -> bool:
 
 def indexed_put(method: Callable[..., Any]) -> Callable[..., Any]:
     def put_item(self: Any, item_attrs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        with _lock:
+        with LOCK:
             key = _key(self, item_attrs)
             before = _lookup(self, key)
             try:
@@ -603,7 +597,7 @@ def indexed_put(method: Callable[..., Any]) -> Callable[..., Any]:
 
 def indexed_delete(method: Callable[..., Any]) -> Callable[..., Any]:
     def delete_item(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with _lock:
+        with LOCK:
             deleted = method(self, *args, **kwargs)
             _reindex(self, deleted, None)
             return deleted
@@ -613,7 +607,7 @@ def indexed_delete(method: Callable[..., Any]) -> Callable[..., Any]:
 
 def indexed_update(method: Callable[..., Any]) -> Callable[..., Any]:
     def update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        with _lock:
+        with LOCK:
             try:
                 table = self.get_table(table_name)
                 hash_value, range_value = self.get_keys_value(table, key)
@@ -639,16 +633,12 @@ def bumping_backend(method: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def apply() -> None:
-    """Patch moto (in this process); refuses any moto but the pinned version."""
-    import moto
+def apply(replace: Callable[[Any, str, Any], None]) -> None:
+    """Install the partition-indexed Query and the write hooks that keep its indexes current,
+    through `replace(owner, name, value)` (local/aws/patches.py, which can undo it)."""
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
-    if moto.__version__ != PINNED_MOTO_VERSION:
-        raise PatchRefused(f"the Query patch is written for moto {PINNED_MOTO_VERSION}, not {moto.__version__}")
-    if _saved:
-        return
     _originals["query"] = Table.query
     original_init = Table.__init__
 
@@ -656,77 +646,29 @@ def apply() -> None:
         original_init(self, *args, **kwargs)
         self.items = defaultdict(Partition)
 
-    _replace(Table, "__init__", init)
-    _replace(Table, "put_item", indexed_put(Table.put_item))
-    _replace(Table, "delete_item", indexed_delete(Table.delete_item))
-    _replace(DynamoDBBackend, "update_item", indexed_update(DynamoDBBackend.update_item))
-    from local.aws import moto_transactions
+    replace(Table, "__init__", init)
+    replace(Table, "put_item", indexed_put(Table.put_item))
+    replace(Table, "delete_item", indexed_delete(Table.delete_item))
+    replace(DynamoDBBackend, "update_item", indexed_update(DynamoDBBackend.update_item))
+    for name in WRITE_METHODS:
+        replace(DynamoDBBackend, name, bumping_backend(getattr(DynamoDBBackend, name)))
+    replace(Table, "query", fast_query)
 
-    moto_transactions.apply(_replace)  # before the loop below wraps it
-    from local.aws import moto_events
 
-    moto_events.apply(_replace)
-    from local.aws import moto_streams
-
-    moto_streams.apply(_replace)
-    from local.aws import moto_items
-
-    moto_items.apply(_replace)
-    from local.aws import moto_sqs
-
-    moto_sqs.apply(_replace)
-    from local.aws import moto_parse
-
-    moto_parse.apply(_replace)
-    from local.aws import moto_conditions
-
-    moto_conditions.apply(_replace)
-    from local.aws import moto_dispatch
-
-    moto_dispatch.apply(_replace)
-    from local.aws import moto_records
-
-    moto_records.apply(_replace)
-    for name in _WRITE_METHODS:
-        if hasattr(DynamoDBBackend, name):
-            _replace(DynamoDBBackend, name, bumping_backend(getattr(DynamoDBBackend, name)))
-    _replace(Table, "query", fast_query)
-    from moto.dynamodb.responses import DynamoHandler, DynamoResult
-
-    # moto's DynamoDB is not thread-safe: TransactWriteItems deep-copies whole tables to roll back
-    # (a concurrent write fails it with "dictionary changed size", or its rollback undoes the other
-    # write), and conditional updates check and write in separate steps. The server handles requests
-    # in threads, so DynamoDB requests run one at a time, as each is atomic on AWS.
-    serial_call_action = DynamoHandler.call_action
-
-    def serialized(self: Any) -> Any:
-        with _lock:
-            return serial_call_action(self)
-
-    _replace(DynamoHandler, "call_action", serialized)
+def apply_responses(replace: Callable[[Any, str, Any], None]) -> None:
+    """Install the Query/Scan/GetItem/BatchGetItem responses with their items spliced in."""
+    from moto.dynamodb.responses import DynamoResult
 
     _originals["execute_result"] = DynamoResult.execute_result
-    _replace(DynamoResult, "execute_result", fast_execute_result)
+    replace(DynamoResult, "execute_result", fast_execute_result)
+
+
+def apply_duplicate_keys(replace: Callable[[Any, str, Any], None]) -> None:
+    """Install BatchGetItem's repeated-key check by hashable stand-ins."""
+    from moto.dynamodb.responses import DynamoHandler
+
     _originals["contains_duplicates"] = DynamoHandler._contains_duplicates
-    _replace(DynamoHandler, "_contains_duplicates", contains_duplicates)
-
-
-_MISSING = object()
-
-
-def _replace(owner: Any, name: str, value: Any) -> None:
-    _saved.append((owner, name, owner.__dict__.get(name, _MISSING)))
-    setattr(owner, name, value)
-
-
-def remove() -> None:
-    """Undo `apply` (tables created meanwhile keep their sorted partitions, which moto reads as dicts)."""
-    while _saved:
-        owner, name, original = _saved.pop()
-        if original is _MISSING:
-            delattr(owner, name)
-        else:
-            setattr(owner, name, original)
+    replace(DynamoHandler, "_contains_duplicates", contains_duplicates)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ time converted as moto's serializer converts it (epoch seconds, milliseconds kep
 serializes the page around the records (NextShardIterator, headers). A page with a binary value
 goes through moto's code unchanged. First version spliced images into moto's serialization of
 the rest (~5 ms per 1,000 records left in moto's serializer); this one skips that too. Pinned to
-the moto version of `moto_query`; tests/unit/local/test_moto_streams.py compares the parsed
+the moto version of `patches`; tests/unit/local/test_moto_streams.py compares the parsed
 responses.
 """
 

@@ -8,7 +8,7 @@ being applied (then those items are restored and the transaction is cancelled, a
 Only an Update changes an item in place, so only its item is deep-copied; for Put, Delete and
 ConditionCheck the current item object itself is the snapshot (moto replaces or removes it, and no
 other operation of the transaction may touch the same key).
-Pinned to the moto version of `moto_query`; tests/unit/local/test_moto_transactions.py compares it
+Pinned to the moto version of `patches`; tests/unit/local/test_moto_transactions.py compares it
 with moto's own behaviour.
 """
 

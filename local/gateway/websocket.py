@@ -189,6 +189,7 @@ class WebSocketGateway:
             claims=connection.claims,
             connected_at=connection.connected_at,
             source_ip=connection.source_ip,
+            close_code=connection.socket.close_code,
         )
         with contextlib.suppress(Exception):
             await self._lambdas.invoke(connection.function, event)

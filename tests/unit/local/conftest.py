@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from local.aws import moto_query
+from local.aws import patches
 
 
 @pytest.fixture
 def patched() -> Iterator[None]:
     """moto with every local runtime patch applied for the test, removed after it."""
-    moto_query.apply()
+    patches.install()
     try:
         yield
     finally:
-        moto_query.remove()
+        patches.remove()

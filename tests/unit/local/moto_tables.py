@@ -9,19 +9,19 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from local.aws import moto_query
+from local.aws import patches
 
 
 @contextmanager
 def moto(patched: bool) -> Iterator[Any]:
     """In-process moto, with the local runtime's patches applied when `patched`; a DynamoDB client."""
     if patched:
-        moto_query.apply()
+        patches.install()
     try:
         with mock_aws():
             yield boto3.client("dynamodb", region_name="eu-west-1")
     finally:
-        moto_query.remove()
+        patches.remove()
 
 
 def create_table(

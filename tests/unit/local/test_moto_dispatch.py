@@ -12,7 +12,7 @@ import pytest
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from werkzeug.test import EnvironBuilder
 
-from local.aws import moto_dispatch, moto_query
+from local.aws import moto_dispatch, patches
 
 ENDPOINT = "http://127.0.0.1:4566"
 
@@ -113,12 +113,12 @@ def test_requests_reach_moto_s_own_backend(name: str) -> None:
     environ = REQUESTS[name]()
     expected = _dispatched(environ)
 
-    moto_query.apply()
+    patches.install()
     try:
         assert DomainDispatcherApplication.__dict__["get_backend_for_host"].__qualname__.startswith("cached_backend")
         found = _dispatched(environ)
     finally:
-        moto_query.remove()
+        patches.remove()
 
     assert found == expected
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -10,7 +11,7 @@ import pytest
 from moto import mock_aws
 from moto.events.utils import EventTemplateParser
 
-from local.aws import moto_events, moto_query
+from local.aws import moto_events, patches
 
 EVENT: dict[str, Any] = {
     "version": "0",
@@ -42,7 +43,20 @@ def test_the_target_input_is_moto_s(template: str, paths: dict[str, Any]) -> Non
     assert moto_events.parse(template, paths, EVENT) == expected  # and again, from the cache
 
 
-def test_events_reach_an_sqs_target_through_the_patched_server_code(patched: None) -> None:
+# moto's own target input, sped up: without the patch that completes it as AWS's (moto_fidelity)
+AS_MOTO = [patch for patch in patches.REGISTRY if patch.name != "eventbridge_whole_events"]
+
+
+@pytest.fixture
+def as_moto() -> Iterator[None]:
+    patches.install(AS_MOTO)
+    try:
+        yield
+    finally:
+        patches.remove()
+
+
+def test_events_reach_an_sqs_target_through_the_patched_server_code(as_moto: None) -> None:
     assert EventTemplateParser.__dict__["parse"].__func__ is moto_events.parse
     with mock_aws():
         events, sqs = boto3.client("events", region_name="eu-west-1"), boto3.client("sqs", region_name="eu-west-1")
@@ -145,7 +159,7 @@ def test_events_that_are_not_json_native_take_moto_s_round_trip() -> None:
 def _deliveries(patched: bool) -> tuple[list[Any], list[list[Any]]]:
     """The PutEvents entries and what each of five queues received, from moto with or without the patches."""
     if patched:
-        moto_query.apply()
+        patches.install(AS_MOTO)
     try:
         with mock_aws():
             events, sqs = boto3.client("events", region_name="eu-west-1"), boto3.client("sqs", region_name="eu-west-1")
@@ -203,7 +217,7 @@ def _deliveries(patched: bool) -> tuple[list[Any], list[list[Any]]]:
             return [*answers, result["FailedEntryCount"]], received
     finally:
         if patched:
-            moto_query.remove()
+            patches.remove()
 
 
 def test_put_events_delivers_what_moto_delivers() -> None:

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from local.aws import moto_items, moto_query
+from local.aws import moto_items, patches
 from tests.unit.local.moto_tables import create_table, moto
 
 TABLE = "items-patch"
@@ -119,12 +119,12 @@ def test_items_are_built_as_moto_builds_them() -> None:
 
     attrs = {"pk": {"S": "k"}, "m": {"M": {"l": {"L": [{"N": "1"}, {"B": b"x"}]}}}, "d": DynamoType({"S": "x"})}
     key = DynamoType({"S": "k"})
-    moto_query.apply()
+    patches.install()
     try:
         assert Item.__init__ is moto_items.item_init
         patched = Item(key, None, attrs)
     finally:
-        moto_query.remove()
+        patches.remove()
     expected = Item(key, None, attrs)
 
     assert type(patched.attrs) is type(expected.attrs)

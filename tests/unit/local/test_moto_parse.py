@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 from moto.core.responses import BaseResponse
 
-from local.aws import moto_parse, moto_query
+from local.aws import moto_parse, patches
 from tests.unit.local.moto_tables import create_table
 
 TABLE = "parse-patch"
@@ -21,7 +21,7 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool, 
     """(operation, plain JSON path taken, parameters equal to moto's parser) for every request."""
     from moto.dynamodb.responses import DynamoHandler
 
-    moto_query.apply()
+    patches.install()
     patched = DynamoHandler.parse_parameters
     assert patched is not BaseResponse.parse_parameters
     found: list[tuple[str, bool, bool]] = []
@@ -38,7 +38,7 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool, 
         with mock_aws():
             yield found
     finally:
-        moto_query.remove()
+        patches.remove()
 
 
 def test_item_requests_parse_as_moto_parses_them(compared: list[tuple[str, bool, bool]]) -> None:

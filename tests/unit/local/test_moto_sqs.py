@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from local.aws import moto_query, moto_sqs
+from local.aws import moto_sqs, patches
 
 COUNTS = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]
 
@@ -20,7 +20,7 @@ def sqs(request: pytest.FixtureRequest) -> Iterator[Any]:
     from moto.sqs.models import SQSBackend
 
     if request.param == "patched":
-        moto_query.apply()
+        patches.install()
     patched = (
         SQSBackend.is_message_valid_based_on_retention_period is moto_sqs.is_message_valid_based_on_retention_period
     )
@@ -29,7 +29,7 @@ def sqs(request: pytest.FixtureRequest) -> Iterator[Any]:
         with mock_aws():
             yield boto3.client("sqs", region_name="eu-west-1")
     finally:
-        moto_query.remove()
+        patches.remove()
 
 
 def counts(sqs: Any, url: str) -> list[int]:
