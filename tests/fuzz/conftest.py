@@ -24,6 +24,14 @@ def fuzzed_plein() -> Iterator[Plein]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def matrix_plein() -> Iterator[Plein]:
+    """The authorization matrix's own marketplace: the fuzzer's generated writes (cancelled orders,
+    withdrawn offers, changed rules) must not change what the matrix's scene is built from."""
+    with running_plein(FUZZ_PRODUCTS, extra_contexts=()) as running:
+        yield running
+
+
 @pytest.fixture(scope="session")
 def role_headers(fuzzed_plein: Plein) -> dict[str, dict[str, str]]:
     """Request headers of every role: anonymous and each demo user (shopper, vendor, advisor, admin)."""

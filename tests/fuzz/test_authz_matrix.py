@@ -258,8 +258,8 @@ class Scene:
 
 
 @pytest.fixture(scope="module")
-def scene(fuzzed_plein: Plein) -> Scene:
-    plein = fuzzed_plein
+def scene(matrix_plein: Plein) -> Scene:
+    plein = matrix_plein
     password = "Matrix-" + secrets.token_hex(6)
     clients = {"anonymous": plein.client()}
     for role in ("shopper", "vendor", "advisor", "admin"):
