@@ -2,6 +2,8 @@
 //   #/products?q=..  #/product/<id>  #/cart  #/checkout  #/orders  #/orders/<id>  #/vendor  #/signin
 //   #/rewards  #/join?ref=CODE  #/admin/rewards
 //   #/advice?code=CODE (advisor console)  #/partner (advice partner portal)
+//   #/community  #/collections[/new|/<id>[/edit]]  #/ideas[/<id>]  #/users/<id>  #/profile  #/feed  #/feedback
+//   #/admin/community (moderation queue, ideas in review, feedback)
 
 import { loadConfig } from "./config.js";
 import { onSessionChange, session, signOut } from "./auth.js";
@@ -23,6 +25,19 @@ const routes = [
   { pattern: /^\/admin\/rewards$/, nav: "admin", auth: true, load: () => import("./views/admin_rewards.js") },
   { pattern: /^\/advice$/, nav: "advice", auth: true, load: () => import("./views/advice.js") },
   { pattern: /^\/partner$/, nav: "partner", auth: true, load: () => import("./views/partner.js") },
+  // community (views/community/*.js; the product page's part is views/product_community.js)
+  { pattern: /^\/community$/, nav: "community", load: () => import("./views/community/trending.js") },
+  { pattern: /^\/collections$/, nav: "community", load: () => import("./views/community/collections.js") },
+  { pattern: /^\/collections\/new$/, nav: "community", auth: true, load: () => import("./views/community/collection_form.js") },
+  { pattern: /^\/collections\/(?<id>[^/]+)\/edit$/, nav: "community", auth: true, load: () => import("./views/community/collection_form.js") },
+  { pattern: /^\/collections\/(?<id>[^/]+)$/, nav: "community", load: () => import("./views/community/collection.js") },
+  { pattern: /^\/ideas$/, nav: "community", load: () => import("./views/community/ideas.js") },
+  { pattern: /^\/ideas\/(?<id>[^/]+)$/, nav: "community", load: () => import("./views/community/idea.js") },
+  { pattern: /^\/users\/(?<id>[^/]+)$/, nav: "community", load: () => import("./views/community/member.js") },
+  { pattern: /^\/profile$/, nav: "community", auth: true, load: () => import("./views/community/profile.js") },
+  { pattern: /^\/feed$/, nav: "community", auth: true, load: () => import("./views/community/feed.js") },
+  { pattern: /^\/feedback$/, nav: "community", auth: true, load: () => import("./views/community/feedback.js") },
+  { pattern: /^\/admin\/community$/, nav: "moderation", auth: true, load: () => import("./views/community/moderation.js") },
 ];
 
 let controller = null;
@@ -78,6 +93,7 @@ function renderSession(user) {
   const box = document.getElementById("session");
   document.querySelector('#nav a[data-nav="vendor"]').hidden = !(user && user.groups.includes("vendor"));
   document.querySelector('#nav a[data-nav="admin"]').hidden = !(user && user.groups.includes("admin"));
+  document.querySelector('#nav a[data-nav="moderation"]').hidden = !(user && user.groups.includes("admin"));
   document.querySelector('#nav a[data-nav="partner"]').hidden = !(user && (user.groups.includes("vendor") || user.groups.includes("admin")));
   if (!user) {
     mount(box, h("a", { class: "button button-small", href: link("/signin", { next: location.hash }) }, "Sign in"));

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from aiohttp.test_utils import TestServer
 from yarl import URL
 
 from local.web import WEB_DIR, client_settings, render_config, web_app, write_config
+from tests.support.loop import run as run_in_thread
 
 SETTINGS = client_settings(
     api_url="http://127.0.0.1:3000/",
@@ -67,9 +66,7 @@ def _fetch_all(web_dir: Path, paths: list[str]) -> list[tuple[int, str, str]]:
                     results.append((response.status, response.content_type, await response.text()))
             return results
 
-    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, run()).result(timeout=30)
+    return run_in_thread(run())
 
 
 def test_web_app_serves_the_client_and_nothing_else(tmp_path: Path) -> None:

@@ -4,25 +4,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from tests.e2e.advice_peers import advice_socket, negotiate
 from tests.e2e.conftest import Plein
-
-T = TypeVar("T")
-
-
-def run_in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
-    """`asyncio.run` in a thread of its own: the browser tests' Playwright (sync API) keeps an
-    event loop running in this worker's main thread for the rest of the session."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
+from tests.support.loop import run
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Advice-e2e-1!"
@@ -53,7 +42,7 @@ def test_advice_from_invite_to_partner_report(plein: Plein) -> None:
     advisors = [_become_advisor(plein, f"e2e-advisor-{n}", invite["code"]) for n in (1, 2)]
 
     # Then they go online; a shopper asks; both get the offer, the first accept wins, the other gets "taken"
-    session_id, winner, loser = run_in_own_loop(_live_session(plein, program_id, advisors))
+    session_id, winner, loser = run(_live_session(plein, program_id, advisors))
 
     # And the shopper rates the ended session, which shows in the partner report
     shopper = plein.client("shopper")

@@ -5,7 +5,6 @@ route without a row fails `test_every_operation_has_a_rule`, so the matrix grows
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from local.seed.advice import ARTICLES, INVITE_CODE, PROGRAM_ID, TEST
 from tests.e2e.advice_peers import advice_socket
 from tests.e2e.conftest import Plein
 from tests.e2e.test_community import in_stock_offer
+from tests.support.loop import run
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 ROLES = ("anonymous", "shopper", "other_shopper", "vendor", "other_vendor", "advisor", "admin")
@@ -355,7 +355,7 @@ def _advice(plein: Plein, clients: dict[str, httpx.Client]) -> dict[str, str]:
     applied = clients["shopper"].post("/advice/applications", json={"invite_code": INVITE_CODE})
     return {
         "application_id": _created(applied, "application_id"),
-        "session_id": asyncio.run(_advice_session(plein)),
+        "session_id": run(_advice_session(plein)),
     }
 
 

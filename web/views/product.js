@@ -6,6 +6,7 @@ import { cartChanged, link } from "../router.js";
 import { country } from "./cart.js";
 import { busy, empty, errorBox, h, loading, money, mount, noImage, stars, toast } from "../ui.js";
 import { askAdvisor } from "./ask_advisor.js";
+import { productCommunity } from "./product_community.js";
 
 export async function render(view, { params, signal }) {
   mount(view, loading("Loading product…"));
@@ -64,6 +65,7 @@ export async function render(view, { params, signal }) {
       h("h2", { id: "offers-title" }, `Offers (${product.offers.length})`),
       product.offers.length ? offerTable(product) : empty("No vendor offers this product right now.")),
     askAdvisor(product, { signal }),
+    productCommunity(product, { signal }),
   );
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.local.loop import run
+from tests.support.loop import run
 
 
 class _Worker:

@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.integration.local.loop import run
+from tests.support.loop import run
 
 
 class _Queue:

@@ -11,7 +11,7 @@ import pytest
 from local.aws.patches import PINNED_MOTO_VERSION, UnsupportedMoto
 from local.config import RuntimeConfig
 from local.runtime import Runtime
-from tests.integration.local.loop import run
+from tests.support.loop import run
 
 
 def test_the_runtime_stops_on_another_moto_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

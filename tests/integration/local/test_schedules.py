@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from functions.common.wiring import Function, Schedule
-from tests.integration.local.loop import run
+from tests.support.loop import run
 
 
 class _Sqs:

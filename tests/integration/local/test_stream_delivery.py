@@ -7,7 +7,7 @@ import asyncio
 import json
 from typing import Any
 
-from tests.integration.local.loop import run
+from tests.support.loop import run
 
 
 class _Shard:

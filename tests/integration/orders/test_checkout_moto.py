@@ -169,7 +169,15 @@ def test_stock_model_properties_on_moto(aws: Aws) -> None:
             create_table(client)
             super().__init__()
 
+    # Derandomized, without the example database: the fake-store machine in tests/unit explores; this
+    # one replays a fixed sample on DynamoDB semantics, the same on every machine (CI once reported
+    # inconsistent data generation here that no local run reproduced).
     Fresh.TestCase.settings = settings(
-        max_examples=20, stateful_step_count=20, deadline=None, suppress_health_check=list(HealthCheck)
+        max_examples=12,
+        stateful_step_count=20,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
     )
     Fresh.TestCase().runTest()
