@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 from aws_cdk import App, Environment, Stack, Tags
 
-from infra.config import OPENAPI_DOCUMENT, StageConfig, stage_config
+from infra.config import StageConfig, stage_config
 from infra.nag import enable_nag
 from infra.shared import Shared
 from infra.stacks.account import AccountStack
@@ -57,7 +57,13 @@ def stage_environment(stage: StageConfig, default_account: str | None = None) ->
     return Environment(account=stage.account or default_account, region=stage.region)
 
 
-def build(app: App, *, openapi_document: Path = OPENAPI_DOCUMENT, default_account: str | None = None) -> PleinStage:
+def build(app: App, *, document: dict[str, Any] | None = None, default_account: str | None = None) -> PleinStage:
+    """One stage; the REST API from `document`, by default the OpenAPI document of the code as it is now
+    (`infra.openapi.merged_schema`, what `make openapi` commits), never a file that could be stale."""
+    if document is None:
+        from infra.openapi import merged_schema
+
+        document = merged_schema()
     for flag, value in FEATURE_FLAGS.items():
         if app.node.try_get_context(flag) is None:
             app.node.set_context(flag, value)
@@ -80,7 +86,7 @@ def build(app: App, *, openapi_document: Path = OPENAPI_DOCUMENT, default_accoun
         stacks[concern] = stack_type(app, f"{prefix}-{concern}", shared=shared, env=env)
     if any(wiring.events or wiring.streams or wiring.bucket or wiring.schedules for wiring in contexts()):
         stacks["Workers"] = WorkersStack(app, f"{prefix}-Workers", shared=shared, env=env)
-    stacks["Api"] = ApiStack(app, f"{prefix}-Api", shared=shared, openapi_document=openapi_document, env=env)
+    stacks["Api"] = ApiStack(app, f"{prefix}-Api", shared=shared, document=document, env=env)
     stacks["Edge"] = EdgeStack(app, f"{prefix}-Edge", shared=shared, env=env)
     # Account-level settings first: API Gateway refuses a logging stage before the account has its
     # CloudWatch role, and the search caps should hold before the collection can scale.

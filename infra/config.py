@@ -72,6 +72,8 @@ class StageConfig:
     monthly_budget_usd: int = 50
     # Cognito e-mail through SES: a verified SES identity (address) in the stage's region.
     ses_from_email: str | None = None
+    # Mobile push: SNS platform application ARNs by device platform ("fcm", "apns"); none: no push.
+    push_applications: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not STAGE_PATTERN.match(self.name):

@@ -90,7 +90,7 @@ class Shared:
     cursor_secret: secretsmanager.ISecret | None = None
     payment_secret: secretsmanager.ISecret | None = None
     web: WebClient | None = None
-    rest_api: apigw.RestApi | None = None
+    rest_api: apigw.RestApiBase | None = None
     search: SearchRefs | None = None
     websocket: WebSocketRefs | None = None
     inventory: Inventory = field(default_factory=Inventory)

@@ -74,6 +74,15 @@ class Endpoints:
     cors_origins: tuple[str, ...] = ()
     payment_provider: str | None = None
     payment_secret_arn: str | None = None
+    mail_sender: str | None = None
+    """The verified SES identity (address) notifications are sent from."""
+    mail_configuration_set: str | None = None
+    push_applications: tuple[tuple[str, str], ...] = ()
+    """SNS platform applications by device platform: (("fcm", arn), ("apns", arn))."""
+    web_url: str | None = None
+    """The web client's origin, for links in e-mails."""
+    public_api_url: str | None = None
+    """The REST API's base URL, for one-click unsubscribe (List-Unsubscribe-Post)."""
 
 
 def function_environment(wiring: ContextWiring, function: Function, endpoints: Endpoints) -> dict[str, str]:
@@ -112,4 +121,23 @@ def function_environment(wiring: ContextWiring, function: Function, endpoints: E
         env["WEBSOCKET_ENDPOINT"] = endpoints.websocket_endpoint
     if Need.MEDIA in function.needs:
         env["MEDIA_PROVIDER"] = endpoints.media_provider
+    env |= _messaging_environment(function, endpoints)
     return env
+
+
+def _messaging_environment(function: Function, endpoints: Endpoints) -> dict[str, str]:
+    """Mail, push and contacts settings of functions that send notifications."""
+    found: dict[str, str] = {}
+    if Need.MAIL in function.needs and endpoints.mail_sender:
+        found["MAIL_SENDER"] = endpoints.mail_sender
+        if endpoints.mail_configuration_set:
+            found["MAIL_CONFIGURATION_SET"] = endpoints.mail_configuration_set
+    if Need.PUSH in function.needs and endpoints.push_applications:
+        found["PUSH_APPLICATIONS"] = ",".join(f"{platform}={arn}" for platform, arn in endpoints.push_applications)
+    if Need.CONTACTS in function.needs and endpoints.user_pool_id:
+        found["USER_POOL_ID"] = endpoints.user_pool_id
+    if (Need.MAIL in function.needs or Need.PUSH in function.needs) and endpoints.web_url:
+        found["WEB_URL"] = endpoints.web_url
+    if Need.MAIL in function.needs and endpoints.public_api_url:
+        found["PUBLIC_API_URL"] = endpoints.public_api_url
+    return found

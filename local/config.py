@@ -14,6 +14,22 @@ ACCOUNT_ID = "123456789012"
 STAGE = "local"
 HOST = "127.0.0.1"
 CURSOR_SECRET = "plein-local-cursor-secret-not-for-production"  # noqa: S105 - local only, by design
+LOCAL_MAIL_SENDER = "notifications@plein.local"
+"""The SES identity the local runtime verifies in moto and sends notifications from."""
+LOCAL_PUSH_PLATFORMS = {"fcm": "GCM", "apns": "APNS"}
+LOCAL_REVIEW_REQUEST_DELAY_SECONDS = 120
+"""Locally a review request follows a delivery after two minutes (7 days on AWS)."""
+
+
+def local_push_applications(region: str) -> tuple[tuple[str, str], ...]:
+    """The SNS platform applications local/hooks/notifications.py creates in moto (ARNs are
+    derived from platform and name, so the functions' environment knows them before they exist)."""
+    return tuple(
+        (platform, f"arn:aws:sns:{region}:{ACCOUNT_ID}:app/{sns_platform}/plein-local-{platform}")
+        for platform, sns_platform in LOCAL_PUSH_PLATFORMS.items()
+    )
+
+
 FEEDS_BUCKET_PREFIX = "plein-local-feeds"
 LOCAL_KEY = "local"
 """Access key id and secret of every local client: moto accepts any."""
@@ -60,6 +76,10 @@ class RuntimeConfig:
     """Restore `<data_dir>/snapshot` on start when there is one (and let the CLI save one on stop)."""
     patch_moto_query: bool = True
     log_level: str = "INFO"
+    # Extra settings of every function (e.g. REVIEW_REQUEST_DELAY_SECONDS shortened in tests).
+    function_settings: dict[str, str] = field(
+        default_factory=lambda: {"REVIEW_REQUEST_DELAY_SECONDS": str(LOCAL_REVIEW_REQUEST_DELAY_SECONDS)}
+    )
 
     @property
     def aws_endpoint(self) -> str:

@@ -518,6 +518,8 @@ class LambdaService:
         self._executor = executor
         self.pools = {spec.name: FunctionPool(spec, max(1, pool_sizes.get(spec.name, 1))) for spec in specs}
         self.in_flight = 0
+        self.after_invocation: Callable[[], None] | None = None
+        """Called on the event loop after every invocation (the event delivery reads streams then)."""
 
     async def start(self) -> None:
         await asyncio.gather(*(pool.start(self._executor) for pool in self.pools.values()))
@@ -531,6 +533,8 @@ class LambdaService:
             return await self.pools[function].invoke(event, self._executor)
         finally:
             self.in_flight -= 1
+            if self.after_invocation is not None:
+                self.after_invocation()
 
     def pids(self) -> list[int]:
         return [w.pid for pool in self.pools.values() for w in pool.workers if w.pid is not None]

@@ -32,7 +32,15 @@ from infra.topology import Endpoints, contexts, function_environment, function_n
 from local import snapshot
 from local.aws.patches import require_pinned_moto
 from local.aws.resources import Provisioner, Resources
-from local.config import ACCOUNT_ID, CURSOR_SECRET, HOST, LOCAL_KEY, RuntimeConfig
+from local.config import (
+    ACCOUNT_ID,
+    CURSOR_SECRET,
+    HOST,
+    LOCAL_KEY,
+    LOCAL_MAIL_SENDER,
+    RuntimeConfig,
+    local_push_applications,
+)
 from local.delivery import EventDelivery
 from local.gateway.auth import JwtVerifier
 from local.gateway.rest import HTTP_PARSER_LIMITS, RestGateway
@@ -177,11 +185,16 @@ class Runtime:
             websocket_endpoint=self.config.ws_management_url,
             media_provider="p2p",
             log_level=self.config.log_level,
+            mail_sender=LOCAL_MAIL_SENDER,
+            push_applications=local_push_applications(self.config.region),
+            web_url=f"http://{HOST}:{self.config.web_port}",
+            public_api_url=self.config.rest_url,
         )
 
     def function_env(self, wiring: ContextWiring, function_: Any) -> dict[str, str]:
         env = function_environment(wiring, function_, self.endpoints())
         env |= self.config.aws_environment()
+        env |= self.config.function_settings
         env |= {
             "AWS_LAMBDA_FUNCTION_NAME": function_name(self.config.stage, function_),
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function_.memory_mb),
@@ -242,6 +255,7 @@ class Runtime:
             account_id=ACCOUNT_ID,
         )
         await self.delivery.start()
+        self.lambdas_service.after_invocation = self.delivery.read_streams_now
         self.timings.mark("ready")
         assert self.rest is not None
         self.rest.openapi_document()  # built in the background, for /openapi.json and /docs
@@ -383,7 +397,12 @@ class Runtime:
         if ws_functions:
             ws_functions[""] = next(iter(ws_functions.values()))
         self.rest = RestGateway(
-            RouteTable(routes), self.lambdas_service, lambda: self.verifier, self._openapi, stage=self.config.stage
+            RouteTable(routes),
+            self.lambdas_service,
+            lambda: self.verifier,
+            self._openapi,
+            stage=self.config.stage,
+            mailbox=self._mailbox,
         )
         self.websocket = WebSocketGateway(
             self.lambdas_service,
@@ -408,6 +427,17 @@ class Runtime:
             await runner.setup()
             await web.TCPSite(runner, HOST, port, reuse_address=True).start()
             self._runners.append(runner)
+
+    async def _mailbox(self) -> bytes:
+        """What the emulated SES and SNS sent (local/aws/moto_extras.py), for `GET /local/mailbox`."""
+
+        def fetch() -> bytes:
+            with urllib.request.urlopen(f"{self.config.moto_endpoint}/_plein/mailbox", timeout=10) as answer:  # noqa: S310
+                body: bytes = answer.read()
+                return body
+
+        result: bytes = await self._run(fetch)
+        return result
 
     def _web_client(self) -> web.Application | None:
         """The reference web client, configured for this runtime's endpoints and user pool."""
@@ -494,6 +524,8 @@ class Runtime:
         while time.monotonic() < deadline:
             moment = time.monotonic()
             busy = self.lambdas_service.in_flight > 0
+            if self.delivery is not None:
+                self.delivery.read_streams_now()
             if not busy and self.delivery is not None:
                 busy = not await self.delivery.queues_empty()
                 if not busy:

@@ -26,6 +26,12 @@ WIRING = ContextWiring(
             sources=("plein.orders",),
             detail_types=("OrderPlaced",),
         ),
+        # Inbox notifications as live `notification` frames to the member's open connections.
+        EventSubscription(
+            Function("advice-notifications", "functions.advice.handlers.notifications.handler", frozenset({Need.WEBSOCKET})),
+            sources=("plein.notifications",),
+            detail_types=("NotificationCreated",),
+        ),
     ),
     streams=(outbox_relay("advice"),),
     # Offers time out after 20 s; a rate rule's finest grain is a minute, so escalation happens

@@ -11,20 +11,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
-import re
 from http import HTTPStatus
 from typing import Any
 
 from functions.common.errors import BadRequest, PleinError
+from functions.common.json_text import MAX_JSON_DEPTH, TooDeep, loads_bounded
 
-MAX_JSON_DEPTH = 32
-"""Deepest nesting of arrays and objects a body may have (the deepest Plein model has about 5)."""
 MAX_NUMBER_CHARS = 40
 """Longest JSON number literal accepted: past any amount, quantity or coordinate Plein stores."""
-
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class UnsupportedMediaType(PleinError):
@@ -76,16 +70,12 @@ def _text(body: str, base64_encoded: bool) -> str:
 
 
 def _check_json(text: str) -> None:
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    if deepest > MAX_JSON_DEPTH:
-        raise BadRequest(f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels", code="json_too_deep")
     try:
-        json.loads(text, parse_int=_bounded_int, parse_float=_bounded_float, parse_constant=_no_constant)
+        loads_bounded(text, parse_int=_bounded_int, parse_float=_bounded_float, parse_constant=_no_constant)
     except PleinError:
         raise
+    except TooDeep as exc:
+        raise BadRequest(f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels", code="json_too_deep") from exc
     except ValueError as exc:
         raise BadRequest("the request body is not valid JSON", code="invalid_json") from exc
 

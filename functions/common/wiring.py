@@ -23,6 +23,9 @@ class Need(StrEnum):
     WEBSOCKET = "websocket"
     MEDIA = "media"
     PAYMENTS = "payments"  # the stage's payment provider (PAYMENT_PROVIDER) and its key's secret
+    MAIL = "mail"  # send e-mail through SES from the stage's sender identity (MAIL_SENDER)
+    PUSH = "push"  # SNS mobile push: platform endpoints of the stage's platform applications
+    CONTACTS = "contacts"  # read members' e-mail address and locale from the user pool (ListUsers by sub)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from functions.common.wiring import (
 EVENTS = Function("community-events", "functions.community.handlers.events.handler")
 IDEA_EXPIRY = Function("community-idea-expiry", "functions.community.handlers.expiry.handler", timeout_seconds=120)
 EXPIRY_MINUTES = 60
+ARTICLE_PUBLISHER = Function("community-article-publisher", "functions.community.handlers.publisher.handler")
+PUBLISHER_MINUTES = 1
+"""Scheduled articles go public at most this late."""
 
 WIRING = ContextWiring(
     name="community",
@@ -24,7 +27,10 @@ WIRING = ContextWiring(
         EventSubscription(EVENTS, sources=("plein.rewards",), detail_types=("StageChanged",)),
     ),
     streams=(outbox_relay("community"),),
-    schedules=(Schedule(IDEA_EXPIRY, rate_minutes=EXPIRY_MINUTES),),
+    schedules=(
+        Schedule(IDEA_EXPIRY, rate_minutes=EXPIRY_MINUTES),
+        Schedule(ARTICLE_PUBLISHER, rate_minutes=PUBLISHER_MINUTES),
+    ),
     publishes=(
         "ReviewPublished",
         "ProductRatingChanged",
@@ -41,5 +47,6 @@ WIRING = ContextWiring(
         "FeedbackActedOn",
         "NewsletterOptInRequested",
         "ProfileUpdated",
+        "ArticlePublished",
     ),
 )

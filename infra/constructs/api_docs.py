@@ -1,21 +1,26 @@
-"""`GET /openapi.json` and `GET /docs` (Swagger UI), answered by API Gateway itself (MOCK integrations).
+"""`GET /openapi.json` and `GET /docs` (Swagger UI), answered by API Gateway itself, without a function.
 
-The document is a static mapping template. API Gateway runs templates through Velocity, where
-`$` and `#` are syntax; in JSON both can only occur inside strings, so they are written as the
-JSON escapes `\\u0024` and `\\u0023`, which every JSON parser reads back unchanged.
+The document (about 350 KB) is larger than a mapping template may be (300 KB), so it is an S3 asset
+of the Api stack that API Gateway reads with a role allowed exactly that object (an AWS
+integration); the Swagger UI page is a static MOCK template. Both are path items of the API
+definition (infra/api_definition.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from aws_cdk import Annotations
-from aws_cdk import aws_apigateway as apigw
+from aws_cdk import Aws
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3_assets as s3_assets
+from constructs import Construct
 
-from infra.nag import acknowledge
+from functions.common.errors import GATEWAY_ERRORS
 
-MAX_TEMPLATE_BYTES = 250_000  # API Gateway refuses mapping templates above 300 KB
 SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
 DOCS_PAGE = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Plein API</title>
@@ -24,53 +29,98 @@ DOCS_PAGE = f"""<!doctype html>
 <script>SwaggerUIBundle({{url: "openapi.json", domNode: document.getElementById("swagger")}});</script>
 </body></html>
 """
+DOCUMENT_PATH = "/openapi.json"
+PAGE_PATH = "/docs"
 
 
-def velocity_safe_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, separators=(",", ":")).replace("$", "\\u0024").replace("#", "\\u0023")
+def document_file(document: dict[str, Any]) -> Path:
+    """The document as a file named by its content (an asset's source must outlive the synthesis)."""
+    text = json.dumps(document, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / "plein-openapi"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"openapi-{digest}.json"
+    if not path.exists():
+        path.write_text(text)
+    return path
 
 
-def fits(body: str) -> bool:
-    return len(body.encode()) <= MAX_TEMPLATE_BYTES
+class ApiDocs(Construct):
+    """The document as an S3 asset and the role API Gateway reads it with; `paths` for the definition."""
 
-
-def add_docs_routes(api: apigw.RestApi, document: dict[str, Any]) -> list[apigw.Method]:
-    body = velocity_safe_json(document)
-    if not fits(body):
-        Annotations.of(api).add_warning_v2(
-            "plein:openapi-too-large", "docs/openapi.json is too large for a mapping template: /openapi.json not served"
+    def __init__(self, scope: Construct, construct_id: str, *, document: dict[str, Any]) -> None:
+        super().__init__(scope, construct_id)
+        self.asset = s3_assets.Asset(self, "Document", path=str(document_file(document)))
+        self.object_arn = f"arn:{Aws.PARTITION}:s3:::{self.asset.s3_bucket_name}/{self.asset.s3_object_key}"
+        self.role = iam.Role(
+            self,
+            "Reader",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            description="API Gateway reads the OpenAPI document it serves at /openapi.json",
         )
-        return []
-    paths = document.get("paths", {})
-    served = []
-    for path, content, content_type in (("openapi.json", body, "application/json"), ("docs", DOCS_PAGE, "text/html")):
-        if f"/{path}" in paths:
-            continue  # a context serves it itself
-        served.append(_static(api, path, content, content_type))
-    return served
+        self.role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.object_arn]))
+        self.paths = {
+            DOCUMENT_PATH: {"get": self._document()},
+            PAGE_PATH: {"get": _static_page()},
+        }
+
+    def _document(self) -> dict[str, Any]:
+        failed = GATEWAY_ERRORS["DEFAULT_5XX"]
+        return {
+            "summary": "This OpenAPI document",
+            "responses": _responses("200", "502"),
+            "x-amazon-apigateway-integration": {
+                "type": "aws",
+                "httpMethod": "GET",
+                "uri": f"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}:s3:path/"
+                f"{self.asset.s3_bucket_name}/{self.asset.s3_object_key}",
+                "credentials": self.role.role_arn,
+                "passthroughBehavior": "when_no_match",
+                "responses": {
+                    "default": {"statusCode": "200", "responseParameters": _headers("application/json")},
+                    # S3 refusing (the object gone, the role changed) is our failure, in our shape.
+                    "[45]\\d{2}": {
+                        "statusCode": "502",
+                        "responseParameters": _headers("application/json"),
+                        "responseTemplates": {"application/json": json.dumps(failed.body())},
+                    },
+                },
+            },
+        }
 
 
-def _static(api: apigw.RestApi, path: str, content: str, content_type: str) -> apigw.Method:
-    headers = {
+def _static_page() -> dict[str, Any]:
+    return {
+        "summary": "Swagger UI for this API",
+        "responses": _responses("200"),
+        "x-amazon-apigateway-integration": {
+            "type": "mock",
+            "requestTemplates": {"application/json": '{"statusCode": 200}'},
+            "passthroughBehavior": "when_no_templates",
+            "responses": {
+                "default": {
+                    "statusCode": "200",
+                    "responseParameters": _headers("text/html"),
+                    "responseTemplates": {"application/json": DOCS_PAGE},
+                }
+            },
+        },
+    }
+
+
+HEADERS = ("Content-Type", "Access-Control-Allow-Origin")
+
+
+def _headers(content_type: str) -> dict[str, str]:
+    return {
         "method.response.header.Content-Type": f"'{content_type}'",
         "method.response.header.Access-Control-Allow-Origin": "'*'",
     }
-    integration = apigw.MockIntegration(
-        request_templates={"application/json": '{"statusCode": 200}'},
-        passthrough_behavior=apigw.PassthroughBehavior.WHEN_NO_TEMPLATES,
-        integration_responses=[
-            apigw.IntegrationResponse(
-                status_code="200", response_templates={"application/json": content}, response_parameters=headers
-            )
-        ],
-    )
-    method = api.root.resource_for_path(f"/{path}").add_method(
-        "GET",
-        integration,
-        authorization_type=apigw.AuthorizationType.NONE,
-        method_responses=[apigw.MethodResponse(status_code="200", response_parameters=dict.fromkeys(headers, True))],
-    )
-    reason = f"GET /{path} is the public API documentation, answered by API Gateway without a backend."
-    acknowledge(method, "AwsSolutions-APIG4", reason)
-    acknowledge(method, "AwsSolutions-COG4", reason)
-    return method
+
+
+def _responses(*statuses: str) -> dict[str, Any]:
+    header = {"schema": {"type": "string"}}
+    return {
+        status: {"description": "Served by API Gateway", "headers": dict.fromkeys(HEADERS, header)}
+        for status in statuses
+    }

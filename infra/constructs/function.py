@@ -117,4 +117,7 @@ def _endpoints(shared: Shared) -> topology.Endpoints:
         search_endpoint=shared.search.endpoint if shared.search else None,
         user_pool_id=shared.user_pool.user_pool_id if shared.user_pool else None,
         websocket_endpoint=shared.websocket.callback_url if shared.websocket else None,
+        mail_sender=stage.ses_from_email,
+        push_applications=tuple(stage.push_applications.items()),
+        web_url=shared.web.url if shared.web else None,
     )

@@ -102,6 +102,52 @@ def grant_needs(
         shared.payment_secret.grant_read(role)
     if Need.MEDIA in needs:
         grant_media(role, shared.stage.name_of("advice"))
+    grant_messaging(role, needs, shared)
+
+
+def grant_messaging(role: iam.Role, needs: frozenset[Need], shared: Shared) -> None:
+    """Notifications: SES from the stage's sender, SNS push endpoints, members' contact details."""
+    if Need.MAIL in needs and shared.stage.ses_from_email:
+        grant_mail(role, shared.stage.ses_from_email)
+    if Need.PUSH in needs and shared.stage.push_applications:
+        grant_push(role, list(shared.stage.push_applications.values()))
+    if Need.CONTACTS in needs and shared.user_pool is not None:
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["cognito-idp:ListUsers"], resources=[shared.user_pool.user_pool_arn])
+        )
+
+
+def grant_mail(role: iam.Role, sender: str) -> None:
+    """SendRawEmail from the stage's sender only: its address identity or its domain's."""
+    domain = sender.rpartition("@")[2]
+    identities = [
+        f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/{sender}",
+        f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/{domain}",
+    ]
+    role.add_to_policy(
+        iam.PolicyStatement(
+            actions=["ses:SendRawEmail"],
+            resources=identities,
+            conditions={"StringEquals": {"ses:FromAddress": sender}},
+        )
+    )
+
+
+def grant_push(role: iam.Role, applications: list[str]) -> None:
+    """Platform endpoints of the stage's platform applications: create, publish to, delete."""
+    role.add_to_policy(iam.PolicyStatement(actions=["sns:CreatePlatformEndpoint"], resources=applications))
+    endpoints = f"arn:{Aws.PARTITION}:sns:{Aws.REGION}:{Aws.ACCOUNT_ID}:endpoint/*"
+    role.add_to_policy(
+        iam.PolicyStatement(
+            actions=["sns:Publish", "sns:DeleteEndpoint", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes"],
+            resources=[endpoints],
+        )
+    )
+    acknowledge(
+        role,
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]",
+        "Platform endpoints are created per device at run time; scoped to this account and region.",
+    )
 
 
 def grant_media(role: iam.Role, prefix: str) -> None:

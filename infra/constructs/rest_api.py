@@ -1,24 +1,29 @@
-"""The REST API, built from the generated OpenAPI document: one proxy Lambda per context."""
+"""The REST API: one `SpecRestApi` whose body is the generated OpenAPI document with API Gateway's
+extensions (infra/api_definition.py), one proxy Lambda per context.
+
+Methods, path parts, preflights, the authorizer, the request validator and the gateway responses
+are all inside the one `AWS::ApiGateway::RestApi` resource, so the Api stack no longer grows with
+the API (docs/decisions.md, 2026-12-05).
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration
+from aws_cdk import Aws
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from functions.common.api import IDEMPOTENCY_HEADER
-from functions.common.errors import GATEWAY_ERRORS
+from infra.api_definition import gateway_body
 from infra.config import StageConfig
-from infra.constructs.api_docs import add_docs_routes
+from infra.constructs.api_docs import ApiDocs
 from infra.nag import acknowledge
-from infra.routes import Operation
+from infra.routes import Operation, operations
 
 ACCESS_LOG_FORMAT = apigw.AccessLogFormat.json_with_standard_fields(
     caller=True,
@@ -31,14 +36,14 @@ ACCESS_LOG_FORMAT = apigw.AccessLogFormat.json_with_standard_fields(
     status=True,
     user=True,
 )
-CORS: dict[str, Any] = {
-    "allow_headers": [*apigw.Cors.DEFAULT_HEADERS, IDEMPOTENCY_HEADER],
-    "max_age": Duration.minutes(10),
-}
 # Writes that cost money or work downstream get the stage's tighter per-method throttle.
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 THROTTLED_WRITES = ("checkout", "feeds", "reviews")
-PUBLIC_REASON = "Public per the OpenAPI document (no `security` on the operation): {method} {path}."
+
+
+def lambda_uri(function: lambda_.IFunction) -> str:
+    invocations = f"2015-03-31/functions/{function.function_arn}/invocations"
+    return f"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}:lambda:path/{invocations}"
 
 
 class RestApiFromOpenApi(Construct):
@@ -48,21 +53,39 @@ class RestApiFromOpenApi(Construct):
         construct_id: str,
         *,
         stage: StageConfig,
-        operations: list[Operation],
-        document: dict[str, Any] | None = None,
+        document: dict[str, Any],
         handlers: Mapping[str, lambda_.IFunction],
         user_pool: cognito.IUserPool,
         cors_origins: Sequence[str] = (),
+        serve_document: bool = True,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.operations = operations(document)
+        contexts = sorted({operation.context for operation in self.operations})
+        unknown = set(contexts) - handlers.keys()
+        if unknown:
+            raise ValueError(f"the OpenAPI document names contexts without an API function: {sorted(unknown)}")
+        self.docs = ApiDocs(self, "Docs", document=document) if serve_document else None
+        self.body = gateway_body(
+            document,
+            integrations={context: lambda_uri(handlers[context]) for context in contexts},
+            user_pool_arn=user_pool.user_pool_arn,
+            # Refusals API Gateway answers itself name the last origin (the web client's).
+            origins=list(cors_origins) or ["*"],
+            extra_paths=self.docs.paths if self.docs else None,
+        )
         access_logs = logs.LogGroup(
             self, "AccessLogs", retention=stage.log_retention, removal_policy=stage.removal_policy
         )
-        self.api = apigw.RestApi(
+        # A construct id of its own, so that the first deploy replaces the resource-tree API with a
+        # new one instead of importing a body into it while CloudFormation deletes its old methods,
+        # resources and gateway responses (the URL changes once; the web client's config follows).
+        self.api = apigw.SpecRestApi(
             self,
-            "Api",
+            "Definition",
+            api_definition=apigw.ApiDefinition.from_inline(self.body),
             rest_api_name=stage.name_of("api"),
-            description="Plein REST API (generated from docs/openapi.json)",
+            description="Plein REST API (generated from the code's OpenAPI document)",
             # The account's CloudWatch role is set by the account stack, which deploys first.
             cloud_watch_role=False,
             endpoint_types=[apigw.EndpointType.REGIONAL],
@@ -70,7 +93,7 @@ class RestApiFromOpenApi(Construct):
                 stage_name=stage.name,
                 throttling_rate_limit=stage.throttle_rate,
                 throttling_burst_limit=stage.throttle_burst,
-                method_options=write_throttling(stage, operations),
+                method_options=write_throttling(stage, self.operations),
                 tracing_enabled=True,
                 metrics_enabled=True,
                 logging_level=apigw.MethodLoggingLevel.ERROR,
@@ -78,71 +101,28 @@ class RestApiFromOpenApi(Construct):
                 access_log_format=ACCESS_LOG_FORMAT,
             ),
         )
-        # Refusals API Gateway answers itself (authorizer, throttling, WAF) name the web client's
-        # origin, so that the browser shows them; the functions answer the other origins.
-        origins = list(cors_origins) or [apigw.Cors.ALL_ORIGINS[0]]
-        cors_headers = {"Access-Control-Allow-Origin": f"'{origins[-1]}'", "Vary": "'Origin'"}
-        for response_type, error in GATEWAY_ERRORS.items():
-            # One error shape for clients, answered by API Gateway itself; the input is never echoed.
-            self.api.add_gateway_response(
-                f"Gateway{response_type.title().replace('_', '')}",
-                type=apigw.ResponseType.of(response_type),
-                status_code=str(error.status),
-                response_headers=cors_headers,
-                templates={"application/json": json.dumps(error.body())},
+        # The deployment's logical id hashes the RestApi's properties, the body with them (CDK's
+        # LatestDeploymentResource): a changed definition is a new deployment, never a stale stage.
+
+        # One invoke permission per function (not per operation), for any method and stage of this API.
+        for context in contexts:
+            handlers[context].add_permission(
+                f"InvokeFromApi{context.title()}",
+                principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
+                source_arn=self.api.arn_for_execute_api(),
+                scope=self,
             )
         acknowledge(
             self.api,
             "AwsSolutions-APIG3",
             "The stage's regional WAF web ACL (rate per IP, AWS managed rules) is associated by the edge stack.",
         )
-        validator = self.api.add_request_validator(
-            "Validator", validate_request_body=True, validate_request_parameters=True
+        acknowledge(
+            self.api,
+            "AwsSolutions-APIG2",
+            "Request validation is in the OpenAPI body (x-amazon-apigateway-request-validators, on every "
+            "operation), where cdk-nag looks only for AWS::ApiGateway::RequestValidator resources.",
         )
-        integrations = {
-            context: apigw.LambdaIntegration(handler, proxy=True, scope_permission_to_method=False)
-            for context, handler in handlers.items()
-        }
-        self.authorizer: apigw.CognitoUserPoolsAuthorizer | None = None
-        self.methods: dict[tuple[str, str], apigw.Method] = {}
-        served: dict[str, apigw.IResource] = {}
-        for operation in operations:
-            authorization_type, authorizer = self._auth(operation, user_pool)
-            resource = served.setdefault(operation.path, self.api.root.resource_for_path(operation.path))
-            method = resource.add_method(
-                operation.method,
-                integrations[operation.context],
-                request_validator=validator,
-                request_parameters=dict(operation.parameters) or None,
-                authorization_type=authorization_type,
-                authorizer=authorizer,
-            )
-            if not operation.secured:
-                reason = PUBLIC_REASON.format(method=operation.method, path=operation.path)
-                acknowledge(method, "AwsSolutions-APIG4", reason)
-                acknowledge(method, "AwsSolutions-COG4", reason)
-            self.methods[(operation.method, operation.path)] = method
-        if document is not None:
-            self.docs_methods = add_docs_routes(self.api, document)
-        # Preflight only where there is something to call: intermediate path parts get none, which
-        # keeps the stack well under CloudFormation's 500 resources as the API grows.
-        for resource in served.values():
-            preflight = resource.add_cors_preflight(**CORS, allow_origins=origins)
-            reason = "CORS preflight (OPTIONS) is answered by API Gateway itself and must stay anonymous."
-            acknowledge(preflight, "AwsSolutions-APIG4", reason)
-            acknowledge(preflight, "AwsSolutions-COG4", reason)
-
-    def _auth(
-        self, operation: Operation, user_pool: cognito.IUserPool
-    ) -> tuple[apigw.AuthorizationType, apigw.IAuthorizer | None]:
-        if not operation.secured:
-            return apigw.AuthorizationType.NONE, None
-        if self.authorizer is None:
-            # Created on first use: an authorizer attached to no method fails synthesis.
-            self.authorizer = apigw.CognitoUserPoolsAuthorizer(
-                self, "Authorizer", cognito_user_pools=[user_pool], results_cache_ttl=Duration.minutes(5)
-            )
-        return apigw.AuthorizationType.COGNITO, self.authorizer
 
 
 def is_throttled_write(operation: Operation) -> bool:

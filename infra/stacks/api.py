@@ -1,18 +1,18 @@
 """Api: the REST API and one Lambda function per context API.
 
-The functions live in a nested stack (`Handlers`): the REST API's methods and resources alone
-grow with every operation toward CloudFormation's 500 resources per stack.
+The API is one `SpecRestApi` whose definition is generated at synthesis from the code's OpenAPI
+document (`infra.openapi.merged_schema`), so it holds every operation in one resource; the
+functions live in a nested stack (`Handlers`).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from aws_cdk import CfnOutput, NestedStack, Stack
 from constructs import Construct
 
-from infra import routes, topology
+from infra import topology
 from infra.constructs.function import PleinFunction
 from infra.constructs.rest_api import RestApiFromOpenApi
 from infra.shared import Shared
@@ -22,7 +22,7 @@ HANDLERS = "Handlers"
 
 class ApiStack(Stack):
     def __init__(
-        self, scope: Construct, construct_id: str, *, shared: Shared, openapi_document: Path, **kwargs: Any
+        self, scope: Construct, construct_id: str, *, shared: Shared, document: dict[str, Any], **kwargs: Any
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         handlers = {}
@@ -31,18 +31,12 @@ class ApiStack(Stack):
             if wiring.api is not None:
                 fn = PleinFunction(functions, wiring.api.name, shared=shared, wiring=wiring, function=wiring.api)
                 handlers[wiring.name] = fn.function
-        document = routes.load_document(openapi_document)
-        operations = routes.operations(document)
-        unknown = {operation.context for operation in operations} - handlers.keys()
-        if unknown:
-            raise ValueError(f"docs/openapi.json names contexts without an API function: {sorted(unknown)}")
         if shared.user_pool is None:
             raise RuntimeError("the auth stack must be built before the API")
         self.rest = RestApiFromOpenApi(
             self,
             "Rest",
             stage=shared.stage,
-            operations=operations,
             document=document,
             handlers=handlers,
             user_pool=shared.user_pool,

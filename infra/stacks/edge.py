@@ -3,7 +3,7 @@
 - the regional WAF web ACL of the REST stage (a rate-based rule per client IP, AWS managed rules);
 - the web client's `config.json`, written from the outputs of the Auth and Api stacks.
 
-Kept out of the Api stack, which holds one method per operation and grows with the API.
+Kept out of the Api stack, so that the API's stack holds the API and its functions only.
 """
 
 from __future__ import annotations

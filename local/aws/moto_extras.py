@@ -1,6 +1,7 @@
 """Internal endpoints of the local moto server, under `/_plein/` (never exposed by AWS).
 
 - `GET /_plein/health`: the server is up.
+- `GET /_plein/mailbox`: e-mails SES sent (headers, text and HTML) and pushes to SNS platform endpoints.
 - `GET /_plein/cognito/{pool_id}/users`: every user of a pool with its password, sub, attributes
   and groups, so that the runtime can snapshot Cognito on shutdown and restore it on start.
 - `POST /_plein/cognito/{pool_id}/users`: recreate such users, keeping their `sub`.
@@ -111,9 +112,57 @@ def stats() -> dict[str, dict[str, float]]:
         }
 
 
+def _mailbox() -> dict[str, list[dict[str, Any]]]:
+    """What SES sent (raw MIME and the parsed headers and bodies) and what SNS pushed to
+    platform endpoints, oldest first, for the local mailbox (`GET /local/mailbox`)."""
+    import email
+    from email import policy
+
+    from moto.ses.models import ses_backends
+    from moto.sns.models import sns_backends
+
+    mails: list[dict[str, Any]] = []
+    for account in ses_backends.values():
+        for backend in account.values():
+            for sent in list(backend.sent_messages):
+                raw = getattr(sent, "raw_data", None)
+                if raw is None:
+                    continue
+                message = email.message_from_string(raw, policy=policy.default)
+                text = message.get_body(preferencelist=("plain",))
+                html = message.get_body(preferencelist=("html",))
+                mails.append(
+                    {
+                        "message_id": sent.id,
+                        "from": sent.source,
+                        "to": list(sent.destinations),
+                        "headers": {name: str(value) for name, value in message.items()},
+                        "subject": str(message.get("Subject", "")),
+                        "text": text.get_content() if text is not None else "",
+                        "html": html.get_content() if html is not None else "",
+                    }
+                )
+    pushes: list[dict[str, Any]] = []
+    for sns_account in sns_backends.values():
+        for sns in sns_account.values():
+            for endpoint in list(sns.platform_endpoints.values()):
+                for message_id, body in list(endpoint.messages.items()):
+                    pushes.append(
+                        {
+                            "message_id": message_id,
+                            "endpoint_arn": endpoint.arn,
+                            "user": endpoint.custom_user_data,
+                            "message": body,
+                        }
+                    )
+    return {"mails": mails, "pushes": pushes}
+
+
 def _internal(environ: dict[str, Any], parts: list[str]) -> tuple[str, Any]:
     if parts == ["health"]:
         return "200 OK", {"status": "ok"}
+    if parts == ["mailbox"]:
+        return "200 OK", _mailbox()
     if parts == ["stats"]:
         if environ["REQUEST_METHOD"] == "DELETE":
             with _stats_lock:

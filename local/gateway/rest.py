@@ -71,8 +71,11 @@ class RestGateway:
         openapi: Callable[[], Awaitable[dict[str, Any]]],
         *,
         stage: str,
+        mailbox: Callable[[], Awaitable[bytes]] | None = None,
     ):
-        """`openapi` builds the merged document (seconds of pydantic work), asked on first use."""
+        """`openapi` builds the merged document (seconds of pydantic work), asked on first use;
+        `mailbox` answers `GET /local/mailbox` (what the emulated SES and SNS sent)."""
+        self._mailbox = mailbox
         self.routes = routes
         self._lambdas = lambdas
         self._verifier = verifier
@@ -116,6 +119,10 @@ class RestGateway:
             return web.Response(text=SWAGGER_HTML, content_type="text/html")
         if path in ("/docs/swagger-ui-bundle.min.js", "/docs/swagger-ui.min.css"):
             return web.FileResponse(swagger_assets() / path.removeprefix("/docs/"))
+        if path == "/local/mailbox" and self._mailbox is not None:
+            body = await self._mailbox()
+            headers = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"}
+            return web.Response(body=body, content_type="application/json", headers=headers)
         return None
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:

@@ -17,24 +17,28 @@ from typing import Any
 from functions.common.auth import Principal, Role
 from functions.common.errors import PleinError
 from functions.common.pagination import CursorCodec
+from functions.community.logic.articles import ArticleService
 from functions.community.logic.collections import CollectionService
 from functions.community.logic.consumers import EventConsumer
 from functions.community.logic.deps import Deps, PublicUrls
+from functions.community.logic.domain import CaseState
 from functions.community.logic.feedback import FeedbackService
 from functions.community.logic.hearts import HeartService
 from functions.community.logic.ideas import IdeaService
-from functions.community.logic.moderation import Policy, Screener
+from functions.community.logic.moderation import ModerationService, Policy, Screener
 from functions.community.logic.ports import Put, Ref
 from functions.community.logic.profiles import ProfileService
 from functions.community.logic.questions import QuestionService
 from functions.community.logic.reviews import ReviewService
 from functions.community.models.api import (
     AnswerInput,
+    ArticleInput,
     CollectionInput,
     CollectionItemInput,
     CommentInput,
     FeedbackInput,
     IdeaInput,
+    LookInput,
     ProfileInput,
     QuestionInput,
     ReviewInput,
@@ -71,6 +75,8 @@ IDEA_SUPPORTERS = (
     ("Strickset für Anfänger", "Wolle, Nadeln und eine Anleitung auf Deutsch, Niederländisch und Slowakisch.", 12),
 )
 SEEDED = Ref("seed", "community")
+ARTICLES_SEEDED = Ref("seed", "community-articles")
+"""Articles have a marker of their own: a data folder seeded before they existed gets them too."""
 URLS = PublicUrls(api_url="http://127.0.0.1:3000", web_url="http://127.0.0.1:8080")
 """The local runtime's defaults (the seed writes no links with them)."""
 SUPPORTER_PREFIX = "seed-supporter-"
@@ -110,6 +116,8 @@ class Services:
     profiles: ProfileService
     feedback: FeedbackService
     consumer: EventConsumer
+    articles: ArticleService
+    deps: Deps
 
 
 def _services(ctx: SeedContext, now: datetime) -> Services:
@@ -134,6 +142,8 @@ def _services(ctx: SeedContext, now: datetime) -> Services:
         profiles=ProfileService(deps, URLS, S3Uploads(environment["FEEDS_BUCKET"], ctx.client("s3"))),
         feedback=FeedbackService(deps),
         consumer=EventConsumer(deps),
+        articles=ArticleService(deps, URLS, S3Uploads(environment["FEEDS_BUCKET"], ctx.client("s3"))),
+        deps=deps,
     )
 
 
@@ -176,13 +186,14 @@ def seed(ctx: SeedContext) -> None:
         return
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     services = _services(ctx, now)
-    if services.docs.get(SEEDED) is not None:
-        ctx.log("community: seeded before")
-        return
     people = [_principal(user) for user in members]
     products = [demo_product(i) for i in range(min(ctx.products, 24))]
     if len(products) < 12:
         ctx.log("community: too few demo products, community seed skipped")
+        return
+    _articles(ctx, services, people, products, now)
+    if services.docs.get(SEEDED) is not None:
+        ctx.log("community: seeded before")
         return
     progress = ctx.progress("community", 7)
 
@@ -357,3 +368,103 @@ def _hearts(services: Services, people: list[Principal], products: list[tuple[st
         for offset, member in enumerate(people[: 1 + (10 - index) % len(people)]):
             services.clock.now = now - timedelta(hours=2 + index * 2 + offset)
             services.hearts.heart(member, product_id)
+
+
+GUIDE_BODY = """<h2>Goede koffie begint bij de bonen</h2>
+<p>Maal vlak voor het zetten en gebruik water van ongeveer <strong>94 °C</strong>. Zo haal je het
+meeste uit je bonen, ook zonder dure machine.</p>
+<ul><li>60 gram koffie per liter water</li><li>vier minuten laten trekken</li><li>langzaam drukken</li></ul>
+<p>Meer weten? Lees <a href="https://nl.wikipedia.org/wiki/Cafeti%C3%A8re">de geschiedenis van de cafetière</a>.</p>"""
+
+
+def _articles(
+    ctx: SeedContext,
+    services: Services,
+    people: list[Principal],
+    products: list[tuple[str, list[str]]],
+    now: datetime,
+) -> None:
+    """A vendor's guide, an admin's lookbook, a member's approved guide on their profile, a
+    member's guide waiting in the moderation queue, and an admin's guide scheduled for shortly
+    after seeding (the publisher makes it public within minutes)."""
+    if services.docs.get(ARTICLES_SEEDED) is not None:
+        return
+    vendor, admin = ctx.users.get("vendor"), ctx.users.get("admin")
+    if vendor is None or admin is None:
+        ctx.log("community: no demo vendor or admin, articles skipped")
+        return
+    writer, editor = _principal(vendor), _principal(admin)
+    own = [p for p, sellers in products if vendor.vendor_id in sellers] or [p for p, _ in products]
+    services.clock.now = now - timedelta(days=3)
+    guide = ArticleInput(
+        kind="guide",
+        title="Koffie zetten met een cafetière",
+        language="nl",
+        summary="In vier minuten een volle, ronde kop koffie: zo doe je dat thuis.",
+        body=GUIDE_BODY,
+        cover_image="https://img.example/p/1.jpg",
+        product_ids=own[:3],
+        tags=["koffie", "keuken"],
+    )
+    _quietly(ctx, "guide", services.articles.create, writer, guide)
+    services.clock.now = now - timedelta(days=2)
+    lookbook = ArticleInput(
+        kind="lookbook",
+        title="Herbst zu Hause",
+        language="de",
+        summary="Warme Stoffe, weiches Licht und eine gemütliche Küche für kurze Tage.",
+        body="<p>Drei Looks für den Herbst, zusammengestellt aus Produkten unserer Händler.</p>",
+        cover_image="https://img.example/p/4.jpg",
+        looks=[
+            LookInput(image=f"https://img.example/p/{4 + n}.jpg", caption=caption, product_ids=ids)
+            for n, (caption, ids) in enumerate(
+                (
+                    ("Die Leseecke", [p for p, _ in products[4:6]]),
+                    ("Sonntagsfrühstück", [p for p, _ in products[6:9]]),
+                    ("Draußen am Abend", [p for p, _ in products[9:11]]),
+                )
+            )
+        ],
+        tags=["herbst", "wohnen"],
+    )
+    _quietly(ctx, "lookbook", services.articles.create, editor, lookbook)
+    services.clock.now = now - timedelta(days=1)
+    member_guide = ArticleInput(
+        kind="guide",
+        title="Fietstas kiezen voor woon-werkverkeer",
+        language="nl",
+        summary="Waterdicht, makkelijk los te klikken en groot genoeg voor een laptop.",
+        body="<p>Na drie jaar elke dag fietsen: dit zijn mijn lessen.</p>",
+        product_ids=[p for p, _ in products[11:13]],
+        tags=["fietsen"],
+    )
+    written = _quietly(ctx, "member guide", services.articles.create, people[1], member_guide)
+    deps = services.deps
+    moderation = ModerationService(
+        deps.docs, deps.cursors, deps.clock, {"article": services.articles.article_moderated}
+    )
+    for case in moderation.queue(editor, CaseState.OPEN, 100, None).items:
+        if written is not None and case.subject_id == written.article_id:
+            moderation.decide(editor, case.case_id, approve=True, note="Seed: a good first guide")
+    waiting = ArticleInput(
+        kind="guide",
+        title="Breien voor beginners",
+        language="nl",
+        summary="Mijn eerste sjaal, stap voor stap. Tips welkom via www.breiclub-voorbeeld.nl",
+        body="<p>Begin met dikke wol en grote naalden.</p>",
+        tags=["breien"],
+    )
+    _quietly(ctx, "pending guide", services.articles.create, people[2], waiting)
+    services.clock.now = now
+    scheduled = ArticleInput(
+        kind="guide",
+        title="Winter checklist for your bike",
+        language="en",
+        summary="Lights, tyres and a chain that keeps running when it freezes.",
+        body="<p>Check these five things before the first frost.</p>",
+        publish_at=datetime.now(UTC) + timedelta(minutes=3),
+        tags=["bikes", "winter"],
+    )
+    _quietly(ctx, "scheduled guide", services.articles.create, editor, scheduled)
+    services.docs.commit([Put(ARTICLES_SEEDED, {"at": now.isoformat()}, expect=0)])
+    ctx.log("community: 5 articles (a guide, a lookbook, a member's guide, one in moderation, one scheduled)")

@@ -179,6 +179,8 @@ def running_plein(products: int, *, extra_contexts: tuple[str, ...] = (PROBE,)) 
         extra_contexts=extra_contexts,
         limits=Limits(ws_idle_seconds=600, ws_max_connection_seconds=7200, sqs_visibility_seconds=1),
         log_level="INFO",
+        # a review request follows a delivery after 2 s (tests/e2e/test_notifications.py)
+        function_settings={"REVIEW_REQUEST_DELAY_SECONDS": "2"},
     )
     thread = RuntimeThread(Runtime(config))
     thread.start()

@@ -78,9 +78,11 @@ class Rule:
 ADDRESS = {"name": "Matrix", "line1": "Straat 1", "postal_code": "1234AB", "city": "Utrecht", "country": "NL"}
 OFFER = {"title": "Matrix lamp", "price": 1999, "quantity": 3, "availability": "in_stock"}
 COLLECTION = {"title": "Matrix picks", "visibility": "public", "items": [{"product_id": "matrix-product"}]}
+ARTICLE = {"kind": "guide", "title": "Matrix guide", "language": "en", "body": "<p>How to light a room</p>"}
 PROGRAM_TEST = TEST.model_dump(mode="json")
 KNOWLEDGE_BASE = {"articles": [article.model_dump(mode="json") for article in ARTICLES]}
 EARNING_RULES = EarningRules().model_dump(mode="json")
+CAMPAIGN = {"name": "Matrix campaign", "content": {"en": {"subject": "Matrix", "html": "<p>Hello</p>"}}}
 """Sent with a stale `expected_version`: an admin gets 409 and the rules stay as they are."""
 
 RULES: dict[tuple[str, str], Rule] = {
@@ -178,6 +180,18 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/feedback/{feedback_id}/acted-on"): Rule(ADMIN, {}),
     ("GET", "/admin/moderation"): Rule(ADMIN),
     ("POST", "/admin/moderation/{case_id}/decision"): Rule(ADMIN, {"decision": "approve"}),
+    ("POST", "/articles"): Rule(SIGNED_IN, ARTICLE),
+    ("GET", "/articles"): Rule(PUBLIC),
+    ("GET", "/articles/{article_id}"): Rule(PUBLIC),
+    ("PATCH", "/articles/{article_id}"): Rule(VENDOR_OWNER, {"summary": "Matrix summary"}),
+    ("DELETE", "/articles/{article_id}"): Rule(VENDOR_OWNER, parameters={"article_id": "doomed_article_id"}),
+    ("GET", "/articles/{article_id}/comments"): Rule(PUBLIC),
+    ("POST", "/articles/{article_id}/comments"): Rule(SIGNED_IN, {"text": "Useful guide."}),
+    ("GET", "/users/{user_id}/articles"): Rule(PUBLIC),
+    ("GET", "/me/articles"): Rule(SIGNED_IN),
+    ("GET", "/me/articles/{article_id}"): Rule(SIGNED_IN),
+    ("POST", "/article-images"): Rule(SIGNED_IN, {"content_type": "image/jpeg", "size": 2048}),
+    ("GET", "/article-images/{image_id}"): Rule(PUBLIC),
     ("GET", "/rewards/me"): Rule(SIGNED_IN),
     ("GET", "/rewards/me/ledger"): Rule(SIGNED_IN),
     ("GET", "/rewards/me/entitlements"): Rule(SIGNED_IN),
@@ -203,6 +217,38 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/rewards/members/{user_id}/ledger"): Rule(ADMIN),
     ("GET", "/admin/segments"): Rule(ADMIN),
     ("GET", "/admin/segments/{stage}/members"): Rule(ADMIN),
+    # newsletters and campaigns (notifications)
+    ("GET", "/admin/segments/preview"): Rule(ADMIN, query={"stages": "fan", "active_within_days": "30"}),
+    ("GET", "/admin/campaigns"): Rule(ADMIN),
+    ("POST", "/admin/campaigns"): Rule(ADMIN, CAMPAIGN),
+    ("GET", "/admin/campaigns/{campaign_id}"): Rule(ADMIN),
+    ("PUT", "/admin/campaigns/{campaign_id}"): Rule(ADMIN, CAMPAIGN),
+    ("POST", "/admin/campaigns/{campaign_id}/preview"): Rule(ADMIN, {"language": "de"}),
+    ("POST", "/admin/campaigns/{campaign_id}/send"): Rule(ADMIN, {}, {"Idempotency-Key": "matrix-send"}),
+    ("GET", "/newsletter/confirm/{token}"): Rule(PUBLIC, parameters={"token": "link_token"}),
+    ("POST", "/newsletter/confirm/{token}"): Rule(
+        PUBLIC, {"wording_id": "newsletter-2026-12"}, parameters={"token": "link_token"}
+    ),
+    ("GET", "/me/notifications"): Rule(SIGNED_IN),
+    ("POST", "/me/notifications/{notification_id}/read"): Rule(SIGNED_IN),
+    ("POST", "/me/notifications/read-all"): Rule(SIGNED_IN),
+    ("GET", "/me/notification-preferences"): Rule(SIGNED_IN),
+    ("PUT", "/me/notification-preferences"): Rule(
+        SIGNED_IN,
+        {"language": "en", "channels": {}, "daily_cap": 5, "consent_wording": "Matrix", "revision": 999},
+    ),
+    ("POST", "/me/devices"): Rule(SIGNED_IN, {"platform": "fcm", "token": "matrix-device-token"}),
+    ("DELETE", "/me/devices/{device_id}"): Rule(SIGNED_IN),
+    ("GET", "/unsubscribe/{token}"): Rule(PUBLIC, parameters={"token": "link_token"}),
+    ("POST", "/unsubscribe/{token}"): Rule(PUBLIC, parameters={"token": "link_token"}),
+    ("GET", "/review-invitations/{token}"): Rule(PUBLIC, parameters={"token": "link_token"}),
+    ("POST", "/review-invitations/{token}/review"): Rule(
+        PUBLIC, {"rating": 5, "title": "Matrix", "text": "Matrix review text"}, parameters={"token": "link_token"}
+    ),
+    ("GET", "/me/newsletter"): Rule(SIGNED_IN),
+    ("DELETE", "/me/newsletter"): Rule(SIGNED_IN),
+    ("GET", "/t/o/{token}"): Rule(PUBLIC, parameters={"token": "link_token"}),
+    ("GET", "/t/c/{token}"): Rule(PUBLIC, parameters={"token": "link_token"}),
     ("GET", "/advice/programs"): Rule(VENDORS),
     ("POST", "/advice/programs"): Rule(
         VENDOR_OWNER, {"name": "Matrix program", "vendor_id": "{vendor_id}", "compensation": {"kind": "points"}}
@@ -258,8 +304,8 @@ class Scene:
 
 
 @pytest.fixture(scope="module")
-def scene(matrix_plein: Plein) -> Scene:
-    plein = matrix_plein
+def scene(fuzzed_plein: Plein) -> Scene:
+    plein = fuzzed_plein
     password = "Matrix-" + secrets.token_hex(6)
     clients = {"anonymous": plein.client()}
     for role in ("shopper", "vendor", "advisor", "admin"):
@@ -287,8 +333,13 @@ def scene(matrix_plein: Plein) -> Scene:
         "feedback_id": "matrix-feedback",
         "stage": "new",
         "program_id": PROGRAM_ID,
+        "campaign_id": "matrix-campaign",
+        "link_token": "matrix.token",
+        "notification_id": "matrix-notification",
+        "device_id": "matrix-device",
     }
     parameters |= _community(plein, clients, vendor_id)
+    parameters |= _articles(clients)
     parameters |= _rewards(clients, parameters["user_id"])
     parameters |= _advice(plein, clients)
     return Scene(clients, parameters)
@@ -329,6 +380,16 @@ def _community(plein: Plein, clients: dict[str, httpx.Client], vendor_id: str) -
             ),
             "idea_id",
         ),
+    }
+
+
+def _articles(clients: dict[str, httpx.Client]) -> dict[str, str]:
+    """Two published guides by the demo vendor (one to delete); the image id names no upload."""
+    vendor = clients["vendor"]
+    return {
+        "article_id": _created(vendor.post("/articles", json=ARTICLE), "article_id"),
+        "doomed_article_id": _created(vendor.post("/articles", json={**ARTICLE, "title": "Doomed"}), "article_id"),
+        "image_id": "matrix-image",
     }
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from functions.advice.logic.applications import ApplicationService
+from functions.advice.logic.inbox import InboxFrames
 from functions.advice.logic.live import LiveService
 from functions.advice.logic.programs import ProgramService
 from functions.advice.logic.sessions import SessionService
@@ -49,6 +50,10 @@ class MediaSettings(EnvSettings):
 
 class LiveSettings(Observability, Stage, TableSettings, WebSocketSettings, MediaSettings):
     """The advice socket and its sweep: table, @connections endpoint and media."""
+
+
+class InboxFrameSettings(Observability, TableSettings, WebSocketSettings):
+    """The NotificationCreated consumer: the connections (table) and the @connections endpoint."""
 
 
 class AdviceTableSettings(Observability, TableSettings, CursorSettings):
@@ -122,6 +127,16 @@ def media_provider(settings: LiveSettings) -> MediaProvider:
     from functions.advice.store.media import PeerToPeerMedia
 
     return PeerToPeerMedia()
+
+
+@cache
+def inbox_frames() -> InboxFrames:
+    from functions.advice.store.notifier import ConnectionsNotifier
+    from functions.common.aws import client
+
+    settings = load_settings(InboxFrameSettings)
+    notifier = ConnectionsNotifier(client("apigatewaymanagementapi", settings.websocket_endpoint))
+    return InboxFrames(_store(settings.table_name), notifier)
 
 
 @cache

@@ -8,7 +8,6 @@ no body, so that nothing is sent twice.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,6 +15,7 @@ from pydantic import ValidationError
 from functions.advice.handlers.dependencies import live_service
 from functions.advice.logic.live import Caller
 from functions.advice.models.frames import ACTIONS, CLIENT_FRAME
+from functions.common.json_text import loads_bounded
 from functions.common.observability import logger
 
 __all__ = ["ACTIONS", "handler", "route"]
@@ -60,7 +60,7 @@ def route(event: dict[str, Any]) -> dict[str, Any]:
 
 def _action(body: Any) -> str | None:
     try:
-        parsed = json.loads(body) if isinstance(body, str) else None
+        parsed = loads_bounded(body) if isinstance(body, str) else None
     except ValueError:
         return None
     action = parsed.get("action") if isinstance(parsed, dict) else None

@@ -25,3 +25,19 @@ class OrderPlacedView(BaseModel):
     user_id: str
     lines: list[OrderLineView]
     advice_session_id: str | None = None
+
+
+class NotificationCreatedView(BaseModel):
+    """`NotificationCreated` from plein.notifications: forwarded as a live `notification` frame."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event_id: str
+    occurred_at: datetime
+    user_id: str
+    notification_id: str
+    topic: str
+    title: str
+    body: str
+    link: str | None = None
+    unread: int = Field(default=0, ge=0)

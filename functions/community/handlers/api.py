@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functions.common.api import create_api, lambda_entry
 from functions.community.handlers.routes import (
+    articles,
     collections,
     feedback,
     hearts,
     ideas,
+    invitations,
     moderation,
     profiles,
     questions,
@@ -17,6 +19,19 @@ from functions.community.handlers.routes import (
 )
 
 app = create_api("community")
-for area in (reviews, questions, reports, hearts, collections, ideas, shares, profiles, feedback, moderation):
+for area in (
+    reviews,
+    questions,
+    reports,
+    hearts,
+    collections,
+    ideas,
+    shares,
+    profiles,
+    feedback,
+    moderation,
+    articles,
+    invitations,
+):
     app.include_router(area.router)
 handler = lambda_entry(app)

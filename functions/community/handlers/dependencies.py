@@ -14,12 +14,14 @@ from pydantic import Field, field_validator
 
 from functions.common.pagination import CursorCodec
 from functions.common.settings import ApiSettings, FeedsBucketSettings, load_settings
+from functions.community.logic.articles import ArticleService
 from functions.community.logic.collections import CollectionService
 from functions.community.logic.consumers import EventConsumer
 from functions.community.logic.deps import Deps, PublicUrls
 from functions.community.logic.feedback import FeedbackService
 from functions.community.logic.hearts import HeartService
 from functions.community.logic.ideas import IdeaPolicy, IdeaService
+from functions.community.logic.invitations import ReviewInvitations
 from functions.community.logic.moderation import ModerationService, Policy, Screener, Subjects
 from functions.community.logic.profiles import ProfileService
 from functions.community.logic.questions import QuestionService
@@ -87,6 +89,14 @@ def review_service() -> ReviewService:
 
 
 @cache
+def invitation_service() -> ReviewInvitations:
+    """Review invitations from review-request e-mails (tokens signed by the notifications context)."""
+    from functions.common.signed_links import REVIEW_INVITATION, SignedLinks
+
+    return ReviewInvitations(review_service(), SignedLinks(settings().cursor_key, REVIEW_INVITATION), utc_now)
+
+
+@cache
 def heart_service() -> HeartService:
     return HeartService(deps())
 
@@ -126,6 +136,21 @@ def profile_service() -> ProfileService:
 
 
 @cache
+def article_service() -> ArticleService:
+    from functions.common.aws import client
+    from functions.community.store.s3 import S3Uploads
+
+    bucket: FeedsBucketSettings = load_settings(FeedsBucketSettings)
+    return ArticleService(deps(), public_urls(), S3Uploads(bucket.feeds_bucket, client("s3")))
+
+
+@cache
+def article_publisher() -> ArticleService:
+    """Articles for the scheduled publisher, which has no upload bucket (it never serves images)."""
+    return ArticleService(deps(), public_urls(), None)
+
+
+@cache
 def report_service() -> ReportService:
     return ReportService(deps())
 
@@ -136,10 +161,14 @@ def feedback_service() -> FeedbackService:
 
 
 def moderation_subjects(
-    reviews: ReviewService, questions: QuestionService, collections: CollectionService, ideas: IdeaService
+    reviews: ReviewService,
+    questions: QuestionService,
+    collections: CollectionService,
+    ideas: IdeaService,
+    articles: ArticleService | None = None,
 ) -> Subjects:
     """What a moderator's decision does, per kind of content."""
-    return {
+    subjects = {
         "review": reviews.moderated,
         "question": questions.question_moderated,
         "answer": questions.answer_moderated,
@@ -147,12 +176,17 @@ def moderation_subjects(
         "comment": collections.comment_moderated,
         "idea": ideas.moderated,
     }
+    if articles is not None:
+        subjects |= {"article": articles.article_moderated, "article_comment": articles.comment_moderated}
+    return subjects
 
 
 @cache
 def moderation_service() -> ModerationService:
     base = deps()
-    subjects = moderation_subjects(review_service(), question_service(), collection_service(), idea_service())
+    subjects = moderation_subjects(
+        review_service(), question_service(), collection_service(), idea_service(), article_service()
+    )
     return ModerationService(base.docs, base.cursors, base.clock, subjects)
 
 

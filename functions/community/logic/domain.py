@@ -368,7 +368,7 @@ class Feedback(Entity):
     created_at: datetime
 
 
-SubjectKind = Literal["review", "question", "answer", "collection", "comment", "idea"]
+SubjectKind = Literal["review", "question", "answer", "collection", "comment", "idea", "article", "article_comment"]
 Reportable = Literal["review", "question", "answer", "comment"]
 
 
@@ -398,3 +398,94 @@ class ModerationCase(Entity):
 def sortable(at: datetime) -> str:
     """A time as a sort string (ISO 8601 in UTC sorts chronologically)."""
     return at.isoformat()
+
+
+# --- articles (editorial content) ----------------------------------------------------------------
+
+
+class ArticleKind(StrEnum):
+    GUIDE = "guide"
+    BRAND_STORY = "brand_story"
+    LOOKBOOK = "lookbook"
+
+
+class ArticleState(StrEnum):
+    """draft: its author's alone; pending: a member's article waiting for a moderator; scheduled:
+    cleared, waiting for `publish_at`; published: listed and searchable; rejected by a moderator."""
+
+    DRAFT = "draft"
+    PENDING = "pending"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+class AuthorKind(StrEnum):
+    MEMBER = "member"
+    VENDOR = "vendor"
+    ADMIN = "admin"
+
+
+def article_author(principal: Principal) -> AuthorKind:
+    """Admins and vendors (with their vendor id) publish directly; everyone else is moderated."""
+    if principal.has(Role.ADMIN):
+        return AuthorKind.ADMIN
+    if principal.has(Role.VENDOR) and principal.vendor_id:
+        return AuthorKind.VENDOR
+    return AuthorKind.MEMBER
+
+
+class Look(Entity):
+    """One look of a lookbook: an image and the products in it."""
+
+    image: str
+    caption: str = ""
+    product_ids: list[str] = Field(default_factory=list)
+
+
+class Article(Entity):
+    article_id: str
+    kind: ArticleKind
+    author_id: str
+    author_kind: AuthorKind
+    vendor_id: str | None = None
+    """Brand stories and vendors' guides: the vendor it speaks for."""
+    title: str
+    language: str
+    summary: str = ""
+    body: str = ""
+    """Sanitised HTML (logic/html.py)."""
+    cover_image: str | None = None
+    images: list[str] = Field(default_factory=list)
+    product_ids: list[str] = Field(default_factory=list)
+    looks: list[Look] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    state: ArticleState
+    reasons: list[str] = Field(default_factory=list)
+    publish_at: datetime | None = None
+    published_at: datetime | None = None
+    comments: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def listed(self) -> bool:
+        return self.state is ArticleState.PUBLISHED
+
+    def linked_products(self) -> list[str]:
+        """Every linked product, the article's own first, then each look's (no repeats)."""
+        ids = [*self.product_ids, *(pid for look in self.looks for pid in look.product_ids)]
+        return list(dict.fromkeys(ids))
+
+
+def cleared_state(publish_at: datetime | None, now: datetime) -> ArticleState:
+    """Where an article cleared for publication stands: scheduled until `publish_at`."""
+    return ArticleState.SCHEDULED if publish_at is not None and publish_at > now else ArticleState.PUBLISHED
+
+
+class ArticleComment(Moderated):
+    comment_id: str
+    article_id: str
+    user_id: str
+    text: str
+    created_at: datetime

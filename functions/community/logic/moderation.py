@@ -162,6 +162,8 @@ class Outcome:
 
     changes: list[Change]
     events: list[DomainEvent] = field(default_factory=list)
+    after: Callable[[], None] | None = None
+    """Work to do once the decision is committed (an article's search index entries)."""
 
 
 Subject = Callable[[str, bool], Outcome]
@@ -249,6 +251,8 @@ class ModerationService:
                 *outcome.changes,
             ]
             self._docs.commit(changes, outcome.events)
+            if outcome.after is not None:
+                outcome.after()
             return decided
 
         return retrying(attempt)

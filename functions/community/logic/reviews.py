@@ -53,6 +53,11 @@ class ReviewService:
         page = page_of(self._docs, self._cursors, "reviews", product_id, ReviewView, limit=limit, cursor=cursor)
         return ProductReviews(rating=self.rating(product_id), items=page.items, next_cursor=page.next_cursor)
 
+    def has_review(self, user_id: str, product_id: str) -> bool:
+        """Whether the member has a review of the product that is not rejected."""
+        doc = self._docs.get(Ref("review", review_id_of(product_id, user_id)))
+        return doc is not None and doc.data.get("status") != Status.REJECTED
+
     def get(self, review_id: str) -> ReviewView:
         """A published review (its author saw its status and reasons when writing it)."""
         doc = self._docs.get(Ref("review", review_id))

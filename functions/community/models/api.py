@@ -9,11 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from functions.common.values import Identifier
 from functions.community.logic.domain import (
     Answer,
+    Article,
+    ArticleComment,
+    ArticleKind,
+    ArticleState,
+    AuthorKind,
     AuthorRole,
     Collection,
     Comment,
@@ -323,4 +328,103 @@ class ModerationDecisionInput(Input):
 
 
 class CaseView(ModerationCase):
+    pass
+
+
+# --- articles (editorial content) --------------------------------------------------------------
+
+ArticleTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)]
+Html = Annotated[str, StringConstraints(max_length=100_000)]
+ArticleLanguage = Literal["nl", "de", "en"]
+Caption = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
+class LookInput(Input):
+    image: Url
+    caption: Caption = ""
+    product_ids: list[Identifier] = Field(default_factory=list, max_length=20)
+
+
+class ArticleInput(Input):
+    """An article. `body` is HTML, sanitised on write (scripts, styles, frames, event handlers and
+    other than http(s)/mailto links are removed; links get `rel="noopener nofollow"`). `looks` only
+    in lookbooks (which need at least one to be published). `publish_at` in the future keeps it
+    hidden until then; `draft` keeps it the author's alone."""
+
+    kind: ArticleKind
+    title: ArticleTitle
+    language: ArticleLanguage
+    summary: Summary = ""
+    body: Html = ""
+    cover_image: Url | None = None
+    images: list[Url] = Field(default_factory=list, max_length=30, description="Inline images (uploaded ones too)")
+    product_ids: list[Identifier] = Field(default_factory=list, max_length=50)
+    looks: list[LookInput] = Field(default_factory=list, max_length=30)
+    tags: list[Tag] = Field(default_factory=list, max_length=10)
+    publish_at: AwareDatetime | None = None
+    draft: bool = False
+
+
+class ArticlePatch(Input):
+    """The fields to change (the kind stays); `cover_image` and `publish_at` may be set to null."""
+
+    title: ArticleTitle | None = None
+    language: ArticleLanguage | None = None
+    summary: Summary | None = None
+    body: Html | None = None
+    cover_image: Url | None = None
+    images: list[Url] | None = Field(default=None, max_length=30)
+    product_ids: list[Identifier] | None = Field(default=None, max_length=50)
+    looks: list[LookInput] | None = Field(default=None, max_length=30)
+    tags: list[Tag] | None = Field(default=None, max_length=10)
+    publish_at: AwareDatetime | None = None
+    draft: bool | None = None
+
+
+class ArticleView(Article):
+    linked_product_ids: list[str] = Field(description="The article's and its looks' products, for product cards")
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleView:
+        return cls(**article.model_dump(), linked_product_ids=article.linked_products())
+
+
+class ArticleCard(BaseModel):
+    """An article in a list (without its body and looks)."""
+
+    article_id: str
+    kind: ArticleKind
+    title: str
+    language: str
+    summary: str
+    cover_image: str | None
+    tags: list[str]
+    author_id: str
+    author_kind: AuthorKind
+    vendor_id: str | None
+    state: ArticleState
+    publish_at: datetime | None
+    published_at: datetime | None
+    linked_product_ids: list[str]
+    comments: int
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleCard:
+        return cls(**article.model_dump(include=set(cls.model_fields)), linked_product_ids=article.linked_products())
+
+
+class ArticleImageUploadInput(Input):
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+    size: int = Field(ge=1, le=5 * 1024 * 1024, description="Bytes; at most 5 MiB")
+
+
+class ArticleImageUpload(BaseModel):
+    url: str = Field(description="POST the form `fields` and then the file (as `file`) here")
+    fields: dict[str, str]
+    image_url: str = Field(description="Where the image is served from once uploaded (use it in the body or looks)")
+    expires_in: int = Field(description="Seconds the upload stays allowed")
+
+
+class ArticleCommentView(ArticleComment):
     pass

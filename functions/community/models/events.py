@@ -206,6 +206,24 @@ class ProfileUpdated(DomainEvent):
     newsletter: bool = False
 
 
+class ArticlePublished(DomainEvent):
+    """An article (guide, brand story or lookbook) became public: at once, after a moderator
+    approved it, or at its scheduled `published_at`. Once per article."""
+
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "ArticlePublished"
+
+    article_id: str
+    kind: Literal["guide", "brand_story", "lookbook"]
+    author_id: str
+    vendor_id: str | None = Field(default=None, description="The vendor a vendor's article speaks for")
+    language: str
+    title: str
+    tags: list[str] = Field(default_factory=list)
+    product_ids: list[str] = Field(default_factory=list, description="Every linked product (looks' too)")
+    published_at: datetime
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     ReviewPublished,
     ProductRatingChanged,
@@ -222,4 +240,5 @@ PUBLISHED: tuple[type[DomainEvent], ...] = (
     FeedbackActedOn,
     NewsletterOptInRequested,
     ProfileUpdated,
+    ArticlePublished,
 )

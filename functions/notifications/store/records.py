@@ -1,4 +1,8 @@
-"""Key schema and indexes of the notifications table; the CDK app derives the table definition from it."""
+"""Key schema and indexes of the notifications table; the CDK app derives the table definition from it.
+
+Newsletters and campaigns (store/campaigns.py) use the prefixes `AUDIENCE#`, `NLLINK#`, `CAMPAIGN#`
+and `SENDRATE#` in pk, and `AUDIENCE#subscribed`, `AUDIENCE#other` and `CAMPAIGNS` in gsi1pk.
+"""
 
 from __future__ import annotations
 

@@ -85,6 +85,11 @@ def test_the_seed_builds_a_living_community_once(aws: Aws, monkeypatch: pytest.M
     first_product = docs.entries("reviews", demo_product(0)[0], limit=10).entries
     replies = [doc.data["reply"] for doc in docs.get_many([e.ref for e in first_product]).values() if doc.data["reply"]]
     assert [reply["vendor_id"] for reply in replies] == [demo_product(0)[1][0]]
+    public = docs.get_many([e.ref for e in docs.entries("articles", "all", limit=10).entries]).values()
+    assert sorted(doc.data["kind"] for doc in public) == ["guide", "guide", "lookbook"]
+    assert all(doc.data["product_ids"] or doc.data["looks"] for doc in public)
+    assert docs.count("articles_public_by", ctx.users["bram"].sub) == 1
+    assert docs.count("articles_due", "all") == 1
     before = table_items(aws)
 
     community_seed.seed(ctx)

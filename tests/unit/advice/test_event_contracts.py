@@ -32,9 +32,12 @@ def test_order_placed_as_orders_publishes_it_parses_into_the_advice_view() -> No
     assert view.event_id == placed.event_id
 
 
-def test_the_wiring_subscribes_order_placed_and_relays_the_outbox() -> None:
-    (subscription,) = WIRING.events
-    assert (subscription.sources, subscription.detail_types) == (("plein.orders",), ("OrderPlaced",))
+def test_the_wiring_subscribes_order_placed_and_notification_created_and_relays_the_outbox() -> None:
+    subscribed = {(s.function.handler, s.sources, s.detail_types) for s in WIRING.events}
+    assert subscribed == {
+        ("functions.advice.handlers.orders.handler", ("plein.orders",), ("OrderPlaced",)),
+        ("functions.advice.handlers.notifications.handler", ("plein.notifications",), ("NotificationCreated",)),
+    }
     assert WIRING.table.stream
     assert [s.function.handler for s in WIRING.streams] == ["functions.common.outbox.handler"]
     assert set(WIRING.publishes) == {"AdvisorApproved", "AdviceSessionEnded", "AdviceSessionRated"}

@@ -41,7 +41,17 @@ def test_without_a_caller_the_connection_is_refused(world: World) -> None:
     assert ws.route(event("$connect", authorizer={}))["statusCode"] == 401
 
 
-@pytest.mark.parametrize("body", ['{"action": "dance"}', "not json", "[1, 2]", '{"action": 3}', None])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"action": "dance"}',
+        "not json",
+        "[1, 2]",
+        '{"action": 3}',
+        None,
+        pytest.param("[" * 100_000 + "]" * 100_000, id="nested-100k-deep"),
+    ],
+)
 def test_unknown_or_malformed_frames_get_unknown_action(world: World, body: str | None) -> None:
     ws.route(event("$default", body))
     (frame,) = world.notifier.to("c1")

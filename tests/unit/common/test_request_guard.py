@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from functions.common.api import lambda_entry
-from functions.common.request_guard import MAX_JSON_DEPTH, checked_event
+from functions.common.json_text import MAX_JSON_DEPTH
+from functions.common.request_guard import checked_event
 from tests.unit.common.test_errors_and_api import app, rest_event
 from tests.unit.test_api_smoke import FakeLambdaContext
 

@@ -14,6 +14,7 @@ from functions.common.auth import Principal, Role
 from functions.common.pagination import CursorCodec
 from functions.community.handlers import dependencies
 from functions.community.handlers.api import app
+from functions.community.logic.articles import ArticleService
 from functions.community.logic.collections import CollectionService
 from functions.community.logic.consumers import EventConsumer
 from functions.community.logic.deps import Deps, PublicUrls
@@ -52,6 +53,7 @@ class Community:
     moderation: ModerationService
     consumer: EventConsumer
     uploads: FakeUploads
+    articles: ArticleService
 
 
 def build(posts_per_hour: int = 20, docs: InMemoryDocuments | None = None) -> Community:
@@ -65,7 +67,8 @@ def build(posts_per_hour: int = 20, docs: InMemoryDocuments | None = None) -> Co
     )
     reviews, questions = ReviewService(deps), QuestionService(deps)
     collections, ideas = CollectionService(deps), IdeaService(deps, IdeaPolicy(milestones=MILESTONES))
-    subjects = dependencies.moderation_subjects(reviews, questions, collections, ideas)
+    articles = ArticleService(deps, LINKS, uploads)
+    subjects = dependencies.moderation_subjects(reviews, questions, collections, ideas, articles)
     return Community(
         docs=docs,
         clock=clock,
@@ -82,6 +85,7 @@ def build(posts_per_hour: int = 20, docs: InMemoryDocuments | None = None) -> Co
         moderation=ModerationService(docs, deps.cursors, clock, subjects),
         consumer=EventConsumer(deps),
         uploads=uploads,
+        articles=articles,
     )
 
 
@@ -107,6 +111,7 @@ PROVIDERS = {
     dependencies.feedback_service: "feedback",
     dependencies.report_service: "reports",
     dependencies.moderation_service: "moderation",
+    dependencies.article_service: "articles",
 }
 
 

@@ -18,6 +18,7 @@ from functions.community.models.events import (
     PUBLISHED,
     AnswerAccepted,
     AnswerPosted,
+    ArticlePublished,
     CollectionPublished,
     CollectionRated,
     FeedbackActedOn,
@@ -76,6 +77,9 @@ SAMPLES: dict[str, DomainEvent] = {
         FeedbackActedOn(feedback_id="f", user_id="u", kind="suggestion"),
         NewsletterOptInRequested(user_id="u", email="u@example.com", confirm_url="https://x/c?token=t", expires_at=AT),
         ProfileUpdated(user_id="u", display_name="U", interests=["coffee"], languages=["nl"], newsletter=True),
+        ArticlePublished(
+            article_id="a", kind="guide", author_id="u", vendor_id="v", language="nl", title="T", published_at=AT
+        ),
     )
 }
 

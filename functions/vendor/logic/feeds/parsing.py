@@ -16,7 +16,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -26,6 +25,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
+from functions.common.json_text import loads_bounded
 from functions.vendor.logic.domain import FeedFormat, FeedMode
 
 SAMPLE_BYTES = 64 * 1024
@@ -378,8 +378,8 @@ def _jsonl_rows(text: io.TextIOWrapper) -> Iterator[RawRow | RowProblem]:  # noq
             yield RowProblem(line_number, "invalid_encoding", "the line has bytes that are not valid in the encoding")
             continue
         try:
-            value = json.loads(line)
-        except (ValueError, RecursionError) as exc:
+            value = loads_bounded(line)
+        except ValueError as exc:
             yield RowProblem(line_number, "invalid_json", f"the line is not valid JSON: {str(exc)[:200]}")
             continue
         if not isinstance(value, dict):

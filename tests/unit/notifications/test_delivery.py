@@ -1,0 +1,221 @@
+"""Consumers and delivery over fakes: who gets what on which channel, idempotency on event ids,
+review requests after the delay with a signed link, quiet hours, caps, suppression, unsubscribe."""
+
+from __future__ import annotations
+
+import email
+import re
+from datetime import time, timedelta
+
+import pytest
+
+from functions.common.signed_links import REVIEW_INVITATION, SignedLinks
+from functions.notifications.logic.domain import Channel, Preferences, QuietHours, Topic
+from functions.notifications.models.events import NotificationCreated
+from functions.notifications.store.ses import mime_message
+from tests.unit.notifications.conftest import API, SECRET, World
+
+
+def test_an_order_confirmation_reaches_inbox_and_mail_once_even_when_redelivered(world: World) -> None:
+    world.place_order(event_id="e1")
+    world.place_order(event_id="e1")  # the relay published it twice
+
+    assert len(world.store.notes["u1"]) == 1
+    [mail] = world.mail.to("ann@example.com")
+    assert mail.subject == "Your order o1 is confirmed"
+    assert "€25,00" in mail.text
+    assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail.headers["List-Unsubscribe"].startswith(f"<{API}/unsubscribe/")
+    [created] = world.store.outbox
+    assert isinstance(created, NotificationCreated)
+    assert created.unread == 1
+
+
+def test_a_new_order_goes_to_the_vendors_known_users_else_is_noted(world: World) -> None:
+    world.place_order(event_id="e1")
+    assert "v-owner" not in world.store.notes  # nobody known for v1 yet
+
+    world.event(
+        "plein.vendor",
+        "VendorApproved",
+        {
+            "event_id": "va",
+            "occurred_at": world.clock().isoformat(),
+            "vendor_id": "v1",
+            "name": "Atelier",
+            "owner_user_id": "v-owner",
+        },
+    )
+    world.place_order(order_id="o2", event_id="e2")
+    titles = [n.title for n in world.store.notes["v-owner"].values()]
+    assert "Nieuwe bestelling o2" in titles  # unknown contact: the default language, Dutch
+
+
+def test_a_delivered_order_schedules_a_review_request_that_the_sweeper_sends_after_the_delay(world: World) -> None:
+    world.deliver_order(products=("p1", "p2"))
+    world.deliver_order(products=("p1", "p2"))  # another event for the same delivery: no second schedule
+    assert len(world.store.due_items) == 2
+    assert world.services.consumer.run_due() == 0  # not yet due
+
+    world.clock.advance(seconds=3600)
+    assert world.services.consumer.run_due() == 2
+    assert world.services.consumer.run_due() == 0
+
+    reviews = [m for m in world.mail.to("ann@example.com") if m.subject == "How do you like your purchase?"]
+    assert len(reviews) == 2
+    token = re.search(r"#/review/([A-Za-z0-9_\-.]+)", reviews[0].text)
+    assert token is not None
+    claims = SignedLinks(SECRET, REVIEW_INVITATION).verify(token.group(1), world.clock())
+    assert (claims["u"], claims["o"]) == ("u1", "o1")
+    assert claims["p"] in {"p1", "p2"}
+
+
+def test_quiet_hours_defer_non_transactional_mail_but_not_order_mail(world: World) -> None:
+    quiet = QuietHours(time(9, 0), time(12, 0), "Europe/Amsterdam")  # T0 is 11:00 in Amsterdam
+    world.store.prefs["u1"] = Preferences("u1", "en", {Topic.REWARDS: frozenset(Channel)}, quiet, revision=1)
+
+    world.points("u1", "pa1")
+    world.place_order(event_id="e1")
+    assert [m.subject for m in world.mail.to("ann@example.com")] == ["Your order o1 is confirmed"]
+    assert [d.status for d in world.store.log if d.topic is Topic.REWARDS and d.channel is Channel.EMAIL] == [
+        "deferred"
+    ]
+
+    world.clock.advance(hours=1)
+    world.services.consumer.run_due()
+    assert "You earned 10 points" in [m.subject for m in world.mail.to("ann@example.com")]
+
+
+def test_over_the_daily_cap_mail_is_skipped_and_logged(world: World) -> None:
+    world.store.prefs["u1"] = Preferences("u1", "en", {Topic.REWARDS: frozenset(Channel)}, daily_cap=2, revision=1)
+    for index in range(4):
+        world.points("u1", f"pa{index}")
+    assert len(world.mail.to("ann@example.com")) == 2
+    statuses = [d.status for d in world.store.log if d.channel is Channel.EMAIL]
+    assert statuses == ["sent", "sent", "skipped_cap", "skipped_cap"]
+    assert len(world.store.notes["u1"]) == 4  # the inbox keeps everything
+
+
+def test_a_bounced_address_gets_nothing_more(world: World) -> None:
+    world.event(
+        "aws.ses",
+        "Email Bounced",
+        {
+            "eventType": "Bounce",
+            "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "Ann@Example.com"}]},
+            "mail": {"messageId": "m-0"},
+        },
+    )
+    world.place_order(event_id="e1")
+    assert world.mail.sent == []
+    assert [d.status for d in world.store.log if d.channel is Channel.EMAIL] == ["skipped_suppressed"]
+
+
+def test_a_transient_bounce_does_not_suppress(world: World) -> None:
+    detail = {
+        "bounce": {"bounceType": "Transient", "bouncedRecipients": [{"emailAddress": "ann@example.com"}]},
+        "mail": {"messageId": "m-0"},
+    }
+    world.event("aws.ses", "Email Bounced", detail)
+    assert world.store.suppressed == {}
+
+
+def test_unsubscribing_through_the_mail_link_stops_that_topic_on_that_channel(world: World) -> None:
+    world.event(
+        "plein.community",
+        "AnswerPosted",
+        {
+            "event_id": "a1",
+            "occurred_at": world.clock().isoformat(),
+            "answer_id": "an1",
+            "question_id": "q1",
+            "product_id": "p1",
+            "user_id": "u2",
+            "asker_id": "u1",
+        },
+    )
+    [mail] = world.mail.to("ann@example.com")
+    token = mail.headers["List-Unsubscribe"].rsplit("/", 1)[1].rstrip(">")
+    members = world.services.members
+    assert members.unsubscription(token).subscribed is True
+    assert members.unsubscribe(token).subscribed is False
+    assert members.unsubscribe(token).subscribed is False  # a second click changes nothing
+    consent = world.store.prefs["u1"].consents[-1]
+    assert (consent.topic, consent.channel, consent.granted) == (Topic.COMMUNITY, Channel.EMAIL, False)
+
+    world.event(
+        "plein.community",
+        "ReviewReplied",
+        {
+            "event_id": "r1",
+            "occurred_at": world.clock().isoformat(),
+            "review_id": "rv",
+            "product_id": "p1",
+            "user_id": "u1",
+        },
+    )
+    assert len(world.mail.to("ann@example.com")) == 1
+    assert len(world.store.notes["u1"]) == 2  # still in the inbox
+
+
+def test_push_goes_to_registered_devices_of_members_who_opted_in(world: World) -> None:
+    from functions.common.auth import Principal
+    from functions.notifications.models.api import DeviceIn
+
+    world.services.members.register_device(Principal(user_id="u1"), DeviceIn(platform="fcm", token="token-123456"))
+    world.points("u1", "pa1")
+    assert world.push.pushed == []  # rewards push is off by default
+    world.store.prefs["u1"] = Preferences("u1", "en", {Topic.REWARDS: frozenset(Channel)}, revision=1)
+    world.points("u1", "pa2")
+    [(_, message)] = world.push.pushed
+    assert message.title == "You earned 10 points"
+
+
+def test_a_member_without_an_address_gets_inbox_only_and_the_skip_is_logged(world: World) -> None:
+    world.place_order(user_id="ghost", event_id="e9")
+    assert len(world.store.notes["ghost"]) == 1
+    assert [d.status for d in world.store.log if d.channel is Channel.EMAIL] == ["skipped_no_address"]
+
+
+def test_templates_escape_values_in_html_and_mime_carries_both_parts(world: World) -> None:
+    world.event(
+        "plein.community",
+        "IdeaDecided",
+        {
+            "event_id": "d1",
+            "occurred_at": world.clock().isoformat(),
+            "idea_id": "i1",
+            "author_id": "u2",
+            "decision": "declined",
+            "feedback": "<script>alert(1)</script>",
+        },
+    )
+    [mail] = world.mail.to("bob@example.com")
+    assert (mail.language, mail.subject) == ("de", "Entscheidung zu deiner Idee")
+    assert "<script>" not in mail.html
+    assert "&lt;script&gt;" in mail.html
+    message = email.message_from_bytes(mime_message(mail, "noreply@plein.test").as_bytes())
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert sorted(part.get_content_type() for part in message.walk() if not part.is_multipart()) == [
+        "text/html",
+        "text/plain",
+    ]
+
+
+@pytest.mark.parametrize("tamper", ["x", "", "a.b.c"])
+def test_forged_unsubscribe_tokens_are_refused(world: World, tamper: str) -> None:
+    from functions.common.errors import NotFound
+
+    with pytest.raises(NotFound):
+        world.services.members.unsubscription(tamper)
+
+
+def test_expired_review_links_are_refused(world: World) -> None:
+    from functions.common.errors import BadRequest, NotFound
+
+    links = SignedLinks(SECRET, REVIEW_INVITATION)
+    token = links.issue({"u": "u1"}, world.clock() + timedelta(minutes=1))
+    with pytest.raises(BadRequest):
+        links.verify(token, world.clock() + timedelta(minutes=2))
+    with pytest.raises(NotFound):  # a token for another purpose
+        SignedLinks(SECRET, "unsubscribe").verify(token, world.clock())
