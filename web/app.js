@@ -2,14 +2,17 @@
 //   #/products?q=..  #/product/<id>  #/cart  #/checkout  #/orders  #/orders/<id>  #/vendor  #/signin
 //   #/rewards  #/join?ref=CODE  #/admin/rewards
 //   #/advice?code=CODE (advisor console)  #/partner (advice partner portal)
-//   #/community  #/collections[/new|/<id>[/edit]]  #/ideas[/<id>]  #/users/<id>  #/profile  #/feed  #/feedback
+//   #/community  #/collections[/new|/<id>[/edit]]  #/guides?kind=&q=  #/articles/(new|<id>[/edit])  #/ideas[/<id>]  #/users/<id>  #/profile  #/feed  #/feedback
 //   #/admin/community (moderation queue, ideas in review, feedback)
+//   #/inbox  #/settings/notifications  #/unsubscribe/<token>  #/review/<token>  #/mailbox (local runtime)
+//   #/newsletter  #/newsletter/confirm/<token>  #/admin/campaigns[/new|/<id>] (newsletter campaigns)
 
 import { loadConfig } from "./config.js";
 import { onSessionChange, session, signOut } from "./auth.js";
 import { api } from "./api.js";
 import { errorBox, h, mount, noImage, titled } from "./ui.js";
 import { currentRoute, link, navigate } from "./router.js";
+import { bellFor, refreshUnread } from "./bell.js";
 
 const routes = [
   { pattern: /^\/products$/, nav: "products", load: () => import("./views/catalog.js") },
@@ -31,6 +34,10 @@ const routes = [
   { pattern: /^\/collections\/new$/, nav: "community", auth: true, load: () => import("./views/community/collection_form.js") },
   { pattern: /^\/collections\/(?<id>[^/]+)\/edit$/, nav: "community", auth: true, load: () => import("./views/community/collection_form.js") },
   { pattern: /^\/collections\/(?<id>[^/]+)$/, nav: "community", load: () => import("./views/community/collection.js") },
+  { pattern: /^\/guides$/, nav: "community", load: () => import("./views/community/articles.js") },
+  { pattern: /^\/articles\/new$/, nav: "community", auth: true, load: () => import("./views/community/article_form.js") },
+  { pattern: /^\/articles\/(?<id>[^/]+)\/edit$/, nav: "community", auth: true, load: () => import("./views/community/article_form.js") },
+  { pattern: /^\/articles\/(?<id>[^/]+)$/, nav: "community", load: () => import("./views/community/article.js") },
   { pattern: /^\/ideas$/, nav: "community", load: () => import("./views/community/ideas.js") },
   { pattern: /^\/ideas\/(?<id>[^/]+)$/, nav: "community", load: () => import("./views/community/idea.js") },
   { pattern: /^\/users\/(?<id>[^/]+)$/, nav: "community", load: () => import("./views/community/member.js") },
@@ -38,6 +45,17 @@ const routes = [
   { pattern: /^\/feed$/, nav: "community", auth: true, load: () => import("./views/community/feed.js") },
   { pattern: /^\/feedback$/, nav: "community", auth: true, load: () => import("./views/community/feedback.js") },
   { pattern: /^\/admin\/community$/, nav: "moderation", auth: true, load: () => import("./views/community/moderation.js") },
+  // notifications (views/notifications/*.js; the bell is bell.js)
+  { pattern: /^\/inbox$/, nav: "inbox", auth: true, load: () => import("./views/notifications/inbox.js") },
+  { pattern: /^\/settings\/notifications$/, nav: "inbox", auth: true, load: () => import("./views/notifications/settings.js") },
+  { pattern: /^\/unsubscribe\/(?<id>[^/]+)$/, nav: null, load: () => import("./views/notifications/unsubscribe.js") },
+  { pattern: /^\/review\/(?<id>[^/]+)$/, nav: null, load: () => import("./views/notifications/review.js") },
+  { pattern: /^\/mailbox$/, nav: null, load: () => import("./views/notifications/mailbox.js") },
+  // newsletters and campaigns
+  { pattern: /^\/newsletter\/confirm\/(?<id>[^/]+)$/, nav: null, load: () => import("./views/newsletter.js") },
+  { pattern: /^\/newsletter$/, nav: "community", auth: true, load: () => import("./views/newsletter.js") },
+  { pattern: /^\/admin\/campaigns$/, nav: "campaigns", auth: true, load: () => import("./views/campaigns.js") },
+  { pattern: /^\/admin\/campaigns\/(?<id>[^/]+)$/, nav: "campaigns", auth: true, load: () => import("./views/campaigns.js") },
 ];
 
 let controller = null;
@@ -94,7 +112,9 @@ function renderSession(user) {
   document.querySelector('#nav a[data-nav="vendor"]').hidden = !(user && user.groups.includes("vendor"));
   document.querySelector('#nav a[data-nav="admin"]').hidden = !(user && user.groups.includes("admin"));
   document.querySelector('#nav a[data-nav="moderation"]').hidden = !(user && user.groups.includes("admin"));
+  document.querySelector('#nav a[data-nav="campaigns"]').hidden = !(user && user.groups.includes("admin"));
   document.querySelector('#nav a[data-nav="partner"]').hidden = !(user && (user.groups.includes("vendor") || user.groups.includes("admin")));
+  bellFor(user);
   if (!user) {
     mount(box, h("a", { class: "button button-small", href: link("/signin", { next: location.hash }) }, "Sign in"));
     updateCartCount(null);
@@ -163,6 +183,7 @@ async function start() {
   onSessionChange((user) => renderSession(user));
   renderSession(session());
   window.addEventListener("hashchange", render);
+  window.addEventListener("hashchange", () => session() && refreshUnread());
   window.addEventListener("plein:rerender", render);
   document.addEventListener("plein:cart", (event) => updateCartCount(event.detail));
   await render();

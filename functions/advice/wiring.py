@@ -28,7 +28,9 @@ WIRING = ContextWiring(
         ),
         # Inbox notifications as live `notification` frames to the member's open connections.
         EventSubscription(
-            Function("advice-notifications", "functions.advice.handlers.notifications.handler", frozenset({Need.WEBSOCKET})),
+            Function(
+                "advice-notifications", "functions.advice.handlers.notifications.handler", frozenset({Need.WEBSOCKET})
+            ),
             sources=("plein.notifications",),
             detail_types=("NotificationCreated",),
         ),

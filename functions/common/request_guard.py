@@ -17,6 +17,10 @@ from typing import Any
 from functions.common.errors import BadRequest, PleinError
 from functions.common.json_text import MAX_JSON_DEPTH, TooDeep, loads_bounded
 
+ONE_CLICK_UNSUBSCRIBE = "list-unsubscribe=one-click"
+"""The one form body taken (RFC 8058): a mail client's one-click unsubscribe POST. The body says
+nothing the route needs (the signed token is in the path), so it is dropped before routing."""
+
 MAX_NUMBER_CHARS = 40
 """Longest JSON number literal accepted: past any amount, quantity or coordinate Plein stores."""
 
@@ -34,6 +38,13 @@ def checked_event(event: dict[str, Any]) -> dict[str, Any]:
     headers = event.get("headers") or {}
     declared = next((key for key in headers if key.lower() == "content-type"), None)
     if declared is not None:
+        if _one_click(str(headers[declared]), body, bool(event.get("isBase64Encoded"))):
+            return {
+                **event,
+                "body": None,
+                "isBase64Encoded": False,
+                "headers": {k: v for k, v in headers.items() if k != declared},
+            }
         _check_media_type(str(headers[declared]))
     text = _text(body, bool(event.get("isBase64Encoded")))
     _check_json(text)
@@ -43,6 +54,16 @@ def checked_event(event: dict[str, Any]) -> dict[str, Any]:
     if declared is not None:
         checked["headers"] = {**headers, declared: str(headers[declared]).lower()}
     return checked
+
+
+def _one_click(content_type: str, body: str, base64_encoded: bool) -> bool:
+    if content_type.split(";", 1)[0].strip().lower() != "application/x-www-form-urlencoded":
+        return False
+    try:
+        text = _text(body, base64_encoded)
+    except PleinError:
+        return False
+    return text.strip().lower() == ONE_CLICK_UNSUBSCRIBE
 
 
 def _check_media_type(content_type: str) -> None:

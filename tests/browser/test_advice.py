@@ -87,7 +87,7 @@ def _end_and_rate(shopper: Page, advisor: Page, plein: Plein) -> dict[str, Any]:
     shopper.get_by_role("button", name="End session").click()
     expect(advisor.get_by_text("This session has ended.")).to_be_visible(timeout=TIMEOUT_MS)
     shopper.get_by_test_id("advice-ended").wait_for(timeout=TIMEOUT_MS)
-    shopper.get_by_label("5 stars").check()
+    shopper.get_by_role("radio", name="5 stars", exact=True).check()
     shopper.get_by_label(re.compile("How likely are you to recommend")).select_option("9")
     shopper.get_by_label(re.compile("Anything you want to tell us")).fill("Quick and honest advice")
     shopper.get_by_role("button", name="Send rating").click()

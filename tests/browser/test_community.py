@@ -153,7 +153,7 @@ def test_a_collection_from_two_vendors_is_published_rated_added_to_the_cart_and_
     page.get_by_role("heading", level=1, name=title).wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_role("link", name="Edit", exact=True).count() == 0
     assert page.get_by_role("button", name="Delete").count() == 0
-    page.get_by_label("5 stars").check()
+    page.get_by_role("radio", name="5 stars", exact=True).check()
     page.get_by_role("button", name="Rate", exact=True).click()
     page.get_by_test_id("collection-rating").get_by_text("5.0 from 1 rating").wait_for(timeout=TIMEOUT_MS)
     page.get_by_test_id("add-all").click()

@@ -23,7 +23,9 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 def fold(text: str) -> str:
     """Lower case without accents ("Küche" → "kuche", "Straße" → "strasse")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Decomposed before and after case folding: compatibility forms such as "ᴬ" decompose to
+    # capitals, and folding can produce combining marks ("İ" → "i̇"); both ways stay stable.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -106,7 +106,7 @@ class EventConsumer:
                         "vendor_new_order",
                         f"{event.event_id}#{vendor_id}",
                         {"order_id": event.order_id, "lines": str(lines)},
-                        "#/vendor/orders",
+                        "#/vendor",
                     )
                 )
 
@@ -157,11 +157,11 @@ class EventConsumer:
     def answer_posted(self, event: c.AnswerPostedView) -> None:
         if event.asker_id == event.user_id:
             return
-        path = f"#/products/{event.product_id}"
+        path = f"#/product/{event.product_id}"
         self._notifier.notify(Intent(event.asker_id, Topic.COMMUNITY, "answer_posted", event.event_id, {}, path))
 
     def review_replied(self, event: c.ReviewRepliedView) -> None:
-        path = f"#/products/{event.product_id}"
+        path = f"#/product/{event.product_id}"
         self._notifier.notify(Intent(event.user_id, Topic.COMMUNITY, "review_replied", event.event_id, {}, path))
 
     def idea_milestone(self, event: c.IdeaMilestoneReachedView) -> None:

@@ -229,14 +229,23 @@ class DynamoNotificationsStore:
         return True
 
     def mark_all_read(self, user_id: str) -> int:
-        items, _ = self._query(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            FilterExpression="#r = :no",
-            ExpressionAttributeNames={"#r": "read"},
-            ExpressionAttributeValues=_item({":pk": _user(user_id), ":prefix": "note#", ":no": False}),
-            Limit=MARK_ALL_LIMIT,
-        )
-        return sum(1 for item in items if self._read(user_id, str(item["sk"])))
+        """Mark up to MARK_ALL_LIMIT unread notifications read, through the whole inbox (a query's
+        Limit counts the items read before the filter, so one page may hold no unread ones)."""
+        request: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "FilterExpression": "#r = :no",
+            "ExpressionAttributeNames": {"#r": "read"},
+            "ExpressionAttributeValues": _item({":pk": _user(user_id), ":prefix": "note#", ":no": False}),
+            "Limit": MARK_ALL_LIMIT,
+        }
+        marked = 0
+        while marked < MARK_ALL_LIMIT:
+            items, last = self._query(**request)
+            marked += sum(1 for item in items[: MARK_ALL_LIMIT - marked] if self._read(user_id, str(item["sk"])))
+            if last is None:
+                break
+            request["ExclusiveStartKey"] = last
+        return marked
 
     # ---- delivery log ---------------------------------------------------------------------------
     def record_delivery(self, delivery: Delivery) -> None:
@@ -350,12 +359,12 @@ class DynamoNotificationsStore:
         else:
             request["ConditionExpression"] = "revision = :old"
             request["ExpressionAttributeValues"] = _item({":old": prefs.revision})
-        with translate_errors():
-            try:
-                self._db.put_item(**request)
-            except Exception as exc:
-                if error_code(exc) == "ConditionalCheckFailedException":
-                    raise Conflict("the preferences were changed meanwhile", code="preferences_changed") from exc
+        try:
+            self._db.put_item(**request)
+        except Exception as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                raise Conflict("the preferences were changed meanwhile", code="preferences_changed") from exc
+            with translate_errors():
                 raise
         return saved
 

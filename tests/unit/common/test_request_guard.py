@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from functions.common.api import lambda_entry
+from functions.common.errors import PleinError
 from functions.common.json_text import MAX_JSON_DEPTH
 from functions.common.request_guard import checked_event
 from tests.unit.common.test_errors_and_api import app, rest_event
@@ -138,3 +139,13 @@ def test_any_json_within_limits_passes_unchanged(value: Any) -> None:
 
     if depth(value) <= MAX_JSON_DEPTH:
         assert checked_event(event) is event
+
+
+def test_a_one_click_unsubscribe_form_post_passes_without_its_body() -> None:
+    # RFC 8058: mail clients POST `List-Unsubscribe=One-Click` as a form to the header's URL
+    event = {"body": "List-Unsubscribe=One-Click", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}
+    assert checked_event(event) == {"body": None, "isBase64Encoded": False, "headers": {}}
+    other_form = {"body": "a=1", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}
+    with pytest.raises(PleinError) as refused:
+        checked_event(other_form)
+    assert refused.value.code == "unsupported_media_type"

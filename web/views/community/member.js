@@ -1,9 +1,10 @@
 // #/users/<id>: a member's public profile: who they are, their contributions and badges, their
-// public collections; follow or stop following them.
+// articles and public collections; follow or stop following them.
 
 import { api, seg } from "../../api.js";
 import { session } from "../../auth.js";
 import { busy, date, empty, h, loading, mount } from "../../ui.js";
+import { articleCard } from "./articles.js";
 import { collectionCard } from "./collections.js";
 import { communityTabs, displayName, plainMessage, plural, problem, signInLink } from "./shared.js";
 
@@ -19,6 +20,7 @@ export async function render(view, { params, signal }) {
   }
   const c = profile.contributions;
   const collections = h("section", { class: "community-section", "aria-labelledby": "their-collections" }, loading());
+  const articles = h("section", { class: "community-section", "aria-labelledby": "their-articles", "data-testid": "member-articles" }, loading());
   const followers = h("span", { "data-testid": "followers" }, plural(profile.followers, "follower"));
   mount(
     view,
@@ -36,8 +38,10 @@ export async function render(view, { params, signal }) {
       h("h2", { id: "contributions-title" }, "Contributions"),
       h("div", { class: "counts", "data-testid": "contributions" },
         [["Reviews", c.reviews], ["Answers", c.answers], ["Collections", c.collections], ["Ideas", c.ideas]].map(([label, n]) => h("div", {}, h("strong", {}, String(n)), label)))),
+    articles,
     collections,
   );
+  showArticles(articles, profile.user_id, signal);
   const heading = h("h2", { id: "their-collections" }, "Public collections");
   try {
     const page = await api.get(`/users/${seg(profile.user_id)}/collections`, { query: { limit: 12 }, signal });
@@ -45,6 +49,17 @@ export async function render(view, { params, signal }) {
   } catch (error) {
     if (error.name === "AbortError") return;
     mount(collections, heading, problem(error, "Could not load the collections"));
+  }
+}
+
+async function showArticles(section, userId, signal) {
+  const heading = h("h2", { id: "their-articles" }, "Guides and lookbooks");
+  try {
+    const page = await api.get(`/users/${seg(userId)}/articles`, { query: { limit: 12 }, signal });
+    mount(section, heading, page.items.length ? h("ul", { class: "collection-grid article-grid" }, page.items.map(articleCard)) : empty("No articles yet."));
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    mount(section, heading, problem(error, "Could not load the articles"));
   }
 }
 

@@ -49,7 +49,7 @@ function form(profile) {
     field("About you", bio),
     field("Interests", interests, "Words separated by commas, for example: coffee, hiking, design."),
     h("fieldset", { class: "choices" }, h("legend", {}, "Languages you speak"), languages),
-    h("div", { class: "field" }, h("label", { class: "choice" }, newsletter, " Send me the Plein newsletter"), newsletterState),
+    h("div", { class: "field" }, h("label", { class: "choice" }, newsletter, " Send me the Plein newsletter"), newsletterState, h("p", { class: "small" }, h("a", { href: "#/newsletter" }, "Newsletter settings"))),
     profile.badges.length ? h("p", {}, "Your badges: ", profile.badges.map((b) => h("span", { class: "chip" }, b))) : null,
     result,
     h("div", { class: "actions" }, save),

@@ -195,6 +195,7 @@ export function communityTabs(current) {
   const tabs = [
     ["trending", "/community", "Trending"],
     ["collections", "/collections", "Collections"],
+    ["guides", "/guides", "Guides"],
     ["ideas", "/ideas", "Ideas"],
     ["feed", "/feed", "Following"],
     ["profile", "/profile", "My profile"],
