@@ -26,7 +26,10 @@ WIRING = ContextWiring(
         ),
         EventSubscription(INDEXER, sources=("plein.orders",), detail_types=("OrderPlaced",), batch_size=10),
         EventSubscription(
-            INDEXER, sources=("plein.community",), detail_types=("ProductHearted", "ReviewPublished"), batch_size=10
+            INDEXER,
+            sources=("plein.community",),
+            detail_types=("ProductHearted", "ProductRatingChanged"),
+            batch_size=10,
         ),
     ),
     # Sale prices start and end on their own: every 5 minutes the indexer re-prices what is due.

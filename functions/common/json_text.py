@@ -1,10 +1,9 @@
 """JSON from clients, refused before Python's parser recurses into it.
 
-`json.loads` recurses once per nesting level; 100,000 brackets raise RecursionError, and on
-CPython 3.11 that error leaves the thread's recursion bookkeeping off, so every later `ast.parse`
-or `compile` in the process fails with "AST constructor recursion depth mismatch". A Lambda
-container would carry that into every following request. The depth is counted without recursion
-first, so no client input ever reaches the parser that deep.
+`json.loads` recurses once per nesting level: 100,000 brackets raise RecursionError, which is not
+a ValueError, so code that answers bad JSON with a 4xx (`except ValueError`) let it escape as a
+server error (the advice WebSocket did). The depth is counted without recursion first, and too
+deep is a ValueError like any other unparsable JSON.
 """
 
 from __future__ import annotations

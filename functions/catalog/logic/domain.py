@@ -83,8 +83,6 @@ class Signal(BaseModel):
     product_id: str
     hearts: int = 0
     sales: int = 0
-    rating_sum: int = 0
-    rating_count: int = 0
 
 
 class VendorInfo(BaseModel):

@@ -24,7 +24,7 @@ from functions.catalog.models.consumed import (
     OffersChangedView,
     OrderPlacedView,
     ProductHeartedView,
-    ReviewPublishedView,
+    ProductRatingChangedView,
     VendorUpdatedView,
 )
 from functions.common.errors import Conflict
@@ -63,8 +63,8 @@ class CatalogIndexer:
                 self.order_placed(OrderPlacedView.model_validate(detail))
             case (ProductHeartedView.source, ProductHeartedView.detail_type):
                 self.product_hearted(ProductHeartedView.model_validate(detail))
-            case (ReviewPublishedView.source, ReviewPublishedView.detail_type):
-                self.review_published(ReviewPublishedView.model_validate(detail))
+            case (ProductRatingChangedView.source, ProductRatingChangedView.detail_type):
+                self.rating_changed(ProductRatingChangedView.model_validate(detail))
             case ("aws.events", "Scheduled Event"):  # the wiring's tick, sent into this queue (one index writer)
                 self.reprice_due()
             case _:
@@ -172,9 +172,13 @@ class CatalogIndexer:
         signal = Signal(product_id=event.product_id, hearts=1 if event.hearted else -1)
         self._signals(event.event_id, [signal], event.occurred_at)
 
-    def review_published(self, event: ReviewPublishedView) -> None:
-        signal = Signal(product_id=event.product_id, rating_sum=event.rating, rating_count=1)
-        self._signals(event.event_id, [signal], event.occurred_at)
+    def rating_changed(self, event: ProductRatingChangedView) -> None:
+        """The rating as community counts it (reviews removed by moderators included), unless a
+        newer one was stored already: events may arrive out of order."""
+        if self._repository.set_rating(event.product_id, event.rating_sum, event.count, event.occurred_at):
+            product = self._repository.get_products([event.product_id]).get(event.product_id)
+            if product is not None and product.listed:
+                self.reindex([product])
 
     def _signals(self, event_id: str, signals: list[Signal], at: datetime) -> None:
         if signals and self._repository.apply_signals(event_id, signals, at):

@@ -41,6 +41,10 @@ class CatalogRepository(Protocol):
         """Add counters and trend counts once per event id; False if the event was counted before."""
         ...
 
+    def set_rating(self, product_id: str, rating_sum: int, rating_count: int, as_of: datetime) -> bool:
+        """Store a product's rating unless one as of `as_of` or later is stored; False if not stored."""
+        ...
+
     def trend_counts(self, hours: Sequence[str]) -> dict[str, dict[str, tuple[int, int]]]:
         """Per hour bucket (`yyyymmddhh`): product id → (hearts, sales)."""
         ...

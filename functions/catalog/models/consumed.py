@@ -125,13 +125,20 @@ class ProductHeartedView(EventView):
     hearted: bool = True
 
 
-class ReviewPublishedView(EventView):
-    source: ClassVar[str] = "plein.community"
-    detail_type: ClassVar[str] = "ReviewPublished"
+class ProductRatingChangedView(EventView):
+    """A product's rating over its published reviews, after one was published or removed."""
 
-    review_id: str
+    source: ClassVar[str] = "plein.community"
+    detail_type: ClassVar[str] = "ProductRatingChanged"
+
     product_id: str
-    rating: int = Field(ge=1, le=5)
+    average: float = Field(ge=0, le=5)
+    count: int = Field(ge=0)
+
+    @property
+    def rating_sum(self) -> int:
+        """The stars of every review together (the average is rounded; the sum is whole)."""
+        return round(self.average * self.count)
 
 
 CONSUMED: tuple[type[EventView], ...] = (
@@ -139,5 +146,5 @@ CONSUMED: tuple[type[EventView], ...] = (
     VendorUpdatedView,
     OrderPlacedView,
     ProductHeartedView,
-    ReviewPublishedView,
+    ProductRatingChangedView,
 )

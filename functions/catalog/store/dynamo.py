@@ -52,6 +52,8 @@ _TRANSACTION_ITEMS = 100
 _TRANSACTION_BYTES = 3 * 1024 * 1024
 _TRANSACTION_ATTEMPTS = 5
 _COUNTERS = ("hearts", "sales", "rating_sum", "rating_count")
+_SIGNALLED = ("hearts", "sales")
+"""Counters added by signals; the rating is set as community counts it (`set_rating`)."""
 _SCAN_LIMIT = 1000  # items evaluated per Scan request (a page is also cut at 1 MB)
 
 _Chunk = TypeVar("_Chunk")
@@ -253,7 +255,7 @@ class DynamoCatalogStore:
         return True
 
     def _add_counters(self, signal: Signal) -> None:
-        amounts = {name: getattr(signal, name) for name in _COUNTERS if getattr(signal, name)}
+        amounts = {name: getattr(signal, name) for name in _SIGNALLED if getattr(signal, name)}
         if not amounts:
             return
         self._client.update_item(
@@ -262,6 +264,24 @@ class DynamoCatalogStore:
             UpdateExpression="ADD " + ", ".join(f"{name} :{name}" for name in amounts),
             ExpressionAttributeValues={f":{name}": {"N": str(value)} for name, value in amounts.items()},
         )
+
+    def set_rating(self, product_id: str, rating_sum: int, rating_count: int, as_of: datetime) -> bool:
+        try:
+            with translate_errors():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key={"pk": {"S": product_key(product_id)}, "sk": {"S": COUNTERS_SK}},
+                    UpdateExpression="SET rating_sum = :sum, rating_count = :count, rating_as_of = :at",
+                    ConditionExpression="attribute_not_exists(rating_as_of) OR rating_as_of < :at",
+                    ExpressionAttributeValues={
+                        ":sum": {"N": str(rating_sum)},
+                        ":count": {"N": str(rating_count)},
+                        ":at": {"S": as_of.isoformat()},
+                    },
+                )
+        except Conflict:
+            return False
+        return True
 
     def _add_trend(self, signals: Sequence[Signal], at: datetime) -> None:
         names: dict[str, str] = {"#ttl": "ttl"}

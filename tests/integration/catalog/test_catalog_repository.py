@@ -106,7 +106,7 @@ def test_more_products_than_one_write_request_holds(repository: CatalogRepositor
 
 def test_signals_count_once_and_leave_the_revision_alone(repository: CatalogRepository) -> None:
     repository.save_products([listed("p1")])
-    signals = [Signal(product_id="p1", hearts=1, sales=2), Signal(product_id="p2", rating_sum=5, rating_count=1)]
+    signals = [Signal(product_id="p1", hearts=1, sales=2), Signal(product_id="p2", sales=1)]
 
     assert repository.apply_signals("e1", signals, T0) is True
     assert repository.apply_signals("e1", signals, T0) is False
@@ -114,12 +114,26 @@ def test_signals_count_once_and_leave_the_revision_alone(repository: CatalogRepo
 
     products = repository.get_products(["p1", "p2"])
     assert (products["p1"].counters.hearts, products["p1"].counters.sales, products["p1"].revision) == (0, 2, 1)
-    assert (products["p2"].counters.rating, products["p2"].listed, products["p2"].revision) == (5.0, False, 0)
+    assert (products["p2"].counters.sales, products["p2"].listed, products["p2"].revision) == (1, False, 0)
     hours = [T0.strftime("%Y%m%d%H"), (T0 + timedelta(hours=1)).strftime("%Y%m%d%H"), "2000010100"]
     assert repository.trend_counts(hours) == {
-        hours[0]: {"p1": (1, 2)},
+        hours[0]: {"p1": (1, 2), "p2": (0, 1)},
         hours[1]: {"p1": (-1, 0)},
     }
+
+
+def test_a_rating_is_replaced_only_by_a_newer_one(repository: CatalogRepository) -> None:
+    # Given a product rated 4.5 from two reviews as of T0
+    repository.save_products([listed("p1")])
+    assert repository.set_rating("p1", 9, 2, T0) is True
+
+    # When a later rating (a review removed) and then a late copy of the older one arrive
+    assert repository.set_rating("p1", 4, 1, T0 + timedelta(minutes=5)) is True
+    assert repository.set_rating("p1", 9, 2, T0) is False
+
+    # Then the product keeps the newer rating, and its revision (offers) is untouched
+    product = repository.get_products(["p1"])["p1"]
+    assert (product.counters.rating, product.counters.rating_count, product.revision) == (4.0, 1, 1)
 
 
 def test_vendors_round_trip(repository: CatalogRepository) -> None:

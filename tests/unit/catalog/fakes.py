@@ -20,6 +20,7 @@ class InMemoryCatalogRepository:
         self.vendors: dict[str, VendorInfo] = {}
         self.trends: dict[str, dict[str, list[int]]] = {}
         self.events: set[str] = set()
+        self.rating_as_of: dict[str, datetime] = {}
         self.conflicts_to_raise = 0
         self.saves = 0
         self.saved_ids: list[list[str]] = []
@@ -69,8 +70,8 @@ class InMemoryCatalogRepository:
                     "counters": Counters(
                         hearts=counters.hearts + signal.hearts,
                         sales=counters.sales + signal.sales,
-                        rating_sum=counters.rating_sum + signal.rating_sum,
-                        rating_count=counters.rating_count + signal.rating_count,
+                        rating_sum=counters.rating_sum,
+                        rating_count=counters.rating_count,
                     ),
                 }
             )
@@ -78,6 +79,16 @@ class InMemoryCatalogRepository:
                 pair = self.trends.setdefault(hour, {}).setdefault(signal.product_id, [0, 0])
                 pair[0] += signal.hearts
                 pair[1] += signal.sales
+        return True
+
+    def set_rating(self, product_id: str, rating_sum: int, rating_count: int, as_of: datetime) -> bool:
+        stored = self.rating_as_of.get(product_id)
+        if stored is not None and stored >= as_of:
+            return False
+        self.rating_as_of[product_id] = as_of
+        product = self.products.get(product_id) or Product(product_id=product_id)
+        counters = product.counters.model_copy(update={"rating_sum": rating_sum, "rating_count": rating_count})
+        self.products[product_id] = product.model_copy(update={"counters": counters})
         return True
 
     def trend_counts(self, hours: Sequence[str]) -> dict[str, dict[str, tuple[int, int]]]:

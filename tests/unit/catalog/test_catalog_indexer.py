@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from functions.catalog.logic.domain import Product
 from functions.catalog.logic.indexer import MERGE_ATTEMPTS, CatalogIndexer
 from functions.catalog.logic.search import SearchQuery
-from functions.catalog.models.consumed import OffersChangedView, ProductHeartedView, ReviewPublishedView
+from functions.catalog.models.consumed import OffersChangedView, ProductHeartedView
+from functions.catalog.models.consumed import ProductRatingChangedView as RatingView
 from functions.common.errors import Conflict
 from tests.unit.catalog.conftest import NOW, Catalog
 from tests.unit.catalog.fakes import T0, offer, offers_changed, upserted, withdrawn
@@ -100,21 +101,39 @@ def test_persistent_conflicts_fail_the_record() -> None:
 def test_signals_count_once_per_event_and_update_the_document() -> None:
     catalog = Catalog()
     catalog.indexer.offers_changed([event(upserted(offer("o1", "p1")))])
-    review = ReviewPublishedView.model_validate(
-        {"event_id": "r1", "occurred_at": NOW.isoformat(), "review_id": "r1", "product_id": "p1", "rating": 4}
-    )
+    rating = rating_changed("r1", "p1", 4.0, 1, NOW)
     heart = ProductHeartedView.model_validate(
         {"event_id": "h1", "occurred_at": NOW.isoformat(), "product_id": "p1", "user_id": "u1"}
     )
 
     for _ in range(2):
-        catalog.indexer.review_published(review)
+        catalog.indexer.rating_changed(rating)
         catalog.indexer.product_hearted(heart)
 
     hit = catalog.search.search(SearchQuery()).hits[0]
     assert (hit.rating, hit.rating_count) == (4.0, 1)
     assert hit.popularity == 1.5
     assert catalog.search.search(SearchQuery(rating_min=4)).total == 1
+
+
+def rating_changed(event_id: str, product_id: str, average: float, count: int, at: datetime) -> RatingView:
+    detail = {"event_id": event_id, "occurred_at": at.isoformat(), "product_id": product_id}
+    return RatingView.model_validate(detail | {"average": average, "count": count})
+
+
+def test_a_removed_review_lowers_the_rating_and_an_older_rating_never_replaces_a_newer_one() -> None:
+    # Given a product rated 4.5 from two reviews
+    catalog = Catalog()
+    catalog.indexer.offers_changed([event(upserted(offer("o1", "p1")))])
+    catalog.indexer.rating_changed(rating_changed("r1", "p1", 4.5, 2, NOW))
+
+    # When a moderator removes the five-star review, and the older rating arrives late
+    catalog.indexer.rating_changed(rating_changed("r2", "p1", 4.0, 1, NOW + timedelta(minutes=5)))
+    catalog.indexer.rating_changed(rating_changed("r1-late", "p1", 4.5, 2, NOW))
+
+    # Then search shows the rating without the removed review
+    hit = catalog.search.search(SearchQuery()).hits[0]
+    assert (hit.rating, hit.rating_count) == (4.0, 1)
 
 
 def test_signal_for_an_unlisted_product_is_kept_for_later() -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from functions.catalog.models.consumed import ProductHeartedView, ReviewPublishedView
+from functions.catalog.models.consumed import ProductHeartedView, ProductRatingChangedView
 from functions.common.events import DomainEvent
 from functions.community.handlers import events as consumer_entry
 from functions.community.models.consumed import OrderDeliveredView, StageChangedView
@@ -52,10 +52,11 @@ def test_orders_order_delivered_validates_against_the_community_view() -> None:
 
 
 def test_catalog_views_accept_what_community_publishes() -> None:
-    review = ReviewPublished(review_id="r", product_id="p", user_id="u", rating=4, has_photos=True, verified=True)
+    rating = ProductRatingChanged(product_id="p", average=4.33, count=3, histogram={"4": 2, "5": 1})
     heart = ProductHearted(product_id="p", user_id="u", hearted=False)
 
-    assert ReviewPublishedView.model_validate_json(review.model_dump_json()).rating == 4
+    view = ProductRatingChangedView.model_validate_json(rating.model_dump_json())
+    assert (view.rating_sum, view.count) == (13, 3)
     assert ProductHeartedView.model_validate_json(heart.model_dump_json()).hearted is False
 
 
