@@ -11,6 +11,10 @@ import pytest
 
 from tests.e2e.test_runtime_persistence import _start, folder
 
+COLD = 60
+"""The first search after a start waits for the catalog function's cold start and the rebuilt index
+(httpx's default of 5 s timed out once in CI on a loaded 2-core machine)."""
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 __all__ = ["folder"]
 
@@ -21,7 +25,7 @@ def test_an_emptied_search_index_is_rebuilt_on_restore(folder: Path) -> None:
     try:
         runtime = first.runtime
         assert first.call(runtime.wait_until_idle(120), 130)
-        before = httpx.get(f"{runtime.config.rest_url}/products", params={"limit": 50}).json()
+        before = httpx.get(f"{runtime.config.rest_url}/products", params={"limit": 50}, timeout=COLD).json()
         assert before["total"] > 0
         runtime.save_snapshot()
     finally:
@@ -35,7 +39,7 @@ def test_an_emptied_search_index_is_rebuilt_on_restore(folder: Path) -> None:
     try:
         runtime = second.runtime
         assert runtime.restored
-        after = httpx.get(f"{runtime.config.rest_url}/products", params={"limit": 50}).json()
+        after = httpx.get(f"{runtime.config.rest_url}/products", params={"limit": 50}, timeout=COLD).json()
         assert after["total"] == before["total"]
         assert {item["product_id"] for item in after["items"]} == {item["product_id"] for item in before["items"]}
     finally:
