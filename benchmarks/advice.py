@@ -229,12 +229,13 @@ def bench_runtime(round_trips: int, calls: int) -> dict[str, Any]:
         config = runtime.config
 
         def token(username: str) -> str:
+            """An access token: what the advice socket's authorizer takes."""
             result = runtime.clients("cognito-idp").initiate_auth(
                 ClientId=runtime.resources.user_pool_client_id,
                 AuthFlow="USER_PASSWORD_AUTH",
                 AuthParameters={"USERNAME": username, "PASSWORD": runtime.users[username].password},
             )
-            return str(result["AuthenticationResult"]["IdToken"])
+            return str(result["AuthenticationResult"]["AccessToken"])
 
         ws_url = f"{config.ws_url}/advice"
         shopper, advisor = token("shopper"), token("advisor")

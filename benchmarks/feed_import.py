@@ -273,11 +273,12 @@ def _import_child(env: dict[str, str], feed: str, rows: int, queue: Any) -> None
     )
 
 
-def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
+def searchable_phase(feed: Path, rows: int, *, persist: bool = False) -> dict[str, Any]:
     """The same feed through the whole local runtime: REST → presigned POST → S3 event → import worker →
     stream relay → OffersChanged → catalog indexer; how long after the import ends until
-    `GET /products?vendor=` counts every row."""
-    import boto3
+    `GET /products?vendor=` counts every row, what is left in the DLQs and the emulator's memory.
+    With `persist`, the write journal is on (as under `make up`) and the run also measures a clean
+    stop and the restart that loads the journal."""
 
     from local.commands.feeds import claims_of, upload_file
     from local.config import RuntimeConfig
@@ -291,25 +292,16 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
         ws_port=_free_port(),
         web_port=_free_port(),
         products=50,
-        persist=False,
+        persist=persist,
         log_level="INFO",
     )
     thread = RuntimeThread(Runtime(config))
     thread.start(timeout=600)
+    restart: dict[str, Any] = {}
     try:
         runtime = thread.runtime
         thread.call(runtime.wait_until_idle(120), 130)
-        assert runtime.resources is not None
-        cognito = boto3.session.Session(
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106 - the emulator accepts any key
-            region_name=config.region,
-        ).client("cognito-idp", endpoint_url=config.aws_endpoint)
-        token = cognito.initiate_auth(
-            ClientId=runtime.resources.user_pool_client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": "vendor", "PASSWORD": runtime.users["vendor"].password},
-        )["AuthenticationResult"]["IdToken"]
+        token = _vendor_token(runtime)
         vendor_id = claims_of(token)["custom:vendor_id"]
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
@@ -332,19 +324,17 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
             time.sleep(0.5)
         import_ended = time.monotonic()
         searchable_at_end = call("GET", f"/products?vendor={vendor_id}&limit=1")["total"]
-        searchable_at, total = None, 0
-        while time.monotonic() - import_ended < 600:
-            total = call("GET", f"/products?vendor={vendor_id}&limit=1")["total"]
-            if total >= rows:
-                searchable_at = time.monotonic()
-                break
-            time.sleep(0.25)
+        searchable_at, total = _wait_searchable(lambda: call("GET", f"/products?vendor={vendor_id}&limit=1"), rows)
         settled = None
         if searchable_at is not None and thread.call(runtime.wait_until_idle(300), 310):
             settled = time.monotonic()
         server = moto_stats(config.moto_endpoint)
         functions = function_cpu(runtime)
         busy = {name: round(cpu - cpu_before[0].get(name, 0.0), 1) for name, cpu in functions.items()}
+        dlq = dead_letters(runtime)
+        moto_rss = _rss_mb(runtime._moto.pid) if runtime._moto else None
+        if persist:
+            restart = stop_and_restart(thread, config, vendor_id)
         return {
             "status": status["status"],
             "counts": status["counts"],
@@ -357,12 +347,81 @@ def searchable_phase(feed: Path, rows: int) -> dict[str, Any]:
             "runtime_process_cpu_s": round(time.process_time() - cpu_before[1], 1),
             "function_cpu_s": dict(sorted(((k, v) for k, v in busy.items() if v >= 0.1), key=lambda kv: -kv[1])),
             "moto_top": dict(list(server.items())[:10]),
+            "dead_letters": dlq,
+            "moto_rss_mb": moto_rss,
+            **restart,
             "logs": str(folder / "logs") if os.environ.get("PLEIN_BENCH_KEEP") else None,
         }
     finally:
         thread.stop()
         if not os.environ.get("PLEIN_BENCH_KEEP"):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait_searchable(listing: Any, rows: int, timeout: float = 600) -> tuple[float | None, int]:
+    """When the vendor's listing counts every row (None: not within `timeout`), and its last count."""
+    started, total = time.monotonic(), 0
+    while time.monotonic() - started < timeout:
+        total = listing()["total"]
+        if total >= rows:
+            return time.monotonic(), total
+        time.sleep(0.25)
+    return None, total
+
+
+def _vendor_token(runtime: Any) -> str:
+    assert runtime.resources is not None
+    token: str = runtime.clients("cognito-idp").initiate_auth(
+        ClientId=runtime.resources.user_pool_client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "vendor", "PASSWORD": runtime.users["vendor"].password},
+    )["AuthenticationResult"]["IdToken"]
+    return token
+
+
+def dead_letters(runtime: Any) -> dict[str, int]:
+    """Messages in each consumer's DLQ (all of them, empty ones as 0)."""
+    sqs = runtime.clients("sqs")
+    found = {}
+    for queue in runtime.resources.queues:
+        attributes = sqs.get_queue_attributes(QueueUrl=queue.dlq_url, AttributeNames=["ApproximateNumberOfMessages"])
+        found[queue.function] = int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+    return found
+
+
+def _rss_mb(pid: int) -> float | None:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def stop_and_restart(thread: Any, config: Any, vendor_id: str) -> dict[str, Any]:
+    """A clean stop (what Ctrl-C does: save the bucket and users, stop), then a start from the same
+    folder (the journal loaded and compacted), and how many of the vendor's products it then lists."""
+    from local.runtime import Runtime, RuntimeThread
+
+    started = time.monotonic()
+    thread.runtime.save_snapshot()
+    thread.stop()
+    stopped = time.monotonic()
+    again = RuntimeThread(Runtime(config))
+    again.start(timeout=900)
+    ready = time.monotonic()
+    try:
+        url = f"{config.rest_url}/products?vendor={vendor_id}&limit=1"
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - the local REST API
+            listed = json.loads(response.read())["total"]
+        moto = again.runtime._moto
+        return {
+            "clean_stop_s": round(stopped - started, 1),
+            "restart_s": round(ready - stopped, 1),
+            "restart_timings": again.runtime.timings.marks,
+            "listed_after_restart": listed,
+            "moto_rss_after_restart_mb": _rss_mb(moto.pid) if moto else None,
+        }
+    finally:
+        again.stop()
 
 
 def function_cpu(runtime: Any) -> dict[str, float]:
@@ -403,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="moto port (default: a free one)")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--runtime-only", action="store_true", help="only the run through the whole local runtime")
+    parser.add_argument(
+        "--persist", action="store_true", help="with --runtime-only: journal on, then a clean stop and a restart"
+    )
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
     parser.add_argument(
         "--searchable", action="store_true", help="also run the feed through the whole local runtime to search"
@@ -413,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as folder:
             feed = Path(folder) / "feed.csv"
             write_feed(feed, args.rows)
-            print("through the local runtime:", json.dumps(searchable_phase(feed, args.rows)))
+            print("through the local runtime:", json.dumps(searchable_phase(feed, args.rows, persist=args.persist)))
         return 0
     port = args.port or _free_port()
     env = aws_environment(port)

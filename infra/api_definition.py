@@ -80,9 +80,29 @@ def gateway_body(
         },
         "x-amazon-apigateway-gateway-responses": gateway_responses(origins[-1]),
     }
+    binary = binary_media_types(document)
+    if binary:
+        body["x-amazon-apigateway-binary-media-types"] = binary
     if any(operation.secured for operation in found):
         body["components"] = {"securitySchemes": {AUTHORIZER: cognito_authorizer(user_pool_arn)}}
     return body
+
+
+def binary_media_types(document: Mapping[str, Any]) -> list[str]:
+    """The binary types the document's responses declare (`image/gif`: the open-tracking pixel), each
+    with its family (`image/*`). API Gateway hands a proxy answer marked `isBase64Encoded` back as
+    bytes only for these types, and matches them against the request's `Accept`, which mail
+    clients' image fetchers send as `image/*` or `image/webp,*/*`."""
+    found: set[str] = set()
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                for media_type in response.get("content", {}):
+                    if media_type.startswith(("image/", "audio/", "video/")):
+                        found |= {media_type, f"{media_type.partition('/')[0]}/*"}
+    return sorted(found)
 
 
 def _operation(operation: Operation, uri: str) -> dict[str, Any]:

@@ -84,7 +84,9 @@ def build(app: App, *, document: dict[str, Any] | None = None, default_account: 
     stacks: dict[str, Stack] = {}
     for concern, stack_type in concerns:
         stacks[concern] = stack_type(app, f"{prefix}-{concern}", shared=shared, env=env)
-    if any(wiring.events or wiring.streams or wiring.bucket or wiring.schedules for wiring in contexts()):
+    if any(
+        wiring.events or wiring.streams or wiring.bucket or wiring.schedules or wiring.internal for wiring in contexts()
+    ):
         stacks["Workers"] = WorkersStack(app, f"{prefix}-Workers", shared=shared, env=env)
     stacks["Api"] = ApiStack(app, f"{prefix}-Api", shared=shared, document=document, env=env)
     stacks["Edge"] = EdgeStack(app, f"{prefix}-Edge", shared=shared, env=env)

@@ -29,6 +29,8 @@ class SearchRefs:
 @dataclass(frozen=True)
 class WebSocketRefs:
     callback_url: str
+    url: str
+    """The `wss://` URL clients connect to (the web client's `ws_url`)."""
     api_id: str
     stage_name: str
     stack: Stack

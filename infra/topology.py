@@ -49,6 +49,14 @@ def queue_name(stage: str, function: Function) -> str:
     return f"plein-{stage}-{function.name}"
 
 
+REDEMPTIONS_FUNCTION = "rewards-redemptions"
+"""The function Need.REDEMPTIONS invokes (functions/rewards/wiring.py)."""
+
+
+def redemptions_function_name(stage: str) -> str:
+    return f"plein-{stage}-{REDEMPTIONS_FUNCTION}"
+
+
 def bus_name(stage: str) -> str:
     return f"plein-{stage}"
 
@@ -82,7 +90,9 @@ class Endpoints:
     web_url: str | None = None
     """The web client's origin, for links in e-mails."""
     public_api_url: str | None = None
-    """The REST API's base URL, for one-click unsubscribe (List-Unsubscribe-Post)."""
+    """The REST API's base URL (the local runtime); on AWS `public_api_url_parameter` names the SSM
+    parameter holding it, read at run time (a function behind the API cannot take its URL directly)."""
+    public_api_url_parameter: str | None = None
 
 
 def function_environment(wiring: ContextWiring, function: Function, endpoints: Endpoints) -> dict[str, str]:
@@ -115,14 +125,30 @@ def function_environment(wiring: ContextWiring, function: Function, endpoints: E
             env["SEARCH_ENDPOINT"] = endpoints.search_endpoint
         if endpoints.search_index_path:
             env["SEARCH_INDEX_PATH"] = endpoints.search_index_path
-    if Need.USER_POOL in function.needs and endpoints.user_pool_id:
-        env["USER_POOL_ID"] = endpoints.user_pool_id
-    if Need.WEBSOCKET in function.needs and endpoints.websocket_endpoint:
-        env["WEBSOCKET_ENDPOINT"] = endpoints.websocket_endpoint
-    if Need.MEDIA in function.needs:
-        env["MEDIA_PROVIDER"] = endpoints.media_provider
+    env |= _socket_environment(function, endpoints)
     env |= _messaging_environment(function, endpoints)
+    env |= _links_environment(function, endpoints)
+    env |= _invoke_environment(function, endpoints)
     return env
+
+
+def _invoke_environment(function: Function, endpoints: Endpoints) -> dict[str, str]:
+    """The functions of other contexts a function invokes directly."""
+    if Need.REDEMPTIONS not in function.needs:
+        return {}
+    return {"REDEMPTIONS_FUNCTION": redemptions_function_name(endpoints.stage)}
+
+
+def _socket_environment(function: Function, endpoints: Endpoints) -> dict[str, str]:
+    """The advice socket's: who checks tokens, where to post to connections, the media provider."""
+    found: dict[str, str] = {}
+    if (Need.USER_POOL in function.needs or Need.TOKENS in function.needs) and endpoints.user_pool_id:
+        found["USER_POOL_ID"] = endpoints.user_pool_id
+    if Need.WEBSOCKET in function.needs and endpoints.websocket_endpoint:
+        found["WEBSOCKET_ENDPOINT"] = endpoints.websocket_endpoint
+    if Need.MEDIA in function.needs:
+        found["MEDIA_PROVIDER"] = endpoints.media_provider
+    return found
 
 
 def _messaging_environment(function: Function, endpoints: Endpoints) -> dict[str, str]:
@@ -136,8 +162,28 @@ def _messaging_environment(function: Function, endpoints: Endpoints) -> dict[str
         found["PUSH_APPLICATIONS"] = ",".join(f"{platform}={arn}" for platform, arn in endpoints.push_applications)
     if Need.CONTACTS in function.needs and endpoints.user_pool_id:
         found["USER_POOL_ID"] = endpoints.user_pool_id
-    if (Need.MAIL in function.needs or Need.PUSH in function.needs) and endpoints.web_url:
-        found["WEB_URL"] = endpoints.web_url
-    if Need.MAIL in function.needs and endpoints.public_api_url:
-        found["PUBLIC_API_URL"] = endpoints.public_api_url
     return found
+
+
+def _links_environment(function: Function, endpoints: Endpoints) -> dict[str, str]:
+    """Where the links a function writes point: the web client and the REST API."""
+    if Need.LINKS not in function.needs:
+        return {}
+    found: dict[str, str] = {}
+    if endpoints.web_url:
+        found["WEB_URL"] = endpoints.web_url
+    if endpoints.public_api_url:
+        found["PUBLIC_API_URL"] = endpoints.public_api_url
+    elif endpoints.public_api_url_parameter:
+        found["PUBLIC_API_URL_PARAMETER"] = endpoints.public_api_url_parameter
+    return found
+
+
+def mail_configuration_set(stage: str) -> str:
+    """The SES configuration set mail is sent through; it routes bounces and complaints to EventBridge."""
+    return f"plein-{stage}-mail"
+
+
+def public_api_url_parameter(stage: str) -> str:
+    """The SSM parameter the API stack writes the REST API's URL to."""
+    return f"/plein/{stage}/public-api-url"

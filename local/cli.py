@@ -122,11 +122,10 @@ async def _up(config: RuntimeConfig) -> None:
         raise starting.exception()  # type: ignore[misc]
     _print_status(runtime, time.perf_counter() - started)
     await stop.wait()
-    console.print("\nstopping: saving a snapshot of the data")
+    console.print("\nstopping: the tables are journaled; saving uploads and users")
     try:
         counts = await asyncio.get_running_loop().run_in_executor(None, runtime.save_snapshot)
-        items = sum(v for k, v in counts.items() if k.startswith("dynamodb"))
-        console.print(f"saved {items} items to {config.data_dir}")
+        console.print(f"saved {counts.get('s3', 0)} objects and {counts.get('cognito', 0)} users to {config.data_dir}")
     except Exception as exc:
         console.print(f"[red]could not save the snapshot: {exc}[/red]")
     await runtime.stop()
@@ -194,9 +193,10 @@ def _running(state: dict[str, Any]) -> bool:
 def token(
     username: Annotated[str, typer.Argument(help="shopper, vendor, advisor, admin or any user")],
     password: Annotated[str | None, typer.Option(help="for users other than the demo users")] = None,
+    access: Annotated[bool, typer.Option("--access", help="the access token (the advice socket's ?token=)")] = False,
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
-    """Print an ID token (InitiateAuth USER_PASSWORD_AUTH) of a user of the running runtime."""
+    """Print an ID token (the REST API's) or, with --access, an access token of a user of the running runtime."""
     state = _state(data_dir)
     secret = password or state.get("users", {}).get(username) or demo_password(username)
     clients = AwsClients(state["aws_endpoint"], state["region"], {"cognito-idp": state["cognito_endpoint"]})
@@ -205,7 +205,7 @@ def token(
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": secret},
     )
-    print(result["AuthenticationResult"]["IdToken"])
+    print(result["AuthenticationResult"]["AccessToken" if access else "IdToken"])
 
 
 @app.command()

@@ -73,7 +73,9 @@ class RuntimeConfig:
     """Multiplies every function's timeout (for slow, shared machines; 1 = as on AWS)."""
     seed: bool = True
     persist: bool = True
-    """Restore `<data_dir>/snapshot` on start when there is one (and let the CLI save one on stop)."""
+    """Keep the data in `<data_dir>/snapshot` (local/snapshot.py) and restore it on start."""
+    persist_every_seconds: float = 5.0
+    """How often the bucket and the users are mirrored into the snapshot (the tables: every write)."""
     patch_moto_query: bool = True
     log_level: str = "INFO"
     # Extra settings of every function (e.g. REVIEW_REQUEST_DELAY_SECONDS shortened in tests).
@@ -96,8 +98,10 @@ class RuntimeConfig:
         return self.moto_endpoint
 
     def service_endpoints(self) -> dict[str, str]:
-        """Per-service endpoints that differ from `aws_endpoint`."""
-        return {} if self.endpoint is None else {"cognito-idp": self.cognito_endpoint}
+        """Per-service endpoints that differ from `aws_endpoint`: Lambda's Invoke API is the local
+        REST gateway's (the functions run in the local Lambda service, with LocalStack too)."""
+        lambda_api = {"lambda": self.rest_url}
+        return lambda_api if self.endpoint is None else lambda_api | {"cognito-idp": self.cognito_endpoint}
 
     @property
     def rest_url(self) -> str:

@@ -43,9 +43,10 @@ from local.config import (
 )
 from local.delivery import EventDelivery
 from local.gateway.auth import JwtVerifier
+from local.gateway.invoke import LambdaInvokeApi
 from local.gateway.rest import HTTP_PARSER_LIMITS, RestGateway
 from local.gateway.routes import RouteTable, merge_openapi, routes_from_openapi
-from local.gateway.websocket import WebSocketGateway
+from local.gateway.websocket import SocketRoute, WebSocketGateway
 from local.hooks import HookContext, run_before_start
 from local.lambdas import LambdaService, WorkerSpec, start_fork_server, stop_fork_server
 from local.seed import DemoUser, ProgressFactory, SeedContext, no_progress
@@ -167,6 +168,8 @@ class Runtime:
         self._clients: AwsClients | None = None
         self.restored = False
         self._uses_fork_server = False
+        self._saving = threading.Lock()
+        self._saver: asyncio.Task[None] | None = None
 
     # ---- helpers -----------------------------------------------------------------------------
     @property
@@ -256,6 +259,9 @@ class Runtime:
         )
         await self.delivery.start()
         self.lambdas_service.after_invocation = self.delivery.read_streams_now
+        if config.persist:  # the seeded users and objects at once, then every few seconds
+            await self._run(self._sync_now)
+            self._saver = asyncio.create_task(self._keep_saving())
         self.timings.mark("ready")
         assert self.rest is not None
         self.rest.openapi_document()  # built in the background, for /openapi.json and /docs
@@ -310,17 +316,55 @@ class Runtime:
         restoring = self.restoring
         # restore before streams and bucket notifications exist, so that nothing is replayed
         provisioner.all(streams=not restoring, notifications=not restoring)
+        data_dir, endpoint = self.config.data_dir, self.config.cognito_endpoint
         if restoring:
             resources = provisioner.resources
-            data_dir, endpoint = self.config.data_dir, self.config.cognito_endpoint
-            items = snapshot.restore_tables(data_dir, self.clients, resources)
+            items = self._restore_tables(resources)
             objects = snapshot.restore_objects(data_dir, self.clients, resources)
             users = snapshot.restore_users(data_dir, resources, endpoint)
             self._adopt_users(users)
             provisioner.enable_streams()
             provisioner.bucket_notifications()
             self.say(f"restored {items} items, {objects} objects and {len(users)} users from {data_dir}")
+        elif self.config.persist:
+            snapshot.begin(data_dir)
+            if self.journaled:
+                self._journal("open", {"directory": str(snapshot.tables_dir(data_dir).resolve())})
         return provisioner.resources
+
+    @property
+    def journaled(self) -> bool:
+        """DynamoDB is the embedded moto server's, which journals every write (not LocalStack's)."""
+        return self.config.persist and self.config.endpoint is None
+
+    def _restore_tables(self, resources: Resources) -> int:
+        data_dir = self.config.data_dir
+        if not (self.journaled and snapshot.is_current(data_dir)):
+            items = snapshot.restore_tables(data_dir, self.clients, resources)
+            if self.journaled:  # an older snapshot, now journaled from here on
+                snapshot.begin(data_dir)
+                self._journal("open", {"directory": str(snapshot.tables_dir(data_dir).resolve())})
+            return items
+        loaded = self._journal(
+            "load",
+            {
+                "directory": str(snapshot.tables_dir(data_dir).resolve()),
+                "account_id": ACCOUNT_ID,
+                "region": self.config.region,
+            },
+        )
+        return sum(loaded["items"].values())
+
+    def _journal(self, command: str, body: dict[str, str]) -> dict[str, Any]:
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            f"{self.config.moto_endpoint}/_plein/journal/{command}",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310 - loopback
+            answer: dict[str, Any] = json.load(response)
+        return answer
 
     @property
     def restoring(self) -> bool:
@@ -339,14 +383,28 @@ class Runtime:
             )
 
     def save_snapshot(self) -> dict[str, int]:
-        """Snapshot the emulated AWS into the data folder (called on a clean stop)."""
+        """What a clean stop keeps beyond the journal: the bucket and the users (and, with LocalStack,
+        every table through Scan). Seconds, whatever the size of the tables."""
         assert self.resources is not None
-        return snapshot.save(
-            self.config.data_dir,
-            self.clients,
-            self.resources,
-            self.config.cognito_endpoint,
-        )
+        with self._saving:
+            counts = snapshot.sync(self.config.data_dir, self.clients, self.resources, self.config.cognito_endpoint)
+            if not self.journaled:
+                counts |= snapshot.save_tables(self.config.data_dir, self.clients, self.resources)
+        return counts
+
+    async def _keep_saving(self) -> None:
+        """Mirror the bucket and the users every `persist_every_seconds` (the journal keeps the tables)."""
+        while True:
+            await asyncio.sleep(self.config.persist_every_seconds)
+            try:
+                await asyncio.get_running_loop().run_in_executor(None, self._sync_now)
+            except Exception as exc:
+                log.warning("could not save the bucket and users: %s", exc)
+
+    def _sync_now(self) -> None:
+        assert self.resources is not None
+        with self._saving:
+            snapshot.sync(self.config.data_dir, self.clients, self.resources, self.config.cognito_endpoint)
 
     def _fetch_verifier(self) -> JwtVerifier | None:
         resources = self.resources
@@ -386,16 +444,17 @@ class Runtime:
 
     async def _start_gateways(self) -> None:
         routes = []
-        ws_functions: dict[str, str] = {}
+        sockets: dict[str, SocketRoute] = {}
         for wiring in self.wirings:
             if wiring.api is not None:
                 schema = self.lambdas_service.pools[wiring.api.name].api_schema
                 if schema is not None:
                     routes += routes_from_openapi(schema, function=wiring.api.name, context=wiring.name)
             if wiring.websocket is not None:
-                ws_functions[wiring.name] = wiring.websocket.name
-        if ws_functions:
-            ws_functions[""] = next(iter(ws_functions.values()))
+                authorizer = wiring.websocket_authorizer
+                sockets[wiring.name] = SocketRoute(wiring.websocket.name, authorizer.name if authorizer else None)
+        if sockets:
+            sockets[""] = next(iter(sockets.values()))
         self.rest = RestGateway(
             RouteTable(routes),
             self.lambdas_service,
@@ -403,11 +462,12 @@ class Runtime:
             self._openapi,
             stage=self.config.stage,
             mailbox=self._mailbox,
+            invoke=LambdaInvokeApi(self.lambdas_service, self._deployed_names()),
         )
         self.websocket = WebSocketGateway(
             self.lambdas_service,
-            ws_functions,
-            lambda: self.verifier,
+            sockets,
+            region=self.config.region,
             stage=self.config.stage,
             limits=self.config.limits,
         )
@@ -427,6 +487,16 @@ class Runtime:
             await runner.setup()
             await web.TCPSite(runner, HOST, port, reuse_address=True).start()
             self._runners.append(runner)
+
+    def _deployed_names(self) -> dict[str, str]:
+        """Each local function by the name it has on AWS (what Need settings such as
+        REDEMPTIONS_FUNCTION carry), for Lambda's Invoke API."""
+        return {
+            function_name(self.config.stage, function_): function_.name
+            for wiring in self.wirings
+            for function_ in wiring.functions()
+            if function_.name in self.lambdas_service.pools
+        }
 
     async def _mailbox(self) -> bytes:
         """What the emulated SES and SNS sent (local/aws/moto_extras.py), for `GET /local/mailbox`."""
@@ -542,6 +612,9 @@ class Runtime:
 
     # ---- stop -------------------------------------------------------------------------------
     async def stop(self) -> None:
+        if self._saver is not None:
+            self._saver.cancel()
+            self._saver = None
         if self.delivery is not None:
             await self.delivery.stop()
         for runner in self._runners:

@@ -56,12 +56,12 @@ export class AdviceSocket {
   open() {
     if (this.closed || this.ws) return;
     const user = session();
-    if (!user) {
+    if (!user || !user.accessToken) {
       this.emit({ type: "connection", state: "signed_out" });
       return;
     }
     const url = new URL(config().ws_url);
-    url.searchParams.set("token", user.token);
+    url.searchParams.set("token", user.accessToken);
     const ws = new WebSocket(url.toString());
     this.ws = ws;
     this.emit({ type: "connection", state: "connecting" });

@@ -1,9 +1,11 @@
-// Sign-in against Cognito (InitiateAuth, USER_PASSWORD_AUTH) straight from the browser; the ID
-// token lives in sessionStorage for this tab only.
+// Sign-in against Cognito (InitiateAuth, USER_PASSWORD_AUTH) straight from the browser; the tokens
+// live in sessionStorage for this tab only: the ID token for the REST API (its Cognito authorizer),
+// the access token for the advice socket (its Lambda authorizer asks Cognito, which takes only those).
 
 import { config } from "./config.js";
 
 const TOKEN_KEY = "plein.idToken";
+const ACCESS_KEY = "plein.accessToken";
 const listeners = new Set();
 
 export class AuthError extends Error {
@@ -30,16 +32,17 @@ export function session() {
   try {
     claims = decodeJwt(token);
   } catch {
-    sessionStorage.removeItem(TOKEN_KEY);
+    forget();
     return null;
   }
   if (claims.exp && claims.exp * 1000 < Date.now()) {
-    sessionStorage.removeItem(TOKEN_KEY);
+    forget();
     return null;
   }
   const groups = claims["cognito:groups"] || [];
   return {
     token,
+    accessToken: sessionStorage.getItem(ACCESS_KEY),
     claims,
     username: claims["cognito:username"] || claims.username || claims.email || claims.sub,
     userId: claims.sub,
@@ -98,13 +101,20 @@ export async function signIn(username, password) {
     throw new AuthError(body.ChallengeName, `Sign-in needs a further step (${body.ChallengeName}) that this client does not support.`);
   }
   const token = body.AuthenticationResult?.IdToken;
-  if (!token) throw new AuthError("no_token", "The sign-in service returned no token.");
+  const access = body.AuthenticationResult?.AccessToken;
+  if (!token || !access) throw new AuthError("no_token", "The sign-in service returned no token.");
   sessionStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.setItem(ACCESS_KEY, access);
   changed();
   return session();
 }
 
-export function signOut() {
+function forget() {
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(ACCESS_KEY);
+}
+
+export function signOut() {
+  forget();
   changed();
 }

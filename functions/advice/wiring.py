@@ -20,6 +20,13 @@ WIRING = ContextWiring(
     table=TableSpec(model="functions.advice.store.records:AdviceRecord", stream=True),
     api=Function("advice-api", "functions.advice.handlers.api.handler", frozenset({Need.EVENT_BUS, Need.USER_POOL})),
     websocket=Function("advice-ws", "functions.advice.handlers.ws.handler", SOCKET_NEEDS),
+    # Checks the `?token=` (a Cognito access token) of `$connect`, on AWS and locally alike.
+    websocket_authorizer=Function(
+        "advice-ws-authorizer",
+        "functions.advice.handlers.ws_authorizer.handler",
+        frozenset({Need.TOKENS}),
+        memory_mb=256,
+    ),
     events=(
         EventSubscription(
             Function("advice-conversions", "functions.advice.handlers.orders.handler"),

@@ -5,7 +5,7 @@ Stores are the only code that knows table layouts; they raise domain errors, nev
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -112,3 +112,25 @@ def translate_errors(conflict_message: str = "the item was changed concurrently"
         if code in THROTTLING_CODES:
             raise Unavailable("the database is busy, retry shortly") from exc
         raise
+
+
+def S(value: str) -> dict[str, str]:  # noqa: N802 - DynamoDB's type tag
+    """A string attribute value for the low-level client (transactions, conditions)."""
+    return {"S": value}
+
+
+def N(value: int) -> dict[str, str]:  # noqa: N802 - DynamoDB's type tag
+    """A number attribute value for the low-level client."""
+    return {"N": str(value)}
+
+
+def condition_held(write: Callable[[], object]) -> bool:
+    """Run one conditional low-level write: False when its condition failed, other errors translated."""
+    try:
+        write()
+    except Exception as exc:
+        if error_code(exc) == "ConditionalCheckFailedException":
+            return False
+        with translate_errors():
+            raise
+    return True

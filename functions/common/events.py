@@ -39,6 +39,24 @@ class DomainEvent(BaseModel):
     version: int = 1
 
 
+class ConsumedPart(BaseModel):
+    """A part of another context's event as a consumer reads it: the fields it declares are
+    validated, unknown ones ignored, so that producers can add fields without breaking consumers."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class ConsumedView(ConsumedPart):
+    """Base of a context's view of an event it consumes (models/consumed.py); each consumer's
+    contract test validates its views against the producer's `DomainEvent` models."""
+
+    source: ClassVar[str]
+    detail_type: ClassVar[str]
+
+    event_id: str = Field(min_length=1)
+    occurred_at: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class SerializedEvent:
     """An event already in its wire form, as the outbox relay reads it back from a table stream."""

@@ -84,6 +84,34 @@ class CorsSettings(EnvSettings):
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()] or ["*"]
 
 
+class LinkSettings(EnvSettings):
+    """Where links in what a function writes point (share links, avatars, e-mails): the web client and
+    the REST API.
+
+    The API's URL is either given (`PUBLIC_API_URL`, the local runtime) or read at run time from the
+    SSM parameter the API stack writes (`PUBLIC_API_URL_PARAMETER`, on AWS: a function behind the API
+    cannot take the API's URL into its environment without a dependency cycle), cached like a secret.
+    """
+
+    web_url: str = Field(default="http://127.0.0.1:8080", alias="WEB_URL", min_length=8)
+    public_api_url: str | None = Field(default=None, alias="PUBLIC_API_URL", min_length=8)
+    public_api_url_parameter: str | None = Field(default=None, alias="PUBLIC_API_URL_PARAMETER", min_length=2)
+
+    @property
+    def web_base(self) -> str:
+        return self.web_url.rstrip("/")
+
+    def api_base(self) -> str | None:
+        """The API's base URL without a trailing slash, if one is configured."""
+        if self.public_api_url is not None:
+            return self.public_api_url.rstrip("/")
+        if self.public_api_url_parameter is None:
+            return None
+        from aws_lambda_powertools.utilities.parameters import get_parameter
+
+        return str(get_parameter(self.public_api_url_parameter, max_age=SECRET_MAX_AGE_SECONDS)).rstrip("/")
+
+
 class FeedsBucketSettings(EnvSettings):
     feeds_bucket: str = Field(alias="FEEDS_BUCKET", min_length=3)
 

@@ -26,6 +26,9 @@ class Need(StrEnum):
     MAIL = "mail"  # send e-mail through SES from the stage's sender identity (MAIL_SENDER)
     PUSH = "push"  # SNS mobile push: platform endpoints of the stage's platform applications
     CONTACTS = "contacts"  # read members' e-mail address and locale from the user pool (ListUsers by sub)
+    TOKENS = "tokens"  # checks Cognito access tokens (GetUser: no IAM grant); reads USER_POOL_ID
+    LINKS = "links"  # builds links to the web client and the REST API (WEB_URL, the API's public URL)
+    REDEMPTIONS = "redemptions"  # invokes rewards-redemptions (REDEMPTIONS_FUNCTION): gift cards, points at checkout
 
 
 @dataclass(frozen=True)
@@ -101,18 +104,23 @@ class ContextWiring:
     bucket: tuple[BucketSubscription, ...] = ()
     schedules: tuple[Schedule, ...] = ()
     websocket: Function | None = None
+    websocket_authorizer: Function | None = None
+    """The Lambda REQUEST authorizer of the socket's `$connect` (on AWS and in the local gateway)."""
     publishes: tuple[str, ...] = field(default=())
+    internal: tuple[Function, ...] = ()
+    """Functions other contexts invoke directly (no route, no event source), granted by a `Need`."""
 
     @property
     def source(self) -> str:
         return f"plein.{self.name}"
 
     def functions(self) -> list[Function]:
-        found = [self.api, self.websocket]
+        found = [self.api, self.websocket, self.websocket_authorizer]
         found += [sub.function for sub in self.events]
         found += [sub.function for sub in self.streams]
         found += [sub.function for sub in self.bucket]
         found += [sched.function for sched in self.schedules]
+        found += list(self.internal)
         return [fn for fn in found if fn is not None]
 
 

@@ -11,7 +11,7 @@ from functions.common.wiring import (
     outbox_relay,
 )
 
-SENDING = frozenset({Need.MAIL, Need.PUSH, Need.CONTACTS})
+SENDING = frozenset({Need.MAIL, Need.PUSH, Need.CONTACTS, Need.LINKS})
 EVENTS = Function(
     "notifications-events", "functions.notifications.handlers.events.handler", SENDING, timeout_seconds=60
 )
@@ -35,8 +35,11 @@ CAMPAIGNS = Function(
 WIRING = ContextWiring(
     name="notifications",
     table=TableSpec(model="functions.notifications.store.records:NotificationsRecord", stream=True),
-    # Events leave through the outbox relay only; the API registers push devices (SNS).
-    api=Function("notifications-api", "functions.notifications.handlers.api.handler", frozenset({Need.PUSH})),
+    # Events leave through the outbox relay only; the API registers push devices (SNS) and writes
+    # links (campaign previews, unsubscribe pages).
+    api=Function(
+        "notifications-api", "functions.notifications.handlers.api.handler", frozenset({Need.PUSH, Need.LINKS})
+    ),
     events=(
         EventSubscription(
             EVENTS, sources=("plein.orders",), detail_types=("OrderPlaced", "OrderShipped", "OrderDelivered")
@@ -44,7 +47,14 @@ WIRING = ContextWiring(
         EventSubscription(
             EVENTS,
             sources=("plein.community",),
-            detail_types=("AnswerPosted", "ReviewReplied", "IdeaMilestoneReached", "IdeaDecided"),
+            detail_types=(
+                "AnswerPosted",
+                "ReviewReplied",
+                "IdeaMilestoneReached",
+                "IdeaDecided",
+                "ArticlePublished",
+                "FollowChanged",
+            ),
         ),
         EventSubscription(
             EVENTS, sources=("plein.rewards",), detail_types=("PointsAwarded", "StageChanged", "GiftCardIssued")

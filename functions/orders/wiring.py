@@ -1,6 +1,14 @@
 """How the orders context is wired: its table, API, consumers and schedules."""
 
-from functions.common.wiring import ContextWiring, EventSubscription, Function, Need, Schedule, TableSpec
+from functions.common.wiring import (
+    ContextWiring,
+    EventSubscription,
+    Function,
+    Need,
+    Schedule,
+    TableSpec,
+    outbox_relay,
+)
 
 OFFER_SYNC = Function(
     "orders-offer-sync",
@@ -11,19 +19,34 @@ OFFER_SYNC = Function(
     # the queue's visibility timeout follows it (infra/constructs/queue.py).
     timeout_seconds=60,
 )
+# Pays refunds left pending by a failed first attempt (its own RefundPending events); a failure is
+# retried from the queue, then parked in the DLQ. A refund is one provider call and one order write.
+REFUNDS = Function(
+    "orders-refunds",
+    "functions.orders.handlers.refunds.handler",
+    frozenset({Need.PAYMENTS, Need.REDEMPTIONS}),
+    timeout_seconds=30,
+)
 SWEEP = Function("orders-reservation-sweep", "functions.orders.handlers.sweep.handler", timeout_seconds=120)
 
 WIRING = ContextWiring(
     name="orders",
-    table=TableSpec(model="functions.orders.store.records:OrdersRecord"),
-    api=Function("orders-api", "functions.orders.handlers.api.handler", frozenset({Need.EVENT_BUS, Need.PAYMENTS})),
+    table=TableSpec(model="functions.orders.store.records:OrdersRecord", stream=True),
+    # No bus access: events leave through the transactional outbox and its relay.
+    api=Function(
+        "orders-api",
+        "functions.orders.handlers.api.handler",
+        frozenset({Need.PAYMENTS, Need.REDEMPTIONS}),
+    ),
     events=(
         EventSubscription(
             function=OFFER_SYNC,
             sources=("plein.vendor",),
             detail_types=("OffersChanged", "VendorUpdated"),
         ),
+        EventSubscription(function=REFUNDS, sources=("plein.orders",), detail_types=("RefundPending",)),
     ),
+    streams=(outbox_relay("orders"),),
     schedules=(Schedule(function=SWEEP, rate_minutes=5),),
-    publishes=("OrderPlaced", "OrderShipped", "OrderDelivered", "OrderCancelled", "OrderReturned"),
+    publishes=("OrderPlaced", "OrderShipped", "OrderDelivered", "OrderCancelled", "OrderReturned", "RefundPending"),
 )

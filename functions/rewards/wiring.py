@@ -11,6 +11,8 @@ from functions.common.wiring import (
 
 EVENTS = Function("rewards-events", "functions.rewards.handlers.events.handler", timeout_seconds=60)
 SCHEDULE = Function("rewards-schedule", "functions.rewards.handlers.schedule.handler", timeout_seconds=300)
+# Invoked by orders-api only (Need.REDEMPTIONS): gift cards and points paying at checkout.
+REDEMPTIONS = Function("rewards-redemptions", "functions.rewards.handlers.redemptions.handler", timeout_seconds=10)
 
 WIRING = ContextWiring(
     name="rewards",
@@ -33,6 +35,7 @@ WIRING = ContextWiring(
                 "IdeaMilestoneReached",
                 "FeedbackActedOn",
                 "ShareClicked",
+                "ProfileUpdated",
             ),
         ),
         EventSubscription(EVENTS, sources=("plein.advice",), detail_types=("AdviceSessionRated",)),
@@ -40,5 +43,6 @@ WIRING = ContextWiring(
     streams=(outbox_relay("rewards"),),
     # Hourly: points expiry, stage downgrades at period ends, referrals past their return window.
     schedules=(Schedule(SCHEDULE, rate_minutes=60),),
-    publishes=("PointsAwarded", "StageChanged", "RewardRedeemed", "GiftCardIssued", "ReferralConverted"),
+    internal=(REDEMPTIONS,),
+    publishes=("PointsAwarded", "StageChanged", "RewardRedeemed", "GiftCardIssued", "ReferralConverted", "AdvisorPaid"),
 )

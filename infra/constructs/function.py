@@ -118,6 +118,8 @@ def _endpoints(shared: Shared) -> topology.Endpoints:
         user_pool_id=shared.user_pool.user_pool_id if shared.user_pool else None,
         websocket_endpoint=shared.websocket.callback_url if shared.websocket else None,
         mail_sender=stage.ses_from_email,
+        mail_configuration_set=topology.mail_configuration_set(stage.name) if stage.ses_from_email else None,
+        public_api_url_parameter=topology.public_api_url_parameter(stage.name),
         push_applications=tuple(stage.push_applications.items()),
         web_url=shared.web.url if shared.web else None,
     )

@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 
 from functions.common.wiring import ContextWiring, Function, Need
+from infra import topology
 from infra.constructs.search_access import register_search_role
 from infra.nag import acknowledge
 from infra.shared import Shared
@@ -102,13 +103,31 @@ def grant_needs(
         shared.payment_secret.grant_read(role)
     if Need.MEDIA in needs:
         grant_media(role, shared.stage.name_of("advice"))
+    grant_named(role, needs, shared.stage.name)
     grant_messaging(role, needs, shared)
+
+
+def grant_named(role: iam.Role, needs: frozenset[Need], stage: str) -> None:
+    """Grants on resources named, not referenced: another stack makes them after the functions exist
+    (the API stack writes the API's URL parameter; rewards-redemptions is built in the workers
+    stack, after the API's functions), and a reference would make the stacks depend on each other."""
+    if Need.LINKS in needs:
+        parameter = f"{_arn('ssm')}:parameter{topology.public_api_url_parameter(stage)}"
+        role.add_to_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[parameter]))
+    if Need.REDEMPTIONS in needs:
+        function = f"{_arn('lambda')}:function:{topology.redemptions_function_name(stage)}"
+        role.add_to_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[function]))
+
+
+def _arn(service: str) -> str:
+    """The ARN prefix of `service` in the stack's own account and region."""
+    return f"arn:{Aws.PARTITION}:{service}:{Aws.REGION}:{Aws.ACCOUNT_ID}"
 
 
 def grant_messaging(role: iam.Role, needs: frozenset[Need], shared: Shared) -> None:
     """Notifications: SES from the stage's sender, SNS push endpoints, members' contact details."""
     if Need.MAIL in needs and shared.stage.ses_from_email:
-        grant_mail(role, shared.stage.ses_from_email)
+        grant_mail(role, shared.stage.ses_from_email, topology.mail_configuration_set(shared.stage.name))
     if Need.PUSH in needs and shared.stage.push_applications:
         grant_push(role, list(shared.stage.push_applications.values()))
     if Need.CONTACTS in needs and shared.user_pool is not None:
@@ -117,12 +136,15 @@ def grant_messaging(role: iam.Role, needs: frozenset[Need], shared: Shared) -> N
         )
 
 
-def grant_mail(role: iam.Role, sender: str) -> None:
-    """SendRawEmail from the stage's sender only: its address identity or its domain's."""
+def grant_mail(role: iam.Role, sender: str, configuration_set: str) -> None:
+    """SendRawEmail from the stage's sender only (its address identity or its domain's), through the
+    stage's configuration set (SES authorizes a send against both)."""
     domain = sender.rpartition("@")[2]
+    ses = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}"
     identities = [
-        f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/{sender}",
-        f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/{domain}",
+        f"{ses}:identity/{sender}",
+        f"{ses}:identity/{domain}",
+        f"{ses}:configuration-set/{configuration_set}",
     ]
     role.add_to_policy(
         iam.PolicyStatement(

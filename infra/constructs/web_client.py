@@ -23,6 +23,7 @@ from infra.nag import acknowledge
 CONFIG_FILE = "config.json"
 # What web/config.js reads (the same keys as local/web.py CONFIG_KEYS; a test keeps them equal).
 CONFIG_KEYS = ("api_url", "cognito_endpoint", "region", "user_pool_id", "client_id")
+OPTIONAL_KEYS = ("ws_url",)  # local/web.py OPTIONAL_KEYS
 NOT_PUBLISHED = [CONFIG_FILE, "README.md", ".gitignore", "node_modules"]
 
 
@@ -103,7 +104,7 @@ class WebClientConfig(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, client: WebClient, settings: dict[str, str]) -> None:
         super().__init__(scope, construct_id)
-        unknown = set(settings) - set(CONFIG_KEYS)
+        unknown = set(settings) - set(CONFIG_KEYS) - set(OPTIONAL_KEYS)
         if unknown:
             raise ValueError(f"unknown web client settings: {sorted(unknown)}")
         stack = Stack.of(self)

@@ -80,6 +80,7 @@ class AdviceSocket(Construct):
         CfnOutput(stack, "AdviceSocketApiId", value=self.api.api_id, export_name=export_name)
         self.refs = WebSocketRefs(
             callback_url=self.stage.callback_url,
+            url=self.stage.url,
             api_id=self.api.api_id,
             stage_name=stage.name,
             stack=stack,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, NestedStack, Stack
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from infra import topology
@@ -45,3 +46,11 @@ class ApiStack(Stack):
         shared.inventory.rest_api_names.append(shared.stage.name_of("api"))
         shared.rest_api = self.rest.api
         CfnOutput(self, "ApiUrl", value=self.rest.api.url)
+        # Functions that write links to the API read its URL from here at run time (infra/topology.py).
+        ssm.StringParameter(
+            self,
+            "PublicApiUrl",
+            parameter_name=topology.public_api_url_parameter(shared.stage.name),
+            string_value=self.rest.api.url,
+            description="The REST API's public URL, for links in short links, avatars and e-mails",
+        )

@@ -38,5 +38,7 @@ class EdgeStack(Stack):
                     "region": stage.region,
                     "user_pool_id": shared.user_pool.user_pool_id,
                     "client_id": shared.user_pool_client_id,
+                    # Live advice: without it the client hides "ask an advisor".
+                    **({"ws_url": shared.websocket.url} if shared.websocket else {}),
                 },
             )

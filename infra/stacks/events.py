@@ -1,4 +1,5 @@
-"""Events: the bus, its archive, and one queue (+DLQ) and rule per event subscription."""
+"""Events: the bus, its archive, and one queue (+DLQ) and rule per event subscription; with an SES
+sender, the mail configuration set whose bounces and complaints reach the bus."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from typing import Any
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_ses as ses
 from constructs import Construct
 
 from infra import topology
+from infra.config import StageConfig
 from infra.constructs.queue import QueueWithDlq
 from infra.shared import Shared
+
+SES_SOURCE = "aws.ses"
 
 
 class EventsStack(Stack):
@@ -69,6 +74,44 @@ class EventsStack(Stack):
                         schedule=events.Schedule.rate(Duration.minutes(schedule.rate_minutes)),
                         targets=[self._to_queue(shared, name)],
                     )
+
+        if stage.ses_from_email:
+            self._mail_feedback(stage, bus)
+
+    def _mail_feedback(self, stage: StageConfig, bus: events.EventBus) -> None:
+        """SES publishes a configuration set's events to the account's default bus only: a rule there
+        forwards this stage's bounces and complaints to the Plein bus, where the consumers'
+        `aws.ses` subscriptions pick them up."""
+        name = topology.mail_configuration_set(stage.name)
+        default_bus = events.EventBus.from_event_bus_name(self, "DefaultBus", "default")
+        mail = ses.ConfigurationSet(self, "Mail", configuration_set_name=name)
+        mail.add_event_destination(
+            "Feedback",
+            destination=ses.EventDestination.event_bus(default_bus),
+            events=[ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+        )
+        detail_types = sorted(
+            {
+                detail_type
+                for wiring in topology.contexts()
+                for subscription in wiring.events
+                if SES_SOURCE in subscription.sources
+                for detail_type in subscription.detail_types
+            }
+        )
+        events.Rule(
+            self,
+            "MailFeedback",
+            rule_name=stage.name_of("mail-feedback")[:64],
+            description=f"SES {', '.join(detail_types)} of configuration set {name} to the Plein bus",
+            event_bus=default_bus,
+            event_pattern=events.EventPattern(
+                source=[SES_SOURCE],
+                detail_type=detail_types,
+                detail={"mail": {"tags": {"ses:configuration-set": [name]}}},
+            ),
+            targets=[targets.EventBus(bus)],
+        )
 
     @staticmethod
     def _to_queue(shared: Shared, function_name: str) -> targets.SqsQueue:

@@ -7,14 +7,10 @@ from typing import Any
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
-from functions.common.wiring import Function
 from infra import topology
 from infra.constructs.function import PleinFunction
 from infra.constructs.websocket import AdviceSocket
 from infra.shared import Shared
-
-# Infra-owned: checks the `?token=` of `$connect`; needs only the user pool id (no IAM grant).
-AUTHORIZER = Function("advice-ws-authorizer", "functions.advice.handlers.ws_authorizer.handler", memory_mb=256)
 
 
 class RealtimeStack(Stack):
@@ -23,18 +19,18 @@ class RealtimeStack(Stack):
         wiring = topology.context("advice")
         socket = AdviceSocket(self, "AdviceSocket", stage=shared.stage)
         shared.websocket = socket.refs
-        if wiring.websocket is None:
+        if wiring.websocket is None or wiring.websocket_authorizer is None:
             return
         if shared.user_pool is None:
             raise RuntimeError("the auth stack must be built before the realtime stack")
         handler = PleinFunction(self, wiring.websocket.name, shared=shared, wiring=wiring, function=wiring.websocket)
+        # No table grant: it only asks Cognito about the token (GetUser needs no IAM permission).
         authorizer = PleinFunction(
             self,
-            AUTHORIZER.name,
+            wiring.websocket_authorizer.name,
             shared=shared,
             wiring=wiring,
-            function=AUTHORIZER,
-            extra_environment={"USER_POOL_ID": shared.user_pool.user_pool_id},
+            function=wiring.websocket_authorizer,
             own_table=False,
         )
         socket.route_to(handler.function, authorizer.function)

@@ -41,6 +41,8 @@ class WorkersStack(Stack):
             for schedule in wiring.schedules:
                 if not schedule.through_queue:  # those are rules of the events stack, to the queue
                     self._scheduled(wiring, schedule.function, schedule.rate_minutes)
+            for function in wiring.internal:  # invoked directly by another context's function
+                self._function(wiring, function)
 
     def _function(self, wiring: ContextWiring, function: Function) -> lambda_.Function:
         if function.name not in self.functions:

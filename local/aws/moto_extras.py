@@ -5,6 +5,8 @@
 - `GET /_plein/cognito/{pool_id}/users`: every user of a pool with its password, sub, attributes
   and groups, so that the runtime can snapshot Cognito on shutdown and restore it on start.
 - `POST /_plein/cognito/{pool_id}/users`: recreate such users, keeping their `sub`.
+- `POST /_plein/journal/load` (`{"directory", "account_id", "region"}`), `/open` (`{"directory"}`)
+  and `/close`: the DynamoDB write journal (local/aws/moto_journal.py).
 - `GET /_plein/stats`: per operation (`DynamoDB_20120810.PutItem`, `AWSEvents.PutEvents`, ...) the
   requests served, their CPU seconds in the server (the handling thread's CPU time) and their wall
   seconds, to see where a run spends the server's time (`DELETE` resets them).
@@ -168,17 +170,44 @@ def _internal(environ: dict[str, Any], parts: list[str]) -> tuple[str, Any]:
             with _stats_lock:
                 _stats.clear()
         return "200 OK", stats()
-    if len(parts) != 3 or parts[0] != "cognito" or parts[2] != "users":
-        return "404 Not Found", {"message": "no such internal endpoint"}
+    if len(parts) == 2 and parts[0] == "journal" and environ["REQUEST_METHOD"] == "POST":
+        return _journal(parts[1], _body(environ) or {})
+    if len(parts) == 3 and parts[0] == "cognito" and parts[2] == "users":
+        return _users(environ, parts[1])
+    return "404 Not Found", {"message": "no such internal endpoint"}
+
+
+def _users(environ: dict[str, Any], pool_id: str) -> tuple[str, Any]:
     if environ["REQUEST_METHOD"] == "POST":
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        result: Any = _restore_users(parts[1], json.loads(environ["wsgi.input"].read(length) or b"[]"))
+        result: Any = _restore_users(pool_id, _body(environ) or [])
         body = {"restored": result}
     else:
-        result = body = _cognito_users(parts[1])
+        result = body = _cognito_users(pool_id)
     if result is None:
         return "404 Not Found", {"message": "no such user pool"}
     return "200 OK", body
+
+
+def _body(environ: dict[str, Any]) -> Any:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return json.loads(environ["wsgi.input"].read(length) or b"null")
+
+
+def _journal(command: str, body: dict[str, Any]) -> tuple[str, Any]:
+    from pathlib import Path
+
+    from local.aws import moto_journal
+
+    if command == "load":
+        counts = moto_journal.load(Path(body["directory"]), body["account_id"], body["region"])
+        return "200 OK", {"items": counts}
+    if command == "open":
+        moto_journal.JOURNAL.open(Path(body["directory"]))
+        return "200 OK", {"open": True}
+    if command == "close":
+        moto_journal.JOURNAL.close()
+        return "200 OK", {"open": False}
+    return "404 Not Found", {"message": "no such journal command"}
 
 
 def wrap(app: Any) -> WsgiApp:

@@ -2,7 +2,8 @@
 
 moto runs in the runtime's own server process (local/aws/moto_main.py) with these patches. Those
 about correctness are always installed: `request_lock` makes every DynamoDB request atomic, as it
-is on AWS, and local/aws/moto_fidelity.py delivers EventBridge and S3 events in AWS's shape. All
+is on AWS, `journal` keeps every write once the runtime opens the journal (local/aws/moto_journal.py),
+and local/aws/moto_fidelity.py delivers EventBridge and S3 events in AWS's shape. All
 the others are about speed (moto does work that grows with the table
 or the request where DynamoDB does not); each one's module docstring has its measurements, and
 tests/unit/local/test_moto_*.py compare each with moto's own behaviour. `--no-query-patch` leaves
@@ -28,6 +29,7 @@ from local.aws import (
     moto_events,
     moto_fidelity,
     moto_items,
+    moto_journal,
     moto_lock,
     moto_parse,
     moto_query,
@@ -65,6 +67,14 @@ REGISTRY: tuple[Patch, ...] = (
         "moto's DynamoDB is not thread-safe and its server is threaded: conditional writes, updates and "
         "transactions of concurrent requests interleave and lose writes; each request runs alone",
         moto_lock.apply,
+        correctness=True,
+    ),
+    Patch(
+        "journal",
+        (f"{_DYNAMODB_HANDLER}.call_action",),
+        "moto keeps tables in memory only: once the runtime opens the journal, every successful write "
+        "request appends the items it left, so a killed runtime loses no acknowledged write",
+        moto_journal.apply,
         correctness=True,
     ),
     Patch(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import fnmatch
 import time
 import uuid
 from collections.abc import Iterable, Mapping
@@ -206,7 +207,7 @@ def websocket_event(
     connection_id: str,
     domain: str,
     stage: str,
-    claims: Mapping[str, str] | None = None,
+    authorizer: Mapping[str, str] | None = None,
     body: str | None = None,
     headers: Mapping[str, str] | None = None,
     query: Mapping[str, str] | None = None,
@@ -217,16 +218,92 @@ def websocket_event(
     close_code: int | None = None,
 ) -> dict[str, Any]:
     """An API Gateway WebSocket event for `$connect`, `$disconnect` or a message route; a
-    `$disconnect` carries the WebSocket close code (`close_code`, 1005 when none was sent)."""
+    `$disconnect` carries the WebSocket close code (`close_code`, 1005 when none was sent).
+    `authorizer` is what the `$connect` REQUEST authorizer allowed: its `principalId` and context."""
     now = time.time() if now is None else now
-    request_context: dict[str, Any] = {
+    request_context = _websocket_context(route_key, event_type, connection_id, domain, stage, headers, source_ip, now)
+    request_context["connectedAt"] = int((connected_at or now) * 1000)
+    if event_type == "MESSAGE":
+        request_context["messageId"] = str(uuid.uuid4())
+    if event_type == "DISCONNECT":
+        request_context["disconnectStatusCode"] = NO_STATUS_CODE if close_code is None else close_code
+        request_context["disconnectReason"] = ""
+        headers = {"Host": domain, **(headers or {})}  # API Gateway sends the Host of the connection
+    if authorizer is not None:
+        request_context["authorizer"] = dict(authorizer)
+    event: dict[str, Any] = {"requestContext": request_context, "isBase64Encoded": is_binary}
+    if event_type in {"CONNECT", "DISCONNECT"}:
+        event |= _request_parameters(headers, query)
+    if body is not None:
+        event["body"] = body
+    return event
+
+
+def websocket_authorizer_event(
+    *,
+    region: str,
+    connection_id: str,
+    domain: str,
+    stage: str,
+    headers: Mapping[str, str],
+    query: Mapping[str, str],
+    source_ip: str = "127.0.0.1",
+    now: float | None = None,
+) -> dict[str, Any]:
+    """The event a WebSocket API's Lambda REQUEST authorizer gets for `$connect`."""
+    now = time.time() if now is None else now
+    context = _websocket_context("$connect", "CONNECT", connection_id, domain, stage, headers, source_ip, now)
+    return {
+        "type": "REQUEST",
+        "methodArn": f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{WS_API_ID}/{stage}/$connect",
+        **_request_parameters(headers, query),
+        "stageVariables": {},
+        "requestContext": context,
+    }
+
+
+def allowed_context(result: Any, method_arn: str) -> dict[str, str] | None:
+    """What a REQUEST authorizer's answer passes on when it allows `method_arn` (its `principalId`
+    and `context`, values as strings), or None when it denies or answers something malformed."""
+    if not isinstance(result, dict) or not isinstance(result.get("policyDocument"), dict):
+        return None
+    statements = result["policyDocument"].get("Statement")
+    statements = statements if isinstance(statements, list) else [statements]
+    decisions = [
+        statement.get("Effect")
+        for statement in statements
+        if isinstance(statement, dict) and _covers(statement.get("Resource"), method_arn)
+    ]
+    if "Allow" not in decisions or "Deny" in decisions:  # an explicit Deny wins, as in IAM
+        return None
+    context = result.get("context")
+    values = context.items() if isinstance(context, dict) else ()
+    return {"principalId": str(result.get("principalId", ""))} | {str(k): str(v) for k, v in values}
+
+
+def _covers(resource: Any, method_arn: str) -> bool:
+    patterns = resource if isinstance(resource, list) else [resource]
+    return any(isinstance(pattern, str) and fnmatch.fnmatchcase(method_arn, pattern) for pattern in patterns)
+
+
+def _websocket_context(  # noqa: PLR0917 - private, called twice with every field of the context
+    route_key: str,
+    event_type: str,
+    connection_id: str,
+    domain: str,
+    stage: str,
+    headers: Mapping[str, str] | None,
+    source_ip: str,
+    now: float,
+) -> dict[str, Any]:
+    return {
         "routeKey": route_key,
         "eventType": event_type,
         "extendedRequestId": str(uuid.uuid4()),
         "requestTime": request_time(now),
         "messageDirection": "IN",
         "stage": stage,
-        "connectedAt": int((connected_at or now) * 1000),
+        "connectedAt": int(now * 1000),
         "requestTimeEpoch": int(now * 1000),
         "identity": {"sourceIp": source_ip, "userAgent": (headers or {}).get("User-Agent")},
         "requestId": str(uuid.uuid4()),
@@ -234,21 +311,12 @@ def websocket_event(
         "connectionId": connection_id,
         "apiId": WS_API_ID,
     }
-    if event_type == "MESSAGE":
-        request_context["messageId"] = str(uuid.uuid4())
-    if event_type == "DISCONNECT":
-        request_context["disconnectStatusCode"] = NO_STATUS_CODE if close_code is None else close_code
-        request_context["disconnectReason"] = ""
-        headers = {"Host": domain, **(headers or {})}  # API Gateway sends the Host of the connection
-    if claims is not None:
-        # a REQUEST authorizer's context is flattened into `authorizer`; claims are kept as well
-        request_context["authorizer"] = {**claims, "principalId": claims.get("sub", ""), "claims": dict(claims)}
-    event: dict[str, Any] = {"requestContext": request_context, "isBase64Encoded": is_binary}
-    if event_type in {"CONNECT", "DISCONNECT"}:
-        event["headers"] = dict(headers or {})
-        event["multiValueHeaders"] = {name: [value] for name, value in (headers or {}).items()}
-        event["queryStringParameters"] = dict(query or {}) or None
-        event["multiValueQueryStringParameters"] = {n: [v] for n, v in (query or {}).items()} or None
-    if body is not None:
-        event["body"] = body
-    return event
+
+
+def _request_parameters(headers: Mapping[str, str] | None, query: Mapping[str, str] | None) -> dict[str, Any]:
+    return {
+        "headers": dict(headers or {}),
+        "multiValueHeaders": {name: [value] for name, value in (headers or {}).items()},
+        "queryStringParameters": dict(query or {}) or None,
+        "multiValueQueryStringParameters": {n: [v] for n, v in (query or {}).items()} or None,
+    }

@@ -4,7 +4,8 @@ Unknown routes answer as API Gateway does: 403 `{"message": "Missing Authenticat
 a secured route without a valid ID token answers 401 `{"message": "Unauthorized"}`; a function
 that fails or returns a malformed result gives 502 `{"message": "Internal server error"}`.
 `GET /openapi.json` is the merged document of every context API, `GET /docs` is Swagger UI
-served from the files Powertools ships (no CDN).
+served from the files Powertools ships (no CDN). `POST /2015-03-31/functions/{name}/invocations`
+is Lambda's Invoke API for the functions themselves (local/gateway/invoke.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from local.gateway.events import (
     proxy_response,
     rest_event,
 )
+from local.gateway.invoke import LambdaInvokeApi
 from local.gateway.routes import RouteTable
 from local.lambdas import LambdaService
 
@@ -72,10 +74,12 @@ class RestGateway:
         *,
         stage: str,
         mailbox: Callable[[], Awaitable[bytes]] | None = None,
+        invoke: LambdaInvokeApi | None = None,
     ):
         """`openapi` builds the merged document (seconds of pydantic work), asked on first use;
         `mailbox` answers `GET /local/mailbox` (what the emulated SES and SNS sent)."""
         self._mailbox = mailbox
+        self._invoke = invoke
         self.routes = routes
         self._lambdas = lambdas
         self._verifier = verifier
@@ -95,6 +99,8 @@ class RestGateway:
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY_BYTES)
+        if self._invoke is not None:  # Lambda's Invoke API (local/gateway/invoke.py), before the routes
+            self._invoke.install(app)
         app.router.add_route("*", r"/{tail:[\s\S]*}", self.handle)  # any path, control characters too
         return app
 

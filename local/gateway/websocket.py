@@ -1,10 +1,13 @@
 """The local WebSocket API Gateway and its `@connections` management API, on one port.
 
-`GET /?token=<ID token>` upgrades after the token passes the same checks as the REST authorizer
-(otherwise HTTP 401 before the upgrade) and the `$connect` route accepts (a non-2xx result or an
-error refuses). Each text frame is routed on its JSON `action` (route selection expression
-`$request.body.action`), or to `$default`. Closing invokes `$disconnect`. Connections idle longer
-than `ws_idle_seconds` or open longer than `ws_max_connection_seconds` are closed, as on AWS.
+`GET /?token=<access token>` upgrades after the socket's Lambda REQUEST authorizer (the wiring's
+`websocket_authorizer`, the same function and event shape as on AWS) allows it and the `$connect`
+route accepts. As on AWS: no `token` (the identity source) is 401 without calling the authorizer,
+a Deny is 403, an authorizer that fails is 500; a non-2xx `$connect` result or an error refuses.
+A socket without an authorizer accepts every connection. Each text frame is routed on its JSON
+`action` (route selection expression `$request.body.action`), or to `$default`. Closing invokes
+`$disconnect`. Connections idle longer than `ws_idle_seconds` or open longer than
+`ws_max_connection_seconds` are closed, as on AWS.
 `POST/GET/DELETE /@connections/{id}` (also under `/<stage>/`) serve boto3's
 `apigatewaymanagementapi` with `endpoint_url` pointed here; SigV4 headers are accepted unchecked.
 """
@@ -18,7 +21,6 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,8 +28,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from local.config import Limits
-from local.gateway.auth import InvalidToken, JwtVerifier, authorizer_claims
-from local.gateway.events import websocket_event
+from local.gateway.events import allowed_context, websocket_authorizer_event, websocket_event
 from local.lambdas import LambdaService
 
 log = logging.getLogger("plein.gateway.websocket")
@@ -49,12 +50,20 @@ def connection_id() -> str:
     return base64.b64encode(secrets.token_bytes(10)).decode()
 
 
+@dataclass(frozen=True)
+class SocketRoute:
+    """The function behind a socket path, and the REQUEST authorizer of its `$connect` if any."""
+
+    function: str
+    authorizer: str | None = None
+
+
 @dataclass
 class Connection:
     id: str
     socket: web.WebSocketResponse
     function: str
-    claims: dict[str, str] | None
+    authorizer: dict[str, str] | None
     source_ip: str
     user_agent: str | None
     domain: str
@@ -66,16 +75,16 @@ class WebSocketGateway:
     def __init__(
         self,
         lambdas: LambdaService,
-        functions: dict[str, str],
-        verifier: Callable[[], JwtVerifier | None],
+        routes: dict[str, SocketRoute],
         *,
+        region: str,
         stage: str,
         limits: Limits,
     ):
-        """`functions` maps a path (`""` for `/`) to the websocket function serving it."""
+        """`routes` maps a path (`""` for `/`) to the socket functions serving it."""
         self._lambdas = lambdas
-        self._functions = functions
-        self._verifier = verifier
+        self._routes = routes
+        self._region = region
         self._stage = stage
         self.limits = limits
         self.connections: dict[str, Connection] = {}
@@ -96,30 +105,43 @@ class WebSocketGateway:
             prefix, _, connection = path.partition(marker)
             if prefix in ("", f"/{self._stage}"):
                 return await self._manage(request, connection)
-        function = self._functions.get(path.strip("/"))
-        if function is None or request.method != "GET":
+        route = self._routes.get(path.strip("/"))
+        if route is None or request.method != "GET":
             return web.json_response({"message": "Forbidden"}, status=403)
-        return await self._connect(request, function)
+        return await self._connect(request, route)
 
     # ---- client connections -----------------------------------------------------------------
-    async def _connect(self, request: web.Request, function: str) -> web.StreamResponse:
-        verifier = self._verifier()
-        try:
-            if verifier is None:
-                raise InvalidToken("no user pool")
-            claims = authorizer_claims(verifier.verify(request.query.get("token")))
-        except InvalidToken:
-            return web.json_response({"message": "Unauthorized"}, status=401)
+    async def _connect(self, request: web.Request, route: SocketRoute) -> web.StreamResponse:
         conn_id = connection_id()
         domain = request.host
         headers = dict(request.headers)
+        allowed: dict[str, str] | None = None
+        if route.authorizer is not None:
+            if not request.query.get("token"):
+                return web.json_response({"message": "Unauthorized"}, status=401)
+            authorizing = websocket_authorizer_event(
+                region=self._region,
+                connection_id=conn_id,
+                domain=domain,
+                stage=self._stage,
+                headers=headers,
+                query=dict(request.query),
+                source_ip=request.remote or "127.0.0.1",
+            )
+            decision = await self._lambdas.invoke(route.authorizer, authorizing)
+            if not decision.ok:
+                return web.json_response({"message": "Internal server error"}, status=500)
+            allowed = allowed_context(decision.payload, authorizing["methodArn"])
+            if allowed is None:
+                return web.json_response({"message": "Forbidden"}, status=403)
+        function = route.function
         connect = websocket_event(
             route_key="$connect",
             event_type="CONNECT",
             connection_id=conn_id,
             domain=domain,
             stage=self._stage,
-            claims=claims,
+            authorizer=allowed,
             headers=headers,
             query=dict(request.query),
             source_ip=request.remote or "127.0.0.1",
@@ -134,7 +156,7 @@ class WebSocketGateway:
             conn_id,
             socket,
             function,
-            claims,
+            allowed,
             request.remote or "127.0.0.1",
             request.headers.get("User-Agent"),
             domain,
@@ -165,7 +187,7 @@ class WebSocketGateway:
             connection_id=connection.id,
             domain=connection.domain,
             stage=self._stage,
-            claims=connection.claims,
+            authorizer=connection.authorizer,
             body=body,
             connected_at=connection.connected_at,
             source_ip=connection.source_ip,
@@ -186,7 +208,7 @@ class WebSocketGateway:
             connection_id=connection.id,
             domain=connection.domain,
             stage=self._stage,
-            claims=connection.claims,
+            authorizer=connection.authorizer,
             connected_at=connection.connected_at,
             source_ip=connection.source_ip,
             close_code=connection.socket.close_code,

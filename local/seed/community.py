@@ -377,6 +377,18 @@ meeste uit je bonen, ook zonder dure machine.</p>
 <p>Meer weten? Lees <a href="https://nl.wikipedia.org/wiki/Cafeti%C3%A8re">de geschiedenis van de cafetière</a>.</p>"""
 
 
+def _follow_the_editors(ctx: SeedContext, services: Services, editor: Principal) -> None:
+    """The demo shopper and Anna follow the admin (the editors): its lookbook and the scheduled
+    guide reach their inboxes as `content` notifications (notifications consumes ArticlePublished)."""
+    profile = ProfileInput(display_name="Plein-redactie", bio="Gidsen en lookbooks van de redactie.")
+    services.profiles.update(editor, profile)
+    for username in ("shopper", "anna"):
+        reader = ctx.users.get(username)
+        if reader is not None:
+            follower = _principal(reader)
+            _quietly(ctx, f"{username} follows the editors", services.profiles.follow, follower, editor.user_id)
+
+
 def _articles(
     ctx: SeedContext,
     services: Services,
@@ -394,6 +406,7 @@ def _articles(
         ctx.log("community: no demo vendor or admin, articles skipped")
         return
     writer, editor = _principal(vendor), _principal(admin)
+    _follow_the_editors(ctx, services, editor)
     own = [p for p, sellers in products if vendor.vendor_id in sellers] or [p for p, _ in products]
     services.clock.now = now - timedelta(days=3)
     guide = ArticleInput(

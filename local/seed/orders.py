@@ -17,7 +17,6 @@ from typing import Any
 
 from functions.common.auth import Principal, Role
 from functions.common.errors import PleinError
-from functions.common.events import EventBridgePublisher
 from functions.common.pagination import CursorCodec
 from functions.orders.logic.cart import CartService
 from functions.orders.logic.checkout import CheckoutService
@@ -94,7 +93,7 @@ def _place(ctx: SeedContext, services: Services, store: Any, shopper: DemoUser, 
 
 
 def _services(ctx: SeedContext) -> tuple[Services, Any]:
-    from functions.orders.store.dynamo import DocItem, DynamoOrdersStore, InventoryItem
+    from functions.orders.store.dynamo import DocItem, DynamoOrdersStore, InventoryItem, OutboxItem
     from functions.orders.store.payments import LocalPaymentProvider
     from functions.orders.store.records import OrdersRecord
     from functions.orders.store.redemptions import NoRedemptions
@@ -102,7 +101,7 @@ def _services(ctx: SeedContext) -> tuple[Services, Any]:
     environment = ctx.environment("orders")
     store = DynamoOrdersStore(environment["TABLE_NAME"])
     # The seed runs in the runtime's process, whose environment has no AWS settings: give them to the models.
-    for model in (OrdersRecord, InventoryItem, DocItem):
+    for model in (OrdersRecord, InventoryItem, DocItem, OutboxItem):
         meta: Any = model.Meta
         meta.host = ctx.aws_endpoint
         meta.region = ctx.region
@@ -111,7 +110,6 @@ def _services(ctx: SeedContext) -> tuple[Services, Any]:
         model._connection = None
     clock = SystemClock()
     payments = LocalPaymentProvider(store, clock)
-    publisher = EventBridgePublisher(environment["EVENT_BUS_NAME"], ctx.client("events"))
     services = Services(
         carts=CartService(carts=store, inventory=store, clock=clock),
         checkouts=CheckoutService(
@@ -121,15 +119,14 @@ def _services(ctx: SeedContext) -> tuple[Services, Any]:
             idempotency=store,
             payments=payments,
             redemptions=NoRedemptions(),
-            publisher=publisher,
             clock=clock,
         ),
         lifecycle=LifecycleService(
             orders=store,
             payments=payments,
-            publisher=publisher,
             cursors=CursorCodec(environment["CURSOR_SECRET"]),
             clock=clock,
+            redemptions=NoRedemptions(),
         ),
     )
     return services, store

@@ -1,5 +1,7 @@
-"""Demo rewards: members at every journey stage, the demo shopper's welcome points and a gift card
-bought with them, and a referral (the demo advisor claimed the shopper's code).
+"""Demo rewards: members at every journey stage (with affinities, as their community profiles would
+bring them), the demo shopper's welcome points and a gift card bought with them, a referral (the demo
+advisor claimed the shopper's code), and the demo advisor's cash-paid sessions: October 2026 closed
+with a payout, one November session still unpaid.
 
 The demo shopper's seeded orders earn their points the way any order does: their OrderDelivered
 event reaches the rewards consumer once event delivery runs. Deterministic and idempotent: every
@@ -35,13 +37,28 @@ PLAN: dict[Stage, tuple[int, int, int]] = {
 """Per stage: delivered orders, published reviews and converted referrals of its demo member, which
 reach the stage under the default thresholds."""
 WELCOME_POINTS = 600
+AFFINITIES: dict[Stage, list[str]] = {
+    Stage.NEW: ["coffee", "kitchen"],
+    Stage.REGULAR: ["coffee", "bikes"],
+    Stage.ENGAGED: ["kitchen", "design"],
+    Stage.FAN: ["coffee", "design", "lighting"],
+    Stage.AMBASSADOR: ["coffee", "outdoor"],
+}
+PAID_PERIOD = "2026-10"
+CASH_SESSIONS = (
+    ("seed-cash-session-1", datetime(2026, 10, 8, 15, tzinfo=UTC), 1500),
+    ("seed-cash-session-2", datetime(2026, 10, 21, 11, tzinfo=UTC), 1500),
+    ("seed-cash-session-3", datetime(2026, 11, 12, 10, tzinfo=UTC), 1500),
+)
+"""The demo advisor's cash-paid sessions (minor units): October is closed by the seed, November is not."""
 
 
 def seed(ctx: SeedContext) -> None:
     services, store = _services(ctx)
     for stage, plan in PLAN.items():
         _member(services, store, f"seed-member-{stage}", plan)
-    ctx.log(f"rewards: demo members at every stage ({', '.join(PLAN)})")
+        _affinities(services, f"seed-member-{stage}", AFFINITIES[stage])
+    ctx.log(f"rewards: demo members at every stage ({', '.join(PLAN)}), with affinities")
     shopper, advisor = ctx.users.get(SHOPPER), ctx.users.get(ADVISOR)
     if shopper is None:
         ctx.log("rewards: no demo shopper, the gift card and referral are skipped")
@@ -60,6 +77,9 @@ def seed(ctx: SeedContext) -> None:
         except PleinError as exc:  # claimed on an earlier run
             ctx.log(f"rewards: demo referral already there ({exc.code})")
     ctx.log(f"rewards: the demo shopper's referral code is {code}")
+    if advisor is not None:
+        _cash_sessions(services, advisor.sub)
+        ctx.log(f"rewards: the demo advisor's {PAID_PERIOD} cash sessions are paid out, one later session is not")
 
 
 def _services(ctx: SeedContext) -> tuple[Rewards, RewardsStore]:
@@ -99,6 +119,26 @@ def _converted_referral(services: Rewards, store: RewardsStore, referrer_id: str
     referral = store.referral(referee_id)
     if referral is not None and referral.status is ReferralStatus.AWAITING_RETURN_WINDOW:
         services.referrals.convert(referral)
+
+
+def _affinities(services: Rewards, user_id: str, interests: list[str]) -> None:
+    profile = _event(f"{user_id}-profile", user_id=user_id, interests=interests)
+    services.segments.profile_updated(consumed.ProfileUpdatedView.model_validate(profile))
+
+
+def _cash_sessions(services: Rewards, advisor_id: str) -> None:
+    for session_id, rated_at, cash in CASH_SESSIONS:
+        rated = _event(
+            session_id,
+            session_id=session_id,
+            advisor_id=advisor_id,
+            rating=5,
+            compensation_kind="cash",
+            compensation_points=0,
+            compensation_cash=cash,
+        ) | {"occurred_at": rated_at.isoformat()}
+        services.earning.advice_session_rated(consumed.AdviceSessionRatedView.model_validate(rated))
+    services.payouts.close(ADMIN, PAID_PERIOD)  # a second run answers the same run
 
 
 def _event(event_id: str, **fields: Any) -> dict[str, Any]:

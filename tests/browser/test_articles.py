@@ -118,3 +118,31 @@ def test_the_seeded_lookbook_fits_a_phone(plein: Plein, web_url: str, page: Page
     page.get_by_role("heading", level=1, name=lookbook["title"]).wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_test_id("look").count() == 3
     assert _fits_the_width(page)
+
+
+def test_a_member_reports_an_article_comment(plein: Plein, web_url: str, page: Page) -> None:
+    # Given the demo vendor's guide with another member's comment on it
+    token = secrets.token_hex(3)
+    title = f"Report guide {token}"
+    article = plein.client("vendor").post("/articles", json={"kind": "guide", "title": title, "language": "en"}).json()
+    password = f"Pw-{secrets.token_hex(8)}!"
+    for name in (f"ar-commenter-{token}", f"ar-reporter-{token}"):
+        plein.create_user(name, password, ["shopper"])
+    text = f"Come to my stall {token}"
+    path = f"/articles/{article['article_id']}/comments"
+    comment = plein.client(f"ar-commenter-{token}", password=password).post(path, json={"text": text}).json()
+
+    # When a member reports it from the article page, on a phone
+    page.set_viewport_size(PHONE)
+    _sign_in(page, web_url, plein, f"ar-reporter-{token}", f"#/articles/{article['article_id']}")
+    page.get_by_role("heading", level=1, name=title).wait_for(timeout=TIMEOUT_MS)
+    item = page.get_by_test_id("comments").locator("li.comment", has_text=text)
+    item.get_by_role("button", name="Report").click()
+    item.get_by_label("What is wrong?").select_option("spam")
+    item.get_by_role("button", name="Send report").click()
+
+    # Then it is thanked, and the report waits in the moderation queue
+    item.get_by_text("Thank you. A moderator will look at it.").wait_for(timeout=TIMEOUT_MS)
+    assert _fits_the_width(page)
+    cases = plein.client("admin").get("/admin/moderation", params={"state": "open", "limit": 100}).json()["items"]
+    assert [c["origin"] for c in cases if c["subject_id"] == comment["comment_id"]] == ["report"]

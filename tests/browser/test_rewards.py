@@ -201,3 +201,115 @@ def test_the_admin_sees_segments_and_changes_an_earning_rule(
             "/admin/rewards/rules", json={"expected_version": current["version"], "rules": before["rules"]}
         )
         assert restored.status_code == 200, restored.text
+
+
+def test_the_admin_filters_segments_by_affinity_and_closes_a_month_of_payouts(
+    plein: Plein, web_url: str, page: Page, tmp_path: Path
+) -> None:
+    # Given the admin on the rewards administration page (the seed gives members affinities and
+    # closes October 2026 with a payout for the demo advisor)
+    admin = plein.client("admin")
+    coffee = admin.get("/admin/segments", params={"affinity": "coffee"}).json()
+    assert coffee["total"] >= 4
+    _sign_in(page, web_url, plein, "admin", "#/admin/rewards")
+    page.get_by_test_id("top-affinities").wait_for(timeout=TIMEOUT_MS)
+
+    # When they pick the "coffee" affinity
+    page.locator('[data-affinity="coffee"]').click()
+
+    # Then the counts are those of coffee lovers, and a stage lists and exports only them
+    page.get_by_text("members who like “coffee”").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_test_id("segment-total").inner_text() == str(coffee["total"])
+    for stage in coffee["stages"]:
+        assert page.get_by_test_id(f"segment-{stage['stage']}").inner_text() == str(stage["members"])
+    page.get_by_role("button", name="Show Fan members who like coffee").click()
+    page.locator(".segment-list").get_by_text("seed-member-fan").wait_for(timeout=TIMEOUT_MS)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download Fan members who like coffee as CSV").click()
+    assert download.value.suggested_filename == "segment-fan-coffee.csv"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("user_id,stage,stage_since,balance,affinities")
+    assert "seed-member-fan" in text
+
+    # And the seeded October shows its payout to the demo advisor
+    advisor = plein.users["advisor"].sub
+    page.get_by_label("Month", exact=True).fill("2026-10")
+    page.get_by_role("button", name="Show", exact=True).click()
+    status = page.get_by_test_id("payout-status")
+    status.get_by_text("2026-10 is closed").wait_for(timeout=TIMEOUT_MS)
+    page.locator(f'tr[data-advisor="{advisor}"]').wait_for(timeout=TIMEOUT_MS)
+
+    # When they close an open month nobody was paid for
+    period = f"2018-{secrets.choice(range(1, 13)):02d}"
+    page.get_by_label("Month", exact=True).fill(period)
+    page.get_by_role("button", name="Show", exact=True).click()
+    status.get_by_text(f"{period} is open").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name=f"Close {period}").click()
+
+    # Then it is closed once
+    status.get_by_text(f"{period} is closed").wait_for(timeout=TIMEOUT_MS)
+    assert admin.get(f"/admin/payouts/{period}").json()["status"] == "closed"
+    page.set_viewport_size(PHONE)
+    _shoot(page, tmp_path, "admin-payouts-phone")
+    assert _fits_the_width(page)
+
+
+def test_the_advisor_sees_which_cash_sessions_are_paid(plein: Plein, web_url: str, page: Page) -> None:
+    # Given the demo advisor, whose seeded October sessions are paid out and a November one is not
+    _sign_in(page, web_url, plein, "advisor", "#/advice")
+    statement = page.get_by_test_id("cash-statement")
+    # Then the statement of the month the seed recorded them in names the payout and what is unpaid
+    statement.get_by_text("Paid (payout po_").first.wait_for(timeout=TIMEOUT_MS)
+    assert statement.get_by_text("Not paid yet: paid with 2026-11").count() == 1
+
+
+def test_a_gift_card_and_points_pay_part_of_a_checkout(plein: Plein, web_url: str, page: Page, tmp_path: Path) -> None:
+    from tests.browser.test_web import _buyable_product, _catalog_ready, _empty_cart, _to_checkout
+
+    # Given a member with a €5 gift card redeemed from points, points left, and a product to buy
+    username, _ = _new_member(plein, 600)
+    member = plein.client(username)
+    redeemed = member.post(
+        "/rewards/redemptions", json={"reward_id": "gift-card-5"}, headers={"Idempotency-Key": f"gc-{username}"}
+    )
+    assert redeemed.status_code == 201, redeemed.text
+    code = redeemed.json()["gift_card"]["code"]
+    _catalog_ready(plein)
+    product = _buyable_product(plein)
+    _empty_cart(plein, username)
+    _sign_in(page, web_url, plein, username)
+
+    # When they check out with the code and 40 points
+    _to_checkout(page, web_url, plein, product)
+    page.get_by_label("Gift card code").fill(code)
+    page.get_by_label("Points to use").fill("40")
+    page.get_by_label("Card", exact=True).select_option("tok_visa")
+    _shoot(page, tmp_path, "checkout-gift-card")
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+
+    # Then the order shows what the card and the points paid, and the card pays the rest
+    page.get_by_test_id("gift-card-paid").wait_for(timeout=TIMEOUT_MS)
+    _shoot(page, tmp_path, "order-gift-card")
+    order_id = page.url.split("#/orders/")[1].split("?")[0]
+    order = member.get(f"/orders/{order_id}").json()
+    gross = order["items_total"] + order["shipping_total"]
+    assert order["gift_card_paid"] == min(500, gross)
+    assert order["points_used"] == (40 if gross > 500 else 0)
+    assert order["total"] == gross - order["gift_card_paid"] - order["points_paid"]
+    assert member.get("/rewards/me").json()["balance"] == 100 - order["points_used"]
+
+
+def test_an_unknown_gift_card_code_is_explained_at_checkout(plein: Plein, web_url: str, page: Page) -> None:
+    from tests.browser.test_web import _buyable_product, _catalog_ready, _empty_cart, _to_checkout
+
+    username, _ = _new_member(plein, 10)
+    _catalog_ready(plein)
+    product = _buyable_product(plein)
+    _empty_cart(plein, username)
+    _sign_in(page, web_url, plein, username)
+    _to_checkout(page, web_url, plein, product)
+    page.get_by_label("Gift card code").fill("NOT-A-REAL-CODE-1234")
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+
+    page.get_by_text("That gift card code is not known").wait_for(timeout=TIMEOUT_MS)
+    assert "#/checkout" in page.url

@@ -107,7 +107,7 @@ def test_shopper_searches_buys_and_sees_the_order(plein: Plein, web_url: str, pa
     # When they search, open the product, add it to the cart and pay with tok_visa
     _to_checkout(page, web_url, plein, product)
     _shoot(page, tmp_path, "2-checkout")
-    page.get_by_label("Card").select_option("tok_visa")
+    page.get_by_label("Card", exact=True).select_option("tok_visa")
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
 
     # Then the order page shows a paid order with the product, and the cart is empty
@@ -149,7 +149,7 @@ def test_declined_card_is_shown_readably(plein: Plein, web_url: str, page: Page,
     _to_checkout(page, web_url, plein, product)
 
     # When they pay with a declined test card
-    page.get_by_label("Card").select_option("tok_declined")
+    page.get_by_label("Card", exact=True).select_option("tok_declined")
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
 
     # Then the API's error is shown as text, with its code, and no order page opens
@@ -160,6 +160,45 @@ def test_declined_card_is_shown_readably(plein: Plein, web_url: str, page: Page,
     assert "The order was not placed" in text
     assert "code:" in text
     assert "#/checkout" in page.url
+
+
+def test_a_failed_refund_shows_as_pending_until_the_retry_makes_it(
+    plein: Plein, web_url: str, page: Page, tmp_path: Path
+) -> None:
+    # Given a paid order of the shopper's, paid with the card whose first refund attempt fails
+    _catalog_ready(plein)
+    product = _buyable_product(plein)
+    _empty_cart(plein, "shopper")
+    shopper = plein.client("shopper")
+    offer_id = product["offers"][0]["offer_id"]
+    assert shopper.put(f"/cart/items/{offer_id}", json={"quantity": 1}).status_code == 200
+    address = {"name": "Browser Test", "line1": "Kade 1", "postal_code": "1011AA", "city": "Amsterdam", "country": "NL"}
+    placed = shopper.post(
+        "/checkout",
+        json={"shipping_address": address, "payment_method": "tok_refundFailsOnce"},
+        headers={"Idempotency-Key": f"refund-{uuid.uuid4().hex}"},
+    )
+    assert placed.status_code == 201, placed.text
+    order_id = placed.json()["order_id"]
+
+    # When they cancel it on the order page
+    _sign_in(page, web_url, plein, "shopper", f"#/orders/{order_id}")
+    page.get_by_role("button", name="Cancel order").click()
+    page.get_by_role("button", name="Yes, cancel").click()
+
+    # Then the cancelled order says its refund is pending
+    page.locator(".page-head .badge", has_text="cancelled").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_test_id("refund-pending").inner_text() == "Refund pending"
+    _shoot(page, tmp_path, "refund-pending")
+
+    # And once the retry made the refund, the page no longer says so
+    deadline = time.monotonic() + 90
+    while shopper.get(f"/orders/{order_id}").json()["refund_status"] != "refunded":
+        assert time.monotonic() < deadline, "the pending refund was not retried"
+        time.sleep(1)
+    page.reload()
+    page.locator(".page-head .badge", has_text="cancelled").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_test_id("refund-pending").count() == 0
 
 
 def _ean13(body: str) -> str:
@@ -185,6 +224,12 @@ def test_vendor_uploads_a_feed_and_edits_a_price(plein: Plein, web_url: str, pag
     )
     _sign_in(page, web_url, plein, "vendor", "#/vendor")
     page.get_by_role("link", name="Vendor", exact=True).wait_for(timeout=TIMEOUT_MS)
+    # (the dashboard shows the vendor's rating, as community counts it)
+    vendor_id = plein.users["vendor"].vendor_id
+    rating = plein.client().get(f"/vendors/{vendor_id}/rating").json()
+    shown = page.get_by_test_id("vendor-rating")
+    shown.wait_for(timeout=TIMEOUT_MS)
+    assert (f"{rating['average']:.1f}" if rating["count"] else "no reviews yet") in shown.inner_text()
 
     # When they choose it on the feed tab
     page.goto(f"{web_url}#/vendor?tab=feeds")

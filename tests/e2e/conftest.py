@@ -120,15 +120,22 @@ class Plein:
         ).client(service, endpoint_url=self.aws_endpoint)
 
     def token(self, username: str, password: str | None = None) -> str:
-        """An ID token from Cognito (InitiateAuth USER_PASSWORD_AUTH against the emulator)."""
+        """An ID token from Cognito (InitiateAuth USER_PASSWORD_AUTH against the emulator): the REST API's."""
+        return self._sign_in(username, password)["IdToken"]
+
+    def access_token(self, username: str, password: str | None = None) -> str:
+        """An access token from Cognito: what the advice socket's `?token=` takes, as on AWS."""
+        return self._sign_in(username, password)["AccessToken"]
+
+    def _sign_in(self, username: str, password: str | None) -> dict[str, str]:
         secret = password or self.users[username].password
         result = self.boto3_client("cognito-idp").initiate_auth(
             ClientId=self.user_pool_client_id,
             AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": username, "PASSWORD": secret},
         )
-        token: str = result["AuthenticationResult"]["IdToken"]
-        return token
+        tokens: dict[str, str] = result["AuthenticationResult"]
+        return tokens
 
     def client(
         self, username: str | None = None, *, password: str | None = None, timeout: float = 30.0

@@ -94,11 +94,11 @@ async def _live_session(
     plein: Plein, program_id: str, advisors: list[tuple[str, str]]
 ) -> tuple[str, tuple[str, str], tuple[str, str]]:
     url = f"{plein.ws_url}/advice"
-    tokens = [plein.token(name) for name, _ in advisors]
+    tokens = [plein.access_token(name) for name, _ in advisors]
     async with (
         advice_socket(url, tokens[0]) as first,
         advice_socket(url, tokens[1]) as second,
-        advice_socket(url, plein.token("shopper")) as shopper,
+        advice_socket(url, plein.access_token("shopper")) as shopper,
     ):
         sockets = [first, second]
         for socket in sockets:
@@ -144,7 +144,7 @@ async def _live_session(
         assert await negotiate(shopper, advisor, session_id) == "hello"
 
         # a dropped shopper reconnects and resumes the running session with its transcript
-        async with advice_socket(url, plein.token("shopper")) as again:
+        async with advice_socket(url, plein.access_token("shopper")) as again:
             await again.send(action="resume", session_id=session_id)
             resumed = await again.take("resumed")
         assert (resumed["status"], len(resumed["transcript"])) == ("active", 2)

@@ -131,3 +131,58 @@ def test_the_seeded_guide_and_lookbook_link_products(plein: Plein) -> None:
     assert all(look["product_ids"] for look in lookbook["looks"])
     product = anonymous.get(f"/products/{lookbook['looks'][0]['product_ids'][0]}")
     assert product.status_code == 200
+
+
+def test_an_article_reaches_its_authors_followers_and_a_reported_comment_is_hidden(plein: Plein) -> None:
+    # Given a reader who follows a vendor's writer
+    vendor_id = f"vd_e2e_{secrets.token_hex(4)}"
+    writer = signed_in(plein, f"e2e-writer-{secrets.token_hex(3)}", ["vendor"], vendor_id=vendor_id)
+    reader = signed_in(plein, f"e2e-reader-{secrets.token_hex(3)}", ["shopper"])
+    writer_id = writer.put("/me/profile", json={"display_name": "Writer"}).json()["user_id"]
+    assert reader.put(f"/users/{writer_id}/follow").json()["following"] is True
+    plein.wait_until_idle(30)  # FollowChanged reaches notifications' projection of followers
+
+    # When the writer publishes a guide
+    guide = {"kind": "guide", "title": f"Fietsen in de regen {secrets.token_hex(2)}", "language": "nl"}
+    created = writer.post("/articles", json=guide)
+    assert created.status_code == 201, created.text
+    article = created.json()
+
+    # Then ArticlePublished reaches the reader's inbox (topic content), linking the article
+    def in_inbox() -> list[dict[str, Any]]:
+        """the article's notification in the reader's inbox"""
+        items = reader.get("/me/notifications", params={"limit": 50}).json()["items"]
+        return [n for n in items if n["link"] == f"#/articles/{article['article_id']}"]
+
+    [note] = eventually(in_inbox, timeout=60)
+    assert (note["topic"], guide["title"] in note["title"]) == ("content", True)
+
+    # And a comment on it can be reported; the moderator's rejection hides it
+    path = f"/articles/{article['article_id']}/comments"
+    comment = reader.post(path, json={"text": "Koop hier goedkope regenjassen"}).json()
+    report = {"subject": "article_comment", "subject_id": comment["comment_id"], "reason": "spam"}
+    reported = writer.post("/reports", json=report)
+    assert (reported.status_code, reported.json()["reports"]) == (200, 1), reported.text
+    assert writer.post("/reports", json=report).json()["error"]["code"] == "already_reported"
+    admin = plein.client("admin")
+    queue = admin.get("/admin/moderation", params={"state": "open", "limit": 100}).json()["items"]
+    case = next(c for c in queue if c["subject"] == "article_comment" and c["subject_id"] == comment["comment_id"])
+    assert (case["origin"], case["reasons"]) == ("report", ["reported_spam"])
+    decided = admin.post(f"/admin/moderation/{case['case_id']}/decision", json={"decision": "reject"})
+    assert decided.status_code == 200, decided.text
+    assert plein.client().get(path).json()["items"] == []
+    writer.close()
+    reader.close()
+
+
+def test_the_seeded_shopper_follows_the_editors_and_has_their_lookbook_in_the_inbox(plein: Plein) -> None:
+    shopper = plein.client("shopper")
+    lookbook = plein.client().get("/articles", params={"kind": "lookbook"}).json()["items"][-1]
+
+    def lookbook_notes() -> list[dict[str, Any]]:
+        """the seeded lookbook's notification in the demo shopper's inbox"""
+        items = shopper.get("/me/notifications", params={"limit": 50}).json()["items"]
+        return [n for n in items if n["link"] == f"#/articles/{lookbook['article_id']}"]
+
+    [note] = eventually(lookbook_notes, timeout=60)
+    assert note["topic"] == "content"

@@ -97,6 +97,9 @@ def test_a_received_product_gets_a_verified_review_that_reaches_its_rating(plein
 
     assert eventually(rated)["rating"] == 5.0
     assert shopper.get(f"/products/{product_id}/reviews").json()["rating"]["histogram"]["5"] == 1
+    # And the vendor's rating (the vendor dashboard's) holds it
+    vendor_rating = plein.client().get(f"/vendors/{vendor_id}/rating").json()
+    assert (vendor_rating["count"], vendor_rating["average"]) == (1, 5.0)
 
     # And a second review of the same product is refused
     again = shopper.post(f"/products/{product_id}/reviews", json={**review, "text": "Still great."})

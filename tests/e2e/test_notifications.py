@@ -254,7 +254,7 @@ def test_a_new_notification_reaches_the_members_open_advice_socket(plein: Plein)
     member = new_shopper(plein, "live")
     user_id = member.headers["X-Test-Sub"]
     username = next(name for name, user in plein.users.items() if user.sub == user_id)
-    token = plein.token(username, PASSWORD)
+    token = plein.access_token(username, PASSWORD)
     order_id = f"o-live-{secrets.token_hex(4)}"
     shipped = OrderShipped(
         order_id=order_id,

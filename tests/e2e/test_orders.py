@@ -232,6 +232,40 @@ def test_owners_only_and_the_vendor_side(plein: Plein, plenty_offer: tuple[str, 
         client.close()
 
 
+def test_a_failed_refund_after_a_cancel_is_pending_then_made_by_the_retry(
+    plein: Plein, plenty_offer: tuple[str, str]
+) -> None:
+    # Given an order paid with the test card whose first refund attempt fails
+    _, offer_id = plenty_offer
+    shopper = new_shopper(plein, "refund")
+    shopper.put(f"/cart/items/{offer_id}", json={"quantity": 1})
+    placed = shopper.post(
+        "/checkout",
+        json={"shipping_address": ADDRESS, "payment_method": "tok_refundFailsOnce"},
+        headers={"Idempotency-Key": "refund-1"},
+    )
+    assert placed.status_code == 201, placed.text
+    order_id = placed.json()["order_id"]
+
+    # When the shopper cancels: the answer is the cancelled order with its refund pending
+    cancelled = shopper.post(f"/orders/{order_id}/cancel")
+    assert cancelled.status_code == 200, cancelled.text
+    assert (cancelled.json()["status"], cancelled.json()["refund_status"]) == ("cancelled", "pending")
+
+    # Then the RefundPending event (outbox -> stream relay -> bus -> orders-refunds) makes the refund
+    deadline = time.monotonic() + 90
+    while shopper.get(f"/orders/{order_id}").json()["refund_status"] != "refunded":
+        assert time.monotonic() < deadline, "the pending refund was not retried"
+        time.sleep(1)
+    (payment,) = [p for p in payments(plein) if p["key"] == order_id]
+    assert (payment["refunded"], len(payment["refunds"]), payment["failed_refunds"]) == (
+        placed.json()["total"],
+        1,
+        payment["refunds"],
+    )
+    shopper.close()
+
+
 def test_the_demo_shopper_has_seeded_orders(plein: Plein) -> None:
     shopper = plein.client("shopper")
     deadline = time.monotonic() + 300

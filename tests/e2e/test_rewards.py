@@ -167,6 +167,67 @@ def test_points_buy_a_gift_card_that_pays_part_of_a_checkout(plein: Plein) -> No
     assert [(c["balance"], c["code"]) for c in cards] == [(320, None)]
 
 
+def test_a_gift_card_redeemed_from_points_pays_part_of_a_checkout_once(
+    plein: Plein, shop: tuple[str, str, httpx.Client]
+) -> None:
+    """Checkout pays through rewards-redemptions (a direct Lambda invoke from orders-api)."""
+    vendor_id, offer_id, seller = shop
+    shopper = new_shopper(plein, "cardpay")
+    # Given 600 points earned by a delivered order of €600 (2 x €300)
+    pricey = f"e2e-pricey-{secrets.token_hex(4)}"
+    publish_offer(plein, vendor_id, pricey, quantity=10, price=30000)
+    wait_for_offer(shopper, pricey)
+    assert shopper.put(f"/cart/items/{pricey}", json={"quantity": 2}).status_code == 200
+    bought = shopper.post(
+        "/checkout", json={"shipping_address": ADDRESS, "payment_method": "tok_visa"}, headers={"Idempotency-Key": "k0"}
+    )
+    assert bought.status_code == 201, bought.text
+    earned_on = bought.json()["order_id"]
+    ship = {"carrier": "PostNL", "tracking_number": "3SRW"}
+    assert seller.post(f"/vendors/{vendor_id}/orders/{earned_on}/ship", json=ship).status_code == 200
+    assert seller.post(f"/vendors/{vendor_id}/orders/{earned_on}/deliver").status_code == 200
+    assert eventually(lambda: balance(shopper), lambda b: b == 600) == 600
+
+    # and a €5 gift card redeemed from 500 of them
+    card = shopper.post("/rewards/redemptions", json={"reward_id": "gift-card-5"}, headers={"Idempotency-Key": "g1"})
+    assert card.status_code == 201, card.text
+    code = card.json()["gift_card"]["code"]
+    assert balance(shopper) == 100
+
+    def card_balance() -> int:
+        value: int = shopper.get("/rewards/me/gift-cards").json()["items"][0]["balance"]
+        return value
+
+    # a bad code is refused before anything is reserved or charged
+    assert shopper.put(f"/cart/items/{offer_id}", json={"quantity": 1}).status_code == 200
+    body: dict[str, Any] = {
+        "shipping_address": ADDRESS,
+        "payment_method": "tok_visa",
+        "gift_card_code": "PLN-AAAA-BBBB-CCCC-DDDD",
+    }
+    bad = shopper.post("/checkout", json=body, headers={"Idempotency-Key": "bad-card"})
+    assert (bad.status_code, bad.json()["error"]["code"]) == (422, "gift_card_invalid")
+
+    # the card (€5) and 100 points pay part of the order; the card payment pays the rest
+    body = {"shipping_address": ADDRESS, "payment_method": "tok_visa", "gift_card_code": code, "points": 100}
+    first = shopper.post("/checkout", json=body, headers={"Idempotency-Key": "pay-1"})
+    assert first.status_code == 201, first.text
+    order = first.json()
+    assert (order["discount_total"], order["gift_card_paid"], order["points_paid"]) == (600, 500, 100)
+    assert order["total"] == order["items_total"] + order["shipping_total"] - 600
+    assert (card_balance(), balance(shopper)) == (0, 0)
+
+    # the same checkout retried with the same Idempotency-Key charges once
+    again = shopper.post("/checkout", json=body, headers={"Idempotency-Key": "pay-1"})
+    assert (again.status_code, again.json()["order_id"]) == (200, order["order_id"])
+    assert (card_balance(), balance(shopper)) == (0, 0)
+
+    # a cancelled order gives the card's balance and the points back
+    cancelled = shopper.post(f"/orders/{order['order_id']}/cancel")
+    assert cancelled.status_code == 200, cancelled.text
+    assert (card_balance(), balance(shopper)) == (500, 100)
+
+
 def test_a_published_review_earns_points(plein: Plein, shop: tuple[str, str, httpx.Client]) -> None:
     _, offer_id, _ = shop
     reviewer = new_shopper(plein, "reviewer")
@@ -204,3 +265,82 @@ def test_the_seed_has_members_at_every_stage_and_the_demo_shoppers_rewards(plein
         timeout=300,
     )
     assert {"order delivered", "adjustment: demo welcome bonus", "redeemed: €5 gift card"} <= reasons
+
+
+def test_a_profiles_affinity_reaches_the_segment_counts(plein: Plein) -> None:
+    # Given a member who names a rare interest in their community profile
+    affinity = f"e2e-{secrets.token_hex(3)}"
+    member = new_shopper(plein, "raff")
+    assert member.put("/me/profile", json={"interests": [affinity, "tea"], "languages": ["en"]}).status_code == 200
+    admin = plein.client("admin")
+
+    # Then ProfileUpdated reaches rewards through the bus: the segment counts and the member list have them
+    counts = eventually(
+        lambda: admin.get("/admin/segments", params={"affinity": affinity.upper()}).json(),
+        lambda body: body["total"] == 1,
+    )
+    assert {s["stage"]: s["members"] for s in counts["stages"]}["new"] == 1
+    top = admin.get("/admin/segments/affinities", params={"stage": "new", "limit": "100"}).json()
+    assert {"affinity": affinity, "members": 1} in top["affinities"]
+    listed = admin.get("/admin/segments/new/members", params={"affinity": affinity, "format": "csv"})
+    assert listed.status_code == 200
+    (row,) = listed.text.splitlines()[1:]
+    assert row.endswith(f",{affinity};tea")
+
+
+def test_closing_a_month_twice_pays_once(plein: Plein) -> None:
+    from datetime import UTC, datetime
+
+    from functions.advice.models.events import AdviceSessionRated
+    from infra.topology import bus_name
+
+    # Given two cash-paid sessions rated in a past month, delivered on the bus (the second twice)
+    month = secrets.choice(range(1, 13))
+    period = f"2019-{month:02d}"
+    advisor = f"adv-e2e-{secrets.token_hex(3)}"
+    rated = [
+        AdviceSessionRated(
+            session_id=f"ses-{advisor}-{n}",
+            program_id="p-e2e",
+            advisor_id=advisor,
+            shopper_id="u-e2e",
+            rating=5,
+            compensation_kind="cash",
+            compensation_points=0,
+            compensation_cash=cash,
+            occurred_at=datetime(2019, month, 10, tzinfo=UTC),
+        )
+        for n, cash in ((1, 1200), (2, 800))
+    ]
+    entries = [
+        {
+            "Source": event.source,
+            "DetailType": event.detail_type,
+            "Detail": event.model_dump_json(),
+            "EventBusName": bus_name(plein.config.stage),
+        }
+        for event in [*rated, rated[1]]
+    ]
+    assert plein.boto3_client("events").put_events(Entries=entries)["FailedEntryCount"] == 0
+    admin = plein.client("admin")
+    advisor_client_view = eventually(
+        lambda: admin.get(f"/admin/rewards/members/{advisor}/ledger").json()["items"],
+        lambda items: len(items) == 2,
+    )
+    assert len(advisor_client_view) == 2
+    plein.wait_until_idle(60)
+
+    # When an admin closes the month twice
+    first = admin.post(f"/admin/payouts/{period}")
+    second = admin.post(f"/admin/payouts/{period}")
+
+    # Then one payout pays both sessions, and the repeat answers the same run
+    assert first.status_code == 201, first.text
+    assert (second.status_code, second.json()) == (200, first.json())
+    (payout,) = [p for p in first.json()["payouts"] if p["advisor_id"] == advisor]
+    assert (payout["amount"], len(payout["sessions"])) == (2000, 2)
+    listed = admin.get(f"/admin/payouts/{period}", params={"format": "csv"})
+    assert listed.text.count(advisor) == 1
+    current = datetime.now(UTC).strftime("%Y-%m")
+    refused = admin.post(f"/admin/payouts/{current}")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "period_not_finished")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 def test_a_routed_action_is_answered_through_connections(plein: Plein) -> None:
     # Given a signed-in WebSocket connection
-    with connect(f"{plein.ws_url}/probe?token={plein.token('shopper')}", open_timeout=10) as socket:
+    with connect(f"{plein.ws_url}/probe?token={plein.access_token('shopper')}", open_timeout=10) as socket:
         # When the client sends a frame routed on its action
         socket.send(json.dumps({"action": "echo", "text": "hi"}))
 
@@ -29,19 +29,29 @@ def test_a_routed_action_is_answered_through_connections(plein: Plein) -> None:
 
 
 def test_a_frame_without_action_goes_to_default(plein: Plein) -> None:
-    with connect(f"{plein.ws_url}/probe?token={plein.token('shopper')}", open_timeout=10) as socket:
+    with connect(f"{plein.ws_url}/probe?token={plein.access_token('shopper')}", open_timeout=10) as socket:
         socket.send("not json")
         frame = json.loads(socket.recv(timeout=10))
 
     assert frame["route"] == "$default"
 
 
-@pytest.mark.parametrize("query", ["", "?token=", "?token=not-a-jwt"])
-def test_a_connection_without_a_valid_token_is_refused(plein: Plein, query: str) -> None:
+@pytest.mark.parametrize("query", ["", "?token="])
+def test_a_connection_without_a_token_is_unauthorized(plein: Plein, query: str) -> None:
+    # No identity source: API Gateway answers 401 without calling the authorizer
     with pytest.raises(InvalidStatus) as refused:
         connect(f"{plein.ws_url}/probe{query}", open_timeout=10)
 
     assert refused.value.response.status_code == 401
+
+
+def test_a_token_the_authorizer_denies_is_forbidden(plein: Plein) -> None:
+    # An ID token is not an access token, and a forged one is no token of the pool: both Deny (403)
+    for token in (plein.token("shopper"), "not-a-jwt"):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(f"{plein.ws_url}/probe?token={token}", open_timeout=10)
+
+        assert refused.value.response.status_code == 403, token
 
 
 def test_management_api_says_gone_for_unknown_connections(plein: Plein) -> None:
@@ -61,7 +71,7 @@ def test_management_api_deletes_a_connection(plein: Plein) -> None:
     management = boto3.session.Session(
         aws_access_key_id="local", aws_secret_access_key="local", region_name=plein.config.region
     ).client("apigatewaymanagementapi", endpoint_url=plein.config.ws_management_url)
-    with connect(f"{plein.ws_url}/probe?token={plein.token('shopper')}", open_timeout=10) as socket:
+    with connect(f"{plein.ws_url}/probe?token={plein.access_token('shopper')}", open_timeout=10) as socket:
         socket.send(json.dumps({"action": "echo"}))
         frame = json.loads(socket.recv(timeout=10))
         assert frame["type"] == "echo"
@@ -86,7 +96,7 @@ def test_idle_connections_are_closed_like_api_gateway(plein: Plein) -> None:
     try:
         # When the client stays silent, Then the gateway closes with 1001 (going away)
         with (
-            connect(f"{plein.ws_url}/probe?token={plein.token('shopper')}", open_timeout=10) as socket,
+            connect(f"{plein.ws_url}/probe?token={plein.access_token('shopper')}", open_timeout=10) as socket,
             pytest.raises(ConnectionClosed) as closed,
         ):
             socket.recv(timeout=15)

@@ -126,6 +126,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/vendors/{vendor_id}/orders/{order_id}/deliver"): Rule(VENDOR_OWNER, {}),
     ("POST", "/vendors/{vendor_id}/returns/{return_id}/decision"): Rule(VENDOR_OWNER, {"decision": "reject"}),
     ("GET", "/products/{product_id}/reviews"): Rule(PUBLIC),
+    ("GET", "/vendors/{vendor_id}/rating"): Rule(PUBLIC),
     ("POST", "/products/{product_id}/reviews"): Rule(
         SIGNED_IN, {"rating": 4, "title": "Matrix review", "text": "Sturdy and well made."}
     ),
@@ -217,6 +218,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/rewards/members/{user_id}/ledger"): Rule(ADMIN),
     ("GET", "/admin/segments"): Rule(ADMIN),
     ("GET", "/admin/segments/{stage}/members"): Rule(ADMIN),
+    ("GET", "/admin/segments/affinities"): Rule(ADMIN),
+    ("POST", "/admin/payouts/{period}"): Rule(ADMIN),
+    ("GET", "/admin/payouts/{period}"): Rule(ADMIN),
     # newsletters and campaigns (notifications)
     ("GET", "/admin/segments/preview"): Rule(ADMIN, query={"stages": "fan", "active_within_days": "30"}),
     ("GET", "/admin/campaigns"): Rule(ADMIN),
@@ -332,6 +336,7 @@ def scene(fuzzed_plein: Plein) -> Scene:
         "case_id": "matrix-case",
         "feedback_id": "matrix-feedback",
         "stage": "new",
+        "period": "2001-01",
         "program_id": PROGRAM_ID,
         "campaign_id": "matrix-campaign",
         "link_token": "matrix.token",
@@ -423,8 +428,8 @@ def _advice(plein: Plein, clients: dict[str, httpx.Client]) -> dict[str, str]:
 async def _advice_session(plein: Plein) -> str:
     url = f"{plein.ws_url}/advice"
     async with (
-        advice_socket(url, plein.token("advisor")) as advisor,
-        advice_socket(url, plein.token("shopper")) as shopper,
+        advice_socket(url, plein.access_token("advisor")) as advisor,
+        advice_socket(url, plein.access_token("shopper")) as shopper,
     ):
         await advisor.send(action="presence", status="online")
         await advisor.take("presence")

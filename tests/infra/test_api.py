@@ -358,3 +358,8 @@ def test_gateway_responses_answer_in_the_error_shape_with_cors(fixture: dict[str
         # the web client's origin (the last one), so that a browser shows the refusal
         origin = response["responseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
         assert origin == "'https://b.example'"
+
+
+def test_the_open_tracking_pixel_leaves_api_gateway_as_bytes(synthesized: Synthesized) -> None:
+    # A proxy answer marked base64 is decoded only for the API's binary media types
+    assert body_of(synthesized.stacks["Api"])["x-amazon-apigateway-binary-media-types"] == ["image/*", "image/gif"]

@@ -123,13 +123,14 @@ def test_environment_names_the_own_table_and_the_cursor_secret_by_arn(synthesize
             assert set(env["CURSOR_SECRET_ARN"]) <= {"Ref", "Fn::ImportValue"}  # the secret's ARN
             assert ("FEEDS_BUCKET" in env) == (Need.FEEDS_BUCKET in function.needs)
             assert ("SEARCH_ENDPOINT" in env) == (Need.SEARCH in function.needs)
+            # The API's URL by the SSM parameter's name (functions behind the API cannot reference it).
+            linked = env.get("PUBLIC_API_URL_PARAMETER") == topology.public_api_url_parameter("dev")
+            assert linked == (Need.LINKS in function.needs), function.name
+            assert "PUBLIC_API_URL" not in env
 
 
 def test_every_handler_resolves_inside_its_own_context_asset() -> None:
-    from infra.stacks.realtime import AUTHORIZER
-
-    advice = topology.context("advice")
-    for wiring, function in [(w, f) for w in topology.contexts() for f in w.functions()] + [(advice, AUTHORIZER)]:
+    for wiring, function in [(w, f) for w in topology.contexts() for f in w.functions()]:
         # The code asset holds functions/common and functions/<context> only.
         # Shared entry points (the outbox relay) live in functions/common, which every asset holds.
         assert function.handler.startswith((f"functions.{wiring.name}.handlers.", "functions.common.")), (
@@ -145,6 +146,8 @@ NEED_ACTIONS = {
     Need.USER_POOL: "cognito-idp:AdminAddUserToGroup",
     Need.WEBSOCKET: "execute-api:ManageConnections",
     Need.MEDIA: "chime:CreateAttendee",
+    Need.LINKS: "ssm:GetParameter",
+    Need.REDEMPTIONS: "lambda:InvokeFunction",
 }
 
 
@@ -181,3 +184,34 @@ def test_the_socket_authorizer_can_touch_no_data(synthesized: Synthesized) -> No
     actions = actions_by_function(synthesized)["plein-dev-advice-ws-authorizer"]
     assert actions
     assert {action.split(":")[0] for action in actions} <= {"logs", "xray"}
+
+
+def test_the_api_stack_publishes_its_url_where_linking_functions_read_it(synthesized: Synthesized) -> None:
+    (parameter,) = synthesized.resources("AWS::SSM::Parameter", "Api").values()
+    props = parameter["Properties"]
+    assert props["Name"] == topology.public_api_url_parameter("dev")
+    assert "Ref" in json.dumps(props["Value"])  # the deployed stage's URL, built from the API's id
+    reads = [s for s in statements(synthesized) if "ssm:GetParameter" in as_list(s["Action"])]
+    assert reads
+    for statement in reads:
+        (resource,) = as_list(statement["Resource"])
+        assert json.dumps(resource).endswith(f':parameter{topology.public_api_url_parameter("dev")}"]]}}')
+
+
+def test_only_orders_api_may_invoke_and_only_the_redemptions_function(synthesized: Synthesized) -> None:
+    granted = actions_by_function(synthesized)
+    invokers = [name for name, actions in granted.items() if "lambda:InvokeFunction" in actions]
+    # orders-refunds gives gift cards and points back when it retries a pending refund.
+    assert sorted(invokers) == ["plein-dev-orders-api", "plein-dev-orders-refunds"]
+    invokes = [s for s in statements(synthesized) if "lambda:InvokeFunction" in as_list(s["Action"])]
+    assert invokes
+    for statement in invokes:
+        assert as_list(statement["Action"]) == ["lambda:InvokeFunction"]
+        (resource,) = as_list(statement["Resource"])
+        assert json.dumps(resource).endswith(f':function:{topology.redemptions_function_name("dev")}"]]}}')
+    (orders_api,) = [
+        props
+        for props in (r["Properties"] for r in synthesized.resources("AWS::Lambda::Function").values())
+        if props.get("FunctionName") == "plein-dev-orders-api"
+    ]
+    assert orders_api["Environment"]["Variables"]["REDEMPTIONS_FUNCTION"] == "plein-dev-rewards-redemptions"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -105,3 +106,47 @@ def test_feed_uploads_notify_the_bucket_subscribers_queue(synthesized: Synthesiz
     prefixes = [config["Filter"]["Key"]["FilterRules"][0]["Value"] for config in configs]
     declared = [sub.prefix for wiring in topology.contexts() for sub in wiring.bucket]
     assert sorted(prefixes) == sorted(declared)
+
+
+def test_a_stage_with_an_ses_sender_routes_its_bounces_and_complaints_to_the_plein_bus(tmp_path: Path) -> None:
+    """SES puts a configuration set's events on the default bus only; the stage forwards its own."""
+    from dataclasses import replace
+
+    from aws_cdk import App, Environment
+    from aws_cdk.assertions import Match, Template
+
+    from infra.config import STAGES
+    from infra.shared import Shared
+    from infra.stacks.events import EventsStack
+
+    stage = replace(STAGES["dev"], ses_from_email="no-reply@plein.example")
+    template = Template.from_stack(
+        EventsStack(
+            App(outdir=str(tmp_path)), "Events", shared=Shared(stage=stage), env=Environment(region=stage.region)
+        )
+    )
+    template.has_resource_properties("AWS::SES::ConfigurationSet", {"Name": topology.mail_configuration_set("dev")})
+    template.has_resource_properties(
+        "AWS::SES::ConfigurationSetEventDestination",
+        {
+            "EventDestination": Match.object_like(
+                {"Enabled": True, "MatchingEventTypes": Match.array_equals(["bounce", "complaint"])}
+            )
+        },
+    )
+    (forward,) = [
+        rule["Properties"]
+        for rule in template.find_resources("AWS::Events::Rule").values()
+        if rule["Properties"].get("EventBusName") == "default"
+    ]
+    assert forward["EventPattern"] == {
+        "source": ["aws.ses"],
+        "detail-type": ["Email Bounced", "Email Complaint Received"],
+        "detail": {"mail": {"tags": {"ses:configuration-set": ["plein-dev-mail"]}}},
+    }
+    (target,) = forward["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": [next(iter(template.find_resources("AWS::Events::EventBus"))), "Arn"]}
+
+
+def test_without_an_ses_sender_no_configuration_set_is_made(synthesized: Synthesized) -> None:
+    assert not synthesized.resources("AWS::SES::ConfigurationSet")

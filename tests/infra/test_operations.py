@@ -118,15 +118,18 @@ def test_the_web_client_is_served_through_cloudfront_with_origin_access_control(
 def test_config_json_is_written_from_the_stack_outputs_with_the_keys_the_client_reads(
     synthesized: Synthesized,
 ) -> None:
-    from local.web import CONFIG_KEYS, REQUIRED_KEYS
+    from infra.constructs import web_client
+    from local.web import CONFIG_KEYS, OPTIONAL_KEYS, REQUIRED_KEYS
 
     (writer,) = [
         r for r in synthesized.resources("Custom::AWS", "Edge").values() if "putObject" in json.dumps(r["Properties"])
     ]
     create = json.dumps(writer["Properties"]["Create"])
-    for key in CONFIG_KEYS:
+    for key in (*CONFIG_KEYS, *OPTIONAL_KEYS):  # with ws_url: the stage has the advice socket
         assert f'\\\\\\"{key}\\\\\\"' in create, key
     assert set(CONFIG_KEYS) >= REQUIRED_KEYS
+    assert (web_client.CONFIG_KEYS, web_client.OPTIONAL_KEYS) == (CONFIG_KEYS, OPTIONAL_KEYS)
+    assert "Plein-dev-Realtime" in create  # the socket's URL
     assert "Plein-dev-Api" in create  # the API URL of this stage
     assert "Plein-dev-Auth" in create  # the user pool and its client
 

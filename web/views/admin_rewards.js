@@ -1,11 +1,12 @@
 // Admin: rewards (#/admin/rewards): the earning rules editor (GET/PUT /admin/rewards/rules with
-// expected_version; the API's validation errors next to their fields in plain words) and segments
-// (members per journey stage, each stage's member list, CSV download).
+// expected_version; the API's validation errors next to their fields in plain words), segments
+// (members per journey stage, filtered by an affinity from the top affinities, each stage's member
+// list, CSV download) and advisor cash payouts (close a finished month, its payouts, CSV for finance).
 
 import { ApiError, api, seg } from "../api.js";
 import { session } from "../auth.js";
 import { config } from "../config.js";
-import { busy, date, empty, h, loading, mount, pagedLoader, toMinor, toast } from "../ui.js";
+import { busy, date, empty, h, loading, money, mount, pagedLoader, toMinor, toast } from "../ui.js";
 import { STAGES, plainMessage, problemBox, stageName } from "./rewards_shared.js";
 
 const UPPER_STAGES = STAGES.slice(1);
@@ -83,8 +84,9 @@ export async function render(view, { session: user, signal }) {
   }
   const rules = h("section", { class: "card rewards-section", "aria-labelledby": "rules-title" });
   const segments = h("section", { class: "card rewards-section", "aria-labelledby": "segments-title" });
-  mount(view, title, segments, rules);
-  await Promise.all([showSegments(segments, signal), showRules(rules, signal)]);
+  const payouts = h("section", { class: "card rewards-section", "aria-labelledby": "payouts-title" });
+  mount(view, title, segments, payouts, rules);
+  await Promise.all([showSegments(segments, signal), showPayouts(payouts, signal), showRules(rules, signal)]);
 }
 
 // ---------------------------------------------------------------- earning rules
@@ -227,23 +229,29 @@ function rulesProblem(error, markError, reload) {
 
 // ---------------------------------------------------------------- segments
 
-async function showSegments(section, signal) {
+async function showSegments(section, signal, affinity = "") {
   const heading = h("h2", { id: "segments-title" }, "Members per journey stage");
   mount(section, heading, loading("Counting members…"));
   let counts;
+  let top;
   try {
-    counts = await api.get("/admin/segments", { signal });
+    [counts, top] = await Promise.all([
+      api.get("/admin/segments", { signal, query: affinity ? { affinity } : {} }),
+      api.get("/admin/segments/affinities", { signal, query: { limit: 10 } }),
+    ]);
   } catch (error) {
     if (error.name === "AbortError") throw error;
     mount(section, heading, problemBox(error, "Could not count the members"));
     return;
   }
+  const refilter = (value) => showSegments(section, undefined, value.trim());
   const members = h("div", { class: "segment-members", "aria-live": "polite" });
   const rows = counts.stages.map(({ stage, members: count }) => {
-    const show = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": `Show ${stageName(stage)} members` }, "Show");
-    show.addEventListener("click", () => showMembers(members, stage));
-    const download = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": `Download ${stageName(stage)} members as CSV` }, "CSV");
-    download.addEventListener("click", () => busy(download, () => downloadCsv(stage), "…"));
+    const who = `${stageName(stage)} members${affinity ? ` who like ${affinity}` : ""}`;
+    const show = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": `Show ${who}` }, "Show");
+    show.addEventListener("click", () => showMembers(members, stage, counts.affinity || ""));
+    const download = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": `Download ${who} as CSV` }, "CSV");
+    download.addEventListener("click", () => busy(download, () => downloadCsv(`/admin/segments/${seg(stage)}/members`, { format: "csv", ...(counts.affinity ? { affinity: counts.affinity } : {}) }, csvName(stage, counts.affinity)), "…"));
     return h(
       "li",
       { class: "segment", "data-stage": stage },
@@ -253,34 +261,78 @@ async function showSegments(section, signal) {
       h("span", { class: "segment-actions" }, show, download),
     );
   });
-  mount(section, heading, h("p", {}, h("strong", { "data-testid": "segment-total" }, String(counts.total)), " members in total."), h("ul", { class: "plain segments" }, rows), members);
+  mount(
+    section,
+    heading,
+    affinityFilter(counts.affinity || "", top, refilter),
+    h("p", {}, h("strong", { "data-testid": "segment-total" }, String(counts.total)), counts.affinity ? ` members who like “${counts.affinity}”.` : " members in total."),
+    h("ul", { class: "plain segments" }, rows),
+    members,
+  );
 }
 
-async function showMembers(box, stage) {
+/** The affinity filter: a text field, and the most common affinities (with member counts) to pick from. */
+function affinityFilter(current, top, refilter) {
+  const input = h("input", { id: "segment-affinity", type: "search", maxlength: "60", value: current, placeholder: "e.g. ceramics" });
+  const form = h(
+    "form",
+    { class: "row affinity-filter", role: "search", "aria-label": "Filter segments by affinity" },
+    h("div", { class: "field" }, h("label", { for: "segment-affinity" }, "Members who like"), input),
+    h("button", { type: "submit", class: "button button-small" }, "Filter"),
+    current ? h("button", { type: "button", class: "button button-small button-ghost", onclick: () => refilter("") }, "Everyone") : null,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    refilter(input.value);
+  });
+  const chips = top.affinities.length
+    ? h(
+        "ul",
+        { class: "plain chips affinities", "aria-label": "Most common affinities", "data-testid": "top-affinities" },
+        top.affinities.map(({ affinity, members }) =>
+          h("li", {}, h("button", { type: "button", class: `chip${affinity === current ? " chip-active" : ""}`, "data-affinity": affinity, "aria-pressed": String(affinity === current), onclick: () => refilter(affinity) }, `${affinity} · ${members}`)),
+        ),
+      )
+    : h("p", { class: "muted small" }, "No member has named an interest in their profile yet.");
+  return h("div", { class: "affinity-box" }, form, h("p", { class: "muted small" }, `Top affinities (${top.distinct} different):`), chips);
+}
+
+function csvName(stage, affinity) {
+  return affinity ? `segment-${stage}-${affinity.replace(/[^a-z0-9]+/gi, "-")}.csv` : `segment-${stage}.csv`;
+}
+
+async function showMembers(box, stage, affinity) {
   const body = h("ul", { class: "plain segment-list" });
   const more = h("div", { class: "pager" });
   mount(box, loading(`Loading ${stageName(stage)} members…`));
   const load = pagedLoader({
-    fetchPage: (cursor) => api.get(`/admin/segments/${seg(stage)}/members`, { query: { limit: 20, cursor } }),
+    fetchPage: (cursor) => api.get(`/admin/segments/${seg(stage)}/members`, { query: { limit: 20, cursor, ...(affinity ? { affinity } : {}) } }),
     into: body,
     renderItem: (m) =>
-      h("li", {}, h("code", { class: "member-id" }, m.user_id), h("span", { class: "muted small" }, ` · ${m.balance.toLocaleString("en-GB")} points · ${stageName(m.stage)} since ${date(m.stage_since)}`)),
+      h(
+        "li",
+        {},
+        h("code", { class: "member-id" }, m.user_id),
+        h("span", { class: "muted small" }, ` · ${m.balance.toLocaleString("en-GB")} points · ${stageName(m.stage)} since ${date(m.stage_since)}`),
+        m.affinities?.length ? h("span", { class: "muted small member-affinities" }, ` · likes ${m.affinities.join(", ")}`) : null,
+      ),
     more,
     label: "Show more members",
   });
   try {
     const first = await load(null);
-    mount(box, h("h3", {}, `${stageName(stage)} members`), first.items.length ? [body, more] : h("p", { class: "muted" }, "Nobody is at this stage."));
+    const title = `${stageName(stage)} members${affinity ? ` who like “${affinity}”` : ""}`;
+    mount(box, h("h3", {}, title), first.items.length ? [body, more] : h("p", { class: "muted" }, affinity ? "Nobody at this stage has this affinity." : "Nobody is at this stage."));
   } catch (error) {
     mount(box, problemBox(error, "Could not load the members"));
   }
 }
 
-/** The whole segment as CSV, fetched with the admin's token and saved as a file. */
-async function downloadCsv(stage) {
+/** A CSV export, fetched with the admin's token and saved as a file. */
+async function downloadCsv(path, params, filename) {
   const current = session();
-  const target = new URL(`${config().api_url}/admin/segments/${seg(stage)}/members`);
-  target.searchParams.set("format", "csv");
+  const target = new URL(`${config().api_url}${path}`);
+  for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
   try {
     let response;
     try {
@@ -294,7 +346,7 @@ async function downloadCsv(stage) {
     }
     const blob = new Blob([await response.text()], { type: "text/csv" });
     const href = URL.createObjectURL(blob);
-    const a = h("a", { href, download: `segment-${stage}.csv`, hidden: true });
+    const a = h("a", { href, download: filename, hidden: true });
     document.body.append(a);
     a.click();
     a.remove();
@@ -302,4 +354,81 @@ async function downloadCsv(stage) {
   } catch (error) {
     toast(plainMessage(error), "error");
   }
+}
+
+// ---------------------------------------------------------------- advisor payouts
+
+/** The last finished month as YYYY-MM (UTC). */
+function lastMonth() {
+  const now = new Date();
+  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return first.toISOString().slice(0, 7);
+}
+
+async function showPayouts(section, signal, period = lastMonth()) {
+  const heading = h("h2", { id: "payouts-title" }, "Advisor cash payouts");
+  const intro = h("p", { class: "muted small" }, "Close a finished month to create one payout per advisor with cash owed for it. Finance pays from these records: no money moves on Plein. Sessions that reach us after a month is closed are paid with the next month.");
+  const month = h("input", { id: "payout-month", type: "month", value: period, max: lastMonth(), required: true });
+  const picker = h(
+    "form",
+    { class: "row payout-picker" },
+    h("div", { class: "field" }, h("label", { for: "payout-month" }, "Month"), month),
+    h("button", { type: "submit", class: "button button-small button-ghost" }, "Show"),
+  );
+  picker.addEventListener("submit", (event) => {
+    event.preventDefault();
+    showPayouts(section, undefined, month.value);
+  });
+  const result = h("div", { class: "payout-run", "aria-live": "polite", "data-testid": "payout-run" }, loading("Loading the payouts…"));
+  mount(section, heading, intro, picker, result);
+  let run;
+  try {
+    run = await api.get(`/admin/payouts/${seg(period)}`, { signal });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    mount(result, problemBox(error, "Could not load the payouts"));
+    return;
+  }
+  mount(result, payoutRun(run, () => showPayouts(section, undefined, period)));
+}
+
+function payoutRun(run, reload) {
+  const status = run.status === "closed"
+    ? h("p", { "data-testid": "payout-status" }, h("strong", {}, `${run.period} is closed`), ` · ${run.payouts.length} payout${run.payouts.length === 1 ? "" : "s"}, ${money(run.total, run.currency)} in total · closed ${date(run.closed_at)}`)
+    : h("p", { "data-testid": "payout-status" }, h("strong", {}, `${run.period} is open`), " · no payouts yet");
+  const actions = h("div", { class: "actions" });
+  if (run.status === "open") {
+    const close = h("button", { type: "button", class: "button" }, `Close ${run.period}`);
+    close.addEventListener("click", () =>
+      busy(close, async () => {
+        try {
+          await api.post(`/admin/payouts/${seg(run.period)}`);
+          toast(`${run.period} is closed.`, "success");
+          await reload();
+        } catch (error) {
+          toast(plainMessage(error), "error");
+        }
+      }, "Closing…"),
+    );
+    actions.append(close);
+  } else if (run.payouts.length) {
+    const csv = h("button", { type: "button", class: "button button-small button-ghost" }, "Download CSV for finance");
+    csv.addEventListener("click", () => busy(csv, () => downloadCsv(`/admin/payouts/${seg(run.period)}`, { format: "csv" }, `payouts-${run.period}.csv`), "…"));
+    actions.append(csv);
+  }
+  const table = run.payouts.length
+    ? h(
+        "table",
+        { class: "table payouts" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Advisor"), h("th", { scope: "col" }, "Sessions"), h("th", { scope: "col" }, "Amount"), h("th", { scope: "col" }, "Payout"))),
+        h(
+          "tbody",
+          {},
+          run.payouts.map((p) => h("tr", { "data-advisor": p.advisor_id }, h("td", {}, h("code", {}, p.advisor_id)), h("td", {}, String(p.sessions.length)), h("td", {}, money(p.amount, p.currency)), h("td", {}, h("code", { class: "small" }, p.payout_id)))),
+        ),
+      )
+    : run.status === "closed"
+      ? h("p", { class: "muted" }, "No advisor had cash owed for this month.")
+      : null;
+  return [status, table, actions];
 }

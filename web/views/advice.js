@@ -200,7 +200,49 @@ async function showEarnings(box, signal) {
           ),
         )
       : empty("You earn for every session a shopper rates."),
+    cashStatement(),
   );
+}
+
+/** The cash statement of one month (rewards: /rewards/me/advice-statement): each cash session
+ * with whether a payout covers it. Finance pays from the payouts once an admin closes the month. */
+function cashStatement() {
+  const box = h("div", { class: "cash-statement", "aria-live": "polite", "data-testid": "cash-statement" });
+  const now = new Date();
+  const month = h("input", { id: "statement-month", type: "month", value: now.toISOString().slice(0, 7) });
+  const show = async () => {
+    mount(box, loading("Loading the statement…"));
+    try {
+      const st = await api.get("/rewards/me/advice-statement", { query: { period: month.value } });
+      const cash = st.items.filter((item) => item.cash > 0);
+      mount(
+        box,
+        h("p", {}, `${money(st.cash, st.currency)} cash for ${st.period}, of which ${money(st.cash_paid, st.currency)} paid.`),
+        cash.length
+          ? h(
+              "ul",
+              { class: "ledger" },
+              cash.map((item) =>
+                h(
+                  "li",
+                  { class: "ledger-entry", "data-session": item.session_id },
+                  h("span", {}, date(item.at)),
+                  h("span", { class: "ledger-points" }, money(item.cash, st.currency)),
+                  item.paid
+                    ? h("span", { class: "statement-paid" }, `Paid (payout ${item.payout_id})`)
+                    : h("span", { class: "muted small" }, `Not paid yet: paid with ${item.pay_period || st.period}`),
+                ),
+              ),
+            )
+          : h("p", { class: "muted small" }, "No cash sessions this month."),
+      );
+    } catch (error) {
+      mount(box, errorBox(error, { title: "Could not load the statement" }));
+    }
+  };
+  month.addEventListener("change", show);
+  show();
+  return h("div", { class: "cash-statements" }, h("h3", {}, "Cash statement"), field("Month", month), box);
 }
 
 function stat(label, value) {

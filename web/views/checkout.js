@@ -1,4 +1,5 @@
-// Checkout: delivery address, a test card, and POST /checkout with an Idempotency-Key per attempt.
+// Checkout: delivery address, an optional gift card and points, a test card, and POST /checkout with
+// an Idempotency-Key per attempt.
 // A retry after a network failure reuses the attempt's key (so it cannot charge twice); any answer
 // from the API ends the attempt and the next submit gets a new key.
 
@@ -15,6 +16,14 @@ const CARDS = [
   ["tok_error", "Processing error"],
 ];
 const ADDRESS_KEY = "plein.address";
+const REDEMPTION_TITLES = {
+  gift_card_invalid: "That gift card code is not known: check it and try again",
+  gift_card_empty: "That gift card has been used up",
+  gift_card_currency_mismatch: "That gift card is in another currency",
+  insufficient_points: "You do not have that many points",
+  points_not_accepted: "Points cannot pay at the moment: leave the points empty",
+  redemptions_unavailable: "Gift cards and points cannot be checked right now: try again in a moment",
+};
 
 export async function render(view, { signal, session }) {
   mount(view, h("h1", {}, "Checkout"), loading("Loading your cart…"));
@@ -43,6 +52,17 @@ export async function render(view, { signal, session }) {
     COUNTRIES.map(([code, label]) => h("option", { value: code, selected: code === cart.country }, label)),
   );
   const card = h("select", { name: "payment_method", id: "payment-method" }, CARDS.map(([value, label]) => h("option", { value }, label)));
+  // Gift cards and points: taken off the total by the rewards program when the order is placed.
+  const giftCode = h("input", { name: "gift_card_code", id: "gift-card-code", autocomplete: "off", maxlength: "64", spellcheck: "false" });
+  const points = h("input", { name: "points", id: "reward-points", type: "number", min: "0", step: "1", inputmode: "numeric", value: "" });
+  const pointsHint = h("span", {}, "Points pay too, after the gift card.");
+  api
+    .get("/rewards/me", { signal })
+    .then((me) => {
+      points.max = String(me.balance);
+      pointsHint.textContent = `You have ${me.balance} points; they pay after the gift card.`;
+    })
+    .catch(() => {});
   const status = h("div", { "aria-live": "assertive" });
   const submit = h("button", { type: "submit", class: "button button-primary" }, `Pay ${money(cart.total, cart.currency)}`);
   let attemptKey = null;
@@ -68,17 +88,17 @@ export async function render(view, { signal, session }) {
         mount(status, loading("Placing your order…"));
         submit.disabled = true;
         try {
-          const order = await api.post(
-            "/checkout",
-            { shipping_address: address, payment_method: card.value, currency: cart.currency, expected_total: cart.total },
-            { headers: { "Idempotency-Key": attemptKey } },
-          );
+          const body = { shipping_address: address, payment_method: card.value, currency: cart.currency, expected_total: cart.total };
+          if (giftCode.value.trim()) body.gift_card_code = giftCode.value.trim();
+          if (Number(points.value) > 0) body.points = Math.floor(Number(points.value));
+          const order = await api.post("/checkout", body, { headers: { "Idempotency-Key": attemptKey } });
           attemptKey = null;
           cartChanged(null);
           navigate(`/orders/${encodeURIComponent(order.order_id)}`, { placed: "1" });
         } catch (error) {
           if (error.code !== "network") attemptKey = null; // the API answered: the next submit is a new attempt
-          mount(status, errorBox(error, { title: error.code === "network" ? "No answer; submitting again is safe" : "The order was not placed" }));
+          const title = error.code === "network" ? "No answer; submitting again is safe" : REDEMPTION_TITLES[error.code] || "The order was not placed";
+          mount(status, errorBox(error, { title }));
           submit.disabled = false;
         }
       },
@@ -89,8 +109,10 @@ export async function render(view, { signal, session }) {
     field("Address line 2 (optional)", line2),
     h("div", { class: "row" }, field("Postal code", postal), field("City", city)),
     field("Country", countrySelect, h("span", {}, "Change it in the ", h("a", { href: "#/cart" }, "cart"), " (shipping depends on it).")),
+    h("h2", {}, "Gift card or points (optional)"),
+    h("div", { class: "row" }, field("Gift card code", giftCode), field("Points to use", points, pointsHint)),
     h("h2", {}, "Payment"),
-    field("Card", card, "Test cards only: no real money moves."),
+    field("Card", card, "Test cards only: no real money moves. It pays what the gift card and points leave."),
     status,
     h("div", { class: "actions" }, h("a", { class: "button button-ghost", href: "#/cart" }, "Back to cart"), submit),
   );

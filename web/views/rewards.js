@@ -254,7 +254,7 @@ function redeemed(reward, redemption) {
       left,
       h("p", { class: "save-now" }, h("strong", {}, "Save this code now."), " It is shown only this once: we keep only its last four characters, so we cannot show it again."),
       h("div", { class: "code-row" }, code, copyButton("Copy code", () => card.code, code)),
-      h("p", { class: "small" }, `Worth ${money(card.balance, card.currency)}. Paying with gift cards at checkout is not available yet; keep the code until it is.`),
+      h("p", { class: "small" }, `Worth ${money(card.balance, card.currency)}. Enter it at checkout to pay with it; what is left stays on the card.`),
     );
   }
   if (card) {

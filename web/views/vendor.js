@@ -3,7 +3,7 @@
 
 import { api, seg } from "../api.js";
 import { link } from "../router.js";
-import { busy, date, empty, errorBox, field, h, loading, money, mount, pagedLoader, statusBadge, toMinor, toast } from "../ui.js";
+import { busy, date, empty, errorBox, field, h, loading, money, mount, pagedLoader, stars, statusBadge, toMinor, toast } from "../ui.js";
 
 const TABS = [
   ["offers", "Offers"],
@@ -50,9 +50,10 @@ export async function render(view, { query, signal, session }) {
 
 async function loadHeader(vendorId, title, stats, signal) {
   try {
-    const [vendor, dash] = await Promise.all([
+    const [vendor, dash, rating] = await Promise.all([
       api.get(`/vendors/${seg(vendorId)}`, { signal }),
       api.get(`/vendors/${seg(vendorId)}/dashboard`, { signal }).catch(() => null),
+      api.get(`/vendors/${seg(vendorId)}/rating`, { signal }).catch(() => null),
     ]);
     title.textContent = vendor.name;
     document.title = `${vendor.name} · Plein`;
@@ -66,6 +67,15 @@ async function loadHeader(vendorId, title, stats, signal) {
         dash.revenue ? stat(money(dash.revenue), "sold") : null,
         dash.last_feed ? stat(dash.last_feed.status.replaceAll("_", " "), `last feed ${date(dash.last_feed.finished_at)}`) : null,
         vendor.status !== "approved" ? stat(vendor.status, "account") : null,
+        // The vendor rating: reviews of verified purchases from this vendor (community).
+        rating
+          ? h(
+              "div",
+              { class: "card stat", "data-testid": "vendor-rating" },
+              h("strong", {}, rating.count ? rating.average.toFixed(1) : "–"),
+              h("span", { class: "muted small" }, rating.count ? stars(rating.average, rating.count) : "no reviews yet"),
+            )
+          : null,
       );
     }
   } catch (error) {

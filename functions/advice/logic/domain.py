@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.common.auth import Principal, Role
+from functions.common.inputs import StrictInput
 
 MAX_PARALLEL_SESSIONS = 3
 """An advisor never has more sessions running at once than this."""
@@ -27,7 +28,7 @@ class CompensationKind(StrEnum):
     CASH = "cash"
 
 
-class Compensation(BaseModel):
+class Compensation(StrictInput):
     model_config = ConfigDict(frozen=True)
 
     kind: CompensationKind
@@ -75,14 +76,14 @@ class Invite(BaseModel):
         return not_expired and (self.max_uses is None or self.uses < self.max_uses)
 
 
-class ChoiceQuestion(BaseModel):
+class ChoiceQuestion(StrictInput):
     question_id: str
     text: str
     choices: list[str] = Field(min_length=2, max_length=8)
     correct: int = Field(ge=0)
 
 
-class Scenario(BaseModel):
+class Scenario(StrictInput):
     """A communication scenario: the answer is scored by the rubric keywords it uses."""
 
     scenario_id: str
@@ -91,7 +92,7 @@ class Scenario(BaseModel):
     required: int = Field(ge=1, description="How many rubric keywords a passing answer needs")
 
 
-class ProgramTest(BaseModel):
+class ProgramTest(StrictInput):
     knowledge: list[ChoiceQuestion] = Field(default_factory=list)
     pass_mark: float = Field(default=0.8, ge=0, le=1, description="Share of knowledge questions to get right")
     max_attempts: int = Field(default=3, ge=1, le=10)
@@ -100,7 +101,7 @@ class ProgramTest(BaseModel):
     motivation: list[str] = Field(default_factory=list, description="Open questions; any honest answer counts")
 
 
-class Article(BaseModel):
+class Article(StrictInput):
     article_id: str
     title: str
     body: str
@@ -167,7 +168,7 @@ def rubric_hits(scenario: Scenario, answer: str) -> int:
     return sum(1 for keyword in scenario.rubric if keyword.lower() in words)
 
 
-class Availability(BaseModel):
+class Availability(StrictInput):
     day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")

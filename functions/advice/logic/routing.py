@@ -43,30 +43,39 @@ LOW_QUALITY_FACTOR = 0.5
 
 def scorer(request: AdviceRequest, now: datetime) -> Callable[[Candidate], float]:
     """The score function of one request, with what depends only on the request computed once
-    (routing scores up to every online advisor per decision). Expertise tags and topics are lower
-    case (profiles store them so, the classifier emits them so)."""
+    (routing scores up to every online advisor per decision, so the weights are folded into
+    closure constants). Expertise tags and topics are lower case (profiles store them so, the
+    classifier emits them so)."""
     topics = frozenset(request.topics)
     per_topic = EXPERTISE_WEIGHT / len(topics) if topics else 0.0
-    language = request.language
-    horizon = FAIRNESS_HORIZON.total_seconds()
+    language, language_weight = request.language, LANGUAGE_WEIGHT
+    rating_step, neutral_rating = RATING_WEIGHT / 5, RATING_WEIGHT * NEUTRAL_RATING / 5
+    neutral_response = RESPONSE_WEIGHT / (1 + NEUTRAL_RESPONSE_MS / 10_000)
+    load_step, most_sessions = LOAD_WEIGHT / MAX_PARALLEL_SESSIONS, MAX_PARALLEL_SESSIONS
+    horizon, fairness = FAIRNESS_HORIZON.total_seconds(), FAIRNESS_WEIGHT
+    threshold, low_quality = QUALITY_REVIEW_THRESHOLD, LOW_QUALITY_FACTOR
 
     def scored(candidate: Candidate) -> float:
         total = per_topic * len(topics.intersection(candidate.expertise)) if topics else 0.0
         if language in candidate.languages:
-            total += LANGUAGE_WEIGHT
+            total += language_weight
         rating = candidate.rating
-        total += RATING_WEIGHT * (NEUTRAL_RATING if rating is None else rating) / 5
+        total += neutral_rating if rating is None else rating_step * rating
         median = candidate.median_response_ms
-        total += RESPONSE_WEIGHT / (1 + (NEUTRAL_RESPONSE_MS if median is None else median) / 10_000)
-        total += LOAD_WEIGHT * (MAX_PARALLEL_SESSIONS - candidate.active_sessions) / MAX_PARALLEL_SESSIONS
+        total += neutral_response if median is None else RESPONSE_WEIGHT / (1 + median / 10_000)
+        total += load_step * (most_sessions - candidate.active_sessions)
         offered = candidate.last_offered_at
         if offered is None:
-            total += FAIRNESS_WEIGHT
+            total += fairness
         else:
-            total += FAIRNESS_WEIGHT * min(1.0, max(0.0, (now - offered).total_seconds() / horizon))
+            waited = (now - offered).total_seconds()
+            if waited >= horizon:
+                total += fairness
+            elif waited > 0:
+                total += fairness * waited / horizon
         quality = candidate.quality
-        if quality is not None and quality < QUALITY_REVIEW_THRESHOLD:
-            total *= LOW_QUALITY_FACTOR
+        if quality is not None and quality < threshold:
+            total *= low_quality
         return total
 
     return scored
@@ -80,16 +89,14 @@ def next_wave(
     program = request.program_id
     online = PresenceStatus.ONLINE
     scored = scorer(request, now)
-    # (score, user id, candidate): user ids are unique, so candidates themselves are never compared
-    best = heapq.nlargest(
-        wave,
-        [
-            (scored(c), c.user_id, c)
-            for c in candidates
-            if c.status is online
-            and c.active_sessions < MAX_PARALLEL_SESSIONS
-            and program in c.programs
-            and c.user_id not in excluded
-        ],
+    eligible = (
+        c
+        for c in candidates
+        if program in c.programs  # the most selective test first
+        and c.status is online
+        and c.active_sessions < MAX_PARALLEL_SESSIONS
+        and c.user_id not in excluded
     )
-    return [candidate for _, _, candidate in best]
+    # Keyed, not decorated: only the running best few are kept, so a decision over thousands of
+    # advisors holds no list of scores for the collector to walk. Ties go to the larger user id.
+    return heapq.nlargest(wave, eligible, key=lambda c: (scored(c), c.user_id))

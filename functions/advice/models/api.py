@@ -18,6 +18,7 @@ from functions.advice.logic.domain import (
     ProductContext,
     SessionStatus,
 )
+from functions.common.inputs import StrictInput
 from functions.common.values import Identifier
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -25,7 +26,7 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 
 
-class ProgramCreate(BaseModel):
+class ProgramCreate(StrictInput):
     name: Text
     vendor_id: Identifier | None = Field(default=None, description="Required for vendors: their own vendor id")
     categories: list[Text] = Field(default_factory=list, max_length=50)
@@ -48,7 +49,7 @@ class ProgramList(BaseModel):
     items: list[ProgramOut]
 
 
-class InviteCreate(BaseModel):
+class InviteCreate(StrictInput):
     max_uses: int | None = Field(default=1, ge=1, le=100_000, description="1: single use; null: unlimited")
     expires_at: datetime | None = Field(default=None, description="Required for multi-use codes")
 
@@ -62,15 +63,15 @@ class InviteOut(BaseModel):
     link: str = Field(description="The invitation link for the program's site")
 
 
-class KnowledgeBase(BaseModel):
+class KnowledgeBase(StrictInput):
     articles: list[Article] = Field(max_length=100)
 
 
-class ApplicationCreate(BaseModel):
+class ApplicationCreate(StrictInput):
     invite_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{4,40}$")]
 
 
-class ApplicationUpdate(BaseModel):
+class ApplicationUpdate(StrictInput):
     knowledge_base_confirmed: Literal[True] = Field(description="The applicant read the knowledge base")
 
 
@@ -103,7 +104,7 @@ class ApplicationOut(BaseModel):
     knowledge_base_confirmed: bool
 
 
-class Answers(BaseModel):
+class Answers(StrictInput):
     knowledge: list[int] = Field(max_length=100, description="Chosen choice index per knowledge question, in order")
     communication: list[Annotated[str, StringConstraints(max_length=4000)]] = Field(default_factory=list, max_length=50)
     motivation: list[Annotated[str, StringConstraints(max_length=4000)]] = Field(default_factory=list, max_length=50)
@@ -122,7 +123,7 @@ class Feedback(BaseModel):
     next_step: str
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(StrictInput):
     display_name: Text
     expertise: list[Tag] = Field(min_length=1, max_length=30)
     languages: list[Language] = Field(min_length=1, max_length=10)
@@ -162,7 +163,7 @@ class SessionDetail(SessionOut):
     flagged: bool | None = Field(default=None, description="Only shown to admins")
 
 
-class RatingIn(BaseModel):
+class RatingIn(StrictInput):
     csat: int = Field(ge=1, le=5, description="Customer satisfaction, 1-5")
     nps: int | None = Field(default=None, ge=0, le=10, description="How likely to recommend, 0-10")
     feedback: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None

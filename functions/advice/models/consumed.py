@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from functions.common.events import ConsumedPart
 
 
-class OrderLineView(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class OrderLineView(ConsumedPart):
     product_id: str
     line_total: int = Field(ge=0)
 
 
-class OrderPlacedView(BaseModel):
+class OrderPlacedView(ConsumedPart):
     """`OrderPlaced` from plein.orders: a paid order, for conversion attribution."""
-
-    model_config = ConfigDict(extra="ignore")
 
     event_id: str
     occurred_at: datetime
@@ -27,10 +25,8 @@ class OrderPlacedView(BaseModel):
     advice_session_id: str | None = None
 
 
-class NotificationCreatedView(BaseModel):
+class NotificationCreatedView(ConsumedPart):
     """`NotificationCreated` from plein.notifications: forwarded as a live `notification` frame."""
-
-    model_config = ConfigDict(extra="ignore")
 
     event_id: str
     occurred_at: datetime

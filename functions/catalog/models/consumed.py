@@ -11,25 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from functions.common.events import ConsumedPart, ConsumedView
 
 
-class EventView(BaseModel):
-    """Base of the consumer views: unknown fields are ignored, known ones validated."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    source: ClassVar[str]
-    detail_type: ClassVar[str]
-
-    event_id: str = Field(min_length=1)
-    occurred_at: datetime
-
-
-class OfferView(BaseModel):
+class OfferView(ConsumedPart):
     """The fields of a vendor's offer snapshot the catalog reads."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     offer_id: str
     vendor_id: str
@@ -60,16 +48,14 @@ class OfferView(BaseModel):
     revision: int = Field(ge=1)
 
 
-class OfferChangeView(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class OfferChangeView(ConsumedPart):
     offer_id: str
     product_id: str
     change: Literal["upserted", "withdrawn"]
     offer: OfferView | None = None
 
 
-class OffersChangedView(EventView):
+class OffersChangedView(ConsumedView):
     source: ClassVar[str] = "plein.vendor"
     detail_type: ClassVar[str] = "OffersChanged"
 
@@ -77,9 +63,7 @@ class OffersChangedView(EventView):
     changes: list[OfferChangeView]
 
 
-class ShippingRuleView(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class ShippingRuleView(ConsumedPart):
     zone: str
     countries: list[str] = Field(default_factory=lambda: ["*"])
     cost: int = Field(ge=0)
@@ -88,7 +72,7 @@ class ShippingRuleView(BaseModel):
     max_days: int = 3
 
 
-class VendorUpdatedView(EventView):
+class VendorUpdatedView(ConsumedView):
     source: ClassVar[str] = "plein.vendor"
     detail_type: ClassVar[str] = "VendorUpdated"
 
@@ -99,14 +83,12 @@ class VendorUpdatedView(EventView):
     return_days: int = 0
 
 
-class OrderLineView(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class OrderLineView(ConsumedPart):
     product_id: str
     quantity: int = Field(default=1, ge=1)
 
 
-class OrderPlacedView(EventView):
+class OrderPlacedView(ConsumedView):
     source: ClassVar[str] = "plein.orders"
     detail_type: ClassVar[str] = "OrderPlaced"
 
@@ -114,7 +96,7 @@ class OrderPlacedView(EventView):
     lines: list[OrderLineView]
 
 
-class ProductHeartedView(EventView):
+class ProductHeartedView(ConsumedView):
     """A shopper hearted (or, with `hearted` false, un-hearted) a product."""
 
     source: ClassVar[str] = "plein.community"
@@ -125,7 +107,7 @@ class ProductHeartedView(EventView):
     hearted: bool = True
 
 
-class ProductRatingChangedView(EventView):
+class ProductRatingChangedView(ConsumedView):
     """A product's rating over its published reviews, after one was published or removed."""
 
     source: ClassVar[str] = "plein.community"
@@ -141,7 +123,7 @@ class ProductRatingChangedView(EventView):
         return round(self.average * self.count)
 
 
-CONSUMED: tuple[type[EventView], ...] = (
+CONSUMED: tuple[type[ConsumedView], ...] = (
     OffersChangedView,
     VendorUpdatedView,
     OrderPlacedView,

@@ -13,7 +13,7 @@ from functools import cache
 from pydantic import Field, field_validator
 
 from functions.common.pagination import CursorCodec
-from functions.common.settings import ApiSettings, FeedsBucketSettings, load_settings
+from functions.common.settings import ApiSettings, FeedsBucketSettings, LinkSettings, load_settings
 from functions.community.logic.articles import ArticleService
 from functions.community.logic.collections import CollectionService
 from functions.community.logic.consumers import EventConsumer
@@ -30,15 +30,13 @@ from functions.community.logic.reviews import ReviewService
 from functions.community.logic.shares import ShareService
 
 
-class CommunitySettings(ApiSettings):
+class CommunitySettings(ApiSettings, LinkSettings):
     """What every community function reads (the API and the workers alike): the table, the bus,
     the cursor key, and the community's tunable rules. The API also reads `FEEDS_BUCKET` (avatars)."""
 
     idea_milestones: tuple[int, ...] = Field(default=(100, 1000, 5000, 10000), alias="IDEA_MILESTONES")
     idea_window_days: int = Field(default=60, ge=1, le=3650, alias="IDEA_WINDOW_DAYS")
     posts_per_hour: int = Field(default=20, ge=1, le=10_000, alias="COMMUNITY_POSTS_PER_HOUR")
-    public_api_url: str = Field(default="http://127.0.0.1:3000", alias="PUBLIC_API_URL")
-    public_web_url: str = Field(default="http://127.0.0.1:8080", alias="PUBLIC_WEB_URL")
 
     @field_validator("idea_milestones", mode="before")
     @classmethod
@@ -118,7 +116,7 @@ def idea_service() -> IdeaService:
 
 def public_urls() -> PublicUrls:
     config = settings()
-    return PublicUrls(api_url=config.public_api_url, web_url=config.public_web_url)
+    return PublicUrls(api_url=config.api_base() or config.web_base, web_url=config.web_base)
 
 
 @cache

@@ -27,6 +27,7 @@ from functions.common.auth import Principal, Role
 from functions.common.errors import BadRequest, Conflict, Forbidden, NotFound, Unavailable, UnprocessableEntity
 from functions.common.events import DomainEvent
 from functions.common.pagination import Page, clamp_limit
+from functions.community.logic.comments import CommentThread
 from functions.community.logic.deps import Deps, PublicUrls
 from functions.community.logic.domain import (
     Article,
@@ -36,7 +37,6 @@ from functions.community.logic.domain import (
     AuthorKind,
     CaseState,
     Look,
-    Status,
     article_author,
     cleared_state,
     sortable,
@@ -130,6 +130,7 @@ class ArticleService:
         self._new_id = deps.new_id
         self._urls = urls
         self._uploads = uploads
+        self._comments = CommentThread(deps, ArticleComment, "article_comment", ("article", "article_id"), COMMENTS)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -472,39 +473,9 @@ class ArticleService:
 
         def attempt() -> ArticleComment:
             article, _ = self._visible(None, article_id)
-            verdict = self._screener.screen(principal.user_id, request.text)
-            now = self._clock()
-            comment = ArticleComment(
-                comment_id=comment_id,
-                article_id=article.article_id,
-                user_id=principal.user_id,
-                text=request.text,
-                status=verdict.status,
-                reasons=verdict.reasons,
-                created_at=now,
-            )
-            verdict.hold(case_of(self._new_id, now, ("article_comment", comment_id), principal.user_id, request.text))
-            changes: list[Change] = [
-                Put(Ref("article_comment", comment_id), comment.model_dump(mode="json"), expect=0),
-                *verdict.changes,
-            ]
-            if comment.status is Status.PUBLISHED:
-                changes += self._count_comment(comment, +1)
-            self._docs.commit(changes)
-            return comment
+            return self._comments.post(principal.user_id, article.article_id, comment_id, request.text)
 
         return ArticleCommentView.model_validate(retrying(attempt).model_dump())
-
-    def _count_comment(self, comment: ArticleComment, delta: int) -> list[Change]:
-        article, doc = self._load(comment.article_id)
-        counted = article.model_copy(update={"comments": max(0, article.comments + delta)})
-        ref = Ref("article_comment", comment.comment_id)
-        listing: Change = (
-            Link(COMMENTS, comment.article_id, ref, sortable(comment.created_at))
-            if delta > 0
-            else Unlink(COMMENTS, comment.article_id, ref)
-        )
-        return [Put(doc.ref, counted.model_dump(mode="json"), expect=doc.version), listing]
 
     def comments(self, article_id: str, limit: int | None, cursor: str | None) -> Page[ArticleCommentView]:
         self._visible(None, article_id)
@@ -529,18 +500,7 @@ class ArticleService:
         return Outcome(changes, events, after=lambda: self._reindex(before, after))
 
     def comment_moderated(self, comment_id: str, approve: bool) -> Outcome:
-        doc = self._docs.get(Ref("article_comment", comment_id))
-        if doc is None:
-            return Outcome(changes=[])
-        comment = ArticleComment.model_validate(doc.data)
-        published = comment.status is Status.PUBLISHED
-        decided = comment.model_copy(update={"status": Status.PUBLISHED if approve else Status.REJECTED})
-        changes: list[Change] = [Put(doc.ref, decided.model_dump(mode="json"), expect=doc.version)]
-        if approve and not published:
-            changes += self._count_comment(decided, +1)
-        elif not approve and published:
-            changes += self._count_comment(decided, -1)
-        return Outcome(changes)
+        return self._comments.moderated(comment_id, approve)
 
     def publish_due(self) -> int:
         """Publish the scheduled articles whose time has come; returns how many."""

@@ -13,6 +13,7 @@ from functions.common.auth import Principal, Role
 from functions.common.errors import Forbidden, NotFound
 from functions.common.events import DomainEvent
 from functions.common.pagination import Page
+from functions.community.logic.comments import CommentThread
 from functions.community.logic.deps import Deps
 from functions.community.logic.domain import (
     Collection,
@@ -43,6 +44,7 @@ class CollectionService:
         self._cursors = deps.cursors
         self._clock = deps.clock
         self._new_id = deps.new_id
+        self._comments = CommentThread(deps, Comment, "comment", ("collection", "collection_id"), "comments")
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -233,46 +235,16 @@ class CollectionService:
         return CollectionView.of(retrying(attempt))
 
     def comment(self, principal: Principal, collection_id: str, request: CommentInput) -> CommentView:
+        """Comment on a public collection (screened; links wait for a moderator)."""
         comment_id = self._new_id()
 
         def attempt() -> Comment:
             collection, _ = self._visible(principal, collection_id)
             if not collection.listed:
                 raise NotFound("no such collection", code="collection_not_found")
-            verdict = self._screener.screen(principal.user_id, request.text)
-            now = self._clock()
-            comment = Comment(
-                comment_id=comment_id,
-                collection_id=collection_id,
-                user_id=principal.user_id,
-                text=request.text,
-                status=verdict.status,
-                reasons=verdict.reasons,
-                created_at=now,
-            )
-            verdict.hold(case_of(self._new_id, now, ("comment", comment_id), principal.user_id, request.text))
-            changes: list[Change] = [
-                Put(Ref("comment", comment_id), comment.model_dump(mode="json"), expect=0),
-                *verdict.changes,
-            ]
-            if comment.status is Status.PUBLISHED:
-                changes += self._count_comment(comment, +1)
-            self._docs.commit(changes)
-            return comment
+            return self._comments.post(principal.user_id, collection_id, comment_id, request.text)
 
         return CommentView.model_validate(retrying(attempt).model_dump())
-
-    def _count_comment(self, comment: Comment, delta: int) -> list[Change]:
-        """Add (1) a published comment to its collection's count and list, or take it out (-1)."""
-        collection, doc = self._load(comment.collection_id)
-        counted = collection.model_copy(update={"comments": max(0, collection.comments + delta)})
-        ref = Ref("comment", comment.comment_id)
-        listing: Change = (
-            Link("comments", comment.collection_id, ref, sortable(comment.created_at))
-            if delta > 0
-            else Unlink("comments", comment.collection_id, ref)
-        )
-        return [Put(doc.ref, counted.model_dump(mode="json"), expect=doc.version), listing]
 
     def comments(self, collection_id: str, limit: int | None, cursor: str | None) -> Page[CommentView]:
         self._visible(None, collection_id)
@@ -293,15 +265,4 @@ class CollectionService:
         return Outcome(changes, events)
 
     def comment_moderated(self, comment_id: str, approve: bool) -> Outcome:
-        doc = self._docs.get(Ref("comment", comment_id))
-        if doc is None:
-            return Outcome(changes=[])
-        comment = Comment.model_validate(doc.data)
-        published = comment.status is Status.PUBLISHED
-        decided = comment.model_copy(update={"status": Status.PUBLISHED if approve else Status.REJECTED})
-        changes: list[Change] = [Put(doc.ref, decided.model_dump(mode="json"), expect=doc.version)]
-        if approve and not published:
-            changes += self._count_comment(decided, +1)
-        elif not approve and published:  # reported, then rejected
-            changes += self._count_comment(decided, -1)
-        return Outcome(changes)
+        return self._comments.moderated(comment_id, approve)

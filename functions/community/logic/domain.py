@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,10 +64,9 @@ def review_id_of(product_id: str, user_id: str) -> str:
     return "rv" + hashlib.sha256(f"{product_id}\0{user_id}".encode()).hexdigest()[:24]
 
 
-class Rating(Entity):
-    """A product's rating aggregate over its published reviews."""
+class Stars(Entity):
+    """A rating aggregate over published reviews: count, total stars, how many of each."""
 
-    product_id: str
     count: int = 0
     total: int = 0
     histogram: dict[str, int] = Field(default_factory=lambda: {str(stars): 0 for stars in range(1, 6)})
@@ -76,15 +75,28 @@ class Rating(Entity):
     def average(self) -> float:
         return round(self.total / self.count, 2) if self.count else 0.0
 
-    def add(self, stars: int, sign: int = 1) -> Rating:
+    def add(self, stars: int, sign: int = 1) -> Self:
         histogram = dict(self.histogram)
         histogram[str(stars)] = max(0, histogram.get(str(stars), 0) + sign)
-        return Rating(
-            product_id=self.product_id,
-            count=max(0, self.count + sign),
-            total=max(0, self.total + sign * stars),
-            histogram=histogram,
-        )
+        update = {
+            "count": max(0, self.count + sign),
+            "total": max(0, self.total + sign * stars),
+            "histogram": histogram,
+        }
+        return self.model_copy(update=update)
+
+
+class Rating(Stars):
+    """A product's rating over its published reviews."""
+
+    product_id: str
+
+
+class VendorRating(Stars):
+    """A vendor's rating over the published reviews of verified purchases from it (the reviews
+    that name the vendor they were bought from)."""
+
+    vendor_id: str
 
 
 # --- questions and answers ---------------------------------------------------------------------
@@ -237,12 +249,25 @@ class CollectionRating(Entity):
     stars: int = Field(ge=1, le=5)
 
 
-class Comment(Moderated):
+class Remark(Moderated):
+    """A comment on something (a collection, an article): the fields every comment thread shares."""
+
     comment_id: str
-    collection_id: str
     user_id: str
     text: str
     created_at: datetime
+
+    @property
+    def parent_id(self) -> str:
+        raise NotImplementedError
+
+
+class Comment(Remark):
+    collection_id: str
+
+    @property
+    def parent_id(self) -> str:
+        return self.collection_id
 
 
 # --- ideas -------------------------------------------------------------------------------------
@@ -369,7 +394,7 @@ class Feedback(Entity):
 
 
 SubjectKind = Literal["review", "question", "answer", "collection", "comment", "idea", "article", "article_comment"]
-Reportable = Literal["review", "question", "answer", "comment"]
+Reportable = Literal["review", "question", "answer", "comment", "article_comment"]
 
 
 class CaseState(StrEnum):
@@ -483,9 +508,9 @@ def cleared_state(publish_at: datetime | None, now: datetime) -> ArticleState:
     return ArticleState.SCHEDULED if publish_at is not None and publish_at > now else ArticleState.PUBLISHED
 
 
-class ArticleComment(Moderated):
-    comment_id: str
+class ArticleComment(Remark):
     article_id: str
-    user_id: str
-    text: str
-    created_at: datetime
+
+    @property
+    def parent_id(self) -> str:
+        return self.article_id

@@ -33,7 +33,7 @@ from functions.community.models.api import (
     ProfileView,
     PublicProfile,
 )
-from functions.community.models.events import NewsletterOptInRequested, ProfileUpdated
+from functions.community.models.events import FollowChanged, NewsletterOptInRequested, ProfileUpdated
 
 OPT_IN_VALIDITY = timedelta(days=7)
 AVATAR_UPLOAD_SECONDS = 600
@@ -204,22 +204,33 @@ class ProfileService:
                     Link("following", principal.user_id, Ref("member", user_id), at),
                     Link("followers", user_id, Ref("member", principal.user_id), at),
                 ]
-                self._docs.commit(changes)
+                event = FollowChanged(follower_id=principal.user_id, user_id=user_id, following=True, occurred_at=now)
+                self._docs.commit(changes, [event])
             return FollowView(user_id=user_id, following=True)
 
         return retrying(attempt)
 
     def unfollow(self, principal: Principal, user_id: str) -> FollowView:
+        """Stop following a member (idempotent)."""
         ref = Ref("follow", f"{principal.user_id}#{user_id}")
-        doc = self._docs.get(ref)
-        if doc is not None:
+
+        def attempt() -> None:
+            doc = self._docs.get(ref)
+            if doc is None:
+                return
+            event = FollowChanged(
+                follower_id=principal.user_id, user_id=user_id, following=False, occurred_at=self._clock()
+            )
             self._docs.commit(
                 [
-                    Delete(ref),
+                    Delete(ref, expect=doc.version),
                     Unlink("following", principal.user_id, Ref("member", user_id)),
                     Unlink("followers", user_id, Ref("member", principal.user_id)),
-                ]
+                ],
+                [event],
             )
+
+        retrying(attempt)
         return FollowView(user_id=user_id, following=False)
 
     def feed(self, principal: Principal, limit: int) -> Feed:

@@ -1,4 +1,5 @@
-"""Reports: members flag published reviews, questions, answers and comments for the moderators.
+"""Reports: members flag published reviews, questions, answers and comments (on collections and on
+articles) for the moderators.
 
 Each member reports a text once (409 `already_reported`), never their own (403 `own_content`).
 The first report opens a moderation case; the text stays visible until a moderator rejects it.

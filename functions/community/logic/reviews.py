@@ -13,11 +13,18 @@ from functions.common.auth import Principal, Role
 from functions.common.errors import Conflict, Forbidden, NotFound, UnprocessableEntity
 from functions.common.events import DomainEvent
 from functions.community.logic.deps import Deps
-from functions.community.logic.domain import Rating, Review, Status, VendorReply, review_id_of, sortable
+from functions.community.logic.domain import Rating, Review, Status, VendorRating, VendorReply, review_id_of, sortable
 from functions.community.logic.moderation import Outcome, case_of
 from functions.community.logic.paging import duplicate_of, page_of, retrying
 from functions.community.logic.ports import Change, Link, Put, Ref, Unlink
-from functions.community.models.api import HelpfulView, ProductReviews, RatingView, ReviewInput, ReviewView
+from functions.community.models.api import (
+    HelpfulView,
+    ProductReviews,
+    RatingView,
+    ReviewInput,
+    ReviewView,
+    VendorRatingView,
+)
 from functions.community.models.events import ProductRatingChanged, ReviewPublished, ReviewReplied
 
 
@@ -48,6 +55,13 @@ class ReviewService:
     def rating(self, product_id: str) -> RatingView:
         doc = self._docs.get(Ref("rating", product_id))
         return rating_view(Rating.model_validate(doc.data) if doc else Rating(product_id=product_id))
+
+    def vendor_rating(self, vendor_id: str) -> VendorRatingView:
+        doc = self._docs.get(Ref("vendor_rating", vendor_id))
+        rating = VendorRating.model_validate(doc.data) if doc else VendorRating(vendor_id=vendor_id)
+        return VendorRatingView(
+            vendor_id=vendor_id, average=rating.average, count=rating.count, histogram=rating.histogram
+        )
 
     def product_reviews(self, product_id: str, limit: int | None, cursor: str | None) -> ProductReviews:
         page = page_of(self._docs, self._cursors, "reviews", product_id, ReviewView, limit=limit, cursor=cursor)
@@ -129,11 +143,18 @@ class ReviewService:
                 vendor_id=review.vendor_id,
             )
         )
-        self._rating_change(review.product_id, review.rating, +1, changes, events)
+        self._rating_change(review, +1, changes, events)
 
-    def _rating_change(
-        self, product_id: str, stars: int, sign: int, changes: list[Change], events: list[DomainEvent]
-    ) -> None:
+    def _rating_change(self, review: Review, sign: int, changes: list[Change], events: list[DomainEvent]) -> None:
+        """The review in (`sign` +1) or out of (-1) its product's rating and its vendor's."""
+        product_id, stars = review.product_id, review.rating
+        if review.vendor_id:
+            vendor = Ref("vendor_rating", review.vendor_id)
+            found = self._docs.get(vendor)
+            aggregate = VendorRating.model_validate(found.data) if found else VendorRating(vendor_id=review.vendor_id)
+            changes.append(
+                Put(vendor, aggregate.add(stars, sign).model_dump(mode="json"), expect=found.version if found else 0)
+            )
         ref = Ref("rating", product_id)
         doc = self._docs.get(ref)
         current = Rating.model_validate(doc.data) if doc else Rating(product_id=product_id)
@@ -159,7 +180,7 @@ class ReviewService:
             self._publish(review, changes, events)
         elif not approve and review.status is not Status.REJECTED:
             if review.status is Status.PUBLISHED:
-                self._rating_change(review.product_id, review.rating, -1, changes, events)
+                self._rating_change(review, -1, changes, events)
                 ref = Ref("review", review_id)
                 changes += [Unlink("reviews", review.product_id, ref), Unlink("reviews_by", review.user_id, ref)]
             review = review.model_copy(update={"status": Status.REJECTED, "reasons": [*review.reasons, "moderator"]})

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
+from functions.common.inputs import StrictInput
 from functions.common.values import Identifier
 from functions.community.logic.domain import (
     Answer,
@@ -41,21 +42,17 @@ Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 Stars = Annotated[int, Field(ge=1, le=5, description="1 to 5 stars")]
 
 
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 # --- reviews -----------------------------------------------------------------------------------
 
 
-class ReviewInput(Input):
+class ReviewInput(StrictInput):
     rating: Stars
     title: Title
     text: Text
     photos: list[Url] = Field(default_factory=list, max_length=6, description="Photo URLs")
 
 
-class ReportInput(Input):
+class ReportInput(StrictInput):
     subject: Reportable
     subject_id: str = Field(min_length=1, max_length=128)
     reason: Literal["spam", "offensive", "off_topic", "fake", "other"]
@@ -68,7 +65,7 @@ class ReportView(BaseModel):
     reports: int = Field(description="Members who reported it")
 
 
-class ReplyInput(Input):
+class ReplyInput(StrictInput):
     text: ShortText
 
 
@@ -81,6 +78,13 @@ class RatingView(BaseModel):
     average: float
     count: int
     histogram: dict[str, int]
+
+
+class VendorRatingView(BaseModel):
+    vendor_id: str
+    average: float = Field(description="Over the published reviews of verified purchases from the vendor")
+    count: int
+    histogram: dict[str, int] = Field(description='Reviews per star count, keys "1".."5"')
 
 
 class ProductReviews(BaseModel):
@@ -97,11 +101,11 @@ class HelpfulView(BaseModel):
 # --- questions and answers ---------------------------------------------------------------------
 
 
-class QuestionInput(Input):
+class QuestionInput(StrictInput):
     text: ShortText
 
 
-class AnswerInput(Input):
+class AnswerInput(StrictInput):
     text: Text
 
 
@@ -141,12 +145,12 @@ class TrendingList(BaseModel):
 # --- collections -------------------------------------------------------------------------------
 
 
-class CollectionItemInput(Input):
+class CollectionItemInput(StrictInput):
     product_id: Identifier
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
 
 
-class CollectionInput(Input):
+class CollectionInput(StrictInput):
     title: Title
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
     cover_image: Url | None = None
@@ -169,11 +173,11 @@ class CollectionView(Collection):
         )
 
 
-class CollectionRatingInput(Input):
+class CollectionRatingInput(StrictInput):
     stars: Stars
 
 
-class CommentInput(Input):
+class CommentInput(StrictInput):
     text: ShortText
 
 
@@ -184,7 +188,7 @@ class CommentView(Comment):
 # --- ideas -------------------------------------------------------------------------------------
 
 
-class IdeaInput(Input):
+class IdeaInput(StrictInput):
     title: Title
     description: Text
     images: list[Url] = Field(default_factory=list, max_length=6)
@@ -201,7 +205,7 @@ class SupportView(BaseModel):
     supporters: int
 
 
-class IdeaDecisionInput(Input):
+class IdeaDecisionInput(StrictInput):
     decision: Literal["accepted", "declined"]
     feedback: ShortText
     product_id: Identifier | None = Field(default=None, description="The product an accepted idea became")
@@ -210,7 +214,7 @@ class IdeaDecisionInput(Input):
 # --- shares ------------------------------------------------------------------------------------
 
 
-class ShareInput(Input):
+class ShareInput(StrictInput):
     target_type: Literal["product", "collection", "idea"]
     target_id: Identifier
 
@@ -228,7 +232,7 @@ class ShareView(BaseModel):
 # --- profiles ----------------------------------------------------------------------------------
 
 
-class ProfileInput(Input):
+class ProfileInput(StrictInput):
     display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None = None
     avatar_url: Url | None = None
     bio: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
@@ -239,7 +243,7 @@ class ProfileInput(Input):
     )
 
 
-class AvatarUploadInput(Input):
+class AvatarUploadInput(StrictInput):
     content_type: Literal["image/jpeg", "image/png", "image/webp"]
     size: int = Field(ge=1, le=2 * 1024 * 1024, description="Bytes; at most 2 MiB")
 
@@ -302,13 +306,13 @@ class Feed(BaseModel):
 # --- feedback and moderation -------------------------------------------------------------------
 
 
-class FeedbackInput(Input):
+class FeedbackInput(StrictInput):
     topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
     text: Text
     rating: Stars | None = None
 
 
-class SuggestionInput(Input):
+class SuggestionInput(StrictInput):
     topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
     text: Text
     product_url: Url | None = Field(default=None, description="Where the suggested product can be seen")
@@ -318,11 +322,11 @@ class FeedbackView(Feedback):
     pass
 
 
-class ActedOnInput(Input):
+class ActedOnInput(StrictInput):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
 
 
-class ModerationDecisionInput(Input):
+class ModerationDecisionInput(StrictInput):
     decision: Literal["approve", "reject"]
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
 
@@ -340,13 +344,13 @@ ArticleLanguage = Literal["nl", "de", "en"]
 Caption = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
 
-class LookInput(Input):
+class LookInput(StrictInput):
     image: Url
     caption: Caption = ""
     product_ids: list[Identifier] = Field(default_factory=list, max_length=20)
 
 
-class ArticleInput(Input):
+class ArticleInput(StrictInput):
     """An article. `body` is HTML, sanitised on write (scripts, styles, frames, event handlers and
     other than http(s)/mailto links are removed; links get `rel="noopener nofollow"`). `looks` only
     in lookbooks (which need at least one to be published). `publish_at` in the future keeps it
@@ -366,7 +370,7 @@ class ArticleInput(Input):
     draft: bool = False
 
 
-class ArticlePatch(Input):
+class ArticlePatch(StrictInput):
     """The fields to change (the kind stays); `cover_image` and `publish_at` may be set to null."""
 
     title: ArticleTitle | None = None
@@ -414,7 +418,7 @@ class ArticleCard(BaseModel):
         return cls(**article.model_dump(include=set(cls.model_fields)), linked_product_ids=article.linked_products())
 
 
-class ArticleImageUploadInput(Input):
+class ArticleImageUploadInput(StrictInput):
     content_type: Literal["image/jpeg", "image/png", "image/webp"]
     size: int = Field(ge=1, le=5 * 1024 * 1024, description="Bytes; at most 5 MiB")
 

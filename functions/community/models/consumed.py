@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from functions.common.events import ConsumedPart, ConsumedView
 
 
-class EventView(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    source: ClassVar[str]
-    detail_type: ClassVar[str]
-
-    event_id: str = Field(min_length=1)
-    occurred_at: datetime
-
-
-class DeliveredLine(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class DeliveredLine(ConsumedPart):
     product_id: str = Field(min_length=1)
     vendor_id: str = Field(min_length=1)
 
 
-class OrderDeliveredView(EventView):
+class OrderDeliveredView(ConsumedView):
     """A vendor's sub-order reached the shopper: its products become verified purchases of the
     shopper, and the vendor a seller of them (who may reply to their reviews)."""
 
@@ -38,7 +27,7 @@ class OrderDeliveredView(EventView):
     lines: list[DeliveredLine]
 
 
-class StageChangedView(EventView):
+class StageChangedView(ConsumedView):
     """A member moved along the rewards journey: the stage shows as a badge on the profile."""
 
     source: ClassVar[str] = "plein.rewards"
@@ -48,4 +37,4 @@ class StageChangedView(EventView):
     new_stage: str = Field(min_length=1, max_length=40)
 
 
-CONSUMED: tuple[type[EventView], ...] = (OrderDeliveredView, StageChangedView)
+CONSUMED: tuple[type[ConsumedView], ...] = (OrderDeliveredView, StageChangedView)

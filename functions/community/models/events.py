@@ -224,6 +224,18 @@ class ArticlePublished(DomainEvent):
     published_at: datetime
 
 
+class FollowChanged(DomainEvent):
+    """A member followed (`following`) or unfollowed another member. Consumers keep a projection
+    of followers; the newer `occurred_at` wins for a pair (events may arrive out of order)."""
+
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "FollowChanged"
+
+    follower_id: str = Field(description="The member who follows (or stopped following)")
+    user_id: str = Field(description="The member followed")
+    following: bool
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     ReviewPublished,
     ProductRatingChanged,
@@ -241,4 +253,5 @@ PUBLISHED: tuple[type[DomainEvent], ...] = (
     NewsletterOptInRequested,
     ProfileUpdated,
     ArticlePublished,
+    FollowChanged,
 )

@@ -20,6 +20,7 @@ from functions.common.settings import (
     ApiSettings,
     CursorSettings,
     EnvSettings,
+    LinkSettings,
     Observability,
     Stage,
     TableSettings,
@@ -38,14 +39,12 @@ from functions.notifications.logic.segments import SegmentService
 DEFAULT_REVIEW_DELAY_SECONDS = 7 * 24 * 3600
 
 
-class NotificationSettings(EnvSettings):
+class NotificationSettings(LinkSettings):
     """Where mail comes from and links point to; what is configured for push."""
 
     mail_sender: str | None = Field(default=None, alias="MAIL_SENDER", min_length=3)
     mail_configuration_set: str | None = Field(default=None, alias="MAIL_CONFIGURATION_SET")
     push_applications: str = Field(default="", alias="PUSH_APPLICATIONS", description="platform=arn,...")
-    web_url: str = Field(default="http://localhost:8080", alias="WEB_URL")
-    public_api_url: str | None = Field(default=None, alias="PUBLIC_API_URL")
     user_pool_id: str | None = Field(default=None, alias="USER_POOL_ID")
     review_request_delay_seconds: int = Field(
         default=DEFAULT_REVIEW_DELAY_SECONDS, ge=0, le=90 * 24 * 3600, alias="REVIEW_REQUEST_DELAY_SECONDS"
@@ -105,7 +104,7 @@ def build(
 ) -> Notifications:
     from functions.common.observability import logger
 
-    links = Links(settings.web_url, settings.public_api_url)
+    links = Links(settings.web_base, settings.api_base())
     unsubscribe = SignedLinks(secret, UNSUBSCRIBE)
     reviews = SignedLinks(secret, REVIEW_INVITATION)
 
@@ -219,7 +218,7 @@ def build_campaigns(
     from functions.notifications.logic.segments import AudienceProjection
 
     tracking_links = SignedLinks(secret, TRACKING_PURPOSE)
-    api_url = settings.public_api_url or settings.web_url
+    api_url = settings.api_base() or settings.web_base
     newsletter = NewsletterService(
         audience=store,
         consents=store,
@@ -227,7 +226,7 @@ def build_campaigns(
         contacts=recipients,
         mailer=mailer,
         signer=SignedLinks(secret, NEWSLETTER_PURPOSE),
-        web_url=settings.web_url,
+        web_url=settings.web_base,
         clock=clock,
     )
     sender = CampaignSender(
@@ -237,9 +236,7 @@ def build_campaigns(
         contacts=recipients,
         mailer=mailer,
         signer=tracking_links,
-        unsubscribe=LinkUnsubscribe(
-            notifications.notifier.unsubscribe_token, settings.web_url, settings.public_api_url
-        ),
+        unsubscribe=LinkUnsubscribe(notifications.notifier.unsubscribe_token, settings.web_base, settings.api_base()),
         throttle=SendThrottle(store, rate, clock),
         config=SenderConfig(api_url=api_url, rate_per_second=rate),
         clock=clock,

@@ -57,6 +57,8 @@ class EventConsumer:
             (c.COMMUNITY, "ReviewReplied"): (c.ReviewRepliedView, self.review_replied),
             (c.COMMUNITY, "IdeaMilestoneReached"): (c.IdeaMilestoneReachedView, self.idea_milestone),
             (c.COMMUNITY, "IdeaDecided"): (c.IdeaDecidedView, self.idea_decided),
+            (c.COMMUNITY, "ArticlePublished"): (c.ArticlePublishedView, self.article_published),
+            (c.COMMUNITY, "FollowChanged"): (c.FollowChangedView, self.follow_changed),
             (c.REWARDS, "PointsAwarded"): (c.PointsAwardedView, self.points_awarded),
             (c.REWARDS, "StageChanged"): (c.StageChangedView, self.stage_changed),
             (c.REWARDS, "GiftCardIssued"): (c.GiftCardIssuedView, self.gift_card_issued),
@@ -174,6 +176,21 @@ class EventConsumer:
         path = f"#/ideas/{event.idea_id}"
         values = {"feedback": event.feedback}
         self._notifier.notify(Intent(event.author_id, Topic.COMMUNITY, kind, event.event_id, values, path))
+
+    def follow_changed(self, event: c.FollowChangedView) -> None:
+        self._store.set_follow(event.user_id, event.follower_id, event.following, event.occurred_at)
+
+    def article_published(self, event: c.ArticlePublishedView) -> None:
+        """Tell the members who follow the author (for a vendor's article, also those who follow
+        anyone acting for that vendor: there are no follows of vendors themselves) in topic
+        `content`. The notification id derives from the event and the member: once each."""
+        authors = {event.author_id, *(self._store.vendor_users(event.vendor_id) if event.vendor_id else ())}
+        readers = {follower for author in sorted(authors) for follower in self._store.followers(author)} - authors
+        values = {"title": event.title}
+        path = f"#/articles/{event.article_id}"
+        for user_id in sorted(readers):
+            intent = Intent(user_id, Topic.CONTENT, "article_published", event.event_id, values, path)
+            self._notifier.notify(intent)
 
     # ---- rewards --------------------------------------------------------------------------------
     def points_awarded(self, event: c.PointsAwardedView) -> None:

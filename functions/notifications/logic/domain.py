@@ -21,6 +21,8 @@ class Topic(StrEnum):
     REWARDS = "rewards"
     VENDOR = "vendor"
     ADVICE = "advice"
+    CONTENT = "content"
+    """New articles by the members one follows."""
     NEWSLETTER = "newsletter"
 
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ from urllib.parse import quote
 
 from functions.common.auth import Principal
 from functions.common.errors import Conflict, UnprocessableEntity
+from functions.common.events import ConsumedView
 from functions.notifications.logic.campaigns import Signer
 from functions.notifications.logic.domain import Channel, Consent, OutgoingMail, Topic, default_preferences
 from functions.notifications.logic.ports import Clock, Mailer, PreferenceStore, Recipients
@@ -250,7 +252,8 @@ class NewsletterService:
             prefs = self._preferences.preferences(caller.user_id)
             if prefs is not None and not prefs.allows(Topic.NEWSLETTER, Channel.EMAIL):
                 member = replace(member, newsletter="unsubscribed")
-                self._audience.save_audience_member(member)
+                with contextlib.suppress(Conflict):  # changed meanwhile: the next read follows again
+                    self._audience.save_audience_member(member)
         return self._out(member)
 
     def unsubscribe(self, caller: Principal) -> NewsletterOut:
@@ -346,7 +349,7 @@ class AudienceConsumer:
         )
 
 
-AUDIENCE_VIEWS: dict[tuple[str, str], type[c.ConsumedView]] = {
+AUDIENCE_VIEWS: dict[tuple[str, str], type[ConsumedView]] = {
     (view.source, view.detail_type): view
     for view in (
         c.NewsletterOptInRequestedView,

@@ -121,6 +121,17 @@ class VendorUsers(Protocol):
         ...
 
 
+class Followers(Protocol):
+    def set_follow(self, user_id: str, follower_id: str, following: bool, at: datetime) -> None:
+        """Record that `follower_id` follows `user_id` (or stopped) as of `at`; an older change
+        than the one recorded for the pair is ignored (events arrive out of order)."""
+        ...
+
+    def followers(self, user_id: str) -> list[str]:
+        """Who follows the member now (from FollowChanged), sorted."""
+        ...
+
+
 class Schedule(Protocol):
     def schedule(self, item: DueItem) -> bool:
         """False when an item with that id is already scheduled."""
@@ -136,6 +147,15 @@ class Schedule(Protocol):
 
 
 class NotificationsStore(
-    ProcessedEvents, Inbox, DeliveryLog, PreferenceStore, Suppressions, Devices, VendorUsers, Schedule, Protocol
+    ProcessedEvents,
+    Inbox,
+    DeliveryLog,
+    PreferenceStore,
+    Suppressions,
+    Devices,
+    VendorUsers,
+    Followers,
+    Schedule,
+    Protocol,
 ):
     """Everything the context keeps in its table (one adapter implements it, store/dynamo.py)."""

@@ -16,7 +16,8 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from functions.common.auth import Principal, Role
-from functions.common.errors import UnprocessableEntity
+from functions.common.errors import Conflict, UnprocessableEntity
+from functions.common.inputs import StrictInput
 from functions.notifications.logic.ports import Clock, Cursor
 
 JourneyStage = Literal["new", "regular", "engaged", "fan", "ambassador"]
@@ -30,10 +31,10 @@ MAX_SCANNED = 100_000
 MAX_AFFINITIES = 50
 
 
-class Segment(BaseModel):
+class Segment(StrictInput):
     """Who a campaign is for; an empty list means "any". Only confirmed subscribers ever receive it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True)
 
     stages: list[JourneyStage] = Field(default_factory=list, max_length=5, description="Journey stages")
     affinities: list[str] = Field(
@@ -74,6 +75,9 @@ class AudienceMember:
     email: str | None = None
     newsletter: NewsletterStatus = "none"
     extra: dict[str, str] = field(default_factory=dict)
+    revision: int = 0
+    """Saves so far: a save expects the revision it read (two events of one member may arrive at
+    once; the loser re-reads and merges again instead of overwriting the winner)."""
 
     @property
     def subscribed(self) -> bool:
@@ -86,6 +90,8 @@ class AudienceStore(Protocol):
     def audience_members(self, user_ids: Sequence[str]) -> dict[str, AudienceMember]: ...
 
     def save_audience_member(self, member: AudienceMember) -> None:
+        """Save as revision `member.revision + 1`; Conflict `audience_changed` when another save
+        came first (the stored revision is not `member.revision`)."""
         """Replace the member's entry (the last writer wins; callers merge first)."""
         ...
 
@@ -199,6 +205,9 @@ ACTIVITY_EVENTS = frozenset(
 )
 
 
+MERGE_ATTEMPTS = 3
+
+
 class AudienceProjection:
     """Keeps the audience projection from other contexts' events (idempotent on `event_id`)."""
 
@@ -208,6 +217,15 @@ class AudienceProjection:
     def handle(self, detail_type: str, event: AudienceEvent) -> None:
         if detail_type not in STAGE_EVENTS | PROFILE_EVENTS | ACTIVITY_EVENTS:
             return
+        for attempt in range(MERGE_ATTEMPTS):
+            try:
+                self._merge(detail_type, event)
+                return
+            except Conflict:
+                if attempt == MERGE_ATTEMPTS - 1:
+                    raise  # the queue delivers the event again
+
+    def _merge(self, detail_type: str, event: AudienceEvent) -> None:
         member = self._store.audience_member(event.user_id) or AudienceMember(user_id=event.user_id)
         if detail_type in STAGE_EVENTS and event.new_stage:
             updated = with_stage(member, event.new_stage, event.occurred_at)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from functions.common.inputs import StrictInput
 from functions.notifications.logic.domain import Channel, Topic
 
 LanguageCode = Literal["nl", "de", "en"]
@@ -34,17 +35,13 @@ class ReadAllOut(BaseModel):
     unread: int
 
 
-class QuietHoursIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class QuietHoursIn(StrictInput):
     start: str = ClockTime
     end: str = ClockTime
     timezone: str = Field(default="Europe/Amsterdam", min_length=1, max_length=64, description="IANA zone")
 
 
-class PreferencesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PreferencesIn(StrictInput):
     language: LanguageCode
     channels: dict[Topic, list[Channel]] = Field(
         description="Channels per topic; a topic left out keeps its current (or default) channels"
@@ -77,9 +74,7 @@ class PreferencesOut(BaseModel):
     revision: int
 
 
-class DeviceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DeviceIn(StrictInput):
     platform: Literal["fcm", "apns"]
     token: str = Field(min_length=8, max_length=4096, pattern=r"^[A-Za-z0-9_:.\-]+$")
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from functions.common.inputs import StrictInput
 from functions.notifications.logic.segments import JourneyStage, NewsletterStatus, Segment, SegmentLanguage
 
 CampaignLanguage = Literal["nl", "de", "en"]
@@ -18,9 +19,7 @@ CampaignStatus = Literal["draft", "queued", "sending", "sent"]
 # ---------------------------------------------------------------- campaigns
 
 
-class LanguageContent(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LanguageContent(StrictInput):
     subject: str = Field(min_length=1, max_length=200)
     html: str = Field(
         min_length=1,
@@ -36,9 +35,7 @@ class LanguageContent(BaseModel):
         return value
 
 
-class CampaignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CampaignIn(StrictInput):
     name: str = Field(min_length=1, max_length=120, pattern=r"\S")
     content: dict[CampaignLanguage, LanguageContent] = Field(
         min_length=1, description="Subject and body per language (nl, de, en); members get their language or English"
@@ -84,9 +81,7 @@ class CampaignsPage(BaseModel):
     next_cursor: str | None = None
 
 
-class PreviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PreviewIn(StrictInput):
     language: CampaignLanguage = "nl"
 
 
@@ -124,9 +119,7 @@ class NewsletterWording(BaseModel):
     interests: list[str] = Field(description="Interests the member may pick")
 
 
-class NewsletterConfirmIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NewsletterConfirmIn(StrictInput):
     wording_id: str = Field(min_length=1, max_length=40, description="The wording the page showed (from GET)")
     interests: list[str] = Field(default_factory=list, max_length=20)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from functions.common.events import ConsumedPart, ConsumedView
 
 ORDERS = "plein.orders"
 COMMUNITY = "plein.community"
@@ -19,19 +21,7 @@ ADVICE = "plein.advice"
 SES = "aws.ses"
 
 
-class ConsumedView(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    source: ClassVar[str]
-    detail_type: ClassVar[str]
-
-    event_id: str = Field(min_length=1)
-    occurred_at: datetime
-
-
-class OrderLineView(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class OrderLineView(ConsumedPart):
     product_id: str
     vendor_id: str
     quantity: int = Field(ge=1)
@@ -107,6 +97,26 @@ class IdeaDecidedView(ConsumedView):
     feedback: str = ""
 
 
+class ArticlePublishedView(ConsumedView):
+    source: ClassVar[str] = COMMUNITY
+    detail_type: ClassVar[str] = "ArticlePublished"
+
+    article_id: str
+    kind: str
+    author_id: str
+    vendor_id: str | None = None
+    title: str
+
+
+class FollowChangedView(ConsumedView):
+    source: ClassVar[str] = COMMUNITY
+    detail_type: ClassVar[str] = "FollowChanged"
+
+    follower_id: str
+    user_id: str
+    following: bool
+
+
 class PointsAwardedView(ConsumedView):
     source: ClassVar[str] = REWARDS
     detail_type: ClassVar[str] = "PointsAwarded"
@@ -144,9 +154,7 @@ class VendorApprovedView(ConsumedView):
     owner_user_id: str
 
 
-class FeedCountsView(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class FeedCountsView(ConsumedPart):
     created: int = 0
     updated: int = 0
     rejected: int = 0
@@ -171,35 +179,26 @@ class AdvisorApprovedView(ConsumedView):
 
 
 # ---- SES events on the default bus (configuration set event destination: EventBridge) -------
-class SesRecipient(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class SesRecipient(ConsumedPart):
     email_address: str = Field(alias="emailAddress")
 
 
-class SesBounce(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class SesBounce(ConsumedPart):
     bounce_type: str = Field(alias="bounceType")
     bounced_recipients: list[SesRecipient] = Field(alias="bouncedRecipients")
 
 
-class SesComplaint(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class SesComplaint(ConsumedPart):
     complained_recipients: list[SesRecipient] = Field(alias="complainedRecipients")
 
 
-class SesMail(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class SesMail(ConsumedPart):
     message_id: str = Field(alias="messageId")
 
 
-class SesBounceView(BaseModel):
+class SesBounceView(ConsumedPart):
     """detail of `aws.ses` "Email Bounced": `eventType` Bounce, `bounce`, `mail`."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
     source: ClassVar[str] = SES
     detail_type: ClassVar[str] = "Email Bounced"
 
@@ -207,10 +206,9 @@ class SesBounceView(BaseModel):
     mail: SesMail
 
 
-class SesComplaintView(BaseModel):
+class SesComplaintView(ConsumedPart):
     """detail of `aws.ses` "Email Complaint Received": `eventType` Complaint, `complaint`, `mail`."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
     source: ClassVar[str] = SES
     detail_type: ClassVar[str] = "Email Complaint Received"
 

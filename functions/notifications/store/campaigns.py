@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from functions.common.dynamo import cancellation_codes, error_code, translate_errors
+from functions.common.dynamo import N, S, cancellation_codes, condition_held, error_code, translate_errors
 from functions.common.errors import Conflict
 from functions.common.events import DomainEvent
 from functions.common.outbox import outbox_put
@@ -49,14 +49,6 @@ def iso(moment: datetime) -> str:
 
 def _dt(raw: str | None) -> datetime | None:
     return datetime.fromisoformat(raw.replace("Z", "+00:00")) if raw else None
-
-
-def S(value: str) -> dict[str, str]:  # noqa: N802 - DynamoDB's type tag
-    return {"S": value}
-
-
-def N(value: int) -> dict[str, str]:  # noqa: N802 - DynamoDB's type tag
-    return {"N": str(value)}
 
 
 def audience_pk(user_id: str) -> str:
@@ -142,6 +134,7 @@ class DynamoCampaignStore:
             "affinities": S(json.dumps(sorted(member.affinities))),
             "newsletter": S(member.newsletter),
             "extra": S(json.dumps(member.extra, sort_keys=True)),
+            "revision": N(member.revision + 1),
         }
         for name, moment in (
             ("stage_at", member.stage_at),
@@ -167,6 +160,7 @@ class DynamoCampaignStore:
             email=_s(item, "email"),
             newsletter=_s(item, "newsletter") or "none",  # type: ignore[arg-type]
             extra=json.loads(_s(item, "extra") or "{}"),
+            revision=int(item.get("revision", {}).get("N", "0")),
         )
 
     def audience_member(self, user_id: str) -> AudienceMember | None:
@@ -189,8 +183,14 @@ class DynamoCampaignStore:
         return found
 
     def save_audience_member(self, member: AudienceMember) -> None:
-        with translate_errors():
-            self._db.put_item(TableName=self._table, Item=self._member_item(member))
+        request: dict[str, Any] = {"TableName": self._table, "Item": self._member_item(member)}
+        if member.revision:
+            request["ConditionExpression"] = "revision = :read"
+            request["ExpressionAttributeValues"] = {":read": N(member.revision)}
+        else:
+            request["ConditionExpression"] = "attribute_not_exists(pk)"
+        if not condition_held(lambda: self._db.put_item(**request)):
+            raise Conflict("the member's audience record changed meanwhile", code="audience_changed")
 
     def audience_page(self, subscribed_only: bool, limit: int, cursor: Cursor) -> tuple[list[AudienceMember], Cursor]:
         """Subscribers first, then (unless `subscribed_only`) everyone else, by user id."""

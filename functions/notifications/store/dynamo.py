@@ -10,6 +10,7 @@ Layout (pk / sk):
   user#<id> / sent#<nid>#<ch>            sent-once marker (TTL 30 days)
   user#<id> / device#<device id>         a push endpoint
   vendor#<id> / user#<user id>           who acts for a vendor (from VendorApproved)
+  followers#<id> / user#<follower id>    a follow (`following`, `at`: the newest FollowChanged wins)
   suppressed#<address> / address         no more e-mail to it (bounce, complaint)
   due / <due at>#<item id>               scheduled work; dueid#<item id> / due its marker
   outbox#<event id> / event              the outbox (functions/common/outbox.py)
@@ -25,7 +26,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from functions.common.dynamo import cancellation_codes, error_code, translate_errors
+from functions.common.dynamo import cancellation_codes, condition_held, translate_errors
 from functions.common.errors import Conflict
 from functions.common.events import DomainEvent
 from functions.common.outbox import outbox_put
@@ -89,14 +90,7 @@ class DynamoNotificationsStore:
         request: dict[str, Any] = {"TableName": self._table, "Item": _item(values)}
         if condition:
             request["ConditionExpression"] = condition
-        try:
-            self._db.put_item(**request)
-        except Exception as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                return False
-            with translate_errors():
-                raise
-        return True
+        return condition_held(lambda: self._db.put_item(**request))
 
     def _query(self, **request: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         with translate_errors():
@@ -359,13 +353,8 @@ class DynamoNotificationsStore:
         else:
             request["ConditionExpression"] = "revision = :old"
             request["ExpressionAttributeValues"] = _item({":old": prefs.revision})
-        try:
-            self._db.put_item(**request)
-        except Exception as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                raise Conflict("the preferences were changed meanwhile", code="preferences_changed") from exc
-            with translate_errors():
-                raise
+        if not condition_held(lambda: self._db.put_item(**request)):
+            raise Conflict("the preferences were changed meanwhile", code="preferences_changed")
         return saved
 
     # ---- suppressions ---------------------------------------------------------------------------
@@ -419,6 +408,40 @@ class DynamoNotificationsStore:
         )
         return sorted(str(item["user_id"]) for item in items)
 
+    # ---- followers ------------------------------------------------------------------------------
+    def set_follow(self, user_id: str, follower_id: str, following: bool, at: datetime) -> None:
+        values = {
+            "pk": f"followers#{user_id}",
+            "sk": _user(follower_id),
+            "user_id": follower_id,
+            "following": following,
+            "at": _stamp(at),
+        }
+        condition = "attribute_not_exists(pk) OR #at < :at"
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": _item(values),
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": {"#at": "at"},
+            "ExpressionAttributeValues": _item({":at": _stamp(at)}),
+        }
+        condition_held(lambda: self._db.put_item(**request))  # False: a newer change of this pair is recorded
+
+    def followers(self, user_id: str) -> list[str]:
+        found: list[str] = []
+        start: dict[str, Any] | None = None
+        while True:
+            page: dict[str, Any] = {
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": _item({":pk": f"followers#{user_id}"}),
+            }
+            if start:
+                page["ExclusiveStartKey"] = start
+            items, start = self._query(**page)
+            found += [str(item["user_id"]) for item in items if item.get("following")]
+            if not start:
+                return sorted(found)
+
     # ---- due items ------------------------------------------------------------------------------
     def schedule(self, item: DueItem) -> bool:
         operations = [
@@ -467,15 +490,10 @@ class DynamoNotificationsStore:
         ]
 
     def take(self, item: DueItem) -> bool:
-        try:
-            self._db.delete_item(
+        return condition_held(
+            lambda: self._db.delete_item(
                 TableName=self._table,
                 Key=_item({"pk": "due", "sk": f"{_stamp(item.due_at)}#{item.item_id}"}),
                 ConditionExpression="attribute_exists(pk)",
             )
-        except Exception as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                return False
-            with translate_errors():
-                raise
-        return True
+        )

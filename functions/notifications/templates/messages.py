@@ -149,6 +149,19 @@ MESSAGES: dict[str, dict[str, Message]] = {
         ),
         "en": Message("A decision on your idea", "Your idea was not accepted this time. $feedback", "View your idea"),
     },
+    "article_published": {
+        "nl": Message(
+            "Nieuw artikel: $title",
+            "Iemand die je volgt heeft een nieuw artikel gepubliceerd: $title.",
+            "Lees het artikel",
+        ),
+        "de": Message(
+            "Neuer Artikel: $title",
+            "Jemand, dem du folgst, hat einen neuen Artikel veröffentlicht: $title.",
+            "Artikel lesen",
+        ),
+        "en": Message("New article: $title", "Someone you follow published a new article: $title.", "Read the article"),
+    },
     "points_awarded": {
         "nl": Message(
             "Je hebt $points punten verdiend",

@@ -1,7 +1,7 @@
 """Settings and services of the orders functions, built once per process on first use.
 
 Routes receive their service through Powertools `Depends(cart_service)` (and the others); tests
-replace one with `app.dependency_overrides[cart_service]`. The consumers (offer sync, sweep) take
+replace one with `app.dependency_overrides[cart_service]`. The consumers (offer sync, refunds, sweep) take
 theirs from here too. Stores and AWS clients are imported inside the providers, so a cold start
 loads them only when a request needs them.
 """
@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import Field, model_validator
 
-from functions.common.events import EventBridgePublisher, EventPublisher
 from functions.common.pagination import CursorCodec
 from functions.common.settings import SECRET_MAX_AGE_SECONDS, ApiSettings, load_settings
 from functions.orders.logic.cart import CartService
 from functions.orders.logic.checkout import CheckoutService
 from functions.orders.logic.lifecycle import LifecycleService
-from functions.orders.logic.ports import PaymentProvider, SystemClock
+from functions.orders.logic.ports import PaymentProvider, Redemptions, SystemClock
 from functions.orders.logic.sweep import Sweeper
 from functions.orders.logic.sync import OfferSync
 
@@ -35,6 +34,11 @@ class OrdersSettings(ApiSettings):
     )
     payment_secret_arn: str | None = Field(
         default=None, alias="PAYMENT_SECRET_ARN", description="The provider's API key (Secrets Manager)"
+    )
+    redemptions_function: str | None = Field(
+        default=None,
+        alias="REDEMPTIONS_FUNCTION",
+        description="rewards-redemptions (gift cards and points at checkout); unset: they are refused",
     )
 
     @model_validator(mode="after")
@@ -82,13 +86,6 @@ def payment_provider() -> PaymentProvider:
 
 
 @cache
-def publisher() -> EventPublisher:
-    from functions.common.aws import client
-
-    return EventBridgePublisher(load_settings(OrdersSettings).event_bus_name, client("events"))
-
-
-@cache
 def cursors() -> CursorCodec:
     return CursorCodec(load_settings(OrdersSettings).cursor_secret)
 
@@ -100,9 +97,16 @@ def cart_service() -> CartService:
 
 
 @cache
-def checkout_service() -> CheckoutService:
-    from functions.orders.store.redemptions import NoRedemptions
+def redemptions() -> Redemptions:
+    """The rewards context's gift cards and points, through a direct invoke of its function."""
+    from functions.orders.store.redemptions import LambdaRedemptions, NoRedemptions
 
+    function_name = load_settings(OrdersSettings).redemptions_function
+    return LambdaRedemptions(function_name) if function_name else NoRedemptions()
+
+
+@cache
+def checkout_service() -> CheckoutService:
     store = orders_store()
     return CheckoutService(
         carts=store,
@@ -110,8 +114,7 @@ def checkout_service() -> CheckoutService:
         orders=store,
         idempotency=store,
         payments=payment_provider(),
-        redemptions=NoRedemptions(),
-        publisher=publisher(),
+        redemptions=redemptions(),
         clock=CLOCK,
     )
 
@@ -119,7 +122,11 @@ def checkout_service() -> CheckoutService:
 @cache
 def lifecycle_service() -> LifecycleService:
     return LifecycleService(
-        orders=orders_store(), payments=payment_provider(), publisher=publisher(), cursors=cursors(), clock=CLOCK
+        orders=orders_store(),
+        payments=payment_provider(),
+        cursors=cursors(),
+        clock=CLOCK,
+        redemptions=redemptions(),
     )
 
 

@@ -11,7 +11,10 @@ Steps, each with its compensation:
    failure releases every chunk and marks the order `payment_failed`;
 5. the order becomes `paid` in one transaction that also commits every chunk, only if none of
    them expired meanwhile (else the authorisation is voided); then the payment is captured;
-6. the purchased lines leave the cart and `OrderPlaced` is published.
+   (gift cards and points are charged in step 2 through the rewards context, once per order id;
+   every failure after that gives them back; an order they pay in full needs no payment)
+6. the purchased lines leave the cart; `OrderPlaced` was saved in the commit's transaction (the
+   store's transactional outbox), so it is relayed even if the function dies right after.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from functions.common.errors import (
     Unavailable,
     UnprocessableEntity,
 )
-from functions.common.events import EventPublisher
 from functions.common.observability import logger
 from functions.common.values import DEFAULT_CURRENCY, is_identifier
 from functions.orders.logic import emit
@@ -68,11 +70,13 @@ from functions.orders.logic.ports import (
     PaymentDeclined,
     PaymentError,
     PaymentProvider,
+    Redeemed,
     Redemptions,
 )
 from functions.orders.models.api import CheckoutInput
 
 IDEMPOTENCY_HOURS = 24
+FAILED_RELEASE = "checkout_failed"
 
 
 @dataclass
@@ -91,7 +95,6 @@ class CheckoutService:
         idempotency: IdempotencyStore,
         payments: PaymentProvider,
         redemptions: Redemptions,
-        publisher: EventPublisher,
         clock: Clock,
         new_id: Callable[[], str] = new_id,
     ) -> None:
@@ -101,7 +104,6 @@ class CheckoutService:
         self._idempotency = idempotency
         self._payments = payments
         self._redemptions = redemptions
-        self._publisher = publisher
         self._clock = clock
         self._new_id = new_id
 
@@ -121,9 +123,15 @@ class CheckoutService:
             return self._replay(existing, request_hash)
         try:
             order, chunks = self._plan(user_id, record.order_id, request)
+        except Exception:
+            # Nothing was charged and nothing is reserved: the key may be used again.
+            self._idempotency.forget(user_id, key)
+            raise
+        try:
             self._reserve(order, chunks)
         except Exception:
-            # Nothing was charged and nothing stays reserved: the key may be used again.
+            # What gift cards and points paid goes back, nothing stays reserved: the key may be used again.
+            self._give_back(order)
             self._idempotency.forget(user_id, key)
             raise
         return CheckoutResult(self._pay(order, chunks, record), created=True)
@@ -189,15 +197,19 @@ class CheckoutService:
                 code="total_changed",
                 details=[ErrorDetail(field="expected_total", code="total_changed", message=str(gross))],
             )
-        discount = 0
+        redeemed = Redeemed(discount=0)
         if request.gift_card_code is not None or request.points is not None:
-            discount = self._redemptions.redeem(
+            # Once per order id: a retried checkout (same Idempotency-Key) never gets here again,
+            # and a repeated charge of the same key returns the first result.
+            redeemed = self._redemptions.redeem(
                 user_id=user_id,
                 gift_card=request.gift_card_code,
                 points=request.points,
                 amount=gross,
+                currency=currency,
                 key=order_id,
             )
+        discount = redeemed.discount
         history = [StatusChange(status=OrderStatus.PLACED, at=now)]
         order = Order(
             order_id=order_id,
@@ -208,6 +220,9 @@ class CheckoutService:
             items_total=items_total,
             shipping_total=shipping_total,
             discount_total=discount,
+            gift_card_paid=redeemed.gift_card_amount,
+            points_paid=redeemed.points_value,
+            points_used=redeemed.points,
             total=gross - discount,
             shipping_address=request.shipping_address.to_domain(),
             payment_method=request.payment_method,
@@ -221,6 +236,19 @@ class CheckoutService:
         chunks = plan_chunks(order_id, wanted, now + timedelta(minutes=RESERVATION_MINUTES))
         order = order.model_copy(update={"chunk_count": len(chunks)})
         return order, chunks
+
+    def _give_back(self, order: Order) -> None:
+        """A checkout that failed after gift cards or points paid part of it gives that back (once:
+        the release key is the same for every failure of the order)."""
+        if order.discount_total <= 0:
+            return
+        try:
+            self._redemptions.release(key=order.order_id, release_key=FAILED_RELEASE)
+        except PleinError as exc:
+            logger().error(
+                "could not give back what gift cards and points paid",
+                extra={"order_id": order.order_id, "code": exc.code},
+            )
 
     def _check_offers(self, cart: Cart, offers: dict[str, InventoryOffer]) -> None:
         gone = [
@@ -332,6 +360,8 @@ class CheckoutService:
     # ------------------------------------------------------------ payment
 
     def _pay(self, order: Order, chunks: list[ReservationChunk], record: IdempotencyRecord) -> Order:
+        if order.total == 0:  # gift cards and points paid it all: nothing to authorise
+            return self._paid_without_payment(order, chunks, record)
         try:
             payment = self._payments.authorize(
                 key=order.order_id,
@@ -355,7 +385,7 @@ class CheckoutService:
         now = self._clock.now()
         paid = with_status(order, OrderStatus.PAID, now).model_copy(update={"payment_id": payment.payment_id})
         try:
-            self._orders.commit(paid, [chunk.index for chunk in chunks])
+            self._orders.commit(paid, [chunk.index for chunk in chunks], [emit.placed(paid, now)])
         except Conflict as exc:
             self._payments.void(payment.payment_id)
             expired = Conflict("the checkout took too long; try again", code="checkout_expired")
@@ -367,19 +397,38 @@ class CheckoutService:
         except (PaymentDeclined, PaymentError) as exc:
             self._payments.void(payment.payment_id)
             moves = [StockMove(line.offer_id, line.quantity, "release") for line in paid.lines]
-            self._orders.save(with_status(paid, OrderStatus.PAYMENT_FAILED, self._clock.now(), "capture failed"), moves)
+            failed_at = self._clock.now()
+            # OrderPlaced left with the commit: OrderCancelled tells its consumers the order is off.
+            withdrawn = emit.cancelled(paid, paid.sub_orders, 0, "capture failed", failed_at)
+            gone = with_status(paid, OrderStatus.PAYMENT_FAILED, failed_at, "capture failed")
+            self._orders.save(gone, moves, [withdrawn])
+            self._give_back(paid)
             not_captured = Unavailable("the payment could not be captured", code="payment_unavailable")
             self._finish_failed(record, not_captured)
             raise not_captured from exc
 
+        return self._placed(paid, record)
+
+    def _paid_without_payment(self, order: Order, chunks: list[ReservationChunk], record: IdempotencyRecord) -> Order:
+        now = self._clock.now()
+        paid = with_status(order, OrderStatus.PAID, now)
+        try:
+            self._orders.commit(paid, [chunk.index for chunk in chunks], [emit.placed(paid, now)])
+        except Conflict as exc:
+            expired = Conflict("the checkout took too long; try again", code="checkout_expired")
+            self._fail(order, chunks, record, expired)
+            raise expired from exc
+        return self._placed(paid.model_copy(update={"version": paid.version + 1}), record)
+
+    def _placed(self, paid: Order, record: IdempotencyRecord) -> Order:
         self._clear_cart(paid)
-        self._publisher.publish([emit.placed(paid, self._clock.now())])
         self._idempotency.finish(record.model_copy(update={"state": IdempotencyState.COMPLETED}))
         return paid
 
     def _fail(self, order: Order, chunks: list[ReservationChunk], record: IdempotencyRecord, error: PleinError) -> None:
         self._release(order.order_id, chunks)
         self._close(order, OrderStatus.PAYMENT_FAILED, error.message)
+        self._give_back(order)
         self._finish_failed(record, error)
 
     def _finish_failed(self, record: IdempotencyRecord, error: PleinError) -> None:

@@ -246,6 +246,16 @@ class DeliveryAddress(BaseModel):
     country: str
 
 
+class PendingRefund(BaseModel):
+    """A refund the order owes (after a cancel or an accepted return), saved with the change that
+    caused it and paid later if the first attempt fails; `key` makes every attempt the same refund."""
+
+    key: str
+    amount: int
+    before: int = Field(description="What the order had refunded before this refund (splits card and redemption)")
+    requested_at: datetime
+
+
 class Order(BaseModel):
     order_id: str
     user_id: str
@@ -255,6 +265,9 @@ class Order(BaseModel):
     items_total: int
     shipping_total: int
     discount_total: int = 0
+    gift_card_paid: int = Field(default=0, description="What a gift card paid of discount_total")
+    points_paid: int = Field(default=0, description="What reward points paid of discount_total")
+    points_used: int = 0
     total: int
     refunded_total: int = 0
     shipping_address: DeliveryAddress
@@ -266,6 +279,7 @@ class Order(BaseModel):
     created_at: datetime
     updated_at: datetime
     history: list[StatusChange] = Field(default_factory=list)
+    pending_refunds: list[PendingRefund] = Field(default_factory=list)
     version: int = 0
 
     def sub_order(self, vendor_id: str) -> SubOrder | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from functions.orders.logic.domain import Order, OrderLine, SubOrder
+from functions.orders.logic.domain import Order, OrderLine, PendingRefund, SubOrder
 from functions.orders.models.events import (
     EventLine,
     OrderCancelled,
@@ -14,6 +14,7 @@ from functions.orders.models.events import (
     OrderPlaced,
     OrderReturned,
     OrderShipped,
+    RefundPending,
 )
 
 
@@ -110,4 +111,16 @@ def returned(order: Order, sub: SubOrder, return_id: str, at: datetime) -> Order
             "reason": request.reason,
             "refund_amount": request.refund_amount,
         }
+    )
+
+
+def refund_pending(order: Order, refund: PendingRefund) -> RefundPending:
+    return RefundPending(
+        event_id=f"{refund.key}.refund_pending",
+        occurred_at=refund.requested_at,
+        order_id=order.order_id,
+        user_id=order.user_id,
+        refund_key=refund.key,
+        amount=refund.amount,
+        currency=order.currency,
     )

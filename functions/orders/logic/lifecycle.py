@@ -7,17 +7,25 @@ Sub-order state machine (each vendor's part of an order moves on its own):
       └─decline/expiry─> payment_failed | expired
 
 Returns are per line of a delivered sub-order inside its return window: requested → refunded | rejected.
-Every change is saved with its stock moves in one transaction, guarded by the order's version.
+Every change is saved with its stock moves and its events (the store's transactional outbox) in one
+transaction, guarded by the order's version.
+
+Refunds: a cancel or an accepted return saves what it owes as a `PendingRefund` on the order, with a
+`RefundPending` event, in that same transaction; then the refund is tried at once. One that fails
+stays pending (the answer shows it) and the orders context's own `RefundPending` consumer retries it
+from its queue (with a DLQ) until paid. Every attempt uses the same refund key, and the payment
+provider and the rewards context refund once per key, so a retry never pays twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from functions.common.auth import Principal, Role
-from functions.common.errors import Conflict, NotFound, Unavailable, UnprocessableEntity
-from functions.common.events import DomainEvent, EventPublisher
+from functions.common.errors import Conflict, NotFound, PleinError, Unavailable, UnprocessableEntity
+from functions.common.events import DomainEvent
 from functions.common.observability import logger
 from functions.common.pagination import CursorCodec, Page, clamp_limit
 from functions.orders.logic import emit
@@ -25,6 +33,7 @@ from functions.orders.logic.domain import (
     MAX_RETURNS_PER_ORDER,
     Order,
     OrderStatus,
+    PendingRefund,
     ReturnRequest,
     ReturnStatus,
     StatusChange,
@@ -35,8 +44,16 @@ from functions.orders.logic.domain import (
     derive_status,
     new_id,
 )
-from functions.orders.logic.ports import Clock, OrderRepository, PaymentDeclined, PaymentError, PaymentProvider
+from functions.orders.logic.ports import (
+    Clock,
+    OrderRepository,
+    PaymentDeclined,
+    PaymentError,
+    PaymentProvider,
+    Redemptions,
+)
 from functions.orders.models.api import OrderSummary, OrderView, ReturnView, VendorOrderSummary
+from functions.orders.models.events import RefundPending
 
 _SAVE_ATTEMPTS = 5
 Change = Callable[[Order, datetime], tuple[Order, list[StockMove], list[DomainEvent]]]
@@ -48,14 +65,14 @@ class LifecycleService:
         *,
         orders: OrderRepository,
         payments: PaymentProvider,
-        publisher: EventPublisher,
         cursors: CursorCodec,
         clock: Clock,
+        redemptions: Redemptions,
         new_id: Callable[[], str] = new_id,
     ) -> None:
         self._orders = orders
         self._payments = payments
-        self._publisher = publisher
+        self._redemptions = redemptions
         self._cursors = cursors
         self._clock = clock
         self._new_id = new_id
@@ -82,21 +99,24 @@ class LifecycleService:
                 raise Conflict("only orders that have not shipped can be cancelled", code="not_cancellable")
             moves: list[StockMove] = []
             updated = order
+            owed: list[PendingRefund] = []
             for sub in targets:
                 refund = sub.total - sub.refunded
                 new_sub = _moved(sub, SubOrderStatus.CANCELLED, now, reason).model_copy(update={"refunded": sub.total})
                 cancelled.append(new_sub)
                 updated = _replace_sub(updated, new_sub)
+                if refund > 0:
+                    key = f"{order.order_id}.cancel.{sub.vendor_id}"
+                    owed.append(PendingRefund(key=key, amount=refund, before=updated.refunded_total, requested_at=now))
                 updated = updated.model_copy(update={"refunded_total": updated.refunded_total + refund})
                 moves += [StockMove(line.offer_id, line.quantity, "release") for line in sub.lines]
             refund_total = sum(sub.total for sub in targets) - sum(sub.refunded for sub in targets)
-            event = emit.cancelled(updated, cancelled, refund_total, reason, now)
-            return updated, moves, [event]
+            updated = updated.model_copy(update={"pending_refunds": [*updated.pending_refunds, *owed]})
+            events: list[DomainEvent] = [emit.cancelled(updated, cancelled, refund_total, reason, now)]
+            return updated, moves, events + [emit.refund_pending(updated, refund) for refund in owed]
 
         order = self._apply(order_id, change)
-        for sub in cancelled:
-            self._refund(order, sub.total, f"{order.order_id}.cancel.{sub.vendor_id}")
-        return OrderView.of(order)
+        return OrderView.of(self.settle_refunds(order))
 
     def request_return(self, caller: Principal, order_id: str, offer_id: str, quantity: int, reason: str) -> ReturnView:
         self._owned(caller, order_id)
@@ -240,16 +260,61 @@ class LifecycleService:
             new_sub = _with_return(sub, decided, now, "return_refunded").model_copy(
                 update={"lines": new_lines, "refunded": sub.refunded + refund}
             )
-            updated = _replace_sub(order, new_sub).model_copy(update={"refunded_total": order.refunded_total + refund})
+            owed = PendingRefund(
+                key=f"{order_id}.{return_id}", amount=refund, before=order.refunded_total, requested_at=now
+            )
+            updated = _replace_sub(order, new_sub).model_copy(
+                update={
+                    "refunded_total": order.refunded_total + refund,
+                    "pending_refunds": [*order.pending_refunds, owed] if refund else order.pending_refunds,
+                }
+            )
             moves = [StockMove(line.offer_id, request.quantity, "restock")] if restock else []
-            return updated, moves, [emit.returned(updated, new_sub, return_id, now)]
+            events: list[DomainEvent] = [emit.returned(updated, new_sub, return_id, now)]
+            return updated, moves, events + ([emit.refund_pending(updated, owed)] if refund else [])
 
         order = self._apply(order_id, change)
         if refund:
-            self._refund(order, refund, f"{order_id}.{return_id}")
+            order = self.settle_refunds(order)
         found = order.find_return(return_id)
         assert found is not None
         return ReturnView(order_id=order_id, vendor_id=vendor_id, request=found[1])
+
+    # ------------------------------------------------------------ refunds
+
+    def handle(self, source: str, detail_type: str, detail: dict[str, Any]) -> None:
+        """The `RefundPending` consumer: pay what the order still owes. Raises Unavailable while the
+        event's refund stays pending, so its queue delivers it again (then its DLQ)."""
+        if (source, detail_type) != (RefundPending.source, RefundPending.detail_type):
+            logger().warning("ignored event", extra={"source": source, "detail_type": detail_type})
+            return
+        event = RefundPending.model_validate(detail)
+        order = self._orders.get_order(event.order_id)
+        if order is None:
+            return
+        settled = self.settle_refunds(order)
+        if any(refund.key == event.refund_key for refund in settled.pending_refunds):
+            raise Unavailable("the refund could not be made yet; retry", code="refund_unavailable")
+
+    def settle_refunds(self, order: Order) -> Order:
+        """Try every refund `order` owes (once per refund key) and drop the paid ones from it; a
+        failed one stays pending for the retry. Returns the order as saved."""
+        paid: set[str] = set()
+        for refund in order.pending_refunds:
+            try:
+                self._refund(order, refund.amount, refund.key, refund.before)
+            except _RefundFailed:
+                continue
+            paid.add(refund.key)
+        if not paid:
+            return order
+
+        def change(current: Order, now: datetime) -> tuple[Order, list[StockMove], list[DomainEvent]]:
+            remaining = [refund for refund in current.pending_refunds if refund.key not in paid]
+            history = [*current.history, StatusChange(status="refunded", at=now)]
+            return current.model_copy(update={"pending_refunds": remaining, "history": history}), [], []
+
+        return self._apply(order.order_id, change)
 
     # ------------------------------------------------------------ scheduled
 
@@ -300,24 +365,48 @@ class LifecycleService:
                     update={"status": status, "history": [*updated.history, StatusChange(status=status, at=now)]}
                 )
             try:
-                saved = self._orders.save(updated, moves)
+                return self._orders.save(updated, moves, events)
             except Conflict as exc:
                 if exc.code == "conflict":
                     continue
                 raise
-            if events:
-                self._publisher.publish(events)
-            return saved
         raise Conflict("the order is being changed concurrently, retry", code="order_busy")
 
-    def _refund(self, order: Order, amount: int, key: str) -> None:
-        if amount <= 0 or order.payment_id is None:
+    def give_back_redemption(self, order: Order, release_key: str) -> None:
+        """What gift cards and points paid of an order that was never paid goes back (the sweep's
+        abandoned checkouts; once per release key). A failure is logged: the charge stays recorded."""
+        if order.discount_total <= 0:
             return
         try:
-            self._payments.refund(order.payment_id, amount, key)
-        except (PaymentDeclined, PaymentError) as exc:
-            logger().error("refund failed", extra={"order_id": order.order_id, "refund_key": key})
-            raise Unavailable("the refund could not be made yet; retry", code="refund_unavailable") from exc
+            self._redemptions.release(key=order.order_id, release_key=release_key)
+        except PleinError as exc:
+            logger().error("could not give back a redemption", extra={"order_id": order.order_id, "code": exc.code})
+
+    def _refund(self, order: Order, amount: int, key: str, before: int) -> None:
+        """Refund `amount` of the order's value once per `key` (`before`: refunded until now): the
+        card payment first, what is beyond it goes back to the gift card and points that paid.
+        Raises _RefundFailed when either fails (a retry with the same key pays only what is left)."""
+        to_card, to_redemption = refund_split(order.total, before, amount)
+        if to_card > 0 and order.payment_id is not None:
+            try:
+                self._payments.refund(order.payment_id, to_card, key)
+            except (PaymentDeclined, PaymentError) as exc:
+                logger().warning("refund failed, left pending", extra={"order_id": order.order_id, "refund_key": key})
+                raise _RefundFailed from exc
+        if to_redemption > 0 and order.discount_total > 0:
+            try:
+                self._redemptions.release(key=order.order_id, release_key=key, amount=to_redemption)
+            except (Unavailable, UnprocessableEntity, Conflict, NotFound) as exc:
+                extra = {"order_id": order.order_id, "refund_key": key}
+                logger().warning("gift card and points refund failed, left pending", extra=extra)
+                raise _RefundFailed from exc
+
+
+def refund_split(paid_by_card: int, before: int, amount: int) -> tuple[int, int]:
+    """(to the card payment, to gift cards and points) of a refund of `amount` after `before` was
+    refunded: refunds go to the card payment until it is all refunded, then to the redemption."""
+    to_card = max(0, min(before + amount, paid_by_card) - min(before, paid_by_card))
+    return to_card, amount - to_card
 
 
 _UNPAID = frozenset({OrderStatus.PLACED, OrderStatus.PAYMENT_FAILED, OrderStatus.EXPIRED})
@@ -325,6 +414,10 @@ _UNPAID = frozenset({OrderStatus.PLACED, OrderStatus.PAYMENT_FAILED, OrderStatus
 
 class _NotDue(Exception):
     pass
+
+
+class _RefundFailed(Exception):
+    """A refund attempt failed; the refund stays pending."""
 
 
 def _moved(sub: SubOrder, status: SubOrderStatus, at: datetime, note: str | None = None) -> SubOrder:

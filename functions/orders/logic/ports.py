@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from functions.common.errors import Conflict
+from functions.common.events import DomainEvent
 from functions.orders.logic.domain import (
     Cart,
     InventoryOffer,
@@ -95,14 +96,16 @@ class OrderRepository(Protocol):
         """Give a held chunk's units back (once): False if it was not held."""
         ...
 
-    def commit(self, order: Order, indexes: Sequence[int]) -> None:
+    def commit(self, order: Order, indexes: Sequence[int], events: Sequence[DomainEvent] = ()) -> None:
         """Save the paid order and mark its chunks committed, only if every chunk is still held and the
-        order is unchanged (Conflict `checkout_expired` otherwise)."""
+        order is unchanged (Conflict `checkout_expired` otherwise); `events` go to the outbox in the
+        same transaction."""
         ...
 
-    def save(self, order: Order, moves: Sequence[StockMove]) -> Order:
-        """Save a changed order (optimistic on `order.version`) with its stock moves, atomically.
-        Returns the order with its new version. Conflict when another change won."""
+    def save(self, order: Order, moves: Sequence[StockMove], events: Sequence[DomainEvent] = ()) -> Order:
+        """Save a changed order (optimistic on `order.version`) with its stock moves and its events
+        (into the transactional outbox), atomically. Returns the order with its new version.
+        Conflict when another change won."""
         ...
 
     def get_order(self, order_id: str) -> Order | None: ...
@@ -171,6 +174,7 @@ class Payment(BaseModel):
     status: PaymentStatus
     refunded: int = 0
     refunds: list[str] = []
+    failed_refunds: list[str] = Field(default=[], description="Refund keys whose attempt failed (test cards)")
     created_at: datetime
 
 
@@ -200,9 +204,27 @@ class PaymentProvider(Protocol):
     def find(self, key: str) -> Payment | None: ...
 
 
-class Redemptions(Protocol):
-    """Gift cards and reward points (owned by the rewards context once it exists)."""
+class Redeemed(BaseModel):
+    """What gift cards and points paid of a checkout (the rewards context's charge)."""
 
-    def redeem(self, *, user_id: str, gift_card: str | None, points: int | None, amount: int, key: str) -> int:
-        """The discount in minor units granted for this checkout (≤ amount)."""
+    discount: int = Field(description="gift_card_amount + points_value, <= the amount asked")
+    gift_card_amount: int = 0
+    gift_card_last4: str | None = None
+    points: int = 0
+    points_value: int = 0
+
+
+class Redemptions(Protocol):
+    """Gift cards and reward points, owned by the rewards context (invoked directly)."""
+
+    def redeem(
+        self, *, user_id: str, gift_card: str | None, points: int | None, amount: int, currency: str, key: str
+    ) -> Redeemed:
+        """Take up to `amount` for the checkout `key` (the order id); a repeat of the key returns
+        the first result. Raises the rewards context's refusal (gift_card_invalid, ...) as a 4xx."""
+        ...
+
+    def release(self, *, key: str, release_key: str, amount: int | None = None) -> int:
+        """Give back `amount` (all that is left when None) of the key's charge, once per release
+        key; what was given back, minor units."""
         ...

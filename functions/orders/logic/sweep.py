@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from functions.common.errors import Conflict
 from functions.common.observability import logger
-from functions.orders.logic.checkout import with_status
+from functions.orders.logic.checkout import FAILED_RELEASE, with_status
 from functions.orders.logic.domain import OrderStatus
 from functions.orders.logic.lifecycle import LifecycleService
 from functions.orders.logic.ports import Clock, OrderRepository, PaymentProvider, PaymentStatus
@@ -64,4 +64,5 @@ class Sweeper:
             orders.save(with_status(order, OrderStatus.EXPIRED, self._clock.now(), "checkout abandoned"), [])
         except Conflict:
             return False
+        self._lifecycle.give_back_redemption(order, FAILED_RELEASE)
         return True

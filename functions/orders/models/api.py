@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
+from functions.common.inputs import StrictInput
 from functions.common.values import Currency, Identifier, MinorUnits
 from functions.orders.logic.domain import (
     DeliveryAddress,
@@ -22,11 +23,7 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), Field(des
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CartItemInput(_Input):
+class CartItemInput(StrictInput):
     quantity: int = Field(ge=1, description="Units of the offer; at most the per-order maximum")
     expected_unit_price: MinorUnits | None = Field(
         default=None, description="The unit price the client shows; a different current price is refused"
@@ -69,7 +66,7 @@ class CartView(BaseModel):
     version: int
 
 
-class AddressInput(_Input):
+class AddressInput(StrictInput):
     name: ShortText
     line1: ShortText
     line2: ShortText | None = None
@@ -81,7 +78,7 @@ class AddressInput(_Input):
         return DeliveryAddress(**self.model_dump())
 
 
-class CheckoutInput(_Input):
+class CheckoutInput(StrictInput):
     shipping_address: AddressInput
     payment_method: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
         description="Payment method token; locally Stripe's test tokens: tok_visa, tok_chargeDeclined, tok_error"
@@ -103,6 +100,9 @@ class OrderView(BaseModel):
     items_total: int
     shipping_total: int
     discount_total: int
+    gift_card_paid: int = Field(default=0, description="What a gift card paid (part of discount_total)")
+    points_paid: int = Field(default=0, description="What reward points paid (part of discount_total)")
+    points_used: int = 0
     total: int
     refunded_total: int
     shipping_address: DeliveryAddress
@@ -112,10 +112,16 @@ class OrderView(BaseModel):
     created_at: datetime
     updated_at: datetime
     history: list[StatusChange]
+    refund_status: Literal["pending", "refunded"] | None = Field(
+        default=None,
+        description="pending: a refund the order owes failed and is being retried; refunded: all refunds were made",
+    )
 
     @classmethod
     def of(cls, order: Order) -> OrderView:
-        return cls.model_validate(order.model_dump(exclude={"version", "chunk_count", "payment_method"}))
+        view = cls.model_validate(order.model_dump(exclude={"version", "chunk_count", "payment_method"}))
+        status = "pending" if order.pending_refunds else "refunded" if order.refunded_total > 0 else None
+        return view.model_copy(update={"refund_status": status})
 
 
 class OrderSummary(BaseModel):
@@ -148,11 +154,11 @@ class VendorOrderSummary(BaseModel):
     sub_order: SubOrder
 
 
-class CancelInput(_Input):
+class CancelInput(StrictInput):
     reason: ShortText | None = None
 
 
-class ReturnInput(_Input):
+class ReturnInput(StrictInput):
     offer_id: Identifier
     quantity: int = Field(ge=1)
     reason: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
@@ -164,12 +170,12 @@ class ReturnView(BaseModel):
     request: ReturnRequest
 
 
-class ShipInput(_Input):
+class ShipInput(StrictInput):
     carrier: Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
     tracking_number: Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
 
 
-class ReturnDecisionInput(_Input):
+class ReturnDecisionInput(StrictInput):
     decision: Literal["accept", "reject"]
     restock: bool = Field(default=True, description="Put the returned units back into the sellable stock")
     note: ShortText | None = None

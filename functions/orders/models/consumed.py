@@ -9,18 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from functions.common.events import ConsumedPart
 
 VENDOR_SOURCE = "plein.vendor"
 OFFERS_CHANGED = "OffersChanged"
 VENDOR_UPDATED = "VendorUpdated"
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class OfferView(_View):
+class OfferView(ConsumedPart):
     offer_id: str
     vendor_id: str
     sku: str
@@ -38,28 +36,28 @@ class OfferView(_View):
     revision: int = Field(ge=1)
 
 
-class OfferChangeView(_View):
+class OfferChangeView(ConsumedPart):
     offer_id: str
     product_id: str
     change: Literal["upserted", "withdrawn"]
     offer: OfferView | None = None
 
 
-class OffersChangedView(_View):
+class OffersChangedView(ConsumedPart):
     event_id: str
     occurred_at: datetime
     vendor_id: str
     changes: list[OfferChangeView]
 
 
-class ShippingRuleView(_View):
+class ShippingRuleView(ConsumedPart):
     zone: str
     countries: list[str] = Field(default_factory=lambda: ["*"])
     cost: int = Field(ge=0)
     free_from: int | None = Field(default=None, ge=0)
 
 
-class VendorUpdatedView(_View):
+class VendorUpdatedView(ConsumedPart):
     event_id: str
     occurred_at: datetime
     vendor_id: str

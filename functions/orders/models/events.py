@@ -94,3 +94,17 @@ class OrderReturned(OrderEvent):
 
 
 ORDER_EVENTS: tuple[type[OrderEvent], ...] = (OrderPlaced, OrderShipped, OrderDelivered, OrderCancelled, OrderReturned)
+
+
+class RefundPending(DomainEvent):
+    """A refund the order owes was saved with the cancel or accepted return that caused it; the
+    orders context consumes it itself and pays it (once per `refund_key`), retried from its queue."""
+
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "RefundPending"
+
+    order_id: str
+    user_id: str
+    refund_key: str
+    amount: int = Field(ge=0)
+    currency: Currency = DEFAULT_CURRENCY

@@ -7,6 +7,10 @@ Stock counters move only inside conditional update expressions:
 - ship     `SET reserved = reserved - :q, vendor_quantity = vendor_quantity - :q` if `reserved >= :q`
 - restock  `SET vendor_quantity = vendor_quantity + :q, available = available + :q`
 - vendor   `SET vendor_quantity = :n, available = :n - reserved` if the offer revision is newer
+
+Events leave through the transactional outbox (functions/common/outbox.py): `commit` and `save` write
+an `outbox#<event_id>` item per event in the same TransactWriteItems as the order, and the table
+stream's relay publishes them.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from pynamodb.transactions import TransactWrite
 
 from functions.common.dynamo import bind_table, cancellation_codes, error_code, translate_errors
 from functions.common.errors import Conflict, Unavailable
+from functions.common.events import DomainEvent
+from functions.common.outbox import outbox_item
 from functions.orders.logic.domain import (
     Cart,
     ChunkStatus,
@@ -84,6 +90,31 @@ class DocItem(OrdersRecord):
     doc = UnicodeAttribute()
     version = NumberAttribute(default=0)
     status = UnicodeAttribute(null=True)
+
+
+class OutboxItem(OrdersRecord):
+    """An event waiting for the stream relay (functions/common/outbox.py writes its layout)."""
+
+    source = UnicodeAttribute()
+    detail_type = UnicodeAttribute()
+    detail = UnicodeAttribute()
+    occurred_at = UnicodeAttribute()
+
+
+def _outbox(tx: TransactWrite, events: Sequence[DomainEvent]) -> None:
+    """Save `events` in the outbox as part of `tx`, once per event id."""
+    for event in events:
+        wire = outbox_item(event)
+        item = OutboxItem(
+            wire["pk"]["S"],
+            wire["sk"]["S"],
+            source=wire["source"]["S"],
+            detail_type=wire["detail_type"]["S"],
+            detail=wire["detail"]["S"],
+            occurred_at=wire["occurred_at"]["S"],
+        )
+        item.ttl = int(wire["ttl"]["N"])
+        tx.save(item, condition=OutboxItem.pk.does_not_exist())
 
 
 def _iso(moment: datetime) -> str:
@@ -326,7 +357,7 @@ class DynamoOrdersStore:
             return False
         raise Conflict(f"stock counters of order {order_id} are inconsistent", code="stock_conflict")
 
-    def commit(self, order: Order, indexes: Sequence[int]) -> None:
+    def commit(self, order: Order, indexes: Sequence[int], events: Sequence[DomainEvent] = ()) -> None:
         chunks = [self._get_doc(_order_pk(order.order_id), _chunk_sk(i)) for i in indexes]
         if any(item is None or item.status != ChunkStatus.HELD for item in chunks):
             raise Conflict("the reservation expired", code="checkout_expired")
@@ -341,11 +372,12 @@ class DynamoOrdersStore:
                 tx.save(self._chunk_item(chunk), condition=DocItem.status == ChunkStatus.HELD.value)
             for sub_item in self._sub_items(order, None):
                 tx.save(sub_item)
+            _outbox(tx, events)
 
         if self._transact(write) is not None:
             raise Conflict("the reservation expired", code="checkout_expired")
 
-    def save(self, order: Order, moves: Sequence[StockMove]) -> Order:
+    def save(self, order: Order, moves: Sequence[StockMove], events: Sequence[DomainEvent] = ()) -> Order:
         previous = self.get_order(order.order_id)
         merged: dict[tuple[str, str], int] = {}
         for move in moves:
@@ -372,6 +404,7 @@ class DynamoOrdersStore:
             for (offer_id, kind), quantity in merged.items():
                 actions, condition = _move(kind, quantity)
                 tx.update(_inventory_ref(offer_id), actions=actions, condition=condition)
+            _outbox(tx, events)
 
         reasons = self._transact(write)
         if reasons is None:

@@ -14,12 +14,16 @@ from typing import Any, Protocol
 from functions.common.errors import Conflict, NotFound, UnprocessableEntity
 from functions.orders.logic.ports import Clock, Payment, PaymentDeclined, PaymentError, PaymentStatus
 
-SUCCEEDING_CARDS = frozenset({"tok_visa", "tok_visa_debit", "tok_mastercard", "tok_amex", "tok_captureError"})
+SUCCEEDING_CARDS = frozenset(
+    {"tok_visa", "tok_visa_debit", "tok_mastercard", "tok_amex", "tok_captureError", "tok_refundFailsOnce"}
+)
 DECLINING_CARDS = frozenset(
     {"tok_declined", "tok_chargeDeclined", "tok_chargeDeclinedInsufficientFunds", "tok_chargeDeclinedFraudulent"}
 )
 FAILING_CARDS = frozenset({"tok_error", "tok_chargeDeclinedProcessingError"})
 CAPTURE_FAILING_CARD = "tok_captureError"
+REFUND_FAILING_ONCE_CARD = "tok_refundFailsOnce"
+"""Pays; the first attempt of each of its refunds fails (a retry with the same key succeeds)."""
 TEST_CARDS = SUCCEEDING_CARDS | DECLINING_CARDS | FAILING_CARDS
 
 
@@ -99,6 +103,13 @@ class LocalPaymentProvider:
                 raise PaymentError(f"cannot refund a {payment.status} payment")
             if payment.refunded + amount > payment.amount:
                 raise PaymentError("refunds would exceed the payment")
+            if payment.method == REFUND_FAILING_ONCE_CARD and key not in payment.failed_refunds:
+                failed = payment.model_copy(update={"failed_refunds": [*payment.failed_refunds, key]})
+                try:
+                    self._ledger.replace(failed, payment)
+                except Conflict:
+                    continue
+                raise PaymentError("refund_failed")
             refunded = payment.model_copy(
                 update={"refunded": payment.refunded + amount, "refunds": [*payment.refunds, key]}
             )

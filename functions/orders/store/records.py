@@ -11,7 +11,9 @@ Items (pk / sk):
 - `ORDER#<order_id>` / `CHUNK#<n>`: a stock reservation chunk; gsi1 `RESERVATIONS#HELD` while held
   (sorted by expiry);
 - `RETURN#<return_id>` / `RETURN`: which order a return request belongs to;
-- `PAYMENT#<payment_id>` / `PAYMENT`: the local payment provider's payments; gsi1 `PAYMENTS`.
+- `PAYMENT#<payment_id>` / `PAYMENT`: the local payment provider's payments; gsi1 `PAYMENTS`;
+- `outbox#<event_id>` / `event`: the transactional outbox (functions/common/outbox.py), relayed from
+  the table stream, expiring by `ttl`.
 """
 
 from __future__ import annotations

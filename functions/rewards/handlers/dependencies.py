@@ -21,10 +21,12 @@ from functions.common.settings import (
     TableSettings,
     load_settings,
 )
+from functions.rewards.logic.checkout_payments import CheckoutPayments
 from functions.rewards.logic.earning import EarningService
 from functions.rewards.logic.jobs import ScheduledJobs
 from functions.rewards.logic.ledger import LedgerService
 from functions.rewards.logic.members import MemberService
+from functions.rewards.logic.payouts import PayoutService
 from functions.rewards.logic.ports import Clock, RewardsStore
 from functions.rewards.logic.redemption import RedemptionService
 from functions.rewards.logic.referrals import ReferralService
@@ -52,21 +54,24 @@ class Rewards:
     redemptions: RedemptionService
     segments: SegmentService
     jobs: ScheduledJobs
+    payouts: PayoutService
 
 
 def build(store: RewardsStore, cursors: CursorCodec, clock: Clock = utc_now) -> Rewards:
     rules = RulesService(store, clock)
     points = LedgerService(store, rules, clock)
     referrals = ReferralService(store, store, points, rules, clock)
+    payouts = PayoutService(store, clock)
     return Rewards(
         rules=rules,
         points=points,
-        members=MemberService(store, points, rules, cursors, clock),
+        members=MemberService(store, points, rules, cursors, clock, payouts=payouts),
         referrals=referrals,
-        earning=EarningService(store, points, rules, referrals),
+        earning=EarningService(store, points, rules, referrals, payouts),
         redemptions=RedemptionService(store, store, points, rules, clock),
-        segments=SegmentService(store, cursors),
+        segments=SegmentService(store, store, cursors),
         jobs=ScheduledJobs(store, points, rules, referrals, clock),
+        payouts=payouts,
     )
 
 
@@ -105,3 +110,20 @@ def redemption_service() -> RedemptionService:
 
 def segment_service() -> SegmentService:
     return api_services().segments
+
+
+def payout_service() -> PayoutService:
+    return api_services().payouts
+
+
+class RedemptionsSettings(Observability, Stage, TableSettings):
+    """rewards-redemptions (invoked by orders at checkout): the table."""
+
+
+@cache
+def checkout_payments() -> CheckoutPayments:
+    """Gift cards and points paying at checkout (rewards-redemptions)."""
+    from functions.rewards.store.charges import DynamoCheckoutCharges
+
+    store = DynamoCheckoutCharges(load_settings(RedemptionsSettings).table_name)
+    return CheckoutPayments(store, RulesService(store, utc_now), utc_now)

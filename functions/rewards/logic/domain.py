@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from functions.common.errors import BadRequest
 from functions.common.events import DomainEvent
+from functions.common.inputs import StrictInput
 from functions.common.values import Currency, Identifier, MinorUnits
 
 Points = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -102,6 +103,7 @@ class Account(BaseModel):
     last_visit: date | None = None
     streak: int = 0
     first_order_id: str | None = None
+    affinities: tuple[str, ...] = Field(default=(), description="From the member's community profile, case-folded")
 
 
 class OrderRef(BaseModel):
@@ -214,48 +216,44 @@ class Posting:
 # ---------------------------------------------------------------------------------- earning rules
 
 
-class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class OrderRule(_Rule):
+class OrderRule(StrictInput):
     points_per_euro: Points = Field(default=1, description="Per whole euro of delivered lines")
 
 
-class ReviewRule(_Rule):
+class ReviewRule(StrictInput):
     points: Points = 20
     photo_bonus: Points = 10
     verified_bonus: Points = 10
 
 
-class FlatRule(_Rule):
+class FlatRule(StrictInput):
     points: Points
 
 
-class CollectionRule(_Rule):
+class CollectionRule(StrictInput):
     points: Points = 2
     min_stars: int = Field(default=4, ge=1, le=5)
 
 
-class VisitRule(_Rule):
+class VisitRule(StrictInput):
     points: Points = Field(default=1, description="For the first visit of a day")
     streak_bonus: Points = Field(default=1, description="Extra per consecutive day before")
     max_points: Points = Field(default=5, description="Cap per day")
 
 
-class ReferralRule(_Rule):
+class ReferralRule(StrictInput):
     points: Points = 200
     return_window_days: int = Field(default=14, ge=0, le=365)
     min_order_value: MinorUnits = 2000
     monthly_cap: int = Field(default=5, ge=0, le=1000, description="Conversions paid per referrer per month")
 
 
-class AdviceRule(_Rule):
+class AdviceRule(StrictInput):
     points: Points = Field(default=30, description="When the session carries no compensation_points")
     min_rating: int = Field(default=4, ge=1, le=5)
 
 
-class StageThreshold(_Rule):
+class StageThreshold(StrictInput):
     purchases: int = Field(default=0, ge=0, le=10_000)
     contributions: int = Field(default=0, ge=0, le=10_000)
     referrals: int = Field(default=0, ge=0, le=10_000)
@@ -275,7 +273,7 @@ class StageThreshold(_Rule):
         )
 
 
-class Campaign(_Rule):
+class Campaign(StrictInput):
     name: str = Field(min_length=1, max_length=100)
     starts_at: AwareDatetime
     ends_at: AwareDatetime
@@ -293,7 +291,7 @@ class Campaign(_Rule):
         return wanted and self.starts_at <= at < self.ends_at
 
 
-class CatalogReward(_Rule):
+class CatalogReward(StrictInput):
     reward_id: Identifier
     kind: RewardKind
     title: str = Field(min_length=1, max_length=200)
@@ -354,7 +352,7 @@ def _default_catalog() -> list[CatalogReward]:
     ]
 
 
-class EarningRules(_Rule):
+class EarningRules(StrictInput):
     """Everything an admin configures about points and stages (`PUT /admin/rewards/rules`)."""
 
     orders: OrderRule = Field(default_factory=OrderRule)
@@ -372,6 +370,9 @@ class EarningRules(_Rule):
     stage_window_days: int = Field(default=365, ge=1, le=3650, description="Activity counted for stages")
     stage_period_days: int = Field(default=90, ge=1, le=3650, description="Downgrades apply only at a period end")
     expiry_days: int = Field(default=365, ge=1, le=3650, description="Earned points expire after this")
+    point_value: int = Field(
+        default=1, ge=0, le=100, description="Minor units one point pays at checkout (0: points do not pay)"
+    )
     campaigns: list[Campaign] = Field(default_factory=list, max_length=50)
     catalog: list[CatalogReward] = Field(default_factory=_default_catalog, max_length=200)
 
@@ -509,3 +510,58 @@ def idempotency_key(raw: str | None) -> str:
 
 def gift_card_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- advisor cash payouts
+
+
+class CashDue(BaseModel):
+    """Cash owed to an advisor for one rated session, in the period it is paid with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    advisor_id: str
+    session_id: str
+    period: str = Field(description="YYYY-MM the session is paid with (its month, or the next open one)")
+    amount: MinorUnits
+    currency: Currency = "EUR"
+    rated_at: datetime
+
+
+class Payout(BaseModel):
+    """What finance pays one advisor for one closed month (no transfer happens on the platform)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    payout_id: str
+    advisor_id: str
+    period: str
+    amount: MinorUnits
+    currency: Currency = "EUR"
+    sessions: tuple[str, ...]
+    created_at: datetime
+
+
+class PayoutRun(BaseModel):
+    """The close of one month: created once, then one payout per advisor with cash owed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    period: str
+    closed_at: datetime
+    closed_by: str
+    complete: bool = False
+
+
+def period_of(moment: datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def next_period(period: str) -> str:
+    year, month = (int(part) for part in period.split("-"))
+    return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+
+
+def payout_id(period: str, advisor_id: str) -> str:
+    """Deterministic, so a re-run of a close finds the payout it already made."""
+    return "po_" + hashlib.sha256(f"{period}#{advisor_id}".encode()).hexdigest()[:24]

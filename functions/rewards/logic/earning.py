@@ -12,6 +12,7 @@ from __future__ import annotations
 from functions.common.errors import Unavailable
 from functions.rewards.logic.domain import Activity, EntryKind
 from functions.rewards.logic.ledger import Award, LedgerService
+from functions.rewards.logic.payouts import PayoutService
 from functions.rewards.logic.ports import Ledger
 from functions.rewards.logic.referrals import ReferralService
 from functions.rewards.logic.rules import RulesService
@@ -41,11 +42,19 @@ def order_ref(order_id: str, vendor_id: str) -> str:
 
 
 class EarningService:
-    def __init__(self, ledger: Ledger, points: LedgerService, rules: RulesService, referrals: ReferralService):
+    def __init__(
+        self,
+        ledger: Ledger,
+        points: LedgerService,
+        rules: RulesService,
+        referrals: ReferralService,
+        payouts: PayoutService | None = None,
+    ):
         self._ledger = ledger
         self._points = points
         self._rules = rules
         self._referrals = referrals
+        self._payouts = payouts
 
     # ---------------------------------------------------------------- orders
 
@@ -168,6 +177,9 @@ class EarningService:
                 multiply=False,
             )
         )
+        if cash and self._payouts is not None:
+            # Owed once per session (also on a redelivery whose entry is already written).
+            self._payouts.record(event.advisor_id, event.session_id, event.compensation_cash, event.occurred_at)
 
     def _contribution(self, event: Contribution, user_id: str, rule: str, cause: str, points: int) -> None:
         self._points.earn(

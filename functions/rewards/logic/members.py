@@ -22,6 +22,7 @@ from functions.rewards.logic.domain import (
 )
 from functions.rewards.logic.earning import ADVICE_RULE
 from functions.rewards.logic.ledger import Award, LedgerService
+from functions.rewards.logic.payouts import PayoutService
 from functions.rewards.logic.ports import Clock, Ledger
 from functions.rewards.logic.rules import RulesService
 from functions.rewards.models.api import (
@@ -43,12 +44,22 @@ ADJUSTMENT_RULE = "adjustment"
 
 
 class MemberService:
-    def __init__(self, ledger: Ledger, points: LedgerService, rules: RulesService, cursors: CursorCodec, clock: Clock):
+    def __init__(
+        self,
+        ledger: Ledger,
+        points: LedgerService,
+        rules: RulesService,
+        cursors: CursorCodec,
+        clock: Clock,
+        *,
+        payouts: PayoutService | None = None,
+    ):
         self._ledger = ledger
         self._points = points
         self._rules = rules
         self._cursors = cursors
         self._clock = clock
+        self._payouts = payouts
 
     def me(self, caller: Principal) -> MeOut:
         return self._summary(caller.user_id)
@@ -142,7 +153,8 @@ class MemberService:
 
     def advice_statement(self, caller: Principal, period: str) -> AdvisorStatement:
         """The caller's compensation for rated advice sessions in `period` (YYYY-MM, UTC): points
-        earned and cash owed (cash payouts themselves happen outside the platform)."""
+        earned and cash owed, each cash line with the month that pays it and, once that month is
+        closed, its payout (finance pays from the payout; no money moves on the platform)."""
         year, month = (int(part) for part in period.split("-"))
         start = datetime(year, month, 1, tzinfo=UTC)
         end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
@@ -151,11 +163,25 @@ class MemberService:
             for e in self._ledger.entries_since(caller.user_id, start)
             if e.rule == ADVICE_RULE and e.at < end
         ]
+        if self._payouts is not None:
+            cash = [line.session_id for line in lines if line.cash > 0]
+            status = self._payouts.paid_status(caller.user_id, cash) if cash else {}
+            for i, line in enumerate(lines):
+                if line.session_id in status:
+                    pay_period, payout = status[line.session_id]
+                    lines[i] = line.model_copy(
+                        update={
+                            "pay_period": pay_period,
+                            "payout_id": payout.payout_id if payout else None,
+                            "paid": payout is not None,
+                        }
+                    )
         return AdvisorStatement(
             period=period,
             sessions=len(lines),
             points=sum(line.points for line in lines),
             cash=sum(line.cash for line in lines),
+            cash_paid=sum(line.cash for line in lines if line.paid),
             items=lines,
         )
 

@@ -9,11 +9,14 @@ from typing import Any, Protocol
 from functions.common.events import DomainEvent
 from functions.rewards.logic.domain import (
     Account,
+    CashDue,
     Entitlement,
     GiftCard,
     GiftCardHold,
     LedgerEntry,
     OrderRef,
+    Payout,
+    PayoutRun,
     Posting,
     Redemption,
     Referral,
@@ -113,9 +116,55 @@ class Referrals(Protocol):
     def referrals_due(self, now: datetime) -> list[Referral]: ...
 
 
+class Affinities(Protocol):
+    """Members' affinities, kept on their accounts (from community's ProfileUpdated)."""
+
+    def set_affinities(self, user_id: str, affinities: Sequence[str], version: str) -> bool:
+        """Replace the member's affinities (creating a `new` account if needed) unless a version at
+        or after `version` is saved; False then (an older or redelivered event)."""
+        ...
+
+    def members_with(self, stage: Stage, affinity: str, limit: int, cursor: Cursor) -> tuple[list[Account], Cursor]:
+        """Members of `stage` with `affinity`; a page may hold fewer than `limit` with more to come."""
+        ...
+
+    def count_members_with(self, stage: Stage, affinity: str) -> int: ...
+
+    def affinity_counts(self, stage: Stage | None) -> dict[str, int]:
+        """Members per affinity (of one stage, or of all)."""
+        ...
+
+
+class Payouts(Protocol):
+    def record_due(self, due: CashDue) -> CashDue | None:
+        """Save the session's cash once, in `due.period` or (when that period's run exists) the
+        next period without a run; the saved due, or None when the session was already saved."""
+        ...
+
+    def due_of(self, session_ids: Sequence[str]) -> dict[str, CashDue]: ...
+
+    def dues(self, period: str) -> list[CashDue]: ...
+
+    def open_run(self, run: PayoutRun) -> tuple[PayoutRun, bool]:
+        """Create the period's run (True), or return the one that exists (False)."""
+        ...
+
+    def complete_run(self, period: str) -> None: ...
+
+    def run(self, period: str) -> PayoutRun | None: ...
+
+    def save_payout(self, payout: Payout, events: Sequence[DomainEvent]) -> bool:
+        """Save the payout and its events once per advisor and period; False when it exists."""
+        ...
+
+    def payouts(self, period: str) -> list[Payout]: ...
+
+    def payout(self, period: str, advisor_id: str) -> Payout | None: ...
+
+
 class Clock(Protocol):
     def __call__(self) -> datetime: ...
 
 
-class RewardsStore(Ledger, RulesStore, GiftCards, Referrals, Protocol):
+class RewardsStore(Ledger, RulesStore, GiftCards, Referrals, Affinities, Payouts, Protocol):
     """The context's one table serves every port."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
+from functions.common.inputs import StrictInput
 from functions.common.values import Currency, Identifier, MinorUnits
 from functions.rewards.logic.domain import (
     Activity,
@@ -32,10 +33,6 @@ CheckoutKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:#-]{1,128
 ReferralCodeIn = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=4, max_length=32, pattern=r"^[A-Za-z0-9]+$")
 ]
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class EntryOut(BaseModel):
@@ -144,7 +141,7 @@ class CatalogOut(BaseModel):
     items: list[RewardOut]
 
 
-class RedemptionIn(_In):
+class RedemptionIn(StrictInput):
     reward_id: Identifier
 
 
@@ -202,14 +199,14 @@ class RedemptionOut(BaseModel):
     currency: str | None = None
 
 
-class GiftCardRedeemIn(_In):
+class GiftCardRedeemIn(StrictInput):
     code: GiftCardCode
     amount: MinorUnits = Field(gt=0, description="What is still to pay: the card pays up to this")
     currency: Currency = "EUR"
     key: CheckoutKey = Field(description="Order-scoped key (e.g. the order id): a repeat returns the same hold")
 
 
-class GiftCardReleaseIn(_In):
+class GiftCardReleaseIn(StrictInput):
     code: GiftCardCode
     key: CheckoutKey
 
@@ -262,7 +259,7 @@ class ReferralsOut(BaseModel):
     referrals: list[ReferralOut] = Field(description="Everyone who claimed the code, newest first")
 
 
-class ClaimIn(_In):
+class ClaimIn(StrictInput):
     code: ReferralCodeIn
 
 
@@ -277,12 +274,12 @@ class RulesOut(BaseModel):
         return cls(version=saved.version, updated_by=saved.updated_by, updated_at=saved.updated_at, rules=saved.rules)
 
 
-class RulesIn(_In):
+class RulesIn(StrictInput):
     expected_version: int = Field(ge=0, description="The version the edit is based on (409 if another was saved)")
     rules: EarningRules
 
 
-class AdjustmentIn(_In):
+class AdjustmentIn(StrictInput):
     user_id: Identifier
     points: int = Field(ge=-1_000_000, le=1_000_000, description="Signed, not 0")
     reason: str = Field(min_length=3, max_length=500, description="Why: kept in the ledger with who adjusted")
@@ -296,6 +293,20 @@ class SegmentCount(BaseModel):
 class SegmentsOut(BaseModel):
     stages: list[SegmentCount]
     total: int
+    affinity: str | None = Field(default=None, description="The affinity the counts are filtered by (case-folded)")
+
+
+class AffinityCount(BaseModel):
+    affinity: str
+    members: int
+
+
+class AffinitiesOut(BaseModel):
+    """The most common affinities, most members first."""
+
+    stage: Stage | None = Field(default=None, description="The stage counted, or null for every member")
+    affinities: list[AffinityCount]
+    distinct: int = Field(description="How many different affinities members have")
 
 
 class SegmentMember(BaseModel):
@@ -303,6 +314,7 @@ class SegmentMember(BaseModel):
     stage: Stage
     stage_since: datetime | None = None
     balance: int
+    affinities: list[str] = Field(default_factory=list)
 
 
 class SegmentMembersPage(BaseModel):
@@ -315,6 +327,9 @@ class StatementLine(BaseModel):
     at: datetime
     points: int
     cash: int = Field(description="Minor units")
+    pay_period: str | None = Field(default=None, description="The month whose payout run pays this cash (YYYY-MM)")
+    payout_id: str | None = Field(default=None, description="The payout that pays it, once its month is closed")
+    paid: bool = Field(default=False, description="True once a payout covers it")
 
 
 class AdvisorStatement(BaseModel):
@@ -324,6 +339,7 @@ class AdvisorStatement(BaseModel):
     sessions: int
     points: int
     cash: int = Field(description="Cash owed for the period, minor units")
+    cash_paid: int = Field(default=0, description="Of `cash`, what payouts cover (minor units)")
     currency: str = "EUR"
     items: list[StatementLine]
 
@@ -335,3 +351,25 @@ Period = Annotated[str, StringConstraints(pattern=r"^2\d{3}-(0[1-9]|1[0-2])$")]
 class ExportFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
+
+
+class PayoutOut(BaseModel):
+    """One advisor's cash for one closed month: the record finance pays from (no transfer happens here)."""
+
+    payout_id: str
+    advisor_id: str
+    period: str = Field(description="YYYY-MM")
+    amount: int = Field(description="Minor units")
+    currency: str
+    sessions: list[str]
+    created_at: datetime
+
+
+class PayoutRunOut(BaseModel):
+    period: str = Field(description="YYYY-MM")
+    status: Literal["open", "closed"] = Field(description="closed once an admin closed the month")
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    payouts: list[PayoutOut]
+    total: int = Field(description="Sum of the payouts, minor units")
+    currency: str = "EUR"

@@ -6,29 +6,18 @@ validates these views against the producers' models where the producer exists.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from functions.common.events import ConsumedPart, ConsumedView
 
 ORDERS = "plein.orders"
 COMMUNITY = "plein.community"
 ADVICE = "plein.advice"
 
 
-class ConsumedView(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    source: ClassVar[str]
-    detail_type: ClassVar[str]
-
-    event_id: str = Field(min_length=1)
-    occurred_at: datetime
-
-
-class OrderLineView(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class OrderLineView(ConsumedPart):
     line_total: int = Field(ge=0)
 
 
@@ -121,6 +110,16 @@ class ShareClickedView(ConsumedView):
     user_id: str = Field(description="Who shared")
 
 
+class ProfileUpdatedView(ConsumedView):
+    """A member's profile: its `interests` are the member's affinities for segments."""
+
+    source: ClassVar[str] = COMMUNITY
+    detail_type: ClassVar[str] = "ProfileUpdated"
+
+    user_id: str
+    interests: list[str] = Field(default_factory=list, max_length=500)
+
+
 class AdviceSessionRatedView(ConsumedView):
     source: ClassVar[str] = ADVICE
     detail_type: ClassVar[str] = "AdviceSessionRated"
@@ -144,5 +143,6 @@ CONSUMED: tuple[type[ConsumedView], ...] = (
     IdeaMilestoneReachedView,
     FeedbackActedOnView,
     ShareClickedView,
+    ProfileUpdatedView,
     AdviceSessionRatedView,
 )

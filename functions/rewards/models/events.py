@@ -70,10 +70,26 @@ class ReferralConverted(DomainEvent):
     points: int
 
 
+class AdvisorPaid(DomainEvent):
+    """An admin closed a month and the advisor has a cash payout for it: the record finance pays
+    from (the platform moves no money). Once per advisor and month."""
+
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "AdvisorPaid"
+
+    advisor_id: str
+    payout_id: str
+    period: str = Field(description="YYYY-MM")
+    amount: int = Field(description="Minor units")
+    currency: Currency = "EUR"
+    sessions: int = Field(description="How many rated sessions it pays")
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     PointsAwarded,
     StageChanged,
     RewardRedeemed,
     GiftCardIssued,
     ReferralConverted,
+    AdvisorPaid,
 )

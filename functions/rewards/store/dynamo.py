@@ -14,6 +14,10 @@ referrals. The only code that knows the layout (indexes in records.py):
 | rules (current, history) | `RULES` | `CURRENT`, `V#<version>` |
 | referral code | `REFCODE#<code>` and `MEMBER#<user>` | `CODE` and `REFCODE` |
 | referral | `REFERRAL#<referee>` | `REFERRAL` (gsi1 `REFERRER#<referrer>`, gsi2 `REFERRALS_DUE`) |
+| (store/segments.py) a member's affinities | on the account item: `affinities`, `affinities_version` | |
+| (store/payouts.py) cash session owed, once | `CASHSESSION#<session>` | `DUE` (its pay period) |
+| (store/payouts.py) cash owed in a period | `PAYDUE#<period>` | `<advisor>#<session>` |
+| (store/payouts.py) a month's run, payouts | `PAYRUN#<period>` | `RUN`, `PAYOUT#<advisor>` (gsi1 `PAYOUTS#<adv>`) |
 
 A posting is one TransactWriteItems: the entry guard (`attribute_not_exists`), the ledger item,
 the balance (`ADD`, conditional on `balance >= :points` for debits), what moves with it and the
@@ -28,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from functions.common.dynamo import cancellation_codes, error_code, translate_errors
+from functions.common.dynamo import N, S, cancellation_codes, error_code, translate_errors
 from functions.common.errors import Conflict, Unavailable
 from functions.common.events import DomainEvent
 from functions.common.outbox import outbox_put
@@ -50,6 +54,8 @@ from functions.rewards.logic.domain import (
     StageChange,
 )
 from functions.rewards.logic.ports import Cursor
+from functions.rewards.store.payouts import PayoutItems
+from functions.rewards.store.segments import AffinityItems
 
 ACCOUNT = "ACCOUNT"
 PERIOD_INDEX = "PERIOD"
@@ -66,14 +72,6 @@ def _dt(raw: str) -> datetime:
     return datetime.fromisoformat(raw.replace("Z", "+00:00"))
 
 
-def S(value: str) -> dict[str, str]:  # noqa: N802 - DynamoDB's type tag
-    return {"S": value}
-
-
-def N(value: int) -> dict[str, str]:  # noqa: N802 - DynamoDB's type tag
-    return {"N": str(value)}
-
-
 def member_pk(user_id: str) -> str:
     return f"MEMBER#{user_id}"
 
@@ -82,8 +80,9 @@ def stage_pk(stage: Stage) -> str:
     return f"STAGE#{stage}"
 
 
-class DynamoRewardsStore:
-    """Implements Ledger, RulesStore, GiftCards and Referrals (logic/ports.py)."""
+class DynamoRewardsStore(AffinityItems, PayoutItems):
+    """Implements Ledger, RulesStore, GiftCards and Referrals (logic/ports.py); Affinities and
+    Payouts come from store/segments.py and store/payouts.py."""
 
     def __init__(self, table_name: str, client: Any = None):
         from functions.common.aws import client as aws_client
@@ -351,21 +350,7 @@ class DynamoRewardsStore:
         return [_account(item) for item in items], after
 
     def count_members(self, stage: Stage) -> int:
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": "gsi2",
-            "KeyConditionExpression": "gsi2pk = :pk",
-            "ExpressionAttributeValues": {":pk": S(stage_pk(stage))},
-            "Select": "COUNT",
-        }
-        total = 0
-        while True:
-            with translate_errors():
-                page = self._db.query(**request)
-            total += int(page.get("Count", 0))
-            if "LastEvaluatedKey" not in page:
-                return total
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return self.count_members_with(stage, None)
 
     def periods_due(self, now: datetime, limit: int) -> list[Account]:
         items, _ = self._page(
@@ -581,7 +566,12 @@ def _account(item: dict[str, Any]) -> Account:
         last_visit=date.fromisoformat(visit) if visit else None,
         streak=int(item.get("streak", {}).get("N", "0")),
         first_order_id=text("first_order_id"),
+        affinities=tuple(value["S"] for value in item.get("affinities", {}).get("L", [])),
     )
+
+
+account_from_item = _account
+"""The account of an item (store/segments.py reads accounts too)."""
 
 
 def _card(item: dict[str, Any]) -> GiftCard:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.common.inputs import StrictInput
 from functions.common.values import Identifier, MinorUnits
 from functions.vendor.models.events import FeedCounts, OfferSnapshot, ShippingRule
 
@@ -20,7 +21,7 @@ FeedStatus = Literal["pending", "importing", "completed", "failed"]
 DEFAULT_COMMISSION_BPS = 1200
 
 
-class Contact(BaseModel):
+class Contact(StrictInput):
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     phone: str | None = Field(default=None, max_length=40)
     website: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")

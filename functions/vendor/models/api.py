@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
+from functions.common.inputs import StrictInput
 from functions.common.values import Currency, Identifier, MinorUnits
 from functions.vendor.logic.domain import Contact, FeedFormat, FeedMode, FeedStatus, PresignedPost, VendorStatus
 from functions.vendor.models.events import Availability, Condition, FeedCounts, OfferSnapshot, ShippingRule
@@ -29,22 +30,18 @@ def _valid_gtin(value: str) -> str:
 Gtin = Annotated[str, StringConstraints(pattern=r"^\d{8,14}$"), AfterValidator(_valid_gtin)]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class VendorApplication(_Input):
+class VendorApplication(StrictInput):
     name: Annotated[str, StringConstraints(min_length=2, max_length=80, strip_whitespace=True)]
     story: str = Field(default="", max_length=5000)
     logo_url: Url | None = None
     contact: Contact = Field(default_factory=Contact)
 
 
-class VendorApproval(_Input):
+class VendorApproval(StrictInput):
     commission_bps: int | None = Field(default=None, ge=0, le=10_000)
 
 
-class VendorPatch(_Input):
+class VendorPatch(StrictInput):
     """Fields a vendor may change; `commission_bps` only an admin."""
 
     name: Annotated[str, StringConstraints(min_length=2, max_length=80, strip_whitespace=True)] | None = None
@@ -89,7 +86,7 @@ class PublicVendor(BaseModel):
     service_policy: str
 
 
-class OfferIn(_Input):
+class OfferIn(StrictInput):
     """A complete offer (PUT): product content plus price, stock and delivery terms."""
 
     title: Annotated[str, StringConstraints(min_length=1, max_length=150, strip_whitespace=True)]
@@ -120,7 +117,7 @@ class OfferIn(_Input):
     handling_days: int = Field(default=1, ge=0, le=60)
 
 
-class OfferPatch(_Input):
+class OfferPatch(StrictInput):
     """A fast price/stock update: only the given fields change."""
 
     price: MinorUnits | None = None
@@ -143,7 +140,7 @@ class OfferBatchItem(OfferPatch):
     sku: Sku
 
 
-class OfferBatchPatch(_Input):
+class OfferBatchPatch(StrictInput):
     items: list[OfferBatchItem] = Field(min_length=1, max_length=100)
 
 
@@ -162,7 +159,7 @@ class VendorOffer(OfferSnapshot):
     status: Literal["active", "withdrawn"]
 
 
-class FeedRequest(_Input):
+class FeedRequest(StrictInput):
     filename: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._ -]+$")]
     mode: FeedMode = "upsert"
     content_type: str | None = Field(default=None, max_length=100)
@@ -195,7 +192,7 @@ class FeedStatusOut(BaseModel):
     finished_at: datetime | None
 
 
-class FeedPreviewRequest(_Input):
+class FeedPreviewRequest(StrictInput):
     sample: str = Field(min_length=1, max_length=1_000_000, description="The first lines of a feed file")
     mode: FeedMode = "upsert"
 

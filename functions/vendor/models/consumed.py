@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from functions.common.events import ConsumedPart
 from functions.common.values import MinorUnits
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class OrderLineView(_View):
+class OrderLineView(ConsumedPart):
     vendor_id: str
     quantity: int = Field(ge=1)
     line_total: MinorUnits
 
 
-class OrderPlacedView(_View):
+class OrderPlacedView(ConsumedPart):
     source: ClassVar[str] = "plein.orders"
     detail_type: ClassVar[str] = "OrderPlaced"
 

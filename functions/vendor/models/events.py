@@ -8,6 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, Field
 
 from functions.common.events import DomainEvent
+from functions.common.inputs import StrictInput
 from functions.common.values import Currency, Identifier, MinorUnits
 
 SOURCE = "plein.vendor"
@@ -16,7 +17,7 @@ Availability = Literal["in_stock", "out_of_stock", "preorder", "backorder"]
 Condition = Literal["new", "refurbished", "used"]
 
 
-class ShippingRule(BaseModel):
+class ShippingRule(StrictInput):
     """Shipping cost for a destination zone (ISO country codes, `*` for everywhere else)."""
 
     zone: str = Field(min_length=1, max_length=40)

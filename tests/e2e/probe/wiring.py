@@ -12,6 +12,10 @@ WIRING = ContextWiring(
     table=TableSpec(model="tests.e2e.probe.records:ProbeRecord"),
     api=Function("probe-api", "tests.e2e.probe.api.handler", frozenset({Need.EVENT_BUS})),
     websocket=Function("probe-ws", "tests.e2e.probe.ws.handler", frozenset({Need.WEBSOCKET})),
+    # The platform's socket authorizer (Cognito access tokens), as the advice socket has it.
+    websocket_authorizer=Function(
+        "probe-ws-authorizer", "functions.advice.handlers.ws_authorizer.handler", frozenset({Need.TOKENS})
+    ),
     events=(
         EventSubscription(
             Function("probe-recorder", "tests.e2e.probe.consumers.record"), sources=(SOURCE,), detail_types=(RECORDED,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from functions.common.errors import Conflict
 from functions.common.events import DomainEvent
 from functions.notifications.logic.campaigns import Campaign, Content
 from functions.notifications.logic.newsletter import ConsentRecord
@@ -147,9 +149,29 @@ def test_the_audience_pages_subscribers_first_then_the_rest(store: Any) -> None:
     assert walk(True) == ["a", "c"]
     assert walk(False) == ["a", "c", "b", "d"]
     assert store.audience_member("a") == AudienceMember(
-        user_id="a", newsletter="subscribed", affinities=frozenset({"lighting"}), last_active_at=T0, extra={"x": "1"}
+        user_id="a",
+        newsletter="subscribed",
+        affinities=frozenset({"lighting"}),
+        last_active_at=T0,
+        extra={"x": "1"},
+        revision=1,
     )
     assert set(store.audience_members(["a", "b", "zz"])) == {"a", "b"}
+
+
+def test_of_two_saves_of_one_read_member_the_second_is_refused(store: Any) -> None:
+    """Two events of one member merged at once: the loser re-reads instead of overwriting."""
+    store.save_audience_member(AudienceMember(user_id="m"))
+    read = store.audience_member("m")
+    store.save_audience_member(replace(read, stage="fan"))
+
+    with pytest.raises(Conflict) as refused:
+        store.save_audience_member(replace(read, language="de"))
+
+    assert refused.value.code == "audience_changed"
+    assert store.audience_member("m").stage == "fan"
+    with pytest.raises(Conflict):  # a first save of a member someone else created meanwhile
+        store.save_audience_member(AudienceMember(user_id="m"))
 
 
 def test_consents_keep_their_history_and_links_are_used_once(store: Any) -> None:

@@ -1,10 +1,11 @@
-"""moto (in-process `mock_aws`) with the orders table, a bus and a queue capturing what orders publishes."""
+"""moto (in-process `mock_aws`) with the orders table, a bus and a queue capturing what orders publishes
+(moto has no table streams: `Aws.published` relays the table's new outbox items as the stream would)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -12,6 +13,7 @@ import pytest
 from moto import mock_aws
 
 from functions.common.events import EventBridgePublisher
+from functions.common.outbox import OUTBOX_PREFIX, relay
 from functions.orders.store.dynamo import DynamoOrdersStore
 from functions.orders.store.records import OrdersRecord
 from tests.unit.orders.fakes import FakeClock, InMemoryOrdersStore, OrdersPorts
@@ -40,8 +42,20 @@ class Aws:
     sqs: Any
     events: Any
     captured_url: str
+    relayed: set[str] = field(default_factory=set)
+
+    def outbox(self) -> list[dict[str, Any]]:
+        """The outbox items in the orders table (DynamoDB wire format), oldest first."""
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        items = dynamodb.scan(TableName=TABLE)["Items"]
+        found = [item for item in items if item["pk"]["S"].startswith(OUTBOX_PREFIX)]
+        return sorted(found, key=lambda item: (item["occurred_at"]["S"], item["pk"]["S"]))
 
     def published(self) -> list[dict[str, Any]]:
+        """What reached the bus: the outbox items not relayed yet go through the outbox relay first."""
+        fresh = [item for item in self.outbox() if item["pk"]["S"] not in self.relayed]
+        self.relayed |= {item["pk"]["S"] for item in fresh}
+        relay([{"eventName": "INSERT", "dynamodb": {"NewImage": item}} for item in fresh], self.publisher())
         found: list[dict[str, Any]] = []
         while True:
             messages = self.sqs.receive_message(QueueUrl=self.captured_url, MaxNumberOfMessages=10).get("Messages", [])
@@ -50,6 +64,9 @@ class Aws:
             for message in messages:
                 found.append(json.loads(message["Body"]))
                 self.sqs.delete_message(QueueUrl=self.captured_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def publisher(self) -> EventBridgePublisher:
+        return EventBridgePublisher(BUS, self.events)
 
 
 @pytest.fixture
@@ -74,9 +91,7 @@ def dynamo_store(aws: Aws) -> DynamoOrdersStore:
 
 
 def moto_ports(store: Any, clock: FakeClock, aws: Aws | None = None) -> OrdersPorts:
-    """Ports over a store on moto; with `aws`, events go to the moto bus (else they are recorded)."""
-    if aws is not None:
-        return OrdersPorts(store, clock, publisher=EventBridgePublisher(BUS, aws.events))
+    """Ports over a store on moto (its events are in the table's outbox: `Aws.published`)."""
     return OrdersPorts(store, clock)
 
 

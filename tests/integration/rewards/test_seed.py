@@ -68,6 +68,10 @@ def test_the_seed_puts_members_at_every_stage_a_gift_card_and_a_referral_once(pa
     referral = store.referral(advisor)
     assert referral is not None
     assert (referral.referrer_id, referral.status) == (shopper, ReferralStatus.CLAIMED)
+    assert store.affinity_counts(None)["coffee"] == 4
+    (payout,) = store.payouts(rewards_seed.PAID_PERIOD)
+    assert (payout.advisor_id, payout.amount, len(payout.sessions)) == (advisor, 3000, 2)
+    assert [due.period for due in store.dues("2026-11")] == ["2026-11"]
 
     before = items(dynamodb)
     rewards_seed.seed(ctx)

@@ -22,6 +22,7 @@ from functions.community.models.events import (
     CollectionPublished,
     CollectionRated,
     FeedbackActedOn,
+    FollowChanged,
     IdeaDecided,
     IdeaMilestoneReached,
     IdeaSupported,
@@ -81,6 +82,7 @@ SAMPLES: dict[str, DomainEvent] = {
         ArticlePublished(
             article_id="a", kind="guide", author_id="u", vendor_id="v", language="nl", title="T", published_at=AT
         ),
+        FollowChanged(follower_id="f", user_id="u", following=True),
     )
 }
 

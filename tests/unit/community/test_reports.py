@@ -3,6 +3,8 @@ report takes the text out of its thread and counts."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.unit.community.conftest import Api
 
 
@@ -57,3 +59,37 @@ def test_a_reported_comment_and_question_leave_their_lists(api: Api) -> None:
     unknown = {"subject": "comment", "subject_id": "nope", "reason": "spam"}
     assert api("POST", "/reports", unknown)[1]["error"]["code"] == "comment_not_found"
     assert api("POST", "/reports", {**unknown, "subject_id": "<b>"})[1]["error"]["code"] == "comment_not_found"
+
+
+def test_a_reported_article_comment_is_queued_audited_and_hidden(api: Api) -> None:
+    vendor: dict[str, Any] = {"user": "vendor-user", "groups": "vendor", "vendor_id": "vd_kiel"}
+    guide = {"kind": "guide", "title": "Knives", "language": "en", "summary": "Sharp", "body": "<p>Hone</p>"}
+    _, article = api("POST", "/articles", guide, **vendor)
+    path = f"/articles/{article['article_id']}/comments"
+    _, kept = api("POST", path, {"text": "Great tips"}, user="c1")
+    _, spam = api("POST", path, {"text": "Buy my knives"}, user="c2")
+    report = {"subject": "article_comment", "subject_id": spam["comment_id"], "reason": "spam"}
+
+    # Given two members report the comment (the first opens the case), the author cannot
+    assert api("POST", "/reports", report, user="c2")[1]["error"]["code"] == "own_content"
+    assert api("POST", "/reports", report, user="r1") == (
+        200,
+        {"subject": "article_comment", "subject_id": spam["comment_id"], "reports": 1},
+    )
+    assert api("POST", "/reports", report, user="r1")[1]["error"]["code"] == "already_reported"
+    assert api("POST", "/reports", report, user="r2")[1]["reports"] == 2
+    _, queue = api("GET", "/admin/moderation", user="a", groups="admin")
+    assert [(c["subject"], c["origin"], c["reasons"]) for c in queue["items"]] == [
+        ("article_comment", "report", ["reported_spam"])
+    ]
+
+    # When a moderator rejects it, it leaves the thread and the count; the decision is audited
+    decided = reject_first_open_case(api)
+    assert (decided["subject"], decided["state"], decided["decided_by"]) == ("article_comment", "rejected", "a")
+    assert [c["comment_id"] for c in api("GET", path, user=None)[1]["items"]] == [kept["comment_id"]]
+    assert api("GET", f"/articles/{article['article_id']}", user=None)[1]["comments"] == 1
+    _, audit = api("GET", "/admin/moderation", user="a", groups="admin", query={"state": "rejected"})
+    assert [c["case_id"] for c in audit["items"]] == [decided["case_id"]]
+    assert api("POST", "/reports", report, user="r3")[1]["error"]["code"] == "article_comment_not_found"
+    unknown = {**report, "subject_id": "<b>"}
+    assert api("POST", "/reports", unknown, user="r3")[1]["error"]["code"] == "article_comment_not_found"

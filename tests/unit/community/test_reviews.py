@@ -68,6 +68,36 @@ def test_a_delivered_product_makes_the_review_verified_before_and_after(api: Api
     assert (listed["items"][0]["verified"], listed["items"][0]["vendor_id"]) == (True, "v2")
 
 
+def test_a_vendors_rating_counts_the_verified_reviews_of_its_sales(api: Api, community: Community) -> None:
+    # Given two verified buyers from v1 (one of them also from v2) and an unverified reviewer
+    community.consumer.order_delivered(delivered("u1", "pan"))
+    community.consumer.order_delivered(delivered("u2", "kettle", event_id="ev-2"))
+    community.consumer.order_delivered(delivered("u2", "lamp", vendor="v2", event_id="ev-3"))
+    api("POST", "/products/pan/reviews", {**REVIEW, "rating": 5}, user="u1")
+    _, second = api("POST", "/products/kettle/reviews", {**REVIEW, "rating": 3, "text": "Boils fast."}, user="u2")
+    api("POST", "/products/lamp/reviews", {**REVIEW, "rating": 1, "text": "Flickers."}, user="u2")
+    api("POST", "/products/pan/reviews", {**REVIEW, "rating": 1, "text": "Burns eggs."}, user="u3")
+
+    # Then each vendor's rating holds its own buyers' reviews only, for anyone to read
+    status, rating = api("GET", "/vendors/v1/rating", user=None)
+    assert status == 200
+    assert (rating["count"], rating["average"], rating["histogram"]["5"], rating["histogram"]["3"]) == (2, 4.0, 1, 1)
+    assert api("GET", "/vendors/v2/rating")[1]["count"] == 1
+    assert api("GET", "/vendors/nobody/rating")[1] == {
+        "vendor_id": "nobody",
+        "average": 0.0,
+        "count": 0,
+        "histogram": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0},
+    }
+
+    # When a moderator removes one of v1's reviews, it leaves the vendor's rating too
+    api("POST", "/reports", {"subject": "review", "subject_id": second["review_id"], "reason": "fake"}, user="u4")
+    _, queue = api("GET", "/admin/moderation", user="admin", groups="admin")
+    case_id = queue["items"][0]["case_id"]
+    api("POST", f"/admin/moderation/{case_id}/decision", {"decision": "reject"}, user="admin", groups="admin")
+    assert api("GET", "/vendors/v1/rating")[1]["count"] == 1
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

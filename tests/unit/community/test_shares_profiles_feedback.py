@@ -8,7 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from functions.community.logic.domain import referral_code
 from functions.community.models.consumed import StageChangedView
-from functions.community.models.events import FeedbackActedOn, NewsletterOptInRequested, ProfileUpdated, ShareClicked
+from functions.community.models.events import (
+    FeedbackActedOn,
+    FollowChanged,
+    NewsletterOptInRequested,
+    ProfileUpdated,
+    ShareClicked,
+)
 from tests.unit.community.conftest import Api, Community
 
 PROFILE = {
@@ -98,6 +104,12 @@ def test_followers_see_new_reviews_and_collections_of_those_they_follow(api: Api
 
     assert api("DELETE", "/users/anna/follow", user="ben")[1] == {"user_id": "anna", "following": False}
     assert api("GET", "/me/feed", user="ben")[1]["items"] == []
+    api("DELETE", "/users/anna/follow", user="ben")
+    # Each change of the follow is published once (notifications keeps its followers from them)
+    assert [(e.follower_id, e.user_id, e.following) for e in community.docs.of_type(FollowChanged)] == [
+        ("ben", "anna", True),
+        ("ben", "anna", False),
+    ]
 
 
 def test_feedback_is_for_admins_and_acted_on_once(api: Api, community: Community) -> None:

@@ -75,7 +75,7 @@ def _websocket(event_type: str, route_key: str, **extra: Any) -> dict[str, Any]:
         connection_id="c-1=",
         domain="127.0.0.1:3001",
         stage="local",
-        claims=CLAIMS,
+        authorizer={"principalId": "u1", **CLAIMS},
         connected_at=1_764_000_000.0,
         **extra,
     )

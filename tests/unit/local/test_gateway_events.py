@@ -7,7 +7,15 @@ import json
 
 import pytest
 
-from local.gateway.events import HttpRequest, proxy_response, rest_event, websocket_event
+from local.config import ACCOUNT_ID
+from local.gateway.events import (
+    HttpRequest,
+    allowed_context,
+    proxy_response,
+    rest_event,
+    websocket_authorizer_event,
+    websocket_event,
+)
 from local.gateway.websocket import route_key
 
 
@@ -135,7 +143,7 @@ def test_websocket_connect_event() -> None:
         connection_id="abc=",
         domain="127.0.0.1:3001",
         stage="local",
-        claims={"sub": "u1"},
+        authorizer={"principalId": "u1", "sub": "u1"},
         headers={"Host": "127.0.0.1:3001"},
         query={"token": "t"},
     )
@@ -158,3 +166,66 @@ def test_websocket_message_event() -> None:
     assert event["body"] == '{"action":"echo"}'
     assert event["requestContext"]["messageId"]
     assert "headers" not in event
+
+
+ARN = f"arn:aws:execute-api:eu-west-1:{ACCOUNT_ID}:localws/local/$connect"
+
+
+def test_the_socket_authorizer_gets_a_websocket_request_authorizer_event() -> None:
+    from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+        APIGatewayAuthorizerRequestEvent,
+    )
+
+    event = websocket_authorizer_event(
+        region="eu-west-1",
+        connection_id="abc=",
+        domain="127.0.0.1:3001",
+        stage="local",
+        headers={"Host": "127.0.0.1:3001"},
+        query={"token": "t"},
+    )
+
+    parsed = APIGatewayAuthorizerRequestEvent(event)
+    assert parsed.get_type == "REQUEST"
+    assert parsed.method_arn == ARN
+    assert parsed.parsed_arn.api_id == "localws"
+    assert parsed.query_string_parameters == {"token": "t"}
+    assert event["requestContext"]["routeKey"] == "$connect"
+    assert event["requestContext"]["connectionId"] == "abc="
+
+
+def _answer(effect: str, resource: object = ARN, context: object = None) -> dict[str, object]:
+    statement = {"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}
+    answer: dict[str, object] = {
+        "principalId": "u1",
+        "policyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+    }
+    if context is not None:
+        answer["context"] = context
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (
+            _answer("Allow", context={"sub": "u1", "groups": "shopper", "n": 2}),
+            {"principalId": "u1", "sub": "u1", "groups": "shopper", "n": "2"},
+        ),
+        (_answer("Allow", resource=f"arn:aws:execute-api:eu-west-1:{ACCOUNT_ID}:localws/*"), {"principalId": "u1"}),
+        (_answer("Allow", resource=[ARN]), {"principalId": "u1"}),
+        (_answer("Deny"), None),
+        (_answer("Allow", resource=f"arn:aws:execute-api:eu-west-1:{ACCOUNT_ID}:other/local/$connect"), None),
+        ({"principalId": "u1"}, None),
+        ("Allow", None),
+    ],
+)
+def test_a_connection_is_allowed_only_by_an_allow_covering_its_method(answer: object, expected: object) -> None:
+    assert allowed_context(answer, ARN) == expected
+
+
+def test_an_explicit_deny_wins_over_an_allow() -> None:
+    answer = _answer("Allow")
+    answer["policyDocument"]["Statement"].append({"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": "*"})  # type: ignore[index]
+
+    assert allowed_context(answer, ARN) is None

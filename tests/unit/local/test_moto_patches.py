@@ -57,6 +57,7 @@ def test_every_patch_says_why_and_names_are_unique() -> None:
     correctness = [patch.name for patch in patches.REGISTRY if patch.correctness]
     assert correctness == [
         "request_lock",
+        "journal",
         "eventbridge_whole_events",
         "s3_notification_records",
         "cognito_write_attributes",

@@ -63,7 +63,10 @@ class InMemoryCampaignStore:
         return {u: self.members[u] for u in user_ids if u in self.members}
 
     def save_audience_member(self, member: AudienceMember) -> None:
-        self.members[member.user_id] = member
+        stored = self.members.get(member.user_id)
+        if (stored.revision if stored else 0) != member.revision:
+            raise Conflict("the member's audience record changed meanwhile", code="audience_changed")
+        self.members[member.user_id] = replace(member, revision=member.revision + 1)
 
     def audience_page(self, subscribed_only: bool, limit: int, cursor: Cursor) -> tuple[list[AudienceMember], Cursor]:
         ordered = sorted(self.members.values(), key=lambda m: (not m.subscribed, m.user_id))

@@ -47,6 +47,7 @@ class InMemoryNotificationsStore:
     suppressed: dict[str, str] = field(default_factory=dict)
     device_map: dict[tuple[str, str], Device] = field(default_factory=dict)
     vendors: dict[str, set[str]] = field(default_factory=dict)
+    follows: dict[tuple[str, str], tuple[bool, datetime]] = field(default_factory=dict)
     due_items: dict[str, DueItem] = field(default_factory=dict)
     scheduled_ids: set[str] = field(default_factory=set)
     claimed: set[tuple[str, str]] = field(default_factory=set)
@@ -144,6 +145,14 @@ class InMemoryNotificationsStore:
 
     def vendor_users(self, vendor_id: str) -> list[str]:
         return sorted(self.vendors.get(vendor_id, set()))
+
+    def set_follow(self, user_id: str, follower_id: str, following: bool, at: datetime) -> None:
+        pair = (user_id, follower_id)
+        if pair not in self.follows or self.follows[pair][1] < at:
+            self.follows[pair] = (following, at)
+
+    def followers(self, user_id: str) -> list[str]:
+        return sorted(f for (u, f), (following, _) in self.follows.items() if u == user_id and following)
 
     def schedule(self, item: DueItem) -> bool:
         if item.item_id in self.scheduled_ids:

@@ -188,6 +188,28 @@ def test_the_projection_keeps_the_newest_stage_and_is_idempotent() -> None:
     assert member.last_active_at == T0
 
 
+def test_two_events_of_one_member_at_once_both_land() -> None:
+    """A profile update merged while a stage change for the same member is saved in between: the
+    projection's save is refused (the revision moved), it reads again and keeps both."""
+    world = World()
+    projection = AudienceProjection(world.store)
+    save = world.store.save_audience_member
+    raced: list[bool] = []
+
+    def stage_change_lands_first(member: AudienceMember) -> None:
+        if not raced:
+            raced.append(True)
+            stage = AudienceEvent(event_id="s", occurred_at=T0, user_id="u", new_stage="fan")
+            AudienceProjection(world.store).handle("StageChanged", stage)
+        save(member)
+
+    world.store.save_audience_member = stage_change_lands_first  # type: ignore[method-assign]
+    projection.handle("ProfileUpdated", AudienceEvent(event_id="p", occurred_at=T0, user_id="u", interests=["Lamps"]))
+
+    member = world.store.members["u"]
+    assert (member.stage, member.affinities) == ("fan", frozenset({"lamps"}))
+
+
 def test_the_preview_counts_subscribers_and_members_for_admins_only() -> None:
     world = World()
     world.member("a", stage="fan")

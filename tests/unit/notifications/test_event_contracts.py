@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from functions.advice.models.events import AdvisorApproved
-from functions.common.events import DomainEvent
-from functions.community.models.events import AnswerPosted, IdeaDecided, IdeaMilestoneReached, ReviewReplied
+from functions.common.events import ConsumedView, DomainEvent
+from functions.community.models.events import (
+    AnswerPosted,
+    ArticlePublished,
+    FollowChanged,
+    IdeaDecided,
+    IdeaMilestoneReached,
+    ReviewReplied,
+)
 from functions.notifications.models import consumed as c
 from functions.rewards.models.events import GiftCardIssued, PointsAwarded, StageChanged
 from functions.vendor.models.events import FeedCounts, FeedImportCompleted, VendorApproved
@@ -16,7 +24,7 @@ from tests.unit.notifications.conftest import line
 def test_views_read_the_producers_events() -> None:
     from functions.orders.models import events as orders
 
-    produced: list[tuple[type[c.ConsumedView], DomainEvent]] = [
+    produced: list[tuple[type[ConsumedView], DomainEvent]] = [
         (
             c.OrderPlacedView,
             orders.OrderPlaced(
@@ -54,6 +62,19 @@ def test_views_read_the_producers_events() -> None:
         (c.ReviewRepliedView, ReviewReplied(review_id="r", product_id="p", user_id="u", vendor_id="v")),
         (c.IdeaMilestoneReachedView, IdeaMilestoneReached(idea_id="i", author_id="u", milestone=10, supporters=10)),
         (c.IdeaDecidedView, IdeaDecided(idea_id="i", author_id="u", decision="accepted", feedback="ok")),
+        (
+            c.ArticlePublishedView,
+            ArticlePublished(
+                article_id="ar",
+                kind="brand_story",
+                author_id="u",
+                vendor_id="v1",
+                language="en",
+                title="Our story",
+                published_at=datetime.now(UTC),
+            ),
+        ),
+        (c.FollowChangedView, FollowChanged(follower_id="f", user_id="u", following=False)),
         (c.PointsAwardedView, PointsAwarded(user_id="u", entry_id="e", points=5, reason="review", balance=5)),
         (c.StageChangedView, StageChanged(user_id="u", old_stage="new", new_stage="regular")),
         (c.GiftCardIssuedView, GiftCardIssued(user_id="u", gift_card_id="g", amount=500)),

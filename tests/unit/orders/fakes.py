@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from functions.common.errors import Conflict
-from functions.common.events import EventPublisher
+from functions.common.events import DomainEvent
 from functions.common.pagination import CursorCodec
 from functions.orders.logic.cart import CartService
 from functions.orders.logic.checkout import CheckoutService
@@ -29,7 +29,7 @@ from functions.orders.logic.domain import (
     newest_per_offer,
 )
 from functions.orders.logic.lifecycle import LifecycleService
-from functions.orders.logic.ports import Cursor, IdempotencyRecord, OutOfStock, Payment, VendorOrderView
+from functions.orders.logic.ports import Cursor, IdempotencyRecord, OutOfStock, Payment, Redemptions, VendorOrderView
 from functions.orders.logic.sweep import Sweeper
 from functions.orders.store.payments import LocalPaymentProvider
 from functions.orders.store.redemptions import NoRedemptions
@@ -62,6 +62,8 @@ class InMemoryOrdersStore:
         self.subs: dict[tuple[str, str], VendorOrderView] = {}
         self.returns: dict[str, str] = {}
         self.ledger: dict[str, Payment] = {}
+        self.outbox = RecordingPublisher()
+        """The transactional outbox: events saved with the order change that caused them."""
         self.fail_next_reserve: set[int] = set()
         """Chunk indexes whose next reservation raises OutOfStock (to test compensations)."""
 
@@ -173,7 +175,7 @@ class InMemoryOrdersStore:
             self.chunks[(order_id, index)] = chunk.model_copy(update={"status": ChunkStatus.RELEASED})
             return True
 
-    def commit(self, order: Order, indexes: Sequence[int]) -> None:
+    def commit(self, order: Order, indexes: Sequence[int], events: Sequence[DomainEvent] = ()) -> None:
         with self._lock:
             stored = self.orders.get(order.order_id)
             held = all(
@@ -187,8 +189,9 @@ class InMemoryOrdersStore:
                     update={"status": ChunkStatus.COMMITTED}
                 )
             self._store_order(order, None)
+            self._put_outbox(events)
 
-    def save(self, order: Order, moves: Sequence[StockMove]) -> Order:
+    def save(self, order: Order, moves: Sequence[StockMove], events: Sequence[DomainEvent] = ()) -> Order:
         with self._lock:
             stored = self.orders.get(order.order_id)
             if stored is None or stored.version != order.version:
@@ -196,9 +199,16 @@ class InMemoryOrdersStore:
             for move in moves:
                 if not self._allowed(move):
                     raise Conflict("the stock of this order cannot move that way", code="stock_conflict")
+            known = {event.event_id for event in self.outbox.events}
+            if any(event.event_id in known for event in events):
+                raise Conflict("an event of this change is already in the outbox", code="stock_conflict")
             for move in moves:
                 self._apply(move.offer_id, move.kind, move.quantity)
+            self._put_outbox(events)
             return self._store_order(order, stored)
+
+    def _put_outbox(self, events: Sequence[DomainEvent]) -> None:
+        self.outbox.publish(events)
 
     def _store_order(self, order: Order, previous: Order | None) -> Order:
         saved = order.model_copy(update={"version": order.version + 1})
@@ -331,17 +341,21 @@ def sequential_ids() -> Callable[[], str]:
 @dataclass
 class OrdersPorts:
     """The orders services over one store (the fake or DynamoDB), wired as handlers/dependencies.py
-    wires them, with a test clock, a chosen publisher and predictable ids."""
+    wires them, with a test clock and predictable ids. `publisher` records the events the fake
+    store saved in its outbox (the services publish nothing themselves)."""
 
     store: Any
     clock: FakeClock
-    publisher: EventPublisher = field(default_factory=RecordingPublisher)
+    publisher: RecordingPublisher = field(default_factory=RecordingPublisher)
     cursors: CursorCodec = field(default_factory=lambda: CursorCodec("test-secret-0123456789"))
     new_id: Callable[[], str] = field(default_factory=sequential_ids)
+    redemptions: Redemptions = field(default_factory=NoRedemptions)
     payments: LocalPaymentProvider = field(init=False)
 
     def __post_init__(self) -> None:
         self.payments = LocalPaymentProvider(self.store, self.clock)
+        if isinstance(self.store, InMemoryOrdersStore):
+            self.publisher = self.store.outbox
 
     def cart_service(self) -> CartService:
         return CartService(carts=self.store, inventory=self.store, clock=self.clock)
@@ -353,8 +367,7 @@ class OrdersPorts:
             orders=self.store,
             idempotency=self.store,
             payments=self.payments,
-            redemptions=NoRedemptions(),
-            publisher=self.publisher,
+            redemptions=self.redemptions,
             clock=self.clock,
             new_id=self.new_id,
         )
@@ -363,9 +376,9 @@ class OrdersPorts:
         return LifecycleService(
             orders=self.store,
             payments=self.payments,
-            publisher=self.publisher,
             cursors=self.cursors,
             clock=self.clock,
+            redemptions=self.redemptions,
             new_id=self.new_id,
         )
 

@@ -83,6 +83,8 @@ def test_cart_and_checkout_round_trip() -> None:
         ("/cart/items/a", {"quantity": 0}, 422, "validation_failed"),
         ("/cart/items/a", {"quantity": -3}, 422, "validation_failed"),
         ("/cart/items/a", {"quantity": "many"}, 422, "validation_failed"),
+        ("/cart/items/a", {"quantity": "5"}, 422, "validation_failed"),  # strict: not coerced
+        ("/cart/items/a", {"quantity": True}, 422, "validation_failed"),
         ("/cart/items/a", {"quantity": 11}, 422, "quantity_above_maximum"),
         ("/cart/items/a", {"quantity": 1, "expected_unit_price": 1}, 409, "price_changed"),
         ("/cart/items/a", {"quantity": 1, "unit_price": 1}, 422, "validation_failed"),

@@ -107,7 +107,7 @@ def test_the_subscription_matches_the_vendor_detail_types() -> None:
     from functions.orders.wiring import WIRING
     from functions.vendor.wiring import WIRING as VENDOR_WIRING
 
-    (subscription,) = WIRING.events
+    (subscription,) = [sub for sub in WIRING.events if sub.sources == (vendor.SOURCE,)]
     assert subscription.sources == (vendor.SOURCE,)
     assert set(subscription.detail_types) <= set(VENDOR_WIRING.publishes)
     assert set(subscription.detail_types) == {vendor.OffersChanged.detail_type, vendor.VendorUpdated.detail_type}

@@ -163,6 +163,7 @@ def call(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[Call]:
         dependencies.referral_service: lambda: services.referrals,
         dependencies.redemption_service: lambda: services.redemptions,
         dependencies.segment_service: lambda: services.segments,
+        dependencies.payout_service: lambda: services.payouts,
     }
     api.app.dependency_overrides.update(overrides)
 

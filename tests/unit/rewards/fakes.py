@@ -29,6 +29,7 @@ from functions.rewards.logic.domain import (
     StageChange,
 )
 from functions.rewards.logic.ports import Cursor
+from tests.unit.rewards.segment_fakes import InMemoryAffinities, InMemoryPayouts
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
 
@@ -56,7 +57,7 @@ def _page(items: list[Any], key: str, limit: int, cursor: Cursor) -> tuple[list[
     return chosen, {"k": last[0] if isinstance(last, tuple) else getattr(last, key)}
 
 
-class InMemoryRewardsStore:
+class InMemoryRewardsStore(InMemoryAffinities, InMemoryPayouts):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.accounts: dict[str, Account] = {}

@@ -168,7 +168,7 @@ def test_segments_count_list_and_export_csv(call: Call, world: World) -> None:
     assert page["next_cursor"]
     status, csv = call("GET", "/admin/segments/new/members", user="a1", groups=ADMIN, query={"format": "csv"})
     assert status == 200
-    assert csv.splitlines() == ["user_id,stage,stage_since,balance", "u1,new,,10", "u2,new,,10"]
+    assert csv.splitlines() == ["user_id,stage,stage_since,balance,affinities", "u1,new,,10,", "u2,new,,10,"]
     status, body = call("GET", "/admin/segments/vip/members", user="a1", groups=ADMIN)
     assert (status, body["error"]["code"]) == (404, "segment_not_found")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from functions.common.events import DomainEvent
+from functions.common.events import ConsumedView, DomainEvent
 from functions.orders.models import events as orders
 from functions.orders.wiring import WIRING as ORDERS_WIRING
 from functions.rewards.models import consumed
@@ -48,7 +48,7 @@ def _wire(event: DomainEvent) -> dict[str, object]:
 def test_community_events_validate_against_the_rewards_views() -> None:
     from functions.community.models import events as community
 
-    samples: list[tuple[DomainEvent, type[consumed.ConsumedView]]] = [
+    samples: list[tuple[DomainEvent, type[ConsumedView]]] = [
         (
             community.ReviewPublished(
                 review_id="r1", product_id="p1", user_id="u1", rating=5, has_photos=True, verified=True
@@ -108,3 +108,16 @@ def test_advice_session_rated_validates_against_the_rewards_view() -> None:
     assert (view.advisor_id, view.rating, view.compensation_kind, view.compensation_points) == ("adv", 5, "points", 40)
     assert (rated.source, rated.detail_type) == (view.source, view.detail_type)
     assert "AdviceSessionRated" in ADVICE_WIRING.publishes
+
+
+def test_profile_updated_validates_against_the_rewards_view() -> None:
+    from functions.community.models import events as community
+    from functions.community.wiring import WIRING as COMMUNITY_WIRING
+
+    profile = community.ProfileUpdated(
+        user_id="u1", display_name="Ann", interests=["Ceramics", "tea"], languages=["nl"]
+    )
+    view = consumed.ProfileUpdatedView.model_validate(_wire(profile))
+    assert (view.user_id, view.interests, view.event_id) == ("u1", ["Ceramics", "tea"], profile.event_id)
+    assert (profile.source, profile.detail_type) == (view.source, view.detail_type)
+    assert "ProfileUpdated" in COMMUNITY_WIRING.publishes

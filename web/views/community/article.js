@@ -7,7 +7,7 @@ import { link, navigate } from "../../router.js";
 import { busy, date, empty, errorBox, field, h, loading, money, mount, noImage, pagedLoader, toast } from "../../ui.js";
 import { country } from "../cart.js";
 import { KIND_NAMES, STATE_NAMES } from "./articles.js";
-import { bestOffer, communityTabs, memberLink, plainMessage, problem, product, signInLink, statusNote } from "./shared.js";
+import { bestOffer, commentItem, communityTabs, memberLink, plainMessage, problem, product, signInLink, statusNote } from "./shared.js";
 
 export async function render(view, { params, signal }) {
   mount(view, communityTabs("guides"), h("h1", {}, "Article"), loading("Loading the article…"));
@@ -138,7 +138,7 @@ async function showComments(section, article) {
   const load = pagedLoader({
     fetchPage: (cursor) => api.get(`/articles/${seg(article.article_id)}/comments`, { query: { cursor, limit: 20 } }),
     into: list,
-    renderItem: (c) => h("li", { class: "comment" }, h("p", { class: "community-text" }, c.text), h("span", { class: "muted small" }, memberLink(c.user_id), ` · ${date(c.created_at)}`)),
+    renderItem: (comment) => commentItem(comment, "article_comment"),
     more,
     label: "More comments",
   });
@@ -162,7 +162,7 @@ function commentForm(article, list) {
       try {
         const comment = await api.post(`/articles/${seg(article.article_id)}/comments`, { text: text.value });
         text.value = "";
-        if (comment.status === "published") list.prepend(h("li", { class: "comment" }, h("p", { class: "community-text" }, comment.text)));
+        if (comment.status === "published") list.prepend(commentItem(comment, "article_comment"));
         mount(result, statusNote(comment, "comment") || h("p", { class: "small" }, "Thanks for your comment."));
       } catch (error) {
         mount(result, h("p", { class: "warn" }, plainMessage(error)));

@@ -9,6 +9,7 @@ import { busy, date, empty, errorBox, field, h, loading, money, mount, noImage, 
 import { country } from "../cart.js";
 import {
   bestOffer,
+  commentItem,
   communityTabs,
   findCollection,
   memberLink,
@@ -16,7 +17,6 @@ import {
   plural,
   problem,
   product,
-  reportButton,
   shareButton,
   signInLink,
   starInput,
@@ -228,7 +228,7 @@ async function showComments(section, collection) {
   const load = pagedLoader({
     fetchPage: (cursor) => api.get(`/collections/${seg(collection.collection_id)}/comments`, { query: { cursor, limit: 20 } }),
     into: list,
-    renderItem: commentItem,
+    renderItem: (comment) => commentItem(comment, "comment"),
     more,
     label: "More comments",
   });
@@ -240,19 +240,6 @@ async function showComments(section, collection) {
     return;
   }
   mount(section, heading, session() ? commentForm(collection, list) : signInLink("to comment."), list, more);
-}
-
-function commentItem(comment) {
-  const note = h("div", { "aria-live": "polite" });
-  const mine = session()?.userId === comment.user_id;
-  return h(
-    "li",
-    { class: "comment" },
-    h("p", { class: "muted small" }, memberLink(comment.user_id), ` · ${date(comment.created_at)}`),
-    h("p", { class: "community-text" }, comment.text),
-    mine ? null : h("div", { class: "review-actions" }, reportButton("comment", comment.comment_id, note)),
-    note,
-  );
 }
 
 function commentForm(collection, list) {
@@ -267,7 +254,7 @@ function commentForm(collection, list) {
       try {
         const comment = await api.post(`/collections/${seg(collection.collection_id)}/comments`, { text: text.value });
         text.value = "";
-        if (comment.status === "published") list.prepend(commentItem(comment));
+        if (comment.status === "published") list.prepend(commentItem(comment, "comment"));
         else mount(result, statusNote(comment, "comment"));
       } catch (error) {
         mount(result, problem(error, "Your comment was not saved", { text: "Your comment" }));

@@ -5,7 +5,7 @@
 import { api, seg } from "../../api.js";
 import { session } from "../../auth.js";
 import { link } from "../../router.js";
-import { busy, errorBox, field, h, mount } from "../../ui.js";
+import { busy, date, errorBox, field, h, mount } from "../../ui.js";
 import { copyButton } from "../rewards_shared.js";
 import { country } from "../cart.js";
 
@@ -262,7 +262,7 @@ const REPORT_REASONS = [
   ["other", "Something else"],
 ];
 
-/** "Report": a reason and an optional note to the moderators (reviews, questions, answers, comments). */
+/** "Report": a reason and an optional note to the moderators (reviews, questions, answers, comments of collections and articles). */
 export function reportButton(subject, subjectId, note) {
   const button = h("button", { type: "button", class: "button button-small button-ghost" }, "Report");
   button.addEventListener("click", () => {
@@ -293,6 +293,21 @@ export function reportButton(subject, subjectId, note) {
     reason.focus();
   });
   return button;
+}
+
+/** One comment of a thread (a collection's: subject "comment", an article's: "article_comment"):
+ * who, when, the text, and "Report" for everyone but its author. */
+export function commentItem(comment, subject) {
+  const note = h("div", { "aria-live": "polite" });
+  const mine = session()?.userId === comment.user_id;
+  return h(
+    "li",
+    { class: "comment" },
+    h("p", { class: "muted small" }, memberLink(comment.user_id), ` · ${date(comment.created_at)}`),
+    h("p", { class: "community-text" }, comment.text),
+    mine ? null : h("div", { class: "review-actions" }, reportButton(subject, comment.comment_id, note)),
+    note,
+  );
 }
 
 // ---------------------------------------------------------------- the collection draft

@@ -9,6 +9,7 @@ export const TOPICS = {
   rewards: "Rewards (points, stages, gift cards)",
   vendor: "My shop (new orders, feed imports)",
   advice: "Advice (advisor programme)",
+  content: "New articles by members you follow",
   newsletter: "Newsletter",
 };
 

@@ -12,8 +12,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, principal
 from functions.common.pagination import Page
+from functions.common.responses import created
 from functions.community.handlers.dependencies import article_service
-from functions.community.handlers.routes.shared import TAGS, created, identifier, respond_created
+from functions.community.handlers.routes.shared import TAGS, identifier, respond_created
 from functions.community.logic.articles import ArticleFilter, ArticleService
 from functions.community.logic.domain import ArticleKind
 from functions.community.models.api import (

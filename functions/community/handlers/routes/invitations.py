@@ -9,8 +9,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from functions.common.responses import created
 from functions.community.handlers.dependencies import invitation_service
-from functions.community.handlers.routes.shared import TAGS, created, respond_created
+from functions.community.handlers.routes.shared import TAGS, respond_created
 from functions.community.logic.invitations import InvitationView, ReviewInvitations
 from functions.community.models.api import ReviewInput, ReviewView
 

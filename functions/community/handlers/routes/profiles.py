@@ -11,8 +11,9 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, principal
+from functions.common.responses import created
 from functions.community.handlers.dependencies import profile_service
-from functions.community.handlers.routes.shared import TAGS, created, identifier, respond_created
+from functions.community.handlers.routes.shared import TAGS, identifier, respond_created
 from functions.community.logic.profiles import ProfileService
 from functions.community.models.api import (
     AvatarUpload,

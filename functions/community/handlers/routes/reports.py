@@ -20,7 +20,7 @@ Service = Annotated[ReportService, Depends(report_service)]
 
 @router.post(
     "/reports",
-    summary="Report a review, question, answer or comment to the moderators",
+    summary="Report a review, question, answer or comment (on a collection or an article) to the moderators",
     description="Once per member, never one's own; the first report opens a moderation case. One route for "
     "every kind of text (instead of one per kind) keeps the REST API's resources few.",
     tags=TAGS,

@@ -10,8 +10,9 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, principal
+from functions.common.responses import created
 from functions.community.handlers.dependencies import review_service
-from functions.community.handlers.routes.shared import TAGS, created, identifier, respond_created
+from functions.community.handlers.routes.shared import TAGS, identifier, respond_created
 from functions.community.logic.reviews import ReviewService
 from functions.community.models.api import (
     HelpfulView,
@@ -19,6 +20,7 @@ from functions.community.models.api import (
     ReplyInput,
     ReviewInput,
     ReviewView,
+    VendorRatingView,
 )
 
 router = Router()
@@ -34,6 +36,15 @@ Cursor = Annotated[str | None, Query(max_length=2000)]
 )
 def list_reviews(product_id: str, service: Service, limit: Limit = None, cursor: Cursor = None) -> ProductReviews:
     return service.product_reviews(identifier(product_id, "product"), limit, cursor)
+
+
+@router.get(
+    "/vendors/<vendor_id>/rating",
+    summary="A vendor's rating: average, count and histogram over reviews of verified purchases from it",
+    tags=TAGS,
+)
+def vendor_rating(vendor_id: str, service: Service) -> VendorRatingView:
+    return service.vendor_rating(identifier(vendor_id, "vendor"))
 
 
 @router.post(

@@ -1,9 +1,9 @@
-"""What the community routes share: path checks and 201 responses."""
+"""What the community routes share: path checks and 201 answers."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel
@@ -12,16 +12,7 @@ from functions.common.api import json_response
 from functions.common.errors import NotFound
 from functions.common.values import is_identifier
 
-if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-
 TAGS = ["community"]
-
-
-def created(model: type[BaseModel], description: str, *statuses: int) -> dict[int, OpenAPIResponse]:
-    """OpenAPI `responses` of a route answering 201 with `model`, and its error statuses."""
-    success: OpenAPIResponse = {"description": description, "content": {"application/json": {"model": model}}}
-    return {201: success}
 
 
 def respond_created(body: BaseModel) -> Response[Any]:

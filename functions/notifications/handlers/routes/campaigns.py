@@ -14,9 +14,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Que
 
 from functions.common.api import IDEMPOTENCY_HEADER, SIGNED_IN, json_response, principal
 from functions.common.errors import UnprocessableEntity
+from functions.common.responses import answers, failures
 from functions.common.values import Identifier
 from functions.notifications.handlers.dependencies import campaign_service, segment_service, tracking_service
-from functions.notifications.handlers.openapi import answers, failures
 from functions.notifications.logic.campaigns import TRANSPARENT_GIF, CampaignService, CampaignTracking
 from functions.notifications.logic.segments import Segment, SegmentPreview, SegmentService
 from functions.notifications.models.campaigns import (

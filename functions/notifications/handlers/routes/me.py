@@ -11,9 +11,9 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, principal
+from functions.common.responses import answers, failures
 from functions.common.values import Identifier
 from functions.notifications.handlers.dependencies import member_service
-from functions.notifications.handlers.openapi import answers, failures
 from functions.notifications.logic.members import MemberService
 from functions.notifications.models.api import (
     DeviceIn,

@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from functions.common.api import SIGNED_IN, principal
+from functions.common.responses import answers, failures
 from functions.notifications.handlers.dependencies import newsletter_service
-from functions.notifications.handlers.openapi import answers, failures
 from functions.notifications.logic.newsletter import NewsletterService
 from functions.notifications.models.campaigns import NewsletterConfirmIn, NewsletterOut, NewsletterWording
 

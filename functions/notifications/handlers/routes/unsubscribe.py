@@ -7,8 +7,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
 
+from functions.common.responses import answers
 from functions.notifications.handlers.dependencies import member_service
-from functions.notifications.handlers.openapi import answers
 from functions.notifications.logic.members import MemberService
 from functions.notifications.models.api import UnsubscribeOut
 

@@ -1,4 +1,4 @@
-"""Admin: earning rules (versioned), audited point adjustments, and segments per journey stage."""
+"""Admin: earning rules (versioned), audited point adjustments, and segments per journey stage and affinity."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 
 from functions.common.api import IDEMPOTENCY_HEADER, SIGNED_IN, json_response, principal
+from functions.common.responses import answers, failures
 from functions.common.values import Identifier
 from functions.rewards.handlers.dependencies import member_service, rules_service, segment_service
-from functions.rewards.handlers.openapi import answers, failures
 from functions.rewards.logic.domain import idempotency_key
 from functions.rewards.logic.members import MemberService
 from functions.rewards.logic.rules import RulesService
 from functions.rewards.logic.segments import SegmentService
 from functions.rewards.models.api import (
     AdjustmentIn,
+    AffinitiesOut,
     AuditPage,
     EntryOut,
     ExportFormat,
@@ -36,6 +37,14 @@ Rules = Annotated[RulesService, Depends(rules_service)]
 Members = Annotated[MemberService, Depends(member_service)]
 Segments = Annotated[SegmentService, Depends(segment_service)]
 ADMIN_ONLY = failures(e401="unauthenticated", e403="missing_group")
+AffinityQuery = Annotated[
+    str | None,
+    Query(min_length=1, max_length=60, description="Only members with this affinity (profile interest, any case)"),
+]
+
+
+def _slug(value: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in value.casefold())[:60]
 
 
 @router.get(
@@ -126,13 +135,32 @@ def member_ledger(
 
 @router.get(
     "/admin/segments",
-    summary="Members per journey stage (admins)",
+    summary="Members per journey stage (admins); `affinity` counts only members with that affinity",
     tags=TAGS,
     security=SIGNED_IN,
-    responses={**answers(SegmentsOut, "Counts per stage"), **ADMIN_ONLY},
+    responses={**answers(SegmentsOut, "Counts per stage"), **ADMIN_ONLY, **failures(e422="validation_failed")},
 )
-def segments(service: Segments) -> SegmentsOut:
-    return service.counts(principal(router))
+def segments(service: Segments, affinity: AffinityQuery = None) -> SegmentsOut:
+    return service.counts(principal(router), affinity)
+
+
+@router.get(
+    "/admin/segments/affinities",
+    summary="The most common member affinities with their member counts (admins), of one stage or of all",
+    tags=TAGS,
+    security=SIGNED_IN,
+    responses={
+        **answers(AffinitiesOut, "Top affinities, most members first"),
+        **ADMIN_ONLY,
+        **failures(e404="segment_not_found", e422="validation_failed"),
+    },
+)
+def segment_affinities(
+    service: Segments,
+    stage: Annotated[str | None, Query(max_length=40, description="A journey stage; all members if absent")] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="How many affinities (top N)")] = 10,
+) -> AffinitiesOut:
+    return service.top_affinities(principal(router), stage, limit)
 
 
 @router.get(
@@ -142,24 +170,28 @@ def segments(service: Segments) -> SegmentsOut:
     security=SIGNED_IN,
     responses={
         200: {
-            "description": "A page of members (JSON), or the whole segment as CSV (user_id,stage,stage_since,balance)",
+            "description": "A page of members (JSON), or the whole segment as CSV "
+            "(user_id,stage,stage_since,balance,affinities; affinities joined with ';')",
             "content": {"application/json": {"model": SegmentMembersPage}, "text/csv": {"schema": {"type": "string"}}},
         },
         **ADMIN_ONLY,
-        **failures(e400="invalid_cursor, invalid_limit", e404="segment_not_found"),
+        **failures(e400="invalid_cursor, invalid_limit", e404="segment_not_found", e422="validation_failed"),
     },
 )
 def segment_members(
     stage: str,
     service: Segments,
+    *,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     format: Annotated[ExportFormat, Query(description="json (paged) or csv (whole segment)")] = ExportFormat.JSON,
+    affinity: AffinityQuery = None,
 ) -> Response[Any]:
     caller = principal(router)
     if format is ExportFormat.CSV:
-        body = service.export_csv(caller, stage)
-        headers = {"Content-Disposition": f'attachment; filename="segment-{stage}.csv"'}
+        body = service.export_csv(caller, stage, affinity)
+        name = f"segment-{stage}-{_slug(affinity)}" if affinity else f"segment-{stage}"
+        headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
         return Response(status_code=HTTPStatus.OK, content_type="text/csv", body=body, headers=headers)
-    page = service.members(caller, stage, limit, cursor)
+    page = service.members(caller, stage, limit, cursor, affinity)
     return json_response(HTTPStatus.OK, page.model_dump(mode="json"))

@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from functions.common.api import SIGNED_IN, principal
+from functions.common.responses import answers
 from functions.rewards.handlers.dependencies import member_service, redemption_service
-from functions.rewards.handlers.openapi import answers
 from functions.rewards.logic.members import MemberService
 from functions.rewards.logic.redemption import RedemptionService
 from functions.rewards.models.api import (

@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 
 from functions.common.api import IDEMPOTENCY_HEADER, SIGNED_IN, json_response, principal
+from functions.common.responses import answers, failures
 from functions.rewards.handlers.dependencies import redemption_service
-from functions.rewards.handlers.openapi import answers, failures
 from functions.rewards.logic.domain import idempotency_key
 from functions.rewards.logic.redemption import RedemptionService
 from functions.rewards.models.api import (

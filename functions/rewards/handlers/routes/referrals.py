@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from functions.common.api import SIGNED_IN, json_response, principal
+from functions.common.responses import answers, failures
 from functions.rewards.handlers.dependencies import referral_service
-from functions.rewards.handlers.openapi import answers, failures
 from functions.rewards.logic.referrals import ReferralService, referral_link
 from functions.rewards.models.api import ClaimIn, ReferralOut, ReferralsOut
 

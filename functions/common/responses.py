@@ -1,12 +1,15 @@
-"""OpenAPI metadata the rewards routes share: the success model and error responses in the
-project's error shape, listing each status's error codes."""
+"""OpenAPI `responses` of routes: the success model, and error statuses in the project's error shape
+listing each status's error codes. infra/openapi.py adds the statuses every operation can answer."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from functions.common.errors import ErrorResponse
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+    from pydantic import BaseModel
 
 _TITLES = {
     400: "Bad request",
@@ -33,5 +36,13 @@ def failures(**codes: str) -> dict[int, OpenAPIResponse]:
 
 def answers(model: type[BaseModel], description: str, **codes: str) -> dict[int, OpenAPIResponse]:
     """A 200 with `model`, and `failures(**codes)`."""
-    ok: OpenAPIResponse = {"description": description, "content": {"application/json": {"model": model}}}
-    return {200: ok, **failures(**codes)}
+    return _success(200, model, description) | failures(**codes)
+
+
+def created(model: type[BaseModel], description: str, **codes: str) -> dict[int, OpenAPIResponse]:
+    """A 201 with `model`, and `failures(**codes)`."""
+    return _success(201, model, description) | failures(**codes)
+
+
+def _success(status: int, model: type[BaseModel], description: str) -> dict[int, OpenAPIResponse]:
+    return {status: {"description": description, "content": {"application/json": {"model": model}}}}
