@@ -339,16 +339,22 @@ class Runtime:
 
     def _restore_tables(self, resources: Resources) -> int:
         data_dir = self.config.data_dir
-        if not (self.journaled and snapshot.is_current(data_dir)):
+        current = snapshot.is_current(data_dir)
+        if not (self.journaled and current):
             items = snapshot.restore_tables(data_dir, self.clients, resources)
-            if self.journaled:  # an older snapshot, now journaled from here on
-                snapshot.begin(data_dir)
-                self._journal("open", {"directory": str(snapshot.tables_dir(data_dir).resolve())})
+            if self.journaled:  # an older snapshot: what it restored becomes the table files
+                self._load_journal()
+                snapshot.forget_older_tables(data_dir, resources)
             return items
+        return self._load_journal()
+
+    def _load_journal(self) -> int:
+        """The table files and the journal loaded (into the tables, in the moto process), compacted,
+        and the journal open for the writes from here on; the items loaded."""
         loaded = self._journal(
             "load",
             {
-                "directory": str(snapshot.tables_dir(data_dir).resolve()),
+                "directory": str(snapshot.tables_dir(self.config.data_dir).resolve()),
                 "account_id": ACCOUNT_ID,
                 "region": self.config.region,
             },

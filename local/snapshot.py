@@ -119,6 +119,14 @@ def restore_tables(data_dir: Path, client: ClientFactory, resources: Resources) 
     return restored
 
 
+def forget_older_tables(data_dir: Path, resources: Resources) -> None:
+    """After an older snapshot was restored and compacted: its per-context table files go, and the
+    snapshot is in this format."""
+    for context in resources.tables:
+        (tables_dir(data_dir) / f"{context}.jsonl").unlink(missing_ok=True)
+    _write_manifest(data_dir)
+
+
 def restore_objects(data_dir: Path, client: ClientFactory, resources: Resources) -> int:
     root = path(data_dir) / "s3"
     if not root.exists():

@@ -140,3 +140,39 @@ def test_a_killed_runtime_loses_no_acknowledged_write(folder: Path) -> None:
         assert me.status_code == 200
     finally:
         second.stop()
+
+
+def test_an_older_snapshot_is_restored_and_then_kept_in_the_journals_format(folder: Path) -> None:
+    import json
+
+    from local import snapshot
+
+    # Given a folder as an older runtime left it: per-context table files, no format in the manifest
+    first = _start(folder)
+    try:
+        event_id = _sign_up_and_record(first, "elder", "from an older runtime")
+        first.runtime.save_snapshot()
+        tables = dict(first.runtime.resources.tables) if first.runtime.resources else {}
+    finally:
+        first.stop()
+    _start(folder).stop()  # a start compacts the journal into table files
+    directory = snapshot.tables_dir(folder)
+    for context, table in tables.items():
+        (directory / f"{table}.jsonl").rename(directory / f"{context}.jsonl")
+    (directory / "journal.jsonl").unlink(missing_ok=True)
+    (snapshot.path(folder) / "manifest.json").write_text(json.dumps({"counts": {}}))
+
+    # When it starts twice
+    for _ in range(2):
+        again = _start(folder)
+        try:
+            runtime = again.runtime
+            assert runtime.restored
+            record = httpx.get(f"{runtime.config.rest_url}/probe/records/{event_id}")
+        finally:
+            again.stop()
+
+        # Then the record is there each time, and the folder is in the journal's format
+        assert record.json() == {"event_id": event_id, "note": "from an older runtime"}
+        assert snapshot.is_current(folder)
+        assert not any((directory / f"{context}.jsonl").exists() for context in tables)
