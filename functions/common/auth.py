@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.common.errors import Forbidden, Unauthorized
+from functions.common.models import Record
 
 VENDOR_ID_CLAIM = "custom:vendor_id"
 
@@ -26,7 +27,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class Principal(BaseModel):
+class Principal(Record):
     user_id: str = Field(min_length=1)
     username: str | None = None
     email: str | None = None

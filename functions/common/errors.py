@@ -6,25 +6,32 @@ Logic and stores raise these; each API maps them once to the DESIGN error shape
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorDetail(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built with the first error, not at every import
+
     field: str | None = None
     code: str
     message: str
 
 
 class ErrorBody(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     code: str
     message: str
     details: list[ErrorDetail] = Field(default_factory=list)
 
 
 class ErrorResponse(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     error: ErrorBody
 
 
@@ -93,7 +100,8 @@ def error_body(code: str, message: str, details: list[ErrorDetail] | None = None
     return body.model_dump(mode="json")
 
 
-class GatewayError(BaseModel):
+@dataclass(frozen=True, slots=True)
+class GatewayError:
     """An answer API Gateway gives itself, before any function runs, in the project's error shape."""
 
     status: int

@@ -27,9 +27,10 @@ def utc_now() -> datetime:
 
 
 class DomainEvent(BaseModel):
-    """Base of every event detail. Subclasses set `source` and `detail_type`."""
+    """Base of every event detail. Subclasses set `source` and `detail_type`. Built on first use,
+    not at import: a function publishes a few of its context's events, never all (cold start)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     source: ClassVar[str]
     detail_type: ClassVar[str]
@@ -43,7 +44,7 @@ class ConsumedPart(BaseModel):
     """A part of another context's event as a consumer reads it: the fields it declares are
     validated, unknown ones ignored, so that producers can add fields without breaking consumers."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class ConsumedView(ConsumedPart):

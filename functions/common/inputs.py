@@ -30,17 +30,13 @@ def _scalar_types(annotation: Any) -> set[Any]:
 
 
 class StrictInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Built on first use: the Strict markers below must be in place before the one build (a
+    # rebuild per model doubled the cost of importing a context's API models).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        loosened = [
-            field
-            for field in cls.model_fields.values()
-            if _scalar_types(field.annotation) and not any(isinstance(m, Strict) for m in field.metadata)
-        ]
-        for field in loosened:
-            field.metadata.append(Strict())
-        if loosened:
-            cls.model_rebuild(force=True)
+        for field in cls.model_fields.values():
+            if _scalar_types(field.annotation) and not any(isinstance(m, Strict) for m in field.metadata):
+                field.metadata.append(Strict())

@@ -9,9 +9,10 @@ import json
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.common.errors import BadRequest
+from functions.common.models import View
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -20,7 +21,7 @@ _SIGNATURE_BYTES = 16
 ItemT = TypeVar("ItemT")
 
 
-class Page(BaseModel, Generic[ItemT]):
+class Page(View, Generic[ItemT]):
     items: list[ItemT]
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page")
 

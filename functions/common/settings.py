@@ -18,9 +18,10 @@ class SettingsError(RuntimeError):
 
 
 class EnvSettings(BaseModel):
-    """Base for settings models: field names are the upper-cased variable names."""
+    """Base for settings models: field names are the upper-cased variable names. Each is built when
+    a function first loads it (most functions load one or two of the many declared here)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
 
 class Observability(EnvSettings):

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from functions.common.auth import Principal, Role
 from functions.common.inputs import StrictInput
+from functions.common.models import Record
 
 MAX_PARALLEL_SESSIONS = 3
 """An advisor never has more sessions running at once than this."""
@@ -37,7 +38,7 @@ class Compensation(StrictInput):
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
 
 
-class Program(BaseModel):
+class Program(Record):
     program_id: str
     name: str
     owner_id: str = Field(description="The user who created it")
@@ -64,7 +65,7 @@ class Program(BaseModel):
         return category is not None and any(category.lower().startswith(c.lower()) for c in self.categories)
 
 
-class Invite(BaseModel):
+class Invite(Record):
     code: str
     program_id: str
     max_uses: int | None = Field(description="None: unlimited until it expires")
@@ -114,7 +115,7 @@ class ApplicationStatus(StrEnum):
     APPROVED = "approved"
 
 
-class Application(BaseModel):
+class Application(Record):
     application_id: str
     program_id: str
     user_id: str
@@ -129,7 +130,7 @@ class Application(BaseModel):
     created_at: datetime
 
 
-class Grade(BaseModel):
+class Grade(Record):
     passed: bool
     knowledge_score: float
     wrong_questions: list[str]
@@ -174,7 +175,7 @@ class Availability(StrictInput):
     end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 
 
-class AdvisorProfile(BaseModel):
+class AdvisorProfile(Record):
     user_id: str
     display_name: str
     expertise: list[str] = Field(default_factory=list)
@@ -185,7 +186,7 @@ class AdvisorProfile(BaseModel):
     programs: list[str] = Field(default_factory=list, description="Programs the advisor is approved for")
 
 
-class AdvisorStats(BaseModel):
+class AdvisorStats(Record):
     """What routing knows about an advisor's record, kept up to date as sessions end and are rated."""
 
     rating_sum: int = 0
@@ -216,7 +217,7 @@ class PresenceStatus(StrEnum):
     OFFLINE = "offline"
 
 
-class Candidate(BaseModel):
+class Candidate(Record):
     """An advisor as routing sees them: an online card kept by presence and sessions."""
 
     user_id: str
@@ -238,14 +239,14 @@ class Mode(StrEnum):
     VIDEO = "video"
 
 
-class ProductContext(BaseModel):
+class ProductContext(Record):
     product_id: str
     title: str | None = None
     category: str | None = None
     brand: str | None = None
 
 
-class Classification(BaseModel):
+class Classification(Record):
     """What the question is about: expertise topics recognised in it and in the product."""
 
     topics: list[str] = Field(default_factory=list)
@@ -258,7 +259,7 @@ class RequestStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class AdviceRequest(BaseModel):
+class AdviceRequest(Record):
     request_id: str
     program_id: str
     shopper_id: str
@@ -284,7 +285,7 @@ class SessionStatus(StrEnum):
     ENDED = "ended"
 
 
-class Rating(BaseModel):
+class Rating(Record):
     csat: int = Field(ge=1, le=5)
     nps: int | None = Field(default=None, ge=0, le=10)
     feedback: str | None = None
@@ -292,14 +293,14 @@ class Rating(BaseModel):
     idempotency_key: str | None = Field(default=None, description="The client's key of the rating request")
 
 
-class MediaJoin(BaseModel):
+class MediaJoin(Record):
     """What one participant needs to join the session's media."""
 
     provider: Literal["chime", "kvs", "p2p"]
     data: dict[str, object] = Field(default_factory=dict)
 
 
-class Session(BaseModel):
+class Session(Record):
     session_id: str
     request_id: str
     program_id: str
@@ -341,7 +342,7 @@ class Session(BaseModel):
         return max(0, int((end - self.accepted_at).total_seconds()))
 
 
-class Message(BaseModel):
+class Message(Record):
     session_id: str
     sender_id: str
     role: Literal["advisor", "shopper", "system"]
@@ -349,14 +350,14 @@ class Message(BaseModel):
     sent_at: datetime
 
 
-class Conversion(BaseModel):
+class Conversion(Record):
     session_id: str
     order_id: str
     revenue: int
     ordered_at: datetime
 
 
-class Earning(BaseModel):
+class Earning(Record):
     session_id: str
     program_id: str
     kind: CompensationKind
@@ -366,7 +367,7 @@ class Earning(BaseModel):
     earned_at: datetime
 
 
-class Connection(BaseModel):
+class Connection(Record):
     connection_id: str
     user_id: str
     username: str | None = None

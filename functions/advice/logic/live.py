@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
-
 from functions.advice.logic import routing
 from functions.advice.logic.domain import (
     PRESENCE_STALE_AFTER,
@@ -55,11 +53,12 @@ from functions.advice.models.frames import (
     TypingFrame,
 )
 from functions.common.errors import Conflict, PleinError
+from functions.common.models import Record
 
 Frame = dict[str, Any]
 
 
-class Caller(BaseModel):
+class Caller(Record):
     """Who sent a frame: from the `$connect` authorizer, carried on every frame of the connection."""
 
     user_id: str

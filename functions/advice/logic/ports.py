@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.advice.logic.domain import (
     AdviceRequest,
@@ -29,6 +29,7 @@ from functions.advice.logic.domain import (
     Session,
 )
 from functions.common.events import DomainEvent
+from functions.common.models import Record
 
 Clock = Callable[[], datetime]
 IdFactory = Callable[[], str]
@@ -145,7 +146,7 @@ class QuestionClassifier(Protocol):
     def classify(self, question: str, product: ProductContext) -> Classification: ...
 
 
-class QualityVerdict(BaseModel):
+class QualityVerdict(Record):
     score: float = Field(ge=0, le=1)
     flags: list[str] = Field(default_factory=list)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from functions.advice.logic.domain import (
     AdvisorProfile,
@@ -19,6 +19,7 @@ from functions.advice.logic.domain import (
     SessionStatus,
 )
 from functions.common.inputs import StrictInput
+from functions.common.models import View
 from functions.common.values import Identifier
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -34,7 +35,7 @@ class ProgramCreate(StrictInput):
     compensation: Compensation
 
 
-class ProgramOut(BaseModel):
+class ProgramOut(View):
     program_id: str
     name: str
     vendor_id: str | None
@@ -45,7 +46,7 @@ class ProgramOut(BaseModel):
     created_at: datetime
 
 
-class ProgramList(BaseModel):
+class ProgramList(View):
     items: list[ProgramOut]
 
 
@@ -54,7 +55,7 @@ class InviteCreate(StrictInput):
     expires_at: datetime | None = Field(default=None, description="Required for multi-use codes")
 
 
-class InviteOut(BaseModel):
+class InviteOut(View):
     code: str
     program_id: str
     max_uses: int | None
@@ -75,7 +76,7 @@ class ApplicationUpdate(StrictInput):
     knowledge_base_confirmed: Literal[True] = Field(description="The applicant read the knowledge base")
 
 
-class QuestionOut(BaseModel):
+class QuestionOut(View):
     """A knowledge question without its answer."""
 
     question_id: str
@@ -83,12 +84,12 @@ class QuestionOut(BaseModel):
     choices: list[str]
 
 
-class ScenarioOut(BaseModel):
+class ScenarioOut(View):
     scenario_id: str
     prompt: str
 
 
-class ApplicationOut(BaseModel):
+class ApplicationOut(View):
     application_id: str
     program_id: str
     program_name: str
@@ -110,7 +111,7 @@ class Answers(StrictInput):
     motivation: list[Annotated[str, StringConstraints(max_length=4000)]] = Field(default_factory=list, max_length=50)
 
 
-class Feedback(BaseModel):
+class Feedback(View):
     passed: bool
     status: ApplicationStatus
     knowledge_score: float
@@ -132,14 +133,14 @@ class ProfileUpdate(StrictInput):
     availability: list[Availability] = Field(default_factory=list, max_length=50)
 
 
-class AdvisorOut(BaseModel):
+class AdvisorOut(View):
     profile: AdvisorProfile
     rating: float | None
     median_response_ms: int | None
     quality: float | None
 
 
-class SessionOut(BaseModel):
+class SessionOut(View):
     session_id: str
     program_id: str
     advisor_id: str
@@ -169,14 +170,14 @@ class RatingIn(StrictInput):
     feedback: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
 
 
-class RatingOut(BaseModel):
+class RatingOut(View):
     session_id: str
     csat: int
     nps: int | None
     compensation: Compensation
 
 
-class EarningOut(BaseModel):
+class EarningOut(View):
     session_id: str
     program_id: str
     kind: Literal["points", "cash"]
@@ -185,7 +186,7 @@ class EarningOut(BaseModel):
     earned_at: datetime
 
 
-class Earnings(BaseModel):
+class Earnings(View):
     points: int
     cash: int
     currency: str
@@ -193,7 +194,7 @@ class Earnings(BaseModel):
     items: list[EarningOut]
 
 
-class Kpis(BaseModel):
+class Kpis(View):
     requests: int
     accepted: int
     acceptance_rate: float | None
@@ -214,7 +215,7 @@ class AdvisorKpis(Kpis):
     advisor_name: str
 
 
-class Report(BaseModel):
+class Report(View):
     program_id: str
     start: datetime
     end: datetime

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter
 
 from functions.advice.logic.domain import Mode, PresenceStatus
+from functions.common.models import Record
 from functions.common.values import Identifier
 
 
-class Frame(BaseModel):
+class Frame(Record):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 

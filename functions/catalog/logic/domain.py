@@ -13,15 +13,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from functions.catalog.logic.search import SearchDocument, VendorRef
 from functions.catalog.models.consumed import OfferChangeView, OfferView, ShippingRuleView
+from functions.common.models import Record
 
 POPULARITY_WEIGHTS = {"sale": 3.0, "heart": 1.0, "review": 0.5}
 
 
-class OfferEntry(BaseModel):
+class OfferEntry(Record):
     """A register value: a live offer or a tombstone."""
 
     model_config = ConfigDict(frozen=True)
@@ -35,7 +36,7 @@ class OfferEntry(BaseModel):
         return (self.at, self.revision, 1 if self.kind == "gone" else 0)
 
 
-class Counters(BaseModel):
+class Counters(Record):
     """Community and sales signals, changed by atomic counters in the store."""
 
     hearts: int = 0
@@ -57,7 +58,7 @@ class Counters(BaseModel):
         )
 
 
-class Product(BaseModel):
+class Product(Record):
     """The catalog's read model of one product (what the table item holds)."""
 
     product_id: str
@@ -77,7 +78,7 @@ class Product(BaseModel):
         return bool(self.live_offers())
 
 
-class Signal(BaseModel):
+class Signal(Record):
     """Counter increments for one product from one event (negative for an un-heart)."""
 
     product_id: str
@@ -85,7 +86,7 @@ class Signal(BaseModel):
     sales: int = 0
 
 
-class VendorInfo(BaseModel):
+class VendorInfo(Record):
     vendor_id: str
     name: str
     status: str = "approved"

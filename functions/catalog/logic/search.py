@@ -20,10 +20,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from functions.catalog.logic.analysis import LEVELS, document_terms
 from functions.catalog.logic.text import fold, tokens
+from functions.common.models import View
 
 CATEGORY_SEPARATOR = " > "
 MAX_CATEGORY_DEPTH = 6
@@ -49,24 +50,24 @@ class Sort(StrEnum):
     NEWEST = "newest"
 
 
-class FacetBucket(BaseModel):
+class FacetBucket(View):
     value: str
     label: str
     count: int
 
 
-class RangeBucket(BaseModel):
+class RangeBucket(View):
     min: int | None = Field(default=None, description="Inclusive lower bound (minor units), none = open")
     max: int | None = Field(default=None, description="Exclusive upper bound (minor units), none = open")
     count: int
 
 
-class RatingBucket(BaseModel):
+class RatingBucket(View):
     min: int = Field(description="Products rated at least this many stars")
     count: int
 
 
-class Facets(BaseModel):
+class Facets(View):
     category: list[FacetBucket] = Field(default_factory=list)
     brand: list[FacetBucket] = Field(default_factory=list)
     vendor: list[FacetBucket] = Field(default_factory=list)
@@ -74,7 +75,7 @@ class Facets(BaseModel):
     rating: list[RatingBucket] = Field(default_factory=list)
 
 
-class ProductHit(BaseModel):
+class ProductHit(View):
     """A product in a result list: what the index stores next to the indexed fields."""
 
     product_id: str
@@ -93,20 +94,20 @@ class ProductHit(BaseModel):
     created_at: datetime
 
 
-class Suggestion(BaseModel):
+class Suggestion(View):
     text: str
     kind: str = Field(description="product, brand or category")
     product_id: str | None = None
 
 
-class VendorRef(BaseModel):
+class VendorRef(View):
     model_config = ConfigDict(frozen=True)
 
     vendor_id: str
     name: str
 
 
-class SearchDocument(BaseModel):
+class SearchDocument(View):
     """One product as the search index sees it (a projection of the catalog read model)."""
 
     model_config = ConfigDict(frozen=True)
@@ -132,7 +133,7 @@ class SearchDocument(BaseModel):
     )
 
 
-class SearchQuery(BaseModel):
+class SearchQuery(View):
     """A product search: full text, filters, sort and the offset window to return."""
 
     model_config = ConfigDict(frozen=True)
@@ -151,7 +152,7 @@ class SearchQuery(BaseModel):
     facets: bool = True
 
 
-class SearchResult(BaseModel):
+class SearchResult(View):
     """Hits, total and facets of a query. Facets are disjunctive (what shoppers expect of
     multi-select filters): the brand facet counts products matching every filter except the brand
     filter, and likewise vendor, price and rating; so selecting a brand still shows the other

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.catalog.logic.search import Facets, ProductHit, Suggestion
+from functions.common.models import View
 
 
-class ProductList(BaseModel):
+class ProductList(View):
     items: list[ProductHit]
     facets: Facets
     total: int = Field(description="Number of products matching the query and filters")
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page")
 
 
-class ShippingOut(BaseModel):
+class ShippingOut(View):
     cost: int | None = Field(description="Minor units; none when the vendor ships nowhere to the country")
     free_from: int | None = None
     min_days: int | None = None
     max_days: int | None = None
 
 
-class OfferOut(BaseModel):
+class OfferOut(View):
     offer_id: str
     vendor_id: str
     vendor_name: str
@@ -38,7 +39,7 @@ class OfferOut(BaseModel):
     link: str | None = None
 
 
-class ProductDetail(BaseModel):
+class ProductDetail(View):
     product_id: str
     title: str
     brand: str | None = None
@@ -53,27 +54,27 @@ class ProductDetail(BaseModel):
     offers: list[OfferOut] = Field(description="Best price (including shipping) first, then vendor name")
 
 
-class SuggestResponse(BaseModel):
+class SuggestResponse(View):
     suggestions: list[Suggestion]
 
 
-class CategoryNode(BaseModel):
+class CategoryNode(View):
     name: str
     path: str = Field(description="Pass as `category` to GET /products")
     count: int
     children: list[CategoryNode] = Field(default_factory=list)
 
 
-class CategoryTree(BaseModel):
+class CategoryTree(View):
     categories: list[CategoryNode]
 
 
-class TrendingProduct(BaseModel):
+class TrendingProduct(View):
     product: ProductHit
     score: float = Field(description="Weighted recent hearts and sales (0 when ranked by popularity)")
 
 
-class TrendingList(BaseModel):
+class TrendingList(View):
     window: str
     source: str = Field(description="`events` when ranked by recent hearts and sales, else `popularity`")
     items: list[TrendingProduct]

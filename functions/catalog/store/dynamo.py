@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from functions.catalog.logic.domain import Counters, OfferEntry, Product, Signal, VendorInfo
@@ -39,6 +39,7 @@ from functions.catalog.logic.ports import ProductConflict
 from functions.catalog.store.records import CatalogRecord
 from functions.common.dynamo import bind_table, cancellation_codes, translate_errors
 from functions.common.errors import Conflict
+from functions.common.models import Record
 
 PRODUCT_SK = "PRODUCT"
 COUNTERS_SK = "COUNTERS"
@@ -63,7 +64,7 @@ _Result = TypeVar("_Result")
 _STATE_FIELDS = {"offers", "first_seen"}
 
 
-class _ProductState(BaseModel):
+class _ProductState(Record):
     """A `PRODUCT` item's `state`: the JSON of the product's `_STATE_FIELDS`, written by pydantic
     (7 µs for a one-offer product instead of 30 µs through `model_dump` and `json.dumps`)."""
 

@@ -1,7 +1,9 @@
 """Settings and services of the community functions, built once per process on first use.
 
 Routes receive services through Powertools `Depends(<provider>)`; tests replace them with
-`app.dependency_overrides[<provider>]`. The store is imported only here.
+`app.dependency_overrides[<provider>]`. The store is imported only here. Each provider imports
+its service's module itself, so a function loads only the logic (and API models) it uses: the
+events consumer never imports the review or article logic the API needs.
 """
 
 from __future__ import annotations
@@ -9,25 +11,29 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
 from functions.common.pagination import CursorCodec
 from functions.common.settings import ApiSettings, FeedsBucketSettings, LinkSettings, load_settings
-from functions.community.logic.articles import ArticleService
-from functions.community.logic.collections import CollectionService
-from functions.community.logic.consumers import EventConsumer
 from functions.community.logic.deps import Deps, PublicUrls
-from functions.community.logic.feedback import FeedbackService
-from functions.community.logic.hearts import HeartService
-from functions.community.logic.ideas import IdeaPolicy, IdeaService
-from functions.community.logic.invitations import ReviewInvitations
-from functions.community.logic.moderation import ModerationService, Policy, Screener, Subjects
-from functions.community.logic.profiles import ProfileService
-from functions.community.logic.questions import QuestionService
-from functions.community.logic.reports import ReportService
-from functions.community.logic.reviews import ReviewService
-from functions.community.logic.shares import ShareService
+from functions.community.logic.moderation import ModerationService, Policy, Screener
+
+if TYPE_CHECKING:  # each provider imports its service: a function loads only the logic it uses
+    from functions.community.logic.articles import ArticleService
+    from functions.community.logic.collections import CollectionService
+    from functions.community.logic.consumers import EventConsumer
+    from functions.community.logic.feedback import FeedbackService
+    from functions.community.logic.hearts import HeartService
+    from functions.community.logic.ideas import IdeaPolicy, IdeaService
+    from functions.community.logic.invitations import ReviewInvitations
+    from functions.community.logic.moderation import Subjects
+    from functions.community.logic.profiles import ProfileService
+    from functions.community.logic.questions import QuestionService
+    from functions.community.logic.reports import ReportService
+    from functions.community.logic.reviews import ReviewService
+    from functions.community.logic.shares import ShareService
 
 
 class CommunitySettings(ApiSettings, LinkSettings):
@@ -78,11 +84,15 @@ def deps() -> Deps:
 
 
 def idea_policy(config: CommunitySettings) -> IdeaPolicy:
+    from functions.community.logic.ideas import IdeaPolicy
+
     return IdeaPolicy(milestones=config.idea_milestones, window=timedelta(days=config.idea_window_days))
 
 
 @cache
 def review_service() -> ReviewService:
+    from functions.community.logic.reviews import ReviewService
+
     return ReviewService(deps())
 
 
@@ -90,27 +100,36 @@ def review_service() -> ReviewService:
 def invitation_service() -> ReviewInvitations:
     """Review invitations from review-request e-mails (tokens signed by the notifications context)."""
     from functions.common.signed_links import REVIEW_INVITATION, SignedLinks
+    from functions.community.logic.invitations import ReviewInvitations
 
     return ReviewInvitations(review_service(), SignedLinks(settings().cursor_key, REVIEW_INVITATION), utc_now)
 
 
 @cache
 def heart_service() -> HeartService:
+    from functions.community.logic.hearts import HeartService
+
     return HeartService(deps())
 
 
 @cache
 def question_service() -> QuestionService:
+    from functions.community.logic.questions import QuestionService
+
     return QuestionService(deps())
 
 
 @cache
 def collection_service() -> CollectionService:
+    from functions.community.logic.collections import CollectionService
+
     return CollectionService(deps())
 
 
 @cache
 def idea_service() -> IdeaService:
+    from functions.community.logic.ideas import IdeaService
+
     return IdeaService(deps(), idea_policy(settings()))
 
 
@@ -121,12 +140,15 @@ def public_urls() -> PublicUrls:
 
 @cache
 def share_service() -> ShareService:
+    from functions.community.logic.shares import ShareService
+
     return ShareService(deps(), public_urls())
 
 
 @cache
 def profile_service() -> ProfileService:
     from functions.common.aws import client
+    from functions.community.logic.profiles import ProfileService
     from functions.community.store.s3 import S3Uploads
 
     bucket: FeedsBucketSettings = load_settings(FeedsBucketSettings)
@@ -136,6 +158,7 @@ def profile_service() -> ProfileService:
 @cache
 def article_service() -> ArticleService:
     from functions.common.aws import client
+    from functions.community.logic.articles import ArticleService
     from functions.community.store.s3 import S3Uploads
 
     bucket: FeedsBucketSettings = load_settings(FeedsBucketSettings)
@@ -145,16 +168,22 @@ def article_service() -> ArticleService:
 @cache
 def article_publisher() -> ArticleService:
     """Articles for the scheduled publisher, which has no upload bucket (it never serves images)."""
+    from functions.community.logic.articles import ArticleService
+
     return ArticleService(deps(), public_urls(), None)
 
 
 @cache
 def report_service() -> ReportService:
+    from functions.community.logic.reports import ReportService
+
     return ReportService(deps())
 
 
 @cache
 def feedback_service() -> FeedbackService:
+    from functions.community.logic.feedback import FeedbackService
+
     return FeedbackService(deps())
 
 
@@ -190,4 +219,6 @@ def moderation_service() -> ModerationService:
 
 @cache
 def event_consumer() -> EventConsumer:
+    from functions.community.logic.consumers import EventConsumer
+
     return EventConsumer(deps())

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from functions.common.auth import Principal, Role
+from functions.common.models import Record
 
 
 class Status(StrEnum):
@@ -25,7 +26,7 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
-class Entity(BaseModel):
+class Entity(Record):
     model_config = ConfigDict(extra="ignore")
 
 
@@ -301,7 +302,7 @@ class Idea(Moderated):
     created_at: datetime
 
 
-class MilestoneStep(BaseModel):
+class MilestoneStep(Record):
     """What one more (or one less) supporter does to an idea."""
 
     supporters: int

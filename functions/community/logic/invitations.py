@@ -8,16 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from pydantic import BaseModel
-
 from functions.common.auth import Principal, Role
 from functions.common.errors import NotFound
+from functions.common.models import View
 from functions.common.signed_links import SignedLinks
 from functions.community.logic.reviews import ReviewService
 from functions.community.models.api import ReviewInput, ReviewView
 
 
-class InvitationView(BaseModel):
+class InvitationView(View):
     product_id: str
     order_id: str
     reviewed: bool

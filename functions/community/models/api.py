@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from functions.common.inputs import StrictInput
+from functions.common.models import View
 from functions.common.values import Identifier
 from functions.community.logic.domain import (
     Answer,
@@ -59,7 +60,7 @@ class ReportInput(StrictInput):
     note: Annotated[str, StringConstraints(max_length=500)] | None = None
 
 
-class ReportView(BaseModel):
+class ReportView(View):
     subject: str
     subject_id: str
     reports: int = Field(description="Members who reported it")
@@ -73,27 +74,27 @@ class ReviewView(Review):
     """A review; `verified` when the author received the product through Plein."""
 
 
-class RatingView(BaseModel):
+class RatingView(View):
     product_id: str
     average: float
     count: int
     histogram: dict[str, int]
 
 
-class VendorRatingView(BaseModel):
+class VendorRatingView(View):
     vendor_id: str
     average: float = Field(description="Over the published reviews of verified purchases from the vendor")
     count: int
     histogram: dict[str, int] = Field(description='Reviews per star count, keys "1".."5"')
 
 
-class ProductReviews(BaseModel):
+class ProductReviews(View):
     rating: RatingView
     items: list[ReviewView]
     next_cursor: str | None = None
 
 
-class HelpfulView(BaseModel):
+class HelpfulView(View):
     review_id: str
     helpful: int
 
@@ -117,7 +118,7 @@ class AnswerView(Answer):
     role: AuthorRole = Field(description="member, vendor or advisor: how the answer is marked")
 
 
-class QuestionThread(BaseModel):
+class QuestionThread(View):
     question: QuestionView
     answers: list[AnswerView]
 
@@ -125,19 +126,19 @@ class QuestionThread(BaseModel):
 # --- hearts and trending -----------------------------------------------------------------------
 
 
-class HeartView(BaseModel):
+class HeartView(View):
     product_id: str
     hearted: bool = Field(description="Whether the caller hearts the product")
     hearts: int = Field(description="Members who heart the product")
 
 
-class TrendingItem(BaseModel):
+class TrendingItem(View):
     product_id: str
     score: float
     hearts: int
 
 
-class TrendingList(BaseModel):
+class TrendingList(View):
     window: Literal["24h", "7d"]
     items: list[TrendingItem]
 
@@ -199,7 +200,7 @@ class IdeaView(Idea):
     next_milestone: int | None = Field(description="Supporters needed for the next milestone")
 
 
-class SupportView(BaseModel):
+class SupportView(View):
     idea_id: str
     supported: bool
     supporters: int
@@ -219,7 +220,7 @@ class ShareInput(StrictInput):
     target_id: Identifier
 
 
-class ShareView(BaseModel):
+class ShareView(View):
     code: str
     link: str = Field(description="The short link; carries the sharer's referral code")
     referral_code: str
@@ -248,14 +249,14 @@ class AvatarUploadInput(StrictInput):
     size: int = Field(ge=1, le=2 * 1024 * 1024, description="Bytes; at most 2 MiB")
 
 
-class AvatarUpload(BaseModel):
+class AvatarUpload(View):
     url: str = Field(description="POST the form `fields` and then the file (as `file`) here")
     fields: dict[str, str]
     avatar_url: str = Field(description="The profile's avatar from now on (serves the uploaded image)")
     expires_in: int = Field(description="Seconds the upload stays allowed")
 
 
-class NewsletterConfirmed(BaseModel):
+class NewsletterConfirmed(View):
     user_id: str
     newsletter: bool
 
@@ -264,14 +265,14 @@ class ProfileView(Profile):
     referral_code: str
 
 
-class Contributions(BaseModel):
+class Contributions(View):
     reviews: int
     answers: int
     collections: int
     ideas: int
 
 
-class PublicProfile(BaseModel):
+class PublicProfile(View):
     user_id: str
     display_name: str | None
     avatar_url: str | None
@@ -285,12 +286,12 @@ class PublicProfile(BaseModel):
     followed: bool | None = Field(default=None, description="Whether the caller follows this member")
 
 
-class FollowView(BaseModel):
+class FollowView(View):
     user_id: str
     following: bool
 
 
-class FeedItem(BaseModel):
+class FeedItem(View):
     kind: Literal["review", "collection"]
     id: str
     user_id: str
@@ -299,7 +300,7 @@ class FeedItem(BaseModel):
     product_id: str | None = None
 
 
-class Feed(BaseModel):
+class Feed(View):
     items: list[FeedItem]
 
 
@@ -394,7 +395,7 @@ class ArticleView(Article):
         return cls(**article.model_dump(), linked_product_ids=article.linked_products())
 
 
-class ArticleCard(BaseModel):
+class ArticleCard(View):
     """An article in a list (without its body and looks)."""
 
     article_id: str
@@ -423,7 +424,7 @@ class ArticleImageUploadInput(StrictInput):
     size: int = Field(ge=1, le=5 * 1024 * 1024, description="Bytes; at most 5 MiB")
 
 
-class ArticleImageUpload(BaseModel):
+class ArticleImageUpload(View):
     url: str = Field(description="POST the form `fields` and then the file (as `file`) here")
     fields: dict[str, str]
     image_url: str = Field(description="Where the image is served from once uploaded (use it in the body or looks)")

@@ -111,6 +111,9 @@ def build(
     def note(message: str, extra: dict[str, Any]) -> None:
         logger().info(message, extra=extra)
 
+    def error(message: str, extra: dict[str, Any]) -> None:
+        logger().error(message, extra=extra)
+
     notifier = Notifier(
         store,
         recipients,
@@ -120,6 +123,7 @@ def build(
         unsubscribe_links=unsubscribe,
         clock=clock,
         on_skip=note,
+        on_error=error,
     )
     delay = timedelta(seconds=settings.review_request_delay_seconds)
     return Notifications(

@@ -10,9 +10,11 @@ How a send runs (every step idempotent, so a redelivered message changes nothing
    the segment matches, and saves, with a page marker, one `CampaignBatchQueued` per BATCH_SIZE of
    them and the event of the next page (or the total when it was the last).
 3. `CampaignSender.send_batch` checks each member again (still subscribed, preferences, bounces
-   and complaints, frequency cap, quiet hours), claims the member's recipient item with a
-   conditional write (nobody gets a campaign twice, even on redelivery), waits for a send slot and
-   sends; opens and clicks arrive through signed tracking links.
+   and complaints, frequency cap; a member in quiet hours gets the mail from the sweeper when
+   they end, checked again then), claims the member's recipient item with a
+   conditional write (nobody gets a campaign twice, even on redelivery; a claim left by a run that
+   died before confirming expires after `SEND_LEASE`, so the mail is sent late rather than never),
+   waits for a send slot and sends; opens and clicks arrive through signed tracking links.
 """
 
 from __future__ import annotations
@@ -35,9 +37,12 @@ from functions.common.events import DomainEvent
 from functions.common.pagination import CursorCodec, Page, clamp_limit
 from functions.notifications.logic.domain import (
     Channel,
+    Claim,
     Decision,
     Delivery,
+    DueItem,
     OutgoingMail,
+    SendInFlight,
     Topic,
     decide,
     default_preferences,
@@ -192,6 +197,10 @@ def pick_language(campaign: Campaign, wanted: str) -> str:
 # ================================================================ ports
 
 
+CAMPAIGN_MAIL = "campaign_mail"
+"""The kind of due item a campaign mail deferred past quiet hours is kept as."""
+
+
 class CampaignStore(Protocol):
     def create_campaign(self, campaign: Campaign) -> None:
         """Save a new campaign (Conflict when its id exists)."""
@@ -219,8 +228,9 @@ class CampaignStore(Protocol):
         recipient and batch counts, `resolved` when `last`; False when the page was recorded."""
         ...
 
-    def claim_recipient(self, campaign_id: str, user_id: str, at: datetime) -> bool:
-        """Create the member's recipient item as `sending`; False when it exists (sent before)."""
+    def claim_recipient(self, campaign_id: str, user_id: str, at: datetime) -> Claim:
+        """Claim the member's mail as `sending` at `at`: CLAIMED when nobody sent or skipped it and
+        no claim younger than `SEND_LEASE` holds it, else SENT (sent or skipped) or BUSY."""
         ...
 
     def release_recipient(self, campaign_id: str, user_id: str) -> None:
@@ -258,6 +268,10 @@ class MemberGate(Protocol):
     def sent_since(self, user_id: str, since: datetime) -> int: ...
 
     def record_delivery(self, delivery: Delivery) -> None: ...
+
+    def schedule(self, item: DueItem) -> bool:
+        """Keep work for the sweeper (False when an item with that id was scheduled before)."""
+        ...
 
 
 class Signer(Protocol):
@@ -615,6 +629,14 @@ class CampaignSender:
             self._send_one(campaign, user_id, members.get(user_id))
         self._store.finish_batch(campaign.campaign_id, event.batch_id)
 
+    def send_due(self, item: DueItem) -> None:
+        """A member's mail deferred past their quiet hours (a due item of kind CAMPAIGN_MAIL)."""
+        campaign = self._store.campaign(item.payload["campaign_id"])
+        if campaign is None or campaign.status == "draft":
+            return
+        user_id = item.payload["user_id"]
+        self._send_one(campaign, user_id, self._audience.audience_members([user_id]).get(user_id))
+
     def _skip(self, campaign: Campaign, user_id: str, reason: str) -> None:
         self._store.finish_recipient(campaign.campaign_id, user_id, "skipped", reason, None)
 
@@ -635,11 +657,20 @@ class CampaignSender:
             self._gate.sent_since(user_id, now - timedelta(days=1)),
             suppressed=self._gate.is_suppressed(address),
         )
+        if verdict.decision is Decision.DEFER and verdict.not_before is not None:
+            # Quiet hours: the sweeper sends it when they end (checking everything again then).
+            # One item per member and quiet period, so a redelivered batch schedules nothing more.
+            item_id = f"campaign#{campaign.campaign_id}#{user_id}#{verdict.not_before.isoformat()}"
+            payload = {"campaign_id": campaign.campaign_id, "user_id": user_id}
+            self._gate.schedule(DueItem(verdict.not_before, item_id, CAMPAIGN_MAIL, payload))
+            return None
         if verdict.decision is not Decision.SEND:
-            # Deferred by quiet hours counts as skipped: a campaign is not worth a late mail.
             return self._skip(campaign, user_id, verdict.decision.value)
-        if not self._store.claim_recipient(campaign.campaign_id, user_id, now):
+        claim = self._store.claim_recipient(campaign.campaign_id, user_id, now)
+        if claim is Claim.SENT:
             return None  # sent (or skipped) by an earlier delivery of this batch
+        if claim is Claim.BUSY:
+            raise SendInFlight(f"campaign {campaign.campaign_id} mail to {user_id} is being sent by another run")
         mail = self._mail(campaign, user_id, address, member.language)
         self._throttle.acquire()
         try:

@@ -8,7 +8,7 @@ sends nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -144,16 +144,23 @@ class EventConsumer:
             )
         )
 
-    def run_due(self) -> int:
-        return self._notifier.run_due(self._due)
+    def run_due(self, others: Mapping[str, Callable[[DueItem], None]] | None = None) -> int:
+        """Every due item: review requests and deferred deliveries here, other kinds (campaign
+        mail deferred past quiet hours) by the handler `others` names for them."""
+        handlers: dict[str, Callable[[DueItem], None]] = {
+            REVIEW_REQUEST: self.review_request,
+            DELIVER: self._notifier.deliver_due,
+            **(others or {}),
+        }
 
-    def _due(self, item: DueItem) -> None:
-        if item.kind == REVIEW_REQUEST:
-            self.review_request(item)
-        elif item.kind == DELIVER:
-            self._notifier.deliver_due(item)
-        else:
-            self._note("unknown due item dropped", {"kind": item.kind, "item_id": item.item_id})
+        def due(item: DueItem) -> None:
+            handle = handlers.get(item.kind)
+            if handle is None:
+                self._note("unknown due item dropped", {"kind": item.kind, "item_id": item.item_id})
+            else:
+                handle(item)
+
+        return self._notifier.run_due(due)
 
     # ---- community ------------------------------------------------------------------------------
     def answer_posted(self, event: c.AnswerPostedView) -> None:

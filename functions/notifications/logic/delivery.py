@@ -3,6 +3,10 @@
 The inbox entry is the record (it is always written, unless the member turned the inbox off for
 the topic); e-mail and push follow the preference rules of `logic/domain.decide`: sent, deferred
 past quiet hours (a due item the sweeper picks up) or skipped and logged why, never silently.
+Each message is claimed before it is sent and confirmed after (`Claim`, `SEND_LEASE`): a retry
+never sends it twice, and a run that dies between the two leaves a claim that expires, so the
+message is sent by the next delivery instead of lost. (A run that dies after the provider took
+the message but before the confirmation sends it again: at least once, never zero times.)
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from typing import Any
 
 from functions.common.signed_links import SignedLinks
 from functions.notifications.logic.domain import (
+    DUE_ATTEMPTS,
+    SEND_LEASE,
     Channel,
+    Claim,
     Contact,
     Decision,
     Delivery,
@@ -25,6 +32,7 @@ from functions.notifications.logic.domain import (
     OutgoingMail,
     Preferences,
     PushMessage,
+    SendInFlight,
     Topic,
     decide,
     default_preferences,
@@ -116,6 +124,7 @@ class Notifier:
         unsubscribe_links: SignedLinks,
         clock: Clock,
         on_skip: Callable[[str, dict[str, Any]], None] | None = None,
+        on_error: Callable[[str, dict[str, Any]], None] | None = None,
     ):
         self._store = store
         self._recipients = recipients
@@ -125,6 +134,7 @@ class Notifier:
         self._unsubscribe = unsubscribe_links
         self._clock = clock
         self._on_skip = on_skip or (lambda _message, _extra: None)
+        self._on_error = on_error or (lambda _message, _extra: None)
 
     # ---- one intent, every channel -----------------------------------------------------------
     def notify(self, intent: Intent) -> list[Delivery]:
@@ -195,9 +205,17 @@ class Notifier:
                 "notification skipped", {"kind": intent.kind, "channel": channel.value, "why": verdict.decision}
             )
             return self._log(intent, channel, verdict.decision.value, now)
-        if not self._store.claim_delivery(intent.user_id, intent.notification_id, channel.value):
-            return None  # already sent once (a redelivered event or a retried sweep)
-        message_id = self._send(intent, channel, prefs, contact, address)
+        claim = self._store.claim_delivery(intent.user_id, intent.notification_id, channel.value, now)
+        if claim is Claim.SENT:
+            return None  # already sent (a redelivered event or a retried sweep)
+        if claim is Claim.BUSY:
+            raise SendInFlight(f"{intent.notification_id} on {channel.value} is being sent by another run")
+        try:
+            message_id = self._send(intent, channel, prefs, contact, address)
+        except Exception:
+            self._store.release_delivery(intent.user_id, intent.notification_id, channel.value)
+            raise
+        self._store.confirm_delivery(intent.user_id, intent.notification_id, channel.value)
         return self._log(intent, channel, "sent", now, message_id)
 
     def _send(
@@ -250,12 +268,25 @@ class Notifier:
 
     # ---- the sweeper ---------------------------------------------------------------------------
     def run_due(self, handle: Callable[[DueItem], None], limit: int = 100) -> int:
-        """Take every due item (once: `take` is conditional) and hand it to `handle`."""
+        """Take every due item (once: `take` is conditional) and hand it to `handle`. Taking leaves
+        a retry due after `SEND_LEASE`, removed when `handle` returns: an item whose handling failed
+        or whose sweeper died is tried again (up to DUE_ATTEMPTS times), never lost."""
         done = 0
-        for item in self._store.due(self._clock(), limit):
-            if not self._store.take(item):
+        now = self._clock()
+        for item in self._store.due(now, limit):
+            if item.attempt >= DUE_ATTEMPTS:
+                self._on_error("due item given up", {"kind": item.kind, "item_id": item.item_id})
+                self._store.done(item)
                 continue
-            handle(item)
+            retry = self._store.take(item, now + SEND_LEASE)
+            if retry is None:
+                continue
+            try:
+                handle(item)
+            except Exception as exc:  # one failing item must not hold up the others
+                self._on_error("due item failed; retried later", {"kind": item.kind, "error": repr(exc)})
+                continue
+            self._store.done(retry)
             done += 1
         return done
 

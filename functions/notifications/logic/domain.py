@@ -203,6 +203,28 @@ def decide(
     return Verdict(Decision.SEND)
 
 
+SEND_LEASE = timedelta(minutes=10)
+"""How long a claim to send one message holds. Longer than any sending function's timeout (the
+campaigns consumer's is 5 minutes): a claim older than this belongs to a run that died between
+claiming and confirming, and the next delivery of the work sends instead."""
+
+
+DUE_ATTEMPTS = 5
+"""How often the sweeper tries one due item before it gives up on it (and logs it as an error)."""
+
+
+class Claim(StrEnum):
+    """The answer to "may I send this message now?" (see `SEND_LEASE`)."""
+
+    CLAIMED = "claimed"  # yes: send, then confirm (or release if the provider refused)
+    SENT = "sent"  # no: it was sent already (a redelivered event, a retried batch)
+    BUSY = "busy"  # not now: another run claimed it within the lease; retry later
+
+
+class SendInFlight(RuntimeError):
+    """Another run holds the claim to send this message: the work is retried (never dropped)."""
+
+
 @dataclass(frozen=True)
 class Notification:
     """One entry of a member's inbox."""
@@ -238,6 +260,7 @@ class DueItem:
     item_id: str
     kind: str
     payload: dict[str, str]
+    attempt: int = 0
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from functions.common.events import DomainEvent
 from functions.notifications.logic.domain import (
+    Claim,
     Contact,
     Delivery,
     Device,
@@ -79,8 +80,17 @@ class Inbox(Protocol):
 class DeliveryLog(Protocol):
     def record_delivery(self, delivery: Delivery) -> None: ...
 
-    def claim_delivery(self, user_id: str, notification_id: str, channel: str) -> bool:
-        """Mark a notification as sent on a channel; False when it already was (send at most once)."""
+    def claim_delivery(self, user_id: str, notification_id: str, channel: str, now: datetime) -> Claim:
+        """Claim the sending of a notification on a channel: CLAIMED when nobody sent it and no
+        claim younger than `SEND_LEASE` holds it (a dead run's claim expires), else SENT or BUSY."""
+        ...
+
+    def confirm_delivery(self, user_id: str, notification_id: str, channel: str) -> None:
+        """The claimed message was handed to the provider: it is never sent again."""
+        ...
+
+    def release_delivery(self, user_id: str, notification_id: str, channel: str) -> None:
+        """The provider refused the claimed message: the next attempt may claim it at once."""
         ...
 
     def sent_since(self, user_id: str, since: datetime) -> int:
@@ -141,8 +151,13 @@ class Schedule(Protocol):
         """Items due at or before `now`, oldest first."""
         ...
 
-    def take(self, item: DueItem) -> bool:
-        """Remove the item; False when another sweeper already took it."""
+    def take(self, item: DueItem, retry_at: datetime) -> DueItem | None:
+        """Take the item, leaving its retry (one more attempt, due at `retry_at`) in its place, in
+        one write; None when another sweeper took it first."""
+        ...
+
+    def done(self, item: DueItem) -> None:
+        """The taken item's work is done: remove its retry."""
         ...
 
 

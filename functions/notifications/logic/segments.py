@@ -13,11 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from functions.common.auth import Principal, Role
 from functions.common.errors import Conflict, UnprocessableEntity
 from functions.common.inputs import StrictInput
+from functions.common.models import Record, View
 from functions.notifications.logic.ports import Clock, Cursor
 
 JourneyStage = Literal["new", "regular", "engaged", "fan", "ambassador"]
@@ -100,7 +101,7 @@ class AudienceStore(Protocol):
         ...
 
 
-class SegmentPreview(BaseModel):
+class SegmentPreview(View):
     """How many a segment reaches, with a few of them."""
 
     recipients: int = Field(description="Confirmed newsletter subscribers in the segment: who a campaign reaches")
@@ -184,7 +185,7 @@ def with_interests(
     return replace(member, affinities=_affinities(interests), affinities_at=at, language=language)
 
 
-class AudienceEvent(BaseModel):
+class AudienceEvent(Record):
     """The fields the projection reads of any consumed event (see models/consumed.py)."""
 
     model_config = ConfigDict(extra="ignore")

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.common.inputs import StrictInput
+from functions.common.models import View
 from functions.notifications.logic.domain import Channel, Topic
 
 LanguageCode = Literal["nl", "de", "en"]
 ClockTime = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="Local time, HH:MM")
 
 
-class NotificationOut(BaseModel):
+class NotificationOut(View):
     notification_id: str
     topic: Topic
     title: str
@@ -24,13 +25,13 @@ class NotificationOut(BaseModel):
     read: bool
 
 
-class InboxPage(BaseModel):
+class InboxPage(View):
     items: list[NotificationOut]
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page")
     unread: int
 
 
-class ReadAllOut(BaseModel):
+class ReadAllOut(View):
     marked: int
     unread: int
 
@@ -56,7 +57,7 @@ class PreferencesIn(StrictInput):
     revision: int = Field(ge=0, description="The revision read (GET); a stale one gets 409 preferences_changed")
 
 
-class ConsentOut(BaseModel):
+class ConsentOut(View):
     channel: Channel
     topic: Topic
     granted: bool
@@ -64,7 +65,7 @@ class ConsentOut(BaseModel):
     at: datetime
 
 
-class PreferencesOut(BaseModel):
+class PreferencesOut(View):
     language: LanguageCode
     channels: dict[Topic, list[Channel]]
     transactional: list[Topic]
@@ -79,13 +80,13 @@ class DeviceIn(StrictInput):
     token: str = Field(min_length=8, max_length=4096, pattern=r"^[A-Za-z0-9_:.\-]+$")
 
 
-class DeviceOut(BaseModel):
+class DeviceOut(View):
     device_id: str
     platform: str
     created_at: datetime
 
 
-class UnsubscribeOut(BaseModel):
+class UnsubscribeOut(View):
     topic: Topic
     channel: Channel
     subscribed: bool

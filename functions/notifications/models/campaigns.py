@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from functions.common.inputs import StrictInput
+from functions.common.models import View
 from functions.notifications.logic.segments import JourneyStage, NewsletterStatus, Segment, SegmentLanguage
 
 CampaignLanguage = Literal["nl", "de", "en"]
@@ -44,7 +45,7 @@ class CampaignIn(StrictInput):
     expected_revision: int | None = Field(default=None, ge=0, description="PUT: the revision the edit is based on")
 
 
-class CampaignStats(BaseModel):
+class CampaignStats(View):
     recipients: int = Field(description="Subscribers the segment matched when the campaign was sent")
     delivered: int = Field(description="Mails handed to the mail service")
     skipped: int = Field(description="Matched but not sent (unsubscribed, bounced, preferences, cap, quiet hours)")
@@ -53,7 +54,7 @@ class CampaignStats(BaseModel):
     skip_reasons: dict[str, int] = Field(default_factory=dict)
 
 
-class CampaignSummary(BaseModel):
+class CampaignSummary(View):
     campaign_id: str
     name: str
     status: CampaignStatus
@@ -63,7 +64,7 @@ class CampaignSummary(BaseModel):
     stats: CampaignStats
 
 
-class CampaignOut(BaseModel):
+class CampaignOut(View):
     campaign_id: str
     name: str
     status: CampaignStatus
@@ -76,7 +77,7 @@ class CampaignOut(BaseModel):
     stats: CampaignStats
 
 
-class CampaignsPage(BaseModel):
+class CampaignsPage(View):
     items: list[CampaignSummary]
     next_cursor: str | None = None
 
@@ -85,7 +86,7 @@ class PreviewIn(StrictInput):
     language: CampaignLanguage = "nl"
 
 
-class CampaignPreviewOut(BaseModel):
+class CampaignPreviewOut(View):
     campaign_id: str
     language: str = Field(description="The language rendered (the one asked for, else English, else the first)")
     subject: str
@@ -97,7 +98,7 @@ class CampaignPreviewOut(BaseModel):
 # ---------------------------------------------------------------- segments
 
 
-class SegmentQuery(BaseModel):
+class SegmentQuery(View):
     """The segment preview's query string: comma-separated lists."""
 
     stages: list[JourneyStage] = Field(default_factory=list)
@@ -109,7 +110,7 @@ class SegmentQuery(BaseModel):
 # ---------------------------------------------------------------- newsletter
 
 
-class NewsletterWording(BaseModel):
+class NewsletterWording(View):
     """What the confirmation page shows: the consent text the member agrees to."""
 
     email: str | None = Field(description="The address the newsletter goes to, partly masked")
@@ -132,14 +133,14 @@ class NewsletterConfirmIn(StrictInput):
         return list(dict.fromkeys(cleaned))
 
 
-class ConsentOut(BaseModel):
+class ConsentOut(View):
     at: datetime
     wording_id: str
     wording: str
     language: str
 
 
-class NewsletterOut(BaseModel):
+class NewsletterOut(View):
     status: NewsletterStatus
     email: str | None = None
     interests: list[str] = Field(default_factory=list)

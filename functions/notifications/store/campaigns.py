@@ -27,6 +27,7 @@ from functions.common.errors import Conflict
 from functions.common.events import DomainEvent
 from functions.common.outbox import outbox_put
 from functions.notifications.logic.campaigns import Campaign, Content, Outcome
+from functions.notifications.logic.domain import SEND_LEASE, Claim
 from functions.notifications.logic.newsletter import ConsentRecord
 from functions.notifications.logic.ports import Cursor
 from functions.notifications.logic.segments import AudienceMember, Segment
@@ -410,12 +411,18 @@ class DynamoCampaignStore:
     def _recipient_key(self, campaign_id: str, user_id: str) -> dict[str, Any]:
         return {"pk": S(campaign_pk(campaign_id)), "sk": S(f"TO#{user_id}")}
 
-    def claim_recipient(self, campaign_id: str, user_id: str, at: datetime) -> bool:
-        return self._conditional(
+    def claim_recipient(self, campaign_id: str, user_id: str, at: datetime) -> Claim:
+        key = self._recipient_key(campaign_id, user_id)
+        if self._conditional(
             "put_item",
-            Item={**self._recipient_key(campaign_id, user_id), "status": S("sending"), "claimed_at": S(iso(at))},
-            ConditionExpression="attribute_not_exists(pk)",
-        )
+            Item={**key, "status": S("sending"), "claimed_at": S(iso(at))},
+            ConditionExpression="attribute_not_exists(pk) OR (#status = :sending AND claimed_at < :stale)",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":sending": S("sending"), ":stale": S(iso(at - SEND_LEASE))},
+        ):
+            return Claim.CLAIMED
+        found = self._get(key["pk"]["S"], key["sk"]["S"])
+        return Claim.BUSY if found is not None and found.get("status", {}).get("S") == "sending" else Claim.SENT
 
     def release_recipient(self, campaign_id: str, user_id: str) -> None:
         self._conditional(

@@ -7,7 +7,7 @@ Layout (pk / sk):
   user#<id> / unread                     the unread counter
   user#<id> / prefs                      preferences and consent history (`revision` guarded)
   user#<id> / delivery#<at>#<nid>#<ch>   what happened on a channel (TTL 90 days)
-  user#<id> / sent#<nid>#<ch>            sent-once marker (TTL 30 days)
+  user#<id> / sent#<nid>#<ch>            send claim: sending (claimed_at) → sent (TTL 30 days)
   user#<id> / device#<device id>         a push endpoint
   vendor#<id> / user#<user id>           who acts for a vendor (from VendorApproved)
   followers#<id> / user#<follower id>    a follow (`following`, `at`: the newest FollowChanged wins)
@@ -31,7 +31,9 @@ from functions.common.errors import Conflict
 from functions.common.events import DomainEvent
 from functions.common.outbox import outbox_put
 from functions.notifications.logic.domain import (
+    SEND_LEASE,
     Channel,
+    Claim,
     Consent,
     Delivery,
     Device,
@@ -277,10 +279,45 @@ class DynamoNotificationsStore:
             for item in items
         ]
 
-    def claim_delivery(self, user_id: str, notification_id: str, channel: str) -> bool:
-        expires = _ttl(datetime.now(UTC) + SENT_TTL)
-        values = {"pk": _user(user_id), "sk": f"sent#{notification_id}#{channel}", "ttl": expires}
-        return self._put(values, "attribute_not_exists(pk)")
+    def claim_delivery(self, user_id: str, notification_id: str, channel: str, now: datetime) -> Claim:
+        pk, sk = _user(user_id), f"sent#{notification_id}#{channel}"
+        claimed = condition_held(
+            lambda: self._db.put_item(
+                TableName=self._table,
+                Item=_item(
+                    {"pk": pk, "sk": sk, "status": "sending", "claimed_at": _stamp(now), "ttl": _ttl(now + SENT_TTL)}
+                ),
+                # a marker without a status was written by the at-most-once code before: sent
+                ConditionExpression="attribute_not_exists(pk) OR (#s = :sending AND claimed_at < :stale)",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=_item({":sending": "sending", ":stale": _stamp(now - SEND_LEASE)}),
+            )
+        )
+        if claimed:
+            return Claim.CLAIMED
+        marker = self._get(pk, sk)
+        return Claim.BUSY if marker is not None and marker.get("status") == "sending" else Claim.SENT
+
+    def confirm_delivery(self, user_id: str, notification_id: str, channel: str) -> None:
+        with translate_errors():
+            self._db.update_item(
+                TableName=self._table,
+                Key=_item({"pk": _user(user_id), "sk": f"sent#{notification_id}#{channel}"}),
+                UpdateExpression="SET #s = :sent",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=_item({":sent": "sent"}),
+            )
+
+    def release_delivery(self, user_id: str, notification_id: str, channel: str) -> None:
+        condition_held(
+            lambda: self._db.delete_item(
+                TableName=self._table,
+                Key=_item({"pk": _user(user_id), "sk": f"sent#{notification_id}#{channel}"}),
+                ConditionExpression="#s = :sending",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=_item({":sending": "sending"}),
+            )
+        )
 
     def sent_since(self, user_id: str, since: datetime) -> int:
         items, _ = self._query(
@@ -485,15 +522,51 @@ class DynamoNotificationsStore:
             Limit=limit,
         )
         return [
-            DueItem(_parse(item["due_at"]), item["item_id"], item["kind"], json.loads(item["payload"]))
+            DueItem(
+                _parse(item["due_at"]),
+                item["item_id"],
+                item["kind"],
+                json.loads(item["payload"]),
+                int(item.get("attempt", 0)),
+            )
             for item in items
         ]
 
-    def take(self, item: DueItem) -> bool:
-        return condition_held(
-            lambda: self._db.delete_item(
-                TableName=self._table,
-                Key=_item({"pk": "due", "sk": f"{_stamp(item.due_at)}#{item.item_id}"}),
-                ConditionExpression="attribute_exists(pk)",
-            )
-        )
+    @staticmethod
+    def _due_key(item: DueItem) -> dict[str, Any]:
+        return _item({"pk": "due", "sk": f"{_stamp(item.due_at)}#{item.item_id}"})
+
+    def take(self, item: DueItem, retry_at: datetime) -> DueItem | None:
+        retry = replace(item, due_at=retry_at, attempt=item.attempt + 1)
+        entry = {
+            "pk": "due",
+            "sk": f"{_stamp(retry.due_at)}#{retry.item_id}",
+            "item_id": retry.item_id,
+            "kind": retry.kind,
+            "payload": json.dumps(retry.payload),
+            "due_at": _stamp(retry.due_at),
+            "attempt": retry.attempt,
+        }
+        operations = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": self._due_key(item),
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+            {"Put": {"TableName": self._table, "Item": _item(entry)}},
+        ]
+        try:
+            self._db.transact_write_items(TransactItems=operations)
+        except Exception as exc:
+            codes = cancellation_codes(exc)
+            if codes and codes[0] == "ConditionalCheckFailed":
+                return None  # another sweeper took it
+            with translate_errors():
+                raise
+        return retry
+
+    def done(self, item: DueItem) -> None:
+        with translate_errors():
+            self._db.delete_item(TableName=self._table, Key=self._due_key(item))

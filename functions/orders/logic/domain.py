@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from functions.common.models import Record
 from functions.common.values import DEFAULT_CURRENCY
 
 MAX_QUANTITY_PER_LINE = 10
@@ -39,7 +40,7 @@ class OfferStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class ShippingRule(BaseModel):
+class ShippingRule(Record):
     """Orders' view of a vendor shipping rule (cost for a zone of countries, `*` = everywhere else)."""
 
     zone: str
@@ -48,7 +49,7 @@ class ShippingRule(BaseModel):
     free_from: int | None = Field(default=None, ge=0)
 
 
-class InventoryOffer(BaseModel):
+class InventoryOffer(Record):
     """The projection of one vendor offer kept in the orders table, with its stock counters."""
 
     offer_id: str
@@ -95,7 +96,7 @@ def newest_per_offer(offers: Sequence[InventoryOffer]) -> list[InventoryOffer]:
     return list(newest.values())
 
 
-class VendorTerms(BaseModel):
+class VendorTerms(Record):
     """What checkout needs of a vendor: commission, shipping rules and the return window."""
 
     vendor_id: str
@@ -118,7 +119,7 @@ class VendorTerms(BaseModel):
 # ---------------------------------------------------------------- carts
 
 
-class CartLine(BaseModel):
+class CartLine(Record):
     offer_id: str
     vendor_id: str = ""
     quantity: int = Field(ge=1)
@@ -127,7 +128,7 @@ class CartLine(BaseModel):
     added_at: datetime
 
 
-class Cart(BaseModel):
+class Cart(Record):
     user_id: str
     lines: list[CartLine] = Field(default_factory=list)
     version: int = 0
@@ -178,13 +179,13 @@ class ReturnStatus(StrEnum):
     REJECTED = "rejected"
 
 
-class StatusChange(BaseModel):
+class StatusChange(Record):
     status: str
     at: datetime
     note: str | None = None
 
 
-class OrderLine(BaseModel):
+class OrderLine(Record):
     offer_id: str
     product_id: str
     vendor_id: str
@@ -197,7 +198,7 @@ class OrderLine(BaseModel):
     returned_quantity: int = 0
 
 
-class ReturnRequest(BaseModel):
+class ReturnRequest(Record):
     return_id: str
     offer_id: str
     quantity: int = Field(ge=1)
@@ -210,7 +211,7 @@ class ReturnRequest(BaseModel):
     note: str | None = None
 
 
-class SubOrder(BaseModel):
+class SubOrder(Record):
     vendor_id: str
     vendor_name: str
     status: SubOrderStatus
@@ -235,7 +236,7 @@ class SubOrder(BaseModel):
         return next((line for line in self.lines if line.offer_id == offer_id), None)
 
 
-class DeliveryAddress(BaseModel):
+class DeliveryAddress(Record):
     model_config = ConfigDict(frozen=True)
 
     name: str
@@ -246,7 +247,7 @@ class DeliveryAddress(BaseModel):
     country: str
 
 
-class PendingRefund(BaseModel):
+class PendingRefund(Record):
     """A refund the order owes (after a cancel or an accepted return), saved with the change that
     caused it and paid later if the first attempt fails; `key` makes every attempt the same refund."""
 
@@ -256,7 +257,7 @@ class PendingRefund(BaseModel):
     requested_at: datetime
 
 
-class Order(BaseModel):
+class Order(Record):
     order_id: str
     user_id: str
     status: OrderStatus
@@ -341,7 +342,7 @@ class ChunkStatus(StrEnum):
     RELEASED = "released"
 
 
-class ReservationChunk(BaseModel):
+class ReservationChunk(Record):
     """Up to CHUNK_LINES reserved lines of one checkout, reserved in one transaction with this record."""
 
     order_id: str

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.common.errors import Conflict
 from functions.common.events import DomainEvent
+from functions.common.models import Record, View
 from functions.orders.logic.domain import (
     Cart,
     InventoryOffer,
@@ -76,7 +77,7 @@ class CartRepository(Protocol):
         ...
 
 
-class VendorOrderView(BaseModel):
+class VendorOrderView(View):
     """A vendor's sub-order with what the vendor needs to ship it."""
 
     order_id: str
@@ -133,7 +134,7 @@ class IdempotencyState(StrEnum):
     FAILED = "failed"
 
 
-class IdempotencyRecord(BaseModel):
+class IdempotencyRecord(Record):
     user_id: str
     key: str
     request_hash: str
@@ -163,7 +164,7 @@ class PaymentStatus(StrEnum):
     FAILED = "failed"
 
 
-class Payment(BaseModel):
+class Payment(Record):
     payment_id: str
     key: str
     """Idempotency key of the payment (the order id): one payment per key."""
@@ -204,7 +205,7 @@ class PaymentProvider(Protocol):
     def find(self, key: str) -> Payment | None: ...
 
 
-class Redeemed(BaseModel):
+class Redeemed(Record):
     """What gift cards and points paid of a checkout (the rewards context's charge)."""
 
     discount: int = Field(description="gift_card_amount + points_value, <= the amount asked")

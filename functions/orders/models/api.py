@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from functions.common.inputs import StrictInput
+from functions.common.models import View
 from functions.common.values import Currency, Identifier, MinorUnits
 from functions.orders.logic.domain import (
     DeliveryAddress,
@@ -31,7 +32,7 @@ class CartItemInput(StrictInput):
     currency: Currency | None = None
 
 
-class CartLineView(BaseModel):
+class CartLineView(View):
     offer_id: str
     product_id: str | None = None
     vendor_id: str | None = None
@@ -47,7 +48,7 @@ class CartLineView(BaseModel):
     problems: list[str] = Field(default_factory=list, description="e.g. price_changed, insufficient_stock, withdrawn")
 
 
-class CartVendorGroup(BaseModel):
+class CartVendorGroup(View):
     vendor_id: str
     vendor_name: str | None
     lines: list[CartLineView]
@@ -55,7 +56,7 @@ class CartVendorGroup(BaseModel):
     shipping: int | None = Field(description="Null when the vendor does not ship to the country")
 
 
-class CartView(BaseModel):
+class CartView(View):
     currency: str
     country: str
     vendors: list[CartVendorGroup]
@@ -91,7 +92,7 @@ class CheckoutInput(StrictInput):
     advice_session_id: Identifier | None = None
 
 
-class OrderView(BaseModel):
+class OrderView(View):
     order_id: str
     user_id: str
     status: OrderStatus
@@ -124,7 +125,7 @@ class OrderView(BaseModel):
         return view.model_copy(update={"refund_status": status})
 
 
-class OrderSummary(BaseModel):
+class OrderSummary(View):
     order_id: str
     status: OrderStatus
     total: int
@@ -146,7 +147,7 @@ class OrderSummary(BaseModel):
         )
 
 
-class VendorOrderSummary(BaseModel):
+class VendorOrderSummary(View):
     order_id: str
     created_at: datetime
     currency: str
@@ -164,7 +165,7 @@ class ReturnInput(StrictInput):
     reason: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
 
 
-class ReturnView(BaseModel):
+class ReturnView(View):
     order_id: str
     vendor_id: str
     request: ReturnRequest

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.common.events import DomainEvent
+from functions.common.models import Record
 from functions.common.values import DEFAULT_CURRENCY, Currency
 
 SOURCE = "plein.orders"
 
 
-class EventLine(BaseModel):
+class EventLine(Record):
     offer_id: str
     product_id: str
     vendor_id: str
@@ -22,7 +23,7 @@ class EventLine(BaseModel):
     line_total: int = Field(ge=0)
 
 
-class Attribution(BaseModel):
+class Attribution(Record):
     referral_code: str | None = None
     advice_session_id: str | None = None
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from functions.common.errors import Conflict, NotFound, PleinError, Unavailable, UnprocessableEntity
+from functions.common.models import Record
 from functions.common.observability import logger
 from functions.orders.logic.ports import Redeemed
 
 
-class ChargeCall(BaseModel):
+class ChargeCall(Record):
     action: Literal["charge"] = "charge"
     key: str
     user_id: str
@@ -31,14 +32,14 @@ class ChargeCall(BaseModel):
     currency: str
 
 
-class ReleaseCall(BaseModel):
+class ReleaseCall(Record):
     action: Literal["release"] = "release"
     key: str
     release_key: str
     amount: int | None = None
 
 
-class ChargeAnswer(BaseModel):
+class ChargeAnswer(Record):
     key: str
     gift_card_amount: int
     gift_card_last4: str | None = None
@@ -47,19 +48,19 @@ class ChargeAnswer(BaseModel):
     discount: int
 
 
-class ReleaseAnswer(BaseModel):
+class ReleaseAnswer(Record):
     key: str
     release_key: str
     amount: int
 
 
-class RefusalBody(BaseModel):
+class RefusalBody(Record):
     code: str
     message: str
     status: int
 
 
-class Refusal(BaseModel):
+class Refusal(Record):
     error: RefusalBody
 
 

@@ -19,9 +19,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.common.errors import Conflict, NotFound, Unavailable, UnprocessableEntity
+from functions.common.models import Record
 from functions.rewards.logic.domain import EntryKind, GiftCard, LedgerEntry, entry_id, gift_card_hash
 from functions.rewards.logic.rules import RulesService
 
@@ -31,7 +32,7 @@ RELEASE_ALL = "all"
 _ATTEMPTS = 5
 
 
-class CheckoutCharge(BaseModel):
+class CheckoutCharge(Record):
     """What one checkout key took from a gift card and the member's points, and what was given back."""
 
     key: str
@@ -67,7 +68,7 @@ class CheckoutCharge(BaseModel):
         return self.discount - self.released
 
 
-class ChargeRelease(BaseModel):
+class ChargeRelease(Record):
     """One release of (part of) a charge, once per release key."""
 
     key: str

@@ -11,11 +11,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from functions.common.errors import BadRequest
 from functions.common.events import DomainEvent
 from functions.common.inputs import StrictInput
+from functions.common.models import Record
 from functions.common.values import Currency, Identifier, MinorUnits
 
 Points = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -68,7 +69,7 @@ def entry_id(cause: str, rule: str) -> str:
     return hashlib.sha256(f"{rule}|{cause}".encode()).hexdigest()[:32]
 
 
-class LedgerEntry(BaseModel):
+class LedgerEntry(Record):
     """An append-only movement of points; `points` is signed (earn > 0, the others < 0 or either
     for adjustments)."""
 
@@ -92,7 +93,7 @@ class LedgerEntry(BaseModel):
     rules_version: int | None = None
 
 
-class Account(BaseModel):
+class Account(Record):
     """A member's balance and journey stage."""
 
     user_id: str
@@ -106,7 +107,7 @@ class Account(BaseModel):
     affinities: tuple[str, ...] = Field(default=(), description="From the member's community profile, case-folded")
 
 
-class OrderRef(BaseModel):
+class OrderRef(Record):
     """What an order's delivery earned, and what of it is still not reversed."""
 
     earned: int
@@ -121,7 +122,7 @@ class StageChange:
     period_ends_at: datetime | None
 
 
-class Redemption(BaseModel):
+class Redemption(Record):
     redemption_id: str
     user_id: str
     reward_id: str
@@ -137,7 +138,7 @@ class Redemption(BaseModel):
     currency: str | None = None
 
 
-class GiftCard(BaseModel):
+class GiftCard(Record):
     """A gift card; its code is never stored, only `code_hash` (SHA-256 of the normalised code)."""
 
     gift_card_id: str
@@ -150,7 +151,7 @@ class GiftCard(BaseModel):
     issued_at: datetime
 
 
-class GiftCardHold(BaseModel):
+class GiftCardHold(Record):
     """An amount taken from a gift card for one checkout (`key`, order scoped); released once."""
 
     key: str
@@ -162,7 +163,7 @@ class GiftCardHold(BaseModel):
     at: datetime
 
 
-class Entitlement(BaseModel):
+class Entitlement(Record):
     name: str
     user_id: str
     granted_at: datetime
@@ -178,7 +179,7 @@ class ReferralStatus(StrEnum):
     REFUSED = "refused"
 
 
-class Referral(BaseModel):
+class Referral(Record):
     referee_id: str
     referrer_id: str
     code: str
@@ -193,7 +194,7 @@ class Referral(BaseModel):
     version: int = 0
 
 
-class ReferralCode(BaseModel):
+class ReferralCode(Record):
     code: str
     owner_id: str
     email_hash: str | None = None
@@ -404,7 +405,7 @@ class EarningRules(StrictInput):
         return next((r for r in self.catalog if r.reward_id == reward_id and r.active), None)
 
 
-class RulesVersion(BaseModel):
+class RulesVersion(Record):
     version: int = Field(description="0: the defaults, never saved")
     rules: EarningRules
     updated_by: str | None = None
@@ -414,7 +415,7 @@ class RulesVersion(BaseModel):
 # ---------------------------------------------------------------------------------- stages
 
 
-class ActivityStats(BaseModel):
+class ActivityStats(Record):
     """A member's activity over the stage window."""
 
     purchases: int = 0
@@ -515,7 +516,7 @@ def gift_card_hash(code: str) -> str:
 # ---------------------------------------------------------------- advisor cash payouts
 
 
-class CashDue(BaseModel):
+class CashDue(Record):
     """Cash owed to an advisor for one rated session, in the period it is paid with."""
 
     model_config = ConfigDict(frozen=True)
@@ -528,7 +529,7 @@ class CashDue(BaseModel):
     rated_at: datetime
 
 
-class Payout(BaseModel):
+class Payout(Record):
     """What finance pays one advisor for one closed month (no transfer happens on the platform)."""
 
     model_config = ConfigDict(frozen=True)
@@ -542,7 +543,7 @@ class Payout(BaseModel):
     created_at: datetime
 
 
-class PayoutRun(BaseModel):
+class PayoutRun(Record):
     """The close of one month: created once, then one payout per advisor with cash owed."""
 
     model_config = ConfigDict(frozen=True)

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from functions.common.inputs import StrictInput
+from functions.common.models import View
 from functions.common.values import Currency, Identifier, MinorUnits
 from functions.rewards.logic.domain import (
     Activity,
@@ -35,7 +36,7 @@ ReferralCodeIn = Annotated[
 ]
 
 
-class EntryOut(BaseModel):
+class EntryOut(View):
     entry_id: str
     kind: EntryKind
     points: int = Field(description="Signed: earnings positive, redemptions, reversals and expiry negative")
@@ -78,17 +79,17 @@ class AuditEntryOut(EntryOut):
         )
 
 
-class AuditPage(BaseModel):
+class AuditPage(View):
     items: list[AuditEntryOut]
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page")
 
 
-class LedgerPage(BaseModel):
+class LedgerPage(View):
     items: list[EntryOut]
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page")
 
 
-class Progress(BaseModel):
+class Progress(View):
     """How far a member is from one threshold of the next stage (activity over the stage window)."""
 
     have: int
@@ -96,14 +97,14 @@ class Progress(BaseModel):
     left: int = Field(description="What is still missing (0 when reached)")
 
 
-class StageProgress(BaseModel):
+class StageProgress(View):
     next_stage: Stage | None = Field(description="None at the top stage")
     purchases: Progress | None = None
     contributions: Progress | None = None
     referrals: Progress | None = None
 
 
-class MeOut(BaseModel):
+class MeOut(View):
     user_id: str
     balance: int
     stage: Stage
@@ -114,14 +115,14 @@ class MeOut(BaseModel):
     recent: list[EntryOut] = Field(description="The newest ledger entries; GET /rewards/me/ledger for all")
 
 
-class VisitOut(BaseModel):
+class VisitOut(View):
     day: date
     streak: int
     points: int = Field(description="Points this visit earned (0 when today was already counted)")
     balance: int
 
 
-class RewardOut(BaseModel):
+class RewardOut(View):
     reward_id: str
     kind: RewardKind
     title: str
@@ -137,7 +138,7 @@ class RewardOut(BaseModel):
         return cls.model_validate(reward.model_dump(exclude={"active"}))
 
 
-class CatalogOut(BaseModel):
+class CatalogOut(View):
     items: list[RewardOut]
 
 
@@ -145,7 +146,7 @@ class RedemptionIn(StrictInput):
     reward_id: Identifier
 
 
-class GiftCardOut(BaseModel):
+class GiftCardOut(View):
     gift_card_id: str
     code: str | None = Field(default=None, description="Shown once, in the response that issued the card")
     last4: str
@@ -167,11 +168,11 @@ class GiftCardOut(BaseModel):
         )
 
 
-class GiftCardList(BaseModel):
+class GiftCardList(View):
     items: list[GiftCardOut]
 
 
-class EntitlementOut(BaseModel):
+class EntitlementOut(View):
     name: str
     granted_at: datetime
     expires_at: datetime
@@ -181,11 +182,11 @@ class EntitlementOut(BaseModel):
         return cls(name=entitlement.name, granted_at=entitlement.granted_at, expires_at=entitlement.expires_at)
 
 
-class EntitlementList(BaseModel):
+class EntitlementList(View):
     items: list[EntitlementOut]
 
 
-class RedemptionOut(BaseModel):
+class RedemptionOut(View):
     redemption_id: str
     reward_id: str
     kind: RewardKind
@@ -211,7 +212,7 @@ class GiftCardReleaseIn(StrictInput):
     key: CheckoutKey
 
 
-class GiftCardHoldOut(BaseModel):
+class GiftCardHoldOut(View):
     key: str
     gift_card_id: str
     applied: int = Field(description="Minor units taken from the card for this key (0 once released)")
@@ -231,7 +232,7 @@ class GiftCardHoldOut(BaseModel):
         )
 
 
-class ReferralOut(BaseModel):
+class ReferralOut(View):
     referee_id: str
     status: ReferralStatus
     reason: str | None = Field(default=None, description="Why it was refused")
@@ -253,7 +254,7 @@ class ReferralOut(BaseModel):
         )
 
 
-class ReferralsOut(BaseModel):
+class ReferralsOut(View):
     code: str
     link: str = Field(description="Path of the sign-up link carrying the code; prefix the client's origin")
     referrals: list[ReferralOut] = Field(description="Everyone who claimed the code, newest first")
@@ -263,7 +264,7 @@ class ClaimIn(StrictInput):
     code: ReferralCodeIn
 
 
-class RulesOut(BaseModel):
+class RulesOut(View):
     version: int = Field(description="0: the defaults, never saved")
     updated_by: str | None = None
     updated_at: datetime | None = None
@@ -285,23 +286,23 @@ class AdjustmentIn(StrictInput):
     reason: str = Field(min_length=3, max_length=500, description="Why: kept in the ledger with who adjusted")
 
 
-class SegmentCount(BaseModel):
+class SegmentCount(View):
     stage: Stage
     members: int
 
 
-class SegmentsOut(BaseModel):
+class SegmentsOut(View):
     stages: list[SegmentCount]
     total: int
     affinity: str | None = Field(default=None, description="The affinity the counts are filtered by (case-folded)")
 
 
-class AffinityCount(BaseModel):
+class AffinityCount(View):
     affinity: str
     members: int
 
 
-class AffinitiesOut(BaseModel):
+class AffinitiesOut(View):
     """The most common affinities, most members first."""
 
     stage: Stage | None = Field(default=None, description="The stage counted, or null for every member")
@@ -309,7 +310,7 @@ class AffinitiesOut(BaseModel):
     distinct: int = Field(description="How many different affinities members have")
 
 
-class SegmentMember(BaseModel):
+class SegmentMember(View):
     user_id: str
     stage: Stage
     stage_since: datetime | None = None
@@ -317,12 +318,12 @@ class SegmentMember(BaseModel):
     affinities: list[str] = Field(default_factory=list)
 
 
-class SegmentMembersPage(BaseModel):
+class SegmentMembersPage(View):
     items: list[SegmentMember]
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page")
 
 
-class StatementLine(BaseModel):
+class StatementLine(View):
     session_id: str
     at: datetime
     points: int
@@ -332,7 +333,7 @@ class StatementLine(BaseModel):
     paid: bool = Field(default=False, description="True once a payout covers it")
 
 
-class AdvisorStatement(BaseModel):
+class AdvisorStatement(View):
     """An advisor's compensation for rated advice sessions in one calendar month (UTC)."""
 
     period: str = Field(description="YYYY-MM")
@@ -353,7 +354,7 @@ class ExportFormat(StrEnum):
     CSV = "csv"
 
 
-class PayoutOut(BaseModel):
+class PayoutOut(View):
     """One advisor's cash for one closed month: the record finance pays from (no transfer happens here)."""
 
     payout_id: str
@@ -365,7 +366,7 @@ class PayoutOut(BaseModel):
     created_at: datetime
 
 
-class PayoutRunOut(BaseModel):
+class PayoutRunOut(View):
     period: str = Field(description="YYYY-MM")
     status: Literal["open", "closed"] = Field(description="closed once an admin closed the month")
     closed_at: datetime | None = None

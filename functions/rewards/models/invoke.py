@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter
 
+from functions.common.models import Record
 from functions.common.values import Currency, Identifier, MinorUnits
 from functions.rewards.logic.checkout_payments import ChargeRelease, CheckoutCharge
 
 CheckoutCardCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class _In(BaseModel):
+class _In(Record):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -42,7 +43,7 @@ RedemptionsRequest = Annotated[ChargeRequest | ReleaseRequest, Field(discriminat
 REQUEST: TypeAdapter[ChargeRequest | ReleaseRequest] = TypeAdapter(RedemptionsRequest)
 
 
-class ChargeResult(BaseModel):
+class ChargeResult(Record):
     key: str
     currency: str
     amount: int
@@ -58,7 +59,7 @@ class ChargeResult(BaseModel):
         return cls.model_validate(charge, from_attributes=True)
 
 
-class ReleaseResult(BaseModel):
+class ReleaseResult(Record):
     key: str
     release_key: str
     gift_card_amount: int
@@ -71,11 +72,11 @@ class ReleaseResult(BaseModel):
         return cls.model_validate(release, from_attributes=True)
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Record):
     code: str
     message: str
     status: int
 
 
-class ErrorPayload(BaseModel):
+class ErrorPayload(Record):
     error: ErrorBody

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from functions.common.inputs import StrictInput
+from functions.common.models import Record
 from functions.common.values import Identifier, MinorUnits
 from functions.vendor.models.events import FeedCounts, OfferSnapshot, ShippingRule
 
@@ -27,7 +28,7 @@ class Contact(StrictInput):
     website: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
 
 
-class Vendor(BaseModel):
+class Vendor(Record):
     model_config = ConfigDict(frozen=True)
 
     vendor_id: Identifier
@@ -50,7 +51,7 @@ class Vendor(BaseModel):
     revision: int = 1
 
 
-class Offer(BaseModel):
+class Offer(Record):
     """An offer with its bookkeeping: whether it is live and the hash of its content."""
 
     model_config = ConfigDict(frozen=True)
@@ -64,7 +65,7 @@ class Offer(BaseModel):
         return self.snapshot.offer_id
 
 
-class FeedImport(BaseModel):
+class FeedImport(Record):
     model_config = ConfigDict(frozen=True)
 
     feed_id: Identifier
@@ -90,7 +91,7 @@ class FeedImport(BaseModel):
     source_sequencer: str | None = None
 
 
-class VendorStats(BaseModel):
+class VendorStats(Record):
     """Dashboard counters: offers kept current from the table stream (logic/relay.py), sales from
     `OrderPlaced` (logic/sales.py). Also used as the deltas added to them."""
 
@@ -118,6 +119,6 @@ class StreamChange:
     new: Offer | None
 
 
-class PresignedPost(BaseModel):
+class PresignedPost(Record):
     url: str
     fields: dict[str, str]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from functions.common.inputs import StrictInput
+from functions.common.models import View
 from functions.common.values import Currency, Identifier, MinorUnits
 from functions.vendor.logic.domain import Contact, FeedFormat, FeedMode, FeedStatus, PresignedPost, VendorStatus
 from functions.vendor.models.events import Availability, Condition, FeedCounts, OfferSnapshot, ShippingRule
@@ -56,7 +57,7 @@ class VendorPatch(StrictInput):
     commission_bps: int | None = Field(default=None, ge=0, le=10_000)
 
 
-class VendorOut(BaseModel):
+class VendorOut(View):
     vendor_id: Identifier
     name: str
     status: VendorStatus
@@ -73,7 +74,7 @@ class VendorOut(BaseModel):
     approved_at: datetime | None
 
 
-class PublicVendor(BaseModel):
+class PublicVendor(View):
     vendor_id: Identifier
     name: str
     logo_url: str | None
@@ -144,14 +145,14 @@ class OfferBatchPatch(StrictInput):
     items: list[OfferBatchItem] = Field(min_length=1, max_length=100)
 
 
-class OfferBatchResult(BaseModel):
+class OfferBatchResult(View):
     sku: str
     result: Literal["updated", "unchanged", "not_found", "invalid"]
     revision: int | None = None
     message: str | None = None
 
 
-class OfferBatchResponse(BaseModel):
+class OfferBatchResponse(View):
     items: list[OfferBatchResult]
 
 
@@ -165,7 +166,7 @@ class FeedRequest(StrictInput):
     content_type: str | None = Field(default=None, max_length=100)
 
 
-class FeedCreated(BaseModel):
+class FeedCreated(View):
     feed_id: Identifier
     status: FeedStatus
     mode: FeedMode
@@ -174,7 +175,7 @@ class FeedCreated(BaseModel):
     expires_at: datetime
 
 
-class FeedStatusOut(BaseModel):
+class FeedStatusOut(View):
     feed_id: Identifier
     vendor_id: Identifier
     status: FeedStatus
@@ -197,21 +198,21 @@ class FeedPreviewRequest(StrictInput):
     mode: FeedMode = "upsert"
 
 
-class FeedPreviewRow(BaseModel):
+class FeedPreviewRow(View):
     line: int
     sku: str | None
     title: str | None
     price: MinorUnits | None
 
 
-class FeedPreviewError(BaseModel):
+class FeedPreviewError(View):
     line: int
     field: str | None
     code: str
     message: str
 
 
-class FeedPreview(BaseModel):
+class FeedPreview(View):
     format: FeedFormat
     encoding: str
     columns: dict[str, str | None] = Field(description="Column as written in the file → recognised field")
@@ -219,14 +220,14 @@ class FeedPreview(BaseModel):
     errors: list[FeedPreviewError]
 
 
-class LastFeed(BaseModel):
+class LastFeed(View):
     feed_id: Identifier
     status: FeedStatus
     counts: FeedCounts
     finished_at: datetime | None
 
 
-class Dashboard(BaseModel):
+class Dashboard(View):
     vendor_id: Identifier
     offers: int
     out_of_stock: int
@@ -237,7 +238,7 @@ class Dashboard(BaseModel):
     rating: float | None = Field(default=None, description="Average rating (once community exists)")
 
 
-class Storefront(BaseModel):
+class Storefront(View):
     vendor: PublicVendor
     offers: list[OfferSnapshot]
     next_cursor: str | None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.common.events import DomainEvent
 from functions.common.inputs import StrictInput
+from functions.common.models import Record
 from functions.common.values import Currency, Identifier, MinorUnits
 
 SOURCE = "plein.vendor"
@@ -28,7 +29,7 @@ class ShippingRule(StrictInput):
     max_days: int = Field(default=3, ge=0, le=90)
 
 
-class OfferSnapshot(BaseModel):
+class OfferSnapshot(Record):
     """An offer as it is now: a vendor's SKU of a product with its price, stock and content."""
 
     offer_id: Identifier
@@ -62,7 +63,7 @@ class OfferSnapshot(BaseModel):
     revision: int = Field(ge=1, description="Increases with every change of this offer")
 
 
-class OfferChange(BaseModel):
+class OfferChange(Record):
     offer_id: Identifier
     product_id: Identifier
     change: Literal["upserted", "withdrawn"]
@@ -102,7 +103,7 @@ class VendorUpdated(DomainEvent):
     return_days: int = Field(ge=0, le=365)
 
 
-class FeedCounts(BaseModel):
+class FeedCounts(Record):
     received: int = 0
     created: int = 0
     updated: int = 0

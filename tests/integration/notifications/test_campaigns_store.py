@@ -16,6 +16,7 @@ from moto import mock_aws
 from functions.common.errors import Conflict
 from functions.common.events import DomainEvent
 from functions.notifications.logic.campaigns import Campaign, Content
+from functions.notifications.logic.domain import SEND_LEASE, Claim
 from functions.notifications.logic.newsletter import ConsentRecord
 from functions.notifications.logic.segments import AudienceMember, NewsletterStatus, Segment
 from functions.notifications.models.events import CampaignBatchQueued, CampaignPageQueued
@@ -86,8 +87,8 @@ def test_pages_batches_recipients_and_counts_move_once(store: Any) -> None:
 
     assert store.record_page("c1", 0, 2, [batch], last=True)
     assert not store.record_page("c1", 0, 2, [batch], last=True)
-    assert store.claim_recipient("c1", "a", T0)
-    assert not store.claim_recipient("c1", "a", T0)
+    assert store.claim_recipient("c1", "a", T0) is Claim.CLAIMED
+    assert store.claim_recipient("c1", "a", T0) is Claim.BUSY
     assert store.finish_recipient("c1", "a", "sent", None, "m-1")
     assert not store.finish_recipient("c1", "a", "sent", None, "m-1")
     assert store.finish_recipient("c1", "b", "skipped", "skipped_cap", None)
@@ -110,7 +111,22 @@ def test_a_released_claim_can_be_taken_again(store: Any) -> None:
     store.claim_recipient("c1", "a", T0)
     store.release_recipient("c1", "a")
 
-    assert store.claim_recipient("c1", "a", T0)
+    assert store.claim_recipient("c1", "a", T0) is Claim.CLAIMED
+
+
+def test_a_claim_expires_after_the_lease_and_a_finished_member_is_never_claimed_again(store: Any) -> None:
+    store.create_campaign(_campaign())
+    assert store.claim_recipient("c1", "a", T0) is Claim.CLAIMED
+
+    # a run that died holding the claim: busy within the lease, claimable after it
+    assert store.claim_recipient("c1", "a", T0 + SEND_LEASE) is Claim.BUSY
+    assert store.claim_recipient("c1", "a", T0 + SEND_LEASE + timedelta(seconds=1)) is Claim.CLAIMED
+
+    store.finish_recipient("c1", "a", "sent", None, "m-1")
+    store.finish_recipient("c1", "b", "skipped", "skipped_cap", None)
+    later = T0 + 10 * SEND_LEASE
+    assert store.claim_recipient("c1", "a", later) is Claim.SENT
+    assert store.claim_recipient("c1", "b", later) is Claim.SENT
 
 
 def test_send_slots_hold_the_rate_per_second(store: Any) -> None:

@@ -14,7 +14,9 @@ from moto import mock_aws
 
 from functions.common.errors import Conflict
 from functions.notifications.logic.domain import (
+    SEND_LEASE,
     Channel,
+    Claim,
     Consent,
     DueItem,
     Notification,
@@ -140,9 +142,39 @@ def test_suppressions_claims_and_due_items_hold_once(store: DynamoNotificationsS
     assert store.schedule(later) is True
     assert store.schedule(item) is False
     assert store.due(T0 + timedelta(minutes=1), 10) == [item]
-    assert store.take(item) is True
-    assert store.take(item) is False
+    retry = store.take(item, T0 + SEND_LEASE)
+    assert retry == DueItem(T0 + SEND_LEASE, item.item_id, item.kind, item.payload, attempt=1)
+    assert store.take(item, T0 + SEND_LEASE) is None  # another sweeper came first
+    assert store.due(T0 + timedelta(minutes=1), 10) == []
+    # the taker died: its retry comes due; once done, it is gone
+    assert store.due(T0 + SEND_LEASE, 10) == [retry]
+    store.done(retry)
     assert store.due(T0 + timedelta(days=2), 10) == [later]
+
+
+def test_a_send_claim_is_busy_within_its_lease_and_sent_once_confirmed(store: DynamoNotificationsStore) -> None:
+    assert store.claim_delivery("u1", "n1", "email", T0) is Claim.CLAIMED
+    assert store.claim_delivery("u1", "n1", "push", T0) is Claim.CLAIMED
+    assert store.claim_delivery("u1", "n1", "email", T0 + SEND_LEASE) is Claim.BUSY
+
+    # the provider refused: released, claimable at once
+    store.release_delivery("u1", "n1", "push")
+    assert store.claim_delivery("u1", "n1", "push", T0) is Claim.CLAIMED
+
+    # the run holding the e-mail died: its claim expires
+    later = T0 + SEND_LEASE + timedelta(seconds=1)
+    assert store.claim_delivery("u1", "n1", "email", later) is Claim.CLAIMED
+    store.confirm_delivery("u1", "n1", "email")
+    store.release_delivery("u1", "n1", "email")  # a late release never undoes a confirmed send
+    assert store.claim_delivery("u1", "n1", "email", later + 10 * SEND_LEASE) is Claim.SENT
+
+
+def test_a_sent_marker_of_the_at_most_once_code_counts_as_sent(store: DynamoNotificationsStore) -> None:
+    store._db.put_item(  # what the store wrote before claims had a status
+        TableName=store._table, Item={"pk": {"S": "user#u1"}, "sk": {"S": "sent#n1#email"}, "ttl": {"N": "1"}}
+    )
+
+    assert store.claim_delivery("u1", "n1", "email", T0) is Claim.SENT
 
 
 def test_the_demo_seed_writes_preferences_and_inboxes_once_and_keeps_changes(

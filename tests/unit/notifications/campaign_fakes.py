@@ -13,7 +13,16 @@ from typing import Any, Literal
 from functions.common.errors import Conflict
 from functions.common.events import DomainEvent
 from functions.notifications.logic.campaigns import Campaign, Outcome
-from functions.notifications.logic.domain import Contact, Delivery, OutgoingMail, Preferences, Topic
+from functions.notifications.logic.domain import (
+    SEND_LEASE,
+    Claim,
+    Contact,
+    Delivery,
+    DueItem,
+    OutgoingMail,
+    Preferences,
+    Topic,
+)
 from functions.notifications.logic.newsletter import ConsentRecord
 from functions.notifications.logic.ports import Cursor
 from functions.notifications.logic.segments import AudienceMember
@@ -39,6 +48,7 @@ class Recipient:
     message_id: str | None = None
     opened_at: datetime | None = None
     clicked_at: datetime | None = None
+    claimed_at: datetime | None = None
 
 
 @dataclass
@@ -145,11 +155,14 @@ class InMemoryCampaignStore:
         self.outbox.extend(events)
         return True
 
-    def claim_recipient(self, campaign_id: str, user_id: str, at: datetime) -> bool:
-        if (campaign_id, user_id) in self.recipients:
-            return False
-        self.recipients[(campaign_id, user_id)] = Recipient("sending")
-        return True
+    def claim_recipient(self, campaign_id: str, user_id: str, at: datetime) -> Claim:
+        found = self.recipients.get((campaign_id, user_id))
+        if found is not None and found.status != "sending":
+            return Claim.SENT
+        if found is not None and found.claimed_at is not None and found.claimed_at >= at - SEND_LEASE:
+            return Claim.BUSY
+        self.recipients[(campaign_id, user_id)] = Recipient("sending", claimed_at=at)
+        return Claim.CLAIMED
 
     def release_recipient(self, campaign_id: str, user_id: str) -> None:
         found = self.recipients.get((campaign_id, user_id))
@@ -228,6 +241,7 @@ class Gate:
     prefs: dict[str, Preferences] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
     deliveries: list[Delivery] = field(default_factory=list)
+    scheduled: list[DueItem] = field(default_factory=list)
     revision_conflicts: int = 0
 
     def preferences(self, user_id: str) -> Preferences | None:
@@ -249,6 +263,12 @@ class Gate:
 
     def record_delivery(self, delivery: Delivery) -> None:
         self.deliveries.append(delivery)
+
+    def schedule(self, item: DueItem) -> bool:
+        if any(found.item_id == item.item_id for found in self.scheduled):
+            return False
+        self.scheduled.append(item)
+        return True
 
 
 class StaticUnsubscribe:

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 from functions.common.errors import BadRequest, Conflict
 from functions.common.events import DomainEvent
 from functions.notifications.logic.domain import (
+    SEND_LEASE,
     Channel,
+    Claim,
     Contact,
     Delivery,
     Device,
@@ -43,6 +45,7 @@ class InMemoryNotificationsStore:
     outbox: list[DomainEvent] = field(default_factory=list)
     log: list[Delivery] = field(default_factory=list)
     sent_marks: set[tuple[str, str, str]] = field(default_factory=set)
+    send_claims: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
     prefs: dict[str, Preferences] = field(default_factory=dict)
     suppressed: dict[str, str] = field(default_factory=dict)
     device_map: dict[tuple[str, str], Device] = field(default_factory=dict)
@@ -96,12 +99,23 @@ class InMemoryNotificationsStore:
     def deliveries(self, user_id: str, limit: int) -> list[Delivery]:
         return [d for d in reversed(self.log) if d.user_id == user_id][:limit]
 
-    def claim_delivery(self, user_id: str, notification_id: str, channel: str) -> bool:
+    def claim_delivery(self, user_id: str, notification_id: str, channel: str, now: datetime) -> Claim:
         key = (user_id, notification_id, channel)
         if key in self.sent_marks:
-            return False
+            return Claim.SENT
+        claimed_at = self.send_claims.get(key)
+        if claimed_at is not None and claimed_at >= now - SEND_LEASE:
+            return Claim.BUSY
+        self.send_claims[key] = now
+        return Claim.CLAIMED
+
+    def confirm_delivery(self, user_id: str, notification_id: str, channel: str) -> None:
+        key = (user_id, notification_id, channel)
+        self.send_claims.pop(key, None)
         self.sent_marks.add(key)
-        return True
+
+    def release_delivery(self, user_id: str, notification_id: str, channel: str) -> None:
+        self.send_claims.pop((user_id, notification_id, channel), None)
 
     def sent_since(self, user_id: str, since: datetime) -> int:
         return sum(
@@ -165,8 +179,16 @@ class InMemoryNotificationsStore:
         ready = sorted((i for i in self.due_items.values() if i.due_at <= now), key=lambda i: (i.due_at, i.item_id))
         return ready[:limit]
 
-    def take(self, item: DueItem) -> bool:
-        return self.due_items.pop(item.item_id, None) is not None
+    def take(self, item: DueItem, retry_at: datetime) -> DueItem | None:
+        if self.due_items.get(item.item_id) != item:
+            return None
+        retry = replace(item, due_at=retry_at, attempt=item.attempt + 1)
+        self.due_items[item.item_id] = retry
+        return retry
+
+    def done(self, item: DueItem) -> None:
+        if self.due_items.get(item.item_id) == item:
+            del self.due_items[item.item_id]
 
 
 @dataclass

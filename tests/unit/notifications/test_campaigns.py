@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 from urllib.parse import unquote
 
@@ -16,6 +16,7 @@ from functions.common.errors import Conflict, Forbidden, NotFound, Unprocessable
 from functions.common.pagination import CursorCodec
 from functions.common.signed_links import SignedLinks
 from functions.notifications.logic.campaigns import (
+    CAMPAIGN_MAIL,
     CampaignSender,
     CampaignService,
     CampaignTracking,
@@ -25,7 +26,7 @@ from functions.notifications.logic.campaigns import (
     html_to_text,
     sanitise_html,
 )
-from functions.notifications.logic.domain import Channel, Preferences, Topic
+from functions.notifications.logic.domain import SEND_LEASE, Channel, Preferences, QuietHours, SendInFlight, Topic
 from functions.notifications.logic.newsletter import WORDING_ID, NewsletterService
 from functions.notifications.logic.segments import (
     AudienceEvent,
@@ -349,6 +350,70 @@ def test_nobody_gets_a_campaign_twice_whatever_is_redelivered(
     expected = sorted(f"m{i:02d}@example.test" for i, on in enumerate(subscribed) if on)
     assert sorted(addresses) == expected
     assert world.campaigns.get(ADMIN, campaign_id).stats.delivered == len(expected)
+
+
+def test_a_member_in_quiet_hours_gets_the_campaign_when_they_end_once() -> None:
+    world = World(batch_size=5)
+    world.member("night-owl")
+    world.member("early-bird")
+    # T0 is 10:00 UTC: the night owl's quiet hours run until 11:00
+    world.gate.prefs["night-owl"] = Preferences(
+        user_id="night-owl", channels=dict(NEWSLETTER_ON), quiet_hours=QuietHours(time(9), time(11), "UTC")
+    )
+    campaign_id = world.draft()
+
+    world.campaigns.send(ADMIN, campaign_id, None)
+    world.drain(redeliver=True)
+
+    # Then only the early bird has it now; the night owl's mail waits for 11:00, kept once
+    assert [m.to_address for m in world.mailer.sent] == ["early-bird@example.test"]
+    [deferred] = world.gate.scheduled
+    assert deferred.kind == CAMPAIGN_MAIL
+    assert deferred.due_at == T0.replace(hour=11)
+
+    # When the sweeper hands it over after the quiet hours (twice: a retried sweep)
+    world.clock.advance((deferred.due_at - world.clock()).total_seconds())
+    world.sender.send_due(deferred)
+    world.sender.send_due(deferred)
+
+    # Then the night owl gets it once, and it counts as delivered
+    assert sorted(m.to_address for m in world.mailer.sent) == ["early-bird@example.test", "night-owl@example.test"]
+    assert world.campaigns.get(ADMIN, campaign_id).stats.delivered == 2
+
+
+class Crash(BaseException):
+    """The consumer dies where it stands (timeout, out of memory): no handler runs."""
+
+
+def test_a_mail_claimed_by_a_run_that_died_is_sent_by_a_later_delivery_once() -> None:
+    world = World(batch_size=5)
+    world.member("m1")
+    campaign_id = world.draft()
+    world.campaigns.send(ADMIN, campaign_id, None)
+    [page] = list(world.store.outbox)
+    world.sender.handle(page.detail_type, page.model_dump(mode="json"))
+    [batch] = [e for e in world.store.outbox if isinstance(e, CampaignBatchQueued)]
+
+    # Given a run that claimed m1's mail and died before handing it over
+    def die(mail: Any) -> str:
+        raise Crash
+
+    send, world.mailer.send = world.mailer.send, die  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        world.sender.handle(batch.detail_type, batch.model_dump(mode="json"))
+    world.mailer.send = send  # type: ignore[method-assign]
+
+    # When SQS delivers the batch again within the claim's lease, the batch is retried, not finished
+    with pytest.raises(SendInFlight):
+        world.sender.handle(batch.detail_type, batch.model_dump(mode="json"))
+    assert world.mailer.sent == []
+
+    # And after the lease the mail goes out, once, and counts once
+    world.clock.advance(SEND_LEASE.total_seconds() + 1)
+    for _ in range(2):
+        world.sender.handle(batch.detail_type, batch.model_dump(mode="json"))
+    assert [m.to_address for m in world.mailer.sent] == ["m1@example.test"]
+    assert world.campaigns.get(ADMIN, campaign_id).stats.delivered == 1
 
 
 # ---------------------------------------------------------------- tracking

@@ -10,7 +10,17 @@ from datetime import time, timedelta
 import pytest
 
 from functions.common.signed_links import REVIEW_INVITATION, SignedLinks
-from functions.notifications.logic.domain import Channel, Preferences, QuietHours, Topic
+from functions.notifications.logic.domain import (
+    DUE_ATTEMPTS,
+    SEND_LEASE,
+    Channel,
+    DueItem,
+    OutgoingMail,
+    Preferences,
+    QuietHours,
+    SendInFlight,
+    Topic,
+)
 from functions.notifications.models.events import NotificationCreated
 from functions.notifications.store.ses import mime_message
 from tests.unit.notifications.conftest import API, SECRET, World
@@ -219,3 +229,93 @@ def test_expired_review_links_are_refused(world: World) -> None:
         links.verify(token, world.clock() + timedelta(minutes=2))
     with pytest.raises(NotFound):  # a token for another purpose
         SignedLinks(SECRET, "unsubscribe").verify(token, world.clock())
+
+
+class Crash(BaseException):
+    """The run dies where it stands (a timeout, an out-of-memory kill): no handler runs."""
+
+
+def test_a_mail_the_provider_refused_is_sent_by_the_retry(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given SES refuses the first attempt (throttled)
+    send = world.mail.send
+    attempts: list[str] = []
+
+    def refuse_once(mail: OutgoingMail) -> str:
+        attempts.append(mail.to_address)
+        if len(attempts) == 1:
+            raise ConnectionError("throttled")
+        return send(mail)
+
+    monkeypatch.setattr(world.mail, "send", refuse_once)
+    with pytest.raises(ConnectionError):
+        world.place_order(event_id="e1")
+
+    # When the event is delivered again
+    world.place_order(event_id="e1")
+
+    # Then the mail is sent, once
+    assert len(world.mail.to("ann@example.com")) == 1
+
+
+def test_a_run_that_died_between_claim_and_send_leaves_the_mail_to_a_later_delivery(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a run that claimed the order mail and died before handing it to SES
+    send = world.mail.send
+
+    def die(mail: OutgoingMail) -> str:
+        raise Crash
+
+    monkeypatch.setattr(world.mail, "send", die)
+    with pytest.raises(Crash):
+        world.place_order(event_id="e1")
+    monkeypatch.setattr(world.mail, "send", send)
+
+    # When the event comes back while the claim may still be live, it is retried, not dropped
+    with pytest.raises(SendInFlight):
+        world.place_order(event_id="e1")
+    assert world.mail.to("ann@example.com") == []
+
+    # And once the claim has expired, the next delivery sends the mail, once
+    world.clock.advance(seconds=SEND_LEASE.total_seconds() + 1)
+    world.place_order(event_id="e1")
+    world.place_order(event_id="e1")
+    assert len(world.mail.to("ann@example.com")) == 1
+
+
+def test_a_due_item_whose_handling_failed_is_tried_again_after_the_lease_then_given_up(world: World) -> None:
+    # Given due work whose handling fails every time (an address SES keeps refusing)
+    world.store.schedule(DueItem(world.clock(), "flaky#1", "flaky", {}))
+    attempts: list[int] = []
+
+    def fail(item: DueItem) -> None:
+        attempts.append(item.attempt)
+        raise ConnectionError("refused")
+
+    # When the sweeper runs every minute for longer than DUE_ATTEMPTS leases
+    for _ in range(DUE_ATTEMPTS * int(SEND_LEASE.total_seconds() // 60) + 2):
+        world.services.consumer.run_due({"flaky": fail})
+        world.clock.advance(minutes=1)
+
+    # Then it was tried once per lease, DUE_ATTEMPTS times, and then dropped (logged as an error)
+    assert attempts == list(range(DUE_ATTEMPTS))
+    assert world.store.due_items == {}
+
+
+def test_a_due_item_that_fails_once_is_done_on_the_retry(world: World) -> None:
+    world.store.schedule(DueItem(world.clock(), "once#1", "once", {}))
+    attempts: list[int] = []
+
+    def fail_once(item: DueItem) -> None:
+        attempts.append(item.attempt)
+        if len(attempts) == 1:
+            raise ConnectionError("refused")
+
+    assert world.services.consumer.run_due({"once": fail_once}) == 0
+    world.clock.advance(seconds=SEND_LEASE.total_seconds())
+    assert world.services.consumer.run_due({"once": fail_once}) == 1
+    world.clock.advance(seconds=SEND_LEASE.total_seconds())
+    assert world.services.consumer.run_due({"once": fail_once}) == 0
+
+    assert attempts == [0, 1]
+    assert world.store.due_items == {}

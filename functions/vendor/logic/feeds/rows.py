@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, PlainValidator, StringConstraints, ValidationError
+from pydantic import ConfigDict, PlainValidator, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
+from functions.common.models import Record
 from functions.vendor.logic.domain import FeedMode, Offer
 from functions.vendor.logic.ids import is_valid_gtin
 from functions.vendor.models.events import OfferSnapshot
@@ -188,7 +189,7 @@ def _limited(max_length: int) -> Any:
     return Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length)]
 
 
-class FeedRow(BaseModel):
+class FeedRow(Record):
     """One row, typed. Field names are the Merchant Center attribute names."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
