@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -28,13 +28,15 @@ from functions.common.settings import (
 )
 from functions.common.signed_links import REVIEW_INVITATION, UNSUBSCRIBE, SignedLinks
 from functions.notifications.logic.campaigns import CampaignSender, CampaignService, CampaignTracking
-from functions.notifications.logic.consumers import EventConsumer
 from functions.notifications.logic.delivery import Links, Notifier
 from functions.notifications.logic.domain import Contact, OutgoingMail
 from functions.notifications.logic.members import MemberService
 from functions.notifications.logic.newsletter import AudienceConsumer, NewsletterService
 from functions.notifications.logic.ports import Clock, Mailer, NotificationsStore, Pusher, Recipients
 from functions.notifications.logic.segments import SegmentService
+
+if TYPE_CHECKING:  # imported by build(): the API and the campaign functions never load the event views
+    from functions.notifications.logic.consumers import EventConsumer
 
 DEFAULT_REVIEW_DELAY_SECONDS = 7 * 24 * 3600
 
@@ -103,6 +105,7 @@ def build(
     clock: Clock = utc_now,
 ) -> Notifications:
     from functions.common.observability import logger
+    from functions.notifications.logic.consumers import EventConsumer
 
     links = Links(settings.web_base, settings.api_base())
     unsubscribe = SignedLinks(secret, UNSUBSCRIBE)
