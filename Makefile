@@ -13,7 +13,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
 COVERAGE_MIN := 85
 COVERAGE := --cov=functions --cov=local --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_MIN)
 
-.PHONY: help up test coverage test-fast lint pr hooks format openapi synth bootstrap deploy bench clean
+.PHONY: help up test test-bulk coverage test-fast lint pr hooks format openapi synth bootstrap deploy bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,13 +32,18 @@ up: $(VENV)/.synced node_modules/.installed ## run the whole marketplace locally
 
 # The API fuzzer runs without xdist: schemathesis gives all its items one node id, and xdist's group
 # scheduling keys work by node id, so under -n it ran 1 of its 163 operations and reported 373 of 535.
-test: $(VENV)/.synced node_modules/.installed ## every test: unit and integration (with coverage), then infra, e2e, browser, fuzz
+# The 100,000-row import runs alone, last: it needs both cores for a few minutes.
+test: $(VENV)/.synced node_modules/.installed ## every test: unit and integration (with coverage), then infra, e2e, browser, fuzz, the 100k import
 	$(BIN)/pytest -n 2 --dist loadgroup tests/unit tests/integration $(COVERAGE)
-	$(BIN)/pytest -n 2 --dist loadgroup tests/infra tests/e2e tests/browser
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not bulk" tests/infra tests/e2e tests/browser
 	$(BIN)/pytest tests/fuzz
+	$(BIN)/pytest -m bulk tests/e2e
 
-coverage: $(VENV)/.synced node_modules/.installed ## line coverage of every test but the fuzzer (the e2e runtime's own code included)
-	$(BIN)/pytest -n 2 --dist loadgroup --ignore=tests/fuzz $(COVERAGE)
+test-bulk: $(VENV)/.synced ## only the 100,000-row import through the whole local runtime
+	$(BIN)/pytest -m bulk tests/e2e
+
+coverage: $(VENV)/.synced node_modules/.installed ## line coverage of every test but the fuzzer and the 100k import (the e2e runtime's own code included)
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not bulk" --ignore=tests/fuzz $(COVERAGE)
 
 test-fast: $(VENV)/.synced ## unit tests only
 	$(BIN)/pytest tests/unit -q

@@ -324,8 +324,11 @@ class Runtime:
             users = snapshot.restore_users(data_dir, resources, endpoint)
             self._adopt_users(users)
             provisioner.enable_streams()
+            replayed = self._replay_unsettled()
             provisioner.bucket_notifications()
             self.say(f"restored {items} items, {objects} objects and {len(users)} users from {data_dir}")
+            if replayed:
+                self.say(f"replaying {replayed} writes whose effects the last run may not have finished")
         elif self.config.persist:
             snapshot.begin(data_dir)
             if self.journaled:
@@ -360,6 +363,24 @@ class Runtime:
             },
         )
         return sum(loaded["items"].values())
+
+    def _replay_unsettled(self) -> int:
+        """The journal's writes after its last idle checkpoint, applied again now that the streams
+        are on (local/aws/moto_journal.py: their consumers may never have seen them)."""
+        if not self.journaled:
+            return 0
+        replayed: int = self._journal("replay", {"account_id": ACCOUNT_ID, "region": self.config.region})["replayed"]
+        return replayed
+
+    async def _checkpoint_when_idle(self) -> None:
+        """Mark the journal when every write so far has had all its effects (nothing runs, every
+        queue is empty, every stream drained): the next start replays only the writes after it."""
+        if not self.journaled:
+            return
+        loop = asyncio.get_running_loop()
+        length = (await loop.run_in_executor(None, self._journal, "mark", {}))["length"]
+        if await self.wait_until_idle(1.0):
+            await loop.run_in_executor(None, self._journal, "checkpoint", {"length": str(length)})
 
     def _journal(self, command: str, body: dict[str, str]) -> dict[str, Any]:
         request = urllib.request.Request(  # noqa: S310 - loopback
@@ -399,13 +420,15 @@ class Runtime:
         return counts
 
     async def _keep_saving(self) -> None:
-        """Mirror the bucket and the users every `persist_every_seconds` (the journal keeps the tables)."""
+        """Mirror the bucket and the users every `persist_every_seconds` (the journal keeps the
+        tables), and mark the journal when the runtime is idle."""
         while True:
             await asyncio.sleep(self.config.persist_every_seconds)
             try:
                 await asyncio.get_running_loop().run_in_executor(None, self._sync_now)
+                await self._checkpoint_when_idle()
             except Exception as exc:
-                log.warning("could not save the bucket and users: %s", exc)
+                log.warning("could not save the bucket and users or mark the journal: %s", exc)
 
     def _sync_now(self) -> None:
         assert self.resources is not None
@@ -621,6 +644,8 @@ class Runtime:
         if self._saver is not None:
             self._saver.cancel()
             self._saver = None
+            with contextlib.suppress(Exception):  # a clean stop when idle leaves nothing to replay
+                await self._checkpoint_when_idle()
         if self.delivery is not None:
             await self.delivery.stop()
         for runner in self._runners:

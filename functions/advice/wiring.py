@@ -18,7 +18,12 @@ SWEEP = Function("advice-sweep", "functions.advice.handlers.sweep.handler", SOCK
 WIRING = ContextWiring(
     name="advice",
     table=TableSpec(model="functions.advice.store.records:AdviceRecord", stream=True),
-    api=Function("advice-api", "functions.advice.handlers.api.handler", frozenset({Need.EVENT_BUS, Need.USER_POOL})),
+    # USER_POOL: the advisor group; CONTACTS: invitees found by e-mail address (ListUsers)
+    api=Function(
+        "advice-api",
+        "functions.advice.handlers.api.handler",
+        frozenset({Need.EVENT_BUS, Need.USER_POOL, Need.CONTACTS}),
+    ),
     websocket=Function("advice-ws", "functions.advice.handlers.ws.handler", SOCKET_NEEDS),
     # Checks the `?token=` (a Cognito access token) of `$connect`, on AWS and locally alike.
     websocket_authorizer=Function(

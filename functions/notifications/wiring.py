@@ -60,7 +60,10 @@ WIRING = ContextWiring(
             EVENTS, sources=("plein.rewards",), detail_types=("PointsAwarded", "StageChanged", "GiftCardIssued")
         ),
         EventSubscription(EVENTS, sources=("plein.vendor",), detail_types=("VendorApproved", "FeedImportCompleted")),
-        EventSubscription(EVENTS, sources=("plein.advice",), detail_types=("AdvisorApproved",)),
+        EventSubscription(
+            EVENTS, sources=("plein.advice",), detail_types=("AdvisorApproved", "AdvisorInvited", "AdviceMissed")
+        ),
+        EventSubscription(EVENTS, sources=("plein.rewards",), detail_types=("AdvisorPaid",)),
         # SES feedback (a configuration set's EventBridge destination puts these on the default bus;
         # the stage forwards them to the platform bus).
         EventSubscription(EVENTS, sources=("aws.ses",), detail_types=("Email Bounced", "Email Complaint Received")),

@@ -10,6 +10,15 @@ from functions.common.wiring import (
     TableSpec,
 )
 
+FEED_IMPORT = Function(
+    "vendor-feed-import",
+    "functions.vendor.handlers.feed_import.handler",
+    frozenset({Need.EVENT_BUS, Need.FEEDS_BUCKET}),
+    memory_mb=1769,
+    timeout_seconds=900,
+    reserved_concurrency=10,
+)
+
 WIRING = ContextWiring(
     name="vendor",
     table=TableSpec(model="functions.vendor.store.records:VendorRecord", stream=True),
@@ -37,18 +46,6 @@ WIRING = ContextWiring(
             batch_size=1000,
         ),
     ),
-    bucket=(
-        BucketSubscription(
-            Function(
-                "vendor-feed-import",
-                "functions.vendor.handlers.feed_import.handler",
-                frozenset({Need.EVENT_BUS, Need.FEEDS_BUCKET}),
-                memory_mb=1769,
-                timeout_seconds=900,
-                reserved_concurrency=10,
-            ),
-            prefix="feeds/",
-        ),
-    ),
+    bucket=(BucketSubscription(FEED_IMPORT, prefix="feeds/"),),
     publishes=("VendorApproved", "VendorUpdated", "OffersChanged", "FeedImportCompleted"),
 )

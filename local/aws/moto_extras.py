@@ -5,8 +5,9 @@
 - `GET /_plein/cognito/{pool_id}/users`: every user of a pool with its password, sub, attributes
   and groups, so that the runtime can snapshot Cognito on shutdown and restore it on start.
 - `POST /_plein/cognito/{pool_id}/users`: recreate such users, keeping their `sub`.
-- `POST /_plein/journal/load` (`{"directory", "account_id", "region"}`), `/open` (`{"directory"}`)
-  and `/close`: the DynamoDB write journal (local/aws/moto_journal.py).
+- `POST /_plein/journal/load` (`{"directory", "account_id", "region"}`), `/open` (`{"directory"}`),
+  `/close`, `/replay` (`{"account_id", "region"}`), `/mark` and `/checkpoint` (`{"length"}`): the
+  DynamoDB write journal (local/aws/moto_journal.py).
 - `GET /_plein/stats`: per operation (`DynamoDB_20120810.PutItem`, `AWSEvents.PutEvents`, ...) the
   requests served, their CPU seconds in the server (the handling thread's CPU time) and their wall
   seconds, to see where a run spends the server's time (`DELETE` resets them).
@@ -198,16 +199,20 @@ def _journal(command: str, body: dict[str, Any]) -> tuple[str, Any]:
 
     from local.aws import moto_journal
 
+    journal = moto_journal.JOURNAL
     if command == "load":
-        counts = moto_journal.load(Path(body["directory"]), body["account_id"], body["region"])
-        return "200 OK", {"items": counts}
+        return "200 OK", {"items": moto_journal.load(Path(body["directory"]), body["account_id"], body["region"])}
+    if command == "replay":
+        return "200 OK", {"replayed": moto_journal.replay_pending(body["account_id"], body["region"])}
     if command == "open":
-        moto_journal.JOURNAL.open(Path(body["directory"]))
-        return "200 OK", {"open": True}
-    if command == "close":
-        moto_journal.JOURNAL.close()
-        return "200 OK", {"open": False}
-    return "404 Not Found", {"message": "no such journal command"}
+        journal.open(Path(body["directory"]))
+    elif command == "close":
+        journal.close()
+    elif command == "checkpoint":
+        journal.checkpoint(int(body["length"]))
+    elif command != "mark":
+        return "404 Not Found", {"message": "no such journal command"}
+    return "200 OK", {"open": journal.active, "length": journal.length}
 
 
 def wrap(app: Any) -> WsgiApp:

@@ -14,6 +14,16 @@ result as the new table files, empties the journal and opens it again: loading r
 process, item by item into moto's tables, before the runtime enables the streams (nothing is
 replayed to consumers). Items travel in DynamoDB's wire JSON (binary values in base64), exactly
 what a PutItem request carries.
+
+**Writes whose consequences may not have happened are replayed.** moto's streams and queues live
+in memory: a write acknowledged just before a kill may never have reached its stream's consumers
+(an offer saved by an import but never relayed to the catalog). So the runtime marks the journal
+whenever it is idle (`POST /_plein/journal/mark` gives the journal's length before it looks, then
+`/checkpoint` with that length once every queue is empty, every stream drained and nothing runs):
+every write before the mark has had all its effects. At load, the writes after the last mark are
+not loaded silently but kept as the start of the new journal and, once the streams are on, applied
+again through the tables (`/replay`), so their stream records reach the consumers a second time.
+Consumers are idempotent (revisions, event ids), so a write they had handled changes nothing.
 """
 
 from __future__ import annotations
@@ -32,12 +42,21 @@ JOURNAL_FILE = "journal.jsonl"
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 
 
+CHECKPOINT = "c"  # a line `{"c": n}`: the journal's first n lines have had all their effects
+
+
 class Journal:
     """The open journal file (one per moto server process)."""
 
     def __init__(self) -> None:
         self._file: TextIO | None = None
         self._guard = threading.Lock()
+        self._lines = 0
+
+    @property
+    def length(self) -> int:
+        """Lines in the journal file so far (its data and checkpoint lines)."""
+        return self._lines
 
     @property
     def active(self) -> bool:
@@ -48,7 +67,9 @@ class Journal:
             if self._file is not None:
                 self._file.close()
             directory.mkdir(parents=True, exist_ok=True)
-            self._file = (directory / JOURNAL_FILE).open("a", encoding="utf-8")
+            path = directory / JOURNAL_FILE
+            self._lines = sum(1 for _ in path.open(encoding="utf-8")) if path.exists() else 0
+            self._file = path.open("a", encoding="utf-8")
 
     def close(self) -> None:
         with self._guard:
@@ -62,6 +83,11 @@ class Journal:
                 return
             self._file.write("".join(lines))
             self._file.flush()  # in the OS's hands: a killed process loses none of it
+            self._lines += len(lines)
+
+    def checkpoint(self, length: int) -> None:
+        """Every write among the journal's first `length` lines has had all its effects."""
+        self.append([json.dumps({CHECKPOINT: length}) + "\n"])
 
 
 JOURNAL = Journal()
@@ -183,9 +209,15 @@ def _items(table: Any) -> Iterator[Any]:
             yield value
 
 
+PENDING: list[str] = []
+"""The journal lines after its last checkpoint at the last load: replayed once streams are on."""
+
+
 def load(directory: Path, account_id: str, region: str) -> dict[str, int]:
-    """Load the table files and the journal of `directory` into the (empty, provisioned) tables,
-    write the compacted table files and open a fresh journal there. Returns items per table."""
+    """Load the table files and the journal of `directory` into the (empty, provisioned) tables up
+    to the journal's last checkpoint, write the compacted table files, and start a journal there
+    with the lines after the checkpoint (kept in PENDING for `replay_pending`). Returns items per
+    table."""
     backend = _backend(account_id, region)
     JOURNAL.close()
     directory.mkdir(parents=True, exist_ok=True)
@@ -198,31 +230,65 @@ def load(directory: Path, account_id: str, region: str) -> dict[str, int]:
                 for line in lines:
                     _put(table, json.loads(line))
         journal = directory / JOURNAL_FILE
-        if journal.exists():
-            with journal.open(encoding="utf-8") as lines:
-                for line in lines:
-                    _replay(backend, line)
+        written = journal.read_text(encoding="utf-8").splitlines(keepends=True) if journal.exists() else []
+        settled = _settled(written)
+        for line in written[:settled]:
+            _replay(backend, line)
         counts = _compact(backend, directory)
+        PENDING[:] = [line for line in written[settled:] if line.endswith("\n") and not _is_checkpoint(line)]
+        _write_atomically(journal, "".join(PENDING))  # replayed again if the runtime dies before it settles
     JOURNAL.open(directory)
     return counts
 
 
-def _replay(backend: Any, line: str) -> None:
+def replay_pending(account_id: str, region: str) -> int:
+    """Apply PENDING through the tables, now that their streams are on (nothing is journaled again:
+    the lines are at the journal's start already). Returns how many writes were replayed."""
+    backend = _backend(account_id, region)
+    with LOCK:
+        replayed = [line for line in PENDING if _replay(backend, line)]
+        PENDING.clear()
+    return len(replayed)
+
+
+def _settled(lines: list[str]) -> int:
+    """How many of the journal's first lines its last checkpoint covers."""
+    settled = 0
+    for line in lines:
+        if _is_checkpoint(line):
+            settled = max(settled, min(int(json.loads(line)[CHECKPOINT]), len(lines)))
+    return settled
+
+
+def _is_checkpoint(line: str) -> bool:
+    return line.startswith('{"c":')
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    staging = path.with_suffix(".tmp")
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, path)
+
+
+def _replay(backend: Any, line: str) -> bool:
+    """Apply one journal line; False when it is not a write of a known table (a checkpoint, a
+    line cut off mid-write, a table no context has any more)."""
     try:
         change = json.loads(line)
     except ValueError:
-        return  # the last line of a journal cut off mid-write
-    if change["t"] not in backend.tables:
-        return
+        return False  # the last line of a journal cut off mid-write
+    if "t" not in change or change["t"] not in backend.tables:
+        return False
     table = backend.get_table(change["t"])
     if change["i"] is not None:
         _put(table, change["i"])
     elif _current(table, with_binary(change["k"])) is not None:
         backend.delete_item(change["t"], with_binary(change["k"]))
+    return True
 
 
 def _compact(backend: Any, directory: Path) -> dict[str, int]:
-    """Every table as one file of its items; the journal emptied (in that order, each file atomic)."""
+    """Every table as one file of its items (each file atomic; the caller rewrites the journal)."""
     counts = {}
     for name, table in backend.tables.items():
         staging = directory / f"{name}.jsonl.tmp"
@@ -233,5 +299,4 @@ def _compact(backend: Any, directory: Path) -> dict[str, int]:
                 written += 1
         os.replace(staging, directory / f"{name}.jsonl")
         counts[name] = written
-    (directory / JOURNAL_FILE).unlink(missing_ok=True)
     return counts

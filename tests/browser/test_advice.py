@@ -257,3 +257,20 @@ def test_the_vendor_sees_the_program_report_with_charts_and_downloads_it(
         page.get_by_role("button", name="Download CSV").click()
     rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert len(rows) == 1 + 1 + len(report["advisors"])
+
+    # And an invitation to an address nobody signed up with is refused in plain words
+    outcome = page.get_by_test_id("invite-outcome")
+    invitees = page.get_by_label("Invite members")
+    invitees.fill("nobody-here@example.org")
+    page.get_by_role("button", name="Create code and send invitations").click()
+    expect(outcome).to_contain_text("No member signed up with some of these addresses", timeout=TIMEOUT_MS)
+    expect(outcome).to_contain_text("nobody-here@example.org")
+
+    # And one to the demo shopper gives a code, which reaches the shopper's inbox
+    invitees.fill("shopper@plein.local")
+    page.get_by_role("button", name="Create code and send invitations").click()
+    expect(outcome).to_contain_text("Sent to 1 member", timeout=TIMEOUT_MS)
+    code = outcome.locator(".invite-code").inner_text()
+    plein.wait_until_idle(60)
+    inbox = plein.client("shopper").get("/me/notifications", params={"limit": 50}).json()["items"]
+    assert f"#/advice?code={code}" in [item["link"] for item in inbox]

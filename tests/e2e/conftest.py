@@ -54,6 +54,39 @@ def free_port() -> int:
             return port
 
 
+@pytest.fixture
+def data_folder() -> Iterator[Path]:
+    """A data folder of its own, for a test that stops and starts runtimes on it."""
+    path = Path(tempfile.mkdtemp(prefix="plein-data-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def start_on(folder: Path, **settings: Any) -> RuntimeThread:
+    """A runtime on `folder` (restored from it if it holds data), on free ports, started."""
+    config = RuntimeConfig(
+        data_dir=folder,
+        aws_port=free_port(),
+        rest_port=free_port(),
+        ws_port=free_port(),
+        web_port=free_port(),
+        **{"products": 20, **settings},
+    )
+    thread = RuntimeThread(Runtime(config))
+    thread.start(timeout=600)
+    return thread
+
+
+def kill_emulator(runtime: Runtime) -> None:
+    """What kill -9 of `make up` does to the emulated AWS: it dies without a clean stop."""
+    import signal
+
+    moto = runtime._moto
+    assert moto is not None
+    os.kill(moto.pid, signal.SIGKILL)
+    moto.wait(10)
+
+
 def pool_sizes_from_env() -> dict[str, int]:
     sizes = dict(DEFAULT_POOL_SIZES)
     for item in filter(None, os.environ.get("PLEIN_E2E_POOL_SIZES", "").split(",")):

@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.e2e.advice_peers import advice_socket, negotiate
@@ -153,3 +154,62 @@ async def _live_session(
         ends: list[Any] = [await shopper.take("ended"), await advisor.take("ended")]
         assert {e["session_id"] for e in ends} == {session_id}
     return session_id, winner, loser
+
+
+def test_invitations_and_missed_requests_reach_members_inboxes_and_mailboxes(plein: Plein) -> None:
+    vendor = plein.client("vendor")
+    program = vendor.post(
+        "/advice/programs",
+        json={
+            "name": "E2E invitations",
+            "vendor_id": plein.users["vendor"].vendor_id,
+            "compensation": {"kind": "points", "points": 10},
+        },
+    ).json()
+    program_id = program["program_id"]
+    assert vendor.put(f"/advice/programs/{program_id}/test", json={**TEST, "retry_after_hours": 0}).status_code == 200
+
+    # Given a member the brand invites by e-mail address (in another case than they signed up with)
+    plein.create_user("e2e-invitee", PASSWORD, ["shopper"])
+    invite = vendor.post(
+        f"/advice/programs/{program_id}/invites", json={"max_uses": 1, "invitees": ["E2E-Invitee@plein.local"]}
+    )
+    assert invite.status_code == 201, invite.text
+    code = invite.json()["code"]
+    plein.wait_until_idle(60)
+
+    # Then the invitation with its code is in their inbox and their mailbox
+    inbox = plein.client("e2e-invitee").get("/me/notifications").json()["items"]
+    assert [(n["topic"], n["link"]) for n in inbox] == [("advice", f"#/advice?code={code}")]
+    mails = httpx.get(f"{plein.rest_url}/local/mailbox", timeout=30).json()["mails"]
+    [mail] = [m for m in mails if "e2e-invitee@plein.local" in m["to"]]
+    assert code in mail["text"]
+
+    # When the member becomes an advisor with it, is away, and a shopper asks with nobody online
+    advisor = _become_advisor(plein, "e2e-invitee", code)
+    run(_ask_while_away(plein, program_id, advisor[0]))
+    plein.wait_until_idle(60)
+
+    # Then the missed request reaches the advisor's inbox, after the approval
+    titles = [n["title"] for n in plein.client("e2e-invitee").get("/me/notifications").json()["items"]]
+    assert any("E2E-grinder" in title for title in titles), titles
+
+
+async def _ask_while_away(plein: Plein, program_id: str, advisor: str) -> None:
+    url = f"{plein.ws_url}/advice"
+    async with (
+        advice_socket(url, plein.access_token(advisor)) as away,
+        advice_socket(url, plein.access_token("shopper")) as shopper,
+    ):
+        await away.send(action="presence", status="away")
+        assert (await away.take("presence"))["status"] == "away"
+        await shopper.send(
+            action="request",
+            product_id="e2e-grinder",
+            product={"title": "E2E-grinder"},
+            question="Welke koffiemolen voor espresso?",
+            language="nl",
+            mode="chat",
+            program_id=program_id,
+        )
+        assert (await shopper.take("queued", "no_advisor"))["reason"] == "nobody_available"

@@ -3,42 +3,19 @@ users through the snapshot mirrored every few seconds; the next start restores t
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from local.config import RuntimeConfig
 from local.runtime import Runtime, RuntimeThread
-from tests.e2e.conftest import PROBE, free_port
+from tests.e2e.conftest import PROBE, kill_emulator, start_on
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 
 
-@pytest.fixture
-def folder() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="plein-persist-"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
 def _start(folder: Path, *, persist_every_seconds: float = 5.0) -> RuntimeThread:
-    config = RuntimeConfig(
-        data_dir=folder,
-        persist_every_seconds=persist_every_seconds,
-        aws_port=free_port(),
-        rest_port=free_port(),
-        ws_port=free_port(),
-        web_port=free_port(),
-        products=20,
-        extra_contexts=(PROBE,),
-    )
-    thread = RuntimeThread(Runtime(config))
-    thread.start()
-    return thread
+    return start_on(folder, persist_every_seconds=persist_every_seconds, extra_contexts=(PROBE,))
 
 
 def _token(runtime: Runtime, username: str, password: str) -> str:
@@ -73,7 +50,8 @@ def _sign_up_and_record(thread: RuntimeThread, username: str, note: str) -> str:
     return str(published.json()["event_id"])
 
 
-def test_data_and_users_survive_a_clean_restart(folder: Path) -> None:
+def test_data_and_users_survive_a_clean_restart(data_folder: Path) -> None:
+    folder = data_folder
     # Given a runtime where a user was created and a consumer wrote a record
     first = _start(folder)
     try:
@@ -106,10 +84,10 @@ def test_data_and_users_survive_a_clean_restart(folder: Path) -> None:
         second.stop()
 
 
-def test_a_killed_runtime_loses_no_acknowledged_write(folder: Path) -> None:
-    import os
-    import signal
+def test_a_killed_runtime_loses_no_acknowledged_write(data_folder: Path) -> None:
     import time
+
+    folder = data_folder
 
     # Given a runtime where a user signed up and a consumer wrote a record, and a few seconds passed
     first = _start(folder, persist_every_seconds=1.0)
@@ -118,10 +96,7 @@ def test_a_killed_runtime_loses_no_acknowledged_write(folder: Path) -> None:
         event_id = _sign_up_and_record(first, "survivor", "journaled")
         time.sleep(3)  # the users' mirror runs every second here (every 5 s by default)
         # When the emulator dies without a clean stop (what kill -9 of `make up` does to it)
-        moto = runtime._moto
-        assert moto is not None
-        os.kill(moto.pid, signal.SIGKILL)
-        moto.wait(10)
+        kill_emulator(runtime)
     finally:
         first.stop()
 
@@ -142,7 +117,8 @@ def test_a_killed_runtime_loses_no_acknowledged_write(folder: Path) -> None:
         second.stop()
 
 
-def test_an_older_snapshot_is_restored_and_then_kept_in_the_journals_format(folder: Path) -> None:
+def test_an_older_snapshot_is_restored_and_then_kept_in_the_journals_format(data_folder: Path) -> None:
+    folder = data_folder
     import json
 
     from local import snapshot

@@ -9,17 +9,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_runtime_persistence import _start, folder
+from tests.e2e.test_runtime_persistence import _start
 
 COLD = 60
 """The first search after a start waits for the catalog function's cold start and the rebuilt index
 (httpx's default of 5 s timed out once in CI on a loaded 2-core machine)."""
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
-__all__ = ["folder"]
 
 
-def test_an_emptied_search_index_is_rebuilt_on_restore(folder: Path) -> None:
+def test_an_emptied_search_index_is_rebuilt_on_restore(data_folder: Path) -> None:
+    folder = data_folder
     # Given a seeded runtime whose products are searchable, stopped cleanly
     first = _start(folder)
     try:

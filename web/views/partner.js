@@ -1,6 +1,7 @@
-// The partner portal (#/partner) for the owners of advice programs (vendors, admins): per program
-// and per advisor over a date range, requests, acceptance, response and exchange times, ratings,
-// CSAT, NPS, conversions and revenue influenced, with bar charts and a CSV download.
+// The partner portal (#/partner) for the owners of advice programs (vendors, admins): invite codes
+// (sent to members by e-mail address), and per program and per advisor over a date range,
+// requests, acceptance, response and exchange times, ratings, CSAT, NPS, conversions and revenue
+// influenced, with bar charts and a CSV download.
 
 import { api, seg } from "../api.js";
 import { session } from "../auth.js";
@@ -78,8 +79,57 @@ export async function render(view, { signal }) {
       }
     }, "Preparing…"),
   );
-  mount(view, title, h("section", { class: "card" }, form, problem), report);
+  mount(view, title, h("section", { class: "card" }, form, problem), inviteCard(program), report);
   await load();
+}
+
+const INVITE_WORDS = {
+  unknown_invitee: "No member signed up with some of these addresses",
+  too_few_uses: "This code cannot be used by that many members",
+  duplicate_invitee: "A member is on the list twice",
+  expiry_required: "A code for several members needs an expiry",
+};
+
+/** Create an invite code for the chosen program and send it to members by e-mail address. */
+function inviteCard(program) {
+  const uses = h("input", { type: "number", min: 1, max: 100000, value: 1, required: true, inputmode: "numeric" });
+  const days = h("input", { type: "number", min: 1, max: 365, value: 14, required: true, inputmode: "numeric" });
+  const invitees = h("textarea", { rows: 3, placeholder: "ann@example.org, bob@example.org" });
+  const create = h("button", { type: "submit", class: "button" }, "Create code and send invitations");
+  const outcome = h("div", { "aria-live": "polite", "data-testid": "invite-outcome" });
+  const form = h(
+    "form",
+    { class: "edit-form" },
+    field("How many members may use the code", uses),
+    field("Valid for (days)", days),
+    field("Invite members", invitees, "Their e-mail addresses, separated by commas or new lines (at most 50). Each gets the code in their inbox and by e-mail."),
+    h("div", { class: "field" }, create),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(create, async () => {
+      mount(outcome);
+      const list = invitees.value.split(/[\s,;]+/).map((item) => item.trim()).filter(Boolean);
+      const body = {
+        max_uses: Number(uses.value),
+        expires_at: new Date(Date.now() + Number(days.value) * DAY_MS).toISOString(),
+        invitees: list,
+      };
+      try {
+        const invite = await api.post(`/advice/programs/${seg(program.value)}/invites`, body);
+        const sent = list.length ? ` Sent to ${list.length} member${list.length === 1 ? "" : "s"}.` : "";
+        mount(
+          outcome,
+          h("p", { class: "notice" }, `New code `, h("strong", { class: "invite-code" }, invite.code), `.${sent}`),
+          h("p", { class: "hint" }, `Link for your site: ${invite.link}`),
+        );
+        invitees.value = "";
+      } catch (error) {
+        mount(outcome, errorBox(error, { title: INVITE_WORDS[error.code] || "Could not create the code" }));
+      }
+    }, "Sending…");
+  });
+  return h("section", { class: "card" }, h("h2", {}, "Invite advisors"), form, outcome);
 }
 
 function day(moment) {

@@ -83,8 +83,13 @@ def _store(table_name: str) -> DynamoAdviceStore:
 
 @cache
 def program_service() -> ProgramService:
-    store = _store(load_settings(AdviceTableSettings).table_name)
-    return ProgramService(store, store, store, clock=utc_now, new_id=new_id, new_code=new_invite_code)
+    from functions.advice.store.cognito import CognitoDirectory
+    from functions.common.aws import client
+
+    settings = load_settings(AdviceApiSettings)
+    store = _store(settings.table_name)
+    members = CognitoDirectory(client("cognito-idp"), settings.user_pool_id)
+    return ProgramService(store, store, store, clock=utc_now, new_id=new_id, new_code=new_invite_code, members=members)
 
 
 @cache

@@ -36,7 +36,7 @@ from functions.advice.logic.ports import (
     QuestionClassifier,
     SessionStore,
 )
-from functions.advice.models.events import AdviceSessionEnded
+from functions.advice.models.events import AdviceMissed, AdviceSessionEnded
 from functions.advice.models.frames import (
     AcceptFrame,
     ClientFrame,
@@ -56,6 +56,33 @@ from functions.common.errors import Conflict, PleinError
 from functions.common.models import Record
 
 Frame = dict[str, Any]
+
+
+MISSED_QUESTION_LENGTH = 140
+MISSED_ADVISORS = 20
+
+
+def missed_by(request: AdviceRequest, present: list[Candidate]) -> list[str]:
+    """The advisors of the request's program who are away (connected, not taking offers) and were
+    not offered it: best rated first, at most MISSED_ADVISORS."""
+    away = [
+        card
+        for card in present
+        if card.status is PresenceStatus.AWAY
+        and request.program_id in card.programs
+        and card.user_id not in request.offered
+    ]
+    away.sort(key=lambda card: (-(card.rating or 0.0), card.user_id))
+    return [card.user_id for card in away[:MISSED_ADVISORS]]
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut + "…"
 
 
 class Caller(Record):
@@ -216,11 +243,12 @@ class LiveService:
             created_at=now,
             escalate_at=now + routing.OFFER_TIMEOUT,
         )
-        wave = routing.next_wave(request, self._live.online(), now)
+        present = self._live.online()
+        wave = routing.next_wave(request, present, now)
         request = request.model_copy(update={"offered": [c.user_id for c in wave], "rounds": 1})
         self._live.create_request(request)
         if not wave:
-            self._give_up(request)
+            self._give_up(request, present)
             return
         self._send_user(caller.user_id, {"type": "queued", "request_id": request_id, "program_id": program.program_id})
         self._offer(request, wave)
@@ -245,9 +273,25 @@ class LiveService:
         for candidate in wave:
             self._send_user(candidate.user_id, frame)
 
-    def _give_up(self, request: AdviceRequest) -> None:
+    def _give_up(self, request: AdviceRequest, present: list[Candidate] | None = None) -> None:
+        """Nobody took the request: tell the shopper, withdraw the offers, and let the program's
+        advisors who are away hear of it (AdviceMissed, saved with the close: once)."""
         closed = request.model_copy(update={"status": RequestStatus.NO_ADVISOR})
-        self._live.close_request(closed)
+        away = missed_by(request, self._live.online() if present is None else present)
+        missed = (
+            AdviceMissed(
+                request_id=request.request_id,
+                program_id=request.program_id,
+                product_id=request.product.product_id,
+                product_title=request.product.title,
+                question=shortened(request.question, MISSED_QUESTION_LENGTH),
+                advisor_ids=away,
+                occurred_at=self._clock(),
+            )
+            if away
+            else None
+        )
+        self._live.close_request(closed, missed)
         frame = {"type": "no_advisor", "request_id": request.request_id, "reason": "nobody_available"}
         self._send_user(request.shopper_id, frame)
         for advisor_id in request.offered:

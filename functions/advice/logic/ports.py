@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -43,7 +43,10 @@ class ProgramStore(Protocol):
     def test(self, program_id: str) -> ProgramTest | None: ...
     def save_articles(self, program_id: str, articles: list[Article]) -> None: ...
     def articles(self, program_id: str) -> list[Article]: ...
-    def create_invite(self, invite: Invite) -> None: ...
+    def create_invite(self, invite: Invite, invitations: Sequence[DomainEvent] = ()) -> None:
+        """Save the code and its invitations (AdvisorInvited, through the outbox) at once."""
+        ...
+
     def invite(self, code: str) -> Invite | None: ...
     def use_invite(self, invite: Invite, application: Application) -> None:
         """Count one use of `invite` (raises Conflict `invite_used_up` when its last use was taken
@@ -83,8 +86,9 @@ class LiveStore(Protocol):
     def save_offers(self, request: AdviceRequest) -> None:
         """Save the offered advisors, round and next escalation of a request that is still open."""
 
-    def close_request(self, request: AdviceRequest) -> None:
-        """Save a request's final status (no_advisor or cancelled) if it is still open."""
+    def close_request(self, request: AdviceRequest, event: DomainEvent | None = None) -> None:
+        """Save a request's final status (no_advisor or cancelled) if it is still open, with
+        `event` through the outbox in the same write (only the close that wins publishes)."""
 
     def decline(self, request_id: str, advisor_id: str) -> None: ...
     def requests_due(self, now: datetime) -> list[AdviceRequest]: ...
@@ -157,3 +161,10 @@ class QualityScorer(Protocol):
 
 class IdentityDirectory(Protocol):
     def add_to_group(self, username: str, group: str) -> None: ...
+
+
+class MemberDirectory(Protocol):
+    def member_by_email(self, email: str) -> str | None:
+        """The user id of the member with this e-mail address (compared case-insensitively), or
+        None when there is none."""
+        ...

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functions.advice.logic.domain import Invite, Program, ProgramTest
-from functions.advice.logic.ports import AdvisorStore, ApplicationStore, Clock, IdFactory, ProgramStore
+from functions.advice.logic.ports import AdvisorStore, ApplicationStore, Clock, IdFactory, MemberDirectory, ProgramStore
 from functions.advice.models.api import InviteCreate, InviteOut, KnowledgeBase, ProgramCreate, ProgramList, ProgramOut
+from functions.advice.models.events import AdvisorInvited
 from functions.common.auth import Principal, Role
-from functions.common.errors import Forbidden, NotFound, UnprocessableEntity
+from functions.common.errors import ErrorDetail, Forbidden, NotFound, UnprocessableEntity
 
 INVITATION_PATH = "/advice/join"
 """The invitation link, relative to the site that shows it (the program's brand site or Plein)."""
@@ -26,6 +27,7 @@ class ProgramService:
         clock: Clock,
         new_id: IdFactory,
         new_code: IdFactory,
+        members: MemberDirectory | None = None,
     ):
         self._programs = programs
         self._applications = applications
@@ -33,6 +35,7 @@ class ProgramService:
         self._clock = clock
         self._new_id = new_id
         self._new_code = new_code
+        self._members = members
 
     def create(self, caller: Principal, body: ProgramCreate) -> ProgramOut:
         caller.require(Role.VENDOR, Role.ADMIN)
@@ -81,11 +84,54 @@ class ProgramService:
             raise UnprocessableEntity("a multi-use invite code needs an expiry", code="expiry_required")
         if body.expires_at is not None and body.expires_at <= now:
             raise UnprocessableEntity("the expiry is in the past", code="expiry_in_past")
+        invitees = self._invitees(body.invitees)
+        if body.max_uses is not None and len(invitees) > body.max_uses:
+            raise UnprocessableEntity(
+                f"a code for {body.max_uses} use(s) cannot be sent to {len(invitees)} members: "
+                "create one code per member, or a code with enough uses",
+                code="too_few_uses",
+            )
         invite = Invite(
             code=self._new_code(), program_id=program.program_id, max_uses=body.max_uses, expires_at=body.expires_at
         )
-        self._programs.create_invite(invite)
+        invitations = [
+            AdvisorInvited(
+                program_id=program.program_id,
+                program_name=program.name,
+                brands=program.brands,
+                invitee_id=invitee,
+                code=invite.code,
+                expires_at=invite.expires_at,
+                occurred_at=now,
+            )
+            for invitee in invitees
+        ]
+        self._programs.create_invite(invite, invitations)
         return self.invite_out(program, invite)
+
+    def _invitees(self, given: list[str]) -> list[str]:
+        """The members' user ids, in the order given: an e-mail address is looked up, anything
+        else is a user id. Unknown addresses and members named twice are refused, all at once."""
+        unknown: list[ErrorDetail] = []
+        resolved: list[str] = []
+        for position, invitee in enumerate(given):
+            if "@" not in invitee:
+                resolved.append(invitee)
+                continue
+            member = self._members.member_by_email(invitee) if self._members else None
+            if member is None:
+                unknown.append(ErrorDetail(field=f"invitees.{position}", code="unknown_invitee", message=invitee))
+            else:
+                resolved.append(member)
+        if unknown:
+            raise UnprocessableEntity(
+                "no member has these e-mail addresses: invite them by an address they signed up with",
+                code="unknown_invitee",
+                details=unknown,
+            )
+        if len(set(resolved)) != len(resolved):
+            raise UnprocessableEntity("each member is invited once", code="duplicate_invitee")
+        return resolved
 
     @staticmethod
     def invite_out(program: Program, invite: Invite) -> InviteOut:

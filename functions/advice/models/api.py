@@ -50,9 +50,28 @@ class ProgramList(View):
     items: list[ProgramOut]
 
 
+MAX_INVITEES = 50
+Invitee = Annotated[
+    str,
+    StringConstraints(
+        max_length=254, pattern=r"^(?:[A-Za-z0-9_.:-]{1,128}|[^\s@\"\\]{1,64}@[^\s@\"\\]+\.[^\s@\"\\]+)$"
+    ),
+    Field(description="A member's e-mail address or user id"),
+]
+
+
 class InviteCreate(StrictInput):
     max_uses: int | None = Field(default=1, ge=1, le=100_000, description="1: single use; null: unlimited")
     expires_at: datetime | None = Field(default=None, description="Required for multi-use codes")
+    invitees: list[Invitee] = Field(
+        default_factory=list,
+        max_length=MAX_INVITEES,
+        description=(
+            "Members to send the code to, by e-mail address or user id: each gets an invitation in "
+            "their inbox and by e-mail. A code is sent to at most `max_uses` members (422 "
+            "`too_few_uses`); an address no member has is refused (422 `unknown_invitee`)."
+        ),
+    )
 
 
 class InviteOut(View):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -53,4 +54,38 @@ class AdviceSessionRated(DomainEvent):
     currency: str = "EUR"
 
 
-ADVICE_EVENTS: tuple[type[DomainEvent], ...] = (AdvisorApproved, AdviceSessionEnded, AdviceSessionRated)
+class AdvisorInvited(DomainEvent):
+    """A program (a brand's, a vendor's or the marketplace's) sent a member an invite code."""
+
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "AdvisorInvited"
+
+    program_id: str
+    program_name: str
+    brands: list[str] = Field(default_factory=list, description="The brands the program advises on")
+    invitee_id: str = Field(description="The member invited")
+    code: str
+    expires_at: datetime | None = None
+
+
+class AdviceMissed(DomainEvent):
+    """A shopper's request found nobody available while these advisors of its program were away."""
+
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "AdviceMissed"
+
+    request_id: str
+    program_id: str
+    product_id: str
+    product_title: str | None = None
+    question: str = Field(description="The shopper's question, shortened to 140 characters")
+    advisor_ids: list[str] = Field(description="Away advisors of the program, best rated first (at most 20)")
+
+
+ADVICE_EVENTS: tuple[type[DomainEvent], ...] = (
+    AdvisorApproved,
+    AdviceSessionEnded,
+    AdviceSessionRated,
+    AdvisorInvited,
+    AdviceMissed,
+)

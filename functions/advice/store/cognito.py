@@ -1,4 +1,5 @@
-"""Cognito user pool groups (roles reach tokens as `cognito:groups`)."""
+"""Cognito: user pool groups (roles reach tokens as `cognito:groups`), members found by e-mail
+address, access tokens."""
 
 from __future__ import annotations
 
@@ -12,6 +13,16 @@ class CognitoDirectory:
 
     def add_to_group(self, username: str, group: str) -> None:
         self._client.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=group)
+
+    def member_by_email(self, email: str) -> str | None:
+        # The API refused quotes and backslashes in addresses, so the filter cannot be escaped from.
+        found = self._client.list_users(
+            UserPoolId=self._pool, Filter=f'email = "{email.strip().lower()}"', AttributesToGet=["sub"], Limit=2
+        ).get("Users", [])
+        if len(found) != 1:
+            return None  # nobody, or an address two accounts share: ask for the user id instead
+        attributes = {item["Name"]: item["Value"] for item in found[0].get("Attributes", [])}
+        return attributes.get("sub")
 
 
 REJECTED_CODES = frozenset({"NotAuthorizedException", "UserNotFoundException", "InvalidParameterException"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -164,12 +164,17 @@ class DynamoAdviceStore:
         item = self._get(f"program#{program_id}", "articles")
         return [] if item is None else _ARTICLES.validate_json(item["data"]["S"])
 
-    def create_invite(self, invite: Invite) -> None:
+    def create_invite(self, invite: Invite, invitations: Sequence[DomainEvent] = ()) -> None:
         item = self._item(f"invite#{invite.code}", "invite", invite, exclude=frozenset({"uses"}), uses=n(0))
         if invite.max_uses is not None:
             item["max_uses"] = n(invite.max_uses)
-        with translate_errors("the invite code exists"):
-            self._db.put_item(**self._put(item, "attribute_not_exists(pk)"))
+        put = self._put(item, "attribute_not_exists(pk)")
+        if not invitations:
+            with translate_errors("the invite code exists"):
+                self._db.put_item(**put)
+            return
+        if self._transact([{"Put": put}, *(outbox_put(self._table, event) for event in invitations)]) is not None:
+            raise Conflict("the invite code exists", code="conflict")
 
     def invite(self, code: str) -> Invite | None:
         item = self._get(f"invite#{code}", "invite")
@@ -375,7 +380,7 @@ class DynamoAdviceStore:
         except Conflict:
             return  # accepted meanwhile: no more offers
 
-    def close_request(self, request: AdviceRequest) -> None:
+    def close_request(self, request: AdviceRequest, event: DomainEvent | None = None) -> None:
         update = self._update(
             f"request#{request.request_id}",
             "request",
@@ -384,6 +389,9 @@ class DynamoAdviceStore:
             ConditionExpression="#status = :open",
             ExpressionAttributeNames={"#status": "status"},
         )
+        if event is not None:
+            self._transact([{"Update": update}, outbox_put(self._table, event)])  # closed meanwhile: no event
+            return
         try:
             with translate_errors():
                 self._db.update_item(**update)

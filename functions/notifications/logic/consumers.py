@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import BaseModel
 
@@ -65,6 +66,9 @@ class EventConsumer:
             (c.VENDOR, "VendorApproved"): (c.VendorApprovedView, self.vendor_approved),
             (c.VENDOR, "FeedImportCompleted"): (c.FeedImportCompletedView, self.feed_import_completed),
             (c.ADVICE, "AdvisorApproved"): (c.AdvisorApprovedView, self.advisor_approved),
+            (c.ADVICE, "AdvisorInvited"): (c.AdvisorInvitedView, self.advisor_invited),
+            (c.ADVICE, "AdviceMissed"): (c.AdviceMissedView, self.advice_missed),
+            (c.REWARDS, "AdvisorPaid"): (c.AdvisorPaidView, self.advisor_paid),
             (c.SES, "Email Bounced"): (c.SesBounceView, self.email_bounced),
             (c.SES, "Email Complaint Received"): (c.SesComplaintView, self.email_complaint),
         }
@@ -244,6 +248,25 @@ class EventConsumer:
     def advisor_approved(self, event: c.AdvisorApprovedView) -> None:
         path = "#/advice"
         self._notifier.notify(Intent(event.advisor_id, Topic.ADVICE, "advisor_approved", event.event_id, {}, path))
+
+    def advisor_invited(self, event: c.AdvisorInvitedView) -> None:
+        """A brand's invitation: the code, and a link to the advisor console with it filled in."""
+        values = {"program": event.program_name, "code": event.code}
+        path = f"#/advice?code={quote(event.code)}"
+        intent = Intent(event.invitee_id, Topic.ADVICE, "advisor_invited", event.event_id, values, path)
+        self._notifier.notify(intent)
+
+    def advice_missed(self, event: c.AdviceMissedView) -> None:
+        """A shopper asked while these advisors were away: each hears of it once."""
+        values = {"product": event.product_title or "a product", "question": event.question}
+        for advisor_id in event.advisor_ids:
+            intent = Intent(advisor_id, Topic.ADVICE, "advice_missed", event.event_id, values, "#/advice")
+            self._notifier.notify(intent)
+
+    def advisor_paid(self, event: c.AdvisorPaidView) -> None:
+        values = {"period": event.period, "amount": money(event.amount, event.currency)}
+        intent = Intent(event.advisor_id, Topic.ADVICE, "advisor_paid", event.event_id, values, "#/advice")
+        self._notifier.notify(intent)
 
     # ---- SES feedback ---------------------------------------------------------------------------
     def email_bounced(self, event: c.SesBounceView) -> None:

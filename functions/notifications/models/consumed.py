@@ -178,6 +178,37 @@ class AdvisorApprovedView(ConsumedView):
     program_id: str
 
 
+class AdvisorInvitedView(ConsumedView):
+    source: ClassVar[str] = ADVICE
+    detail_type: ClassVar[str] = "AdvisorInvited"
+
+    program_name: str
+    invitee_id: str
+    code: str
+    expires_at: datetime | None = None
+
+
+class AdviceMissedView(ConsumedView):
+    source: ClassVar[str] = ADVICE
+    detail_type: ClassVar[str] = "AdviceMissed"
+
+    request_id: str
+    product_title: str | None = None
+    question: str
+    advisor_ids: list[str]
+
+
+class AdvisorPaidView(ConsumedView):
+    source: ClassVar[str] = REWARDS
+    detail_type: ClassVar[str] = "AdvisorPaid"
+
+    advisor_id: str
+    payout_id: str
+    period: str
+    amount: int
+    currency: str = "EUR"
+
+
 # ---- SES events on the default bus (configuration set event destination: EventBridge) -------
 class SesRecipient(ConsumedPart):
     email_address: str = Field(alias="emailAddress")

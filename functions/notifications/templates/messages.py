@@ -226,6 +226,57 @@ MESSAGES: dict[str, dict[str, Message]] = {
             "You are an advisor", "Congratulations, you were approved as an advisor.", "Go to your advisor profile"
         ),
     },
+    "advisor_invited": {
+        "nl": Message(
+            "Uitnodiging: word adviseur bij $program",
+            "$program nodigt je uit om andere klanten te adviseren. Je uitnodigingscode: $code.",
+            "Meld je aan als adviseur",
+        ),
+        "de": Message(
+            "Einladung: werde Berater bei $program",
+            "$program lädt dich ein, andere Kunden zu beraten. Dein Einladungscode: $code.",
+            "Als Berater anmelden",
+        ),
+        "en": Message(
+            "Invitation: become an advisor for $program",
+            "$program invites you to advise other shoppers. Your invite code: $code.",
+            "Apply as an advisor",
+        ),
+    },
+    "advice_missed": {
+        "nl": Message(
+            "Een klant zocht advies over $product",
+            "Terwijl je afwezig was, vroeg een klant: “$question”. Ga online om de volgende vraag aan te nemen.",
+            "Naar de adviseursconsole",
+        ),
+        "de": Message(
+            "Eine Kundin suchte Rat zu $product",
+            "Während du abwesend warst, fragte jemand: „$question“. Geh online, um die nächste Frage anzunehmen.",
+            "Zur Beraterkonsole",
+        ),
+        "en": Message(
+            "A shopper wanted advice on $product",
+            "While you were away, a shopper asked: “$question”. Go online to take the next question.",
+            "Open the advisor console",
+        ),
+    },
+    "advisor_paid": {
+        "nl": Message(
+            "Je advies-uitbetaling voor $period",
+            "Voor je beoordeelde adviesgesprekken in $period betalen we je $amount uit.",
+            "Bekijk je verdiensten",
+        ),
+        "de": Message(
+            "Deine Beratungsauszahlung für $period",
+            "Für deine bewerteten Beratungen im $period zahlen wir dir $amount aus.",
+            "Verdienste ansehen",
+        ),
+        "en": Message(
+            "Your advice payout for $period",
+            "For your rated advice sessions in $period we pay you $amount.",
+            "See your earnings",
+        ),
+    },
 }
 
 CHROME: dict[str, dict[str, str]] = {

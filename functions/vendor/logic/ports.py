@@ -80,6 +80,9 @@ class FeedRepository(Protocol):
 
     def latest(self, vendor_id: str) -> FeedImport | None: ...
 
+    def unfinished(self) -> Iterator[FeedImport]:
+        """Every import, of any vendor, that is pending or importing (a maintenance read: a scan)."""
+
 
 class FeedFiles(Protocol):
     def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_seconds: int) -> PresignedPost: ...
@@ -87,6 +90,10 @@ class FeedFiles(Protocol):
     def open(self, key: str) -> FeedObject | None: ...
 
     def put_report(self, key: str, body: IO[bytes]) -> None: ...
+
+    def announce(self, key: str) -> bool:
+        """Have the storage announce the uploaded file `key` again (a new ObjectCreated event);
+        False when there is no such file."""
 
     def report_url(self, key: str, expires_seconds: int) -> str: ...
 

@@ -406,3 +406,9 @@ class DynamoFeeds:
             ):
                 return FeedImport.model_validate_json(item.data)
         return None
+
+    def unfinished(self) -> Iterator[FeedImport]:
+        condition = FeedItem.sk.startswith("FEED#") & FeedItem.status.is_in("pending", "importing")
+        with translate_errors():
+            for item in FeedItem.scan(condition):
+                yield FeedImport.model_validate_json(item.data)

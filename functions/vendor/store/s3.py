@@ -37,6 +37,26 @@ class S3FeedFiles:
             content_type=response.get("ContentType"),
         )
 
+    def announce(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            head = self._s3.head_object(Bucket=self._bucket, Key=key)
+            # a copy onto itself (with its metadata restated, as S3 requires) is a new ObjectCreated event
+            self._s3.copy_object(
+                Bucket=self._bucket,
+                Key=key,
+                CopySource={"Bucket": self._bucket, "Key": key},
+                Metadata=head.get("Metadata", {}),
+                ContentType=head.get("ContentType", "application/octet-stream"),
+                MetadataDirective="REPLACE",
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
     def put_report(self, key: str, body: IO[bytes]) -> None:
         try:
             self._s3.upload_fileobj(body, self._bucket, key, ExtraArgs={"ContentType": "text/csv; charset=utf-8"})

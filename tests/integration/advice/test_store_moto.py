@@ -34,7 +34,13 @@ from functions.advice.logic.domain import (
     Session,
     SessionStatus,
 )
-from functions.advice.models.events import AdviceSessionEnded, AdviceSessionRated, AdvisorApproved
+from functions.advice.models.events import (
+    AdviceMissed,
+    AdviceSessionEnded,
+    AdviceSessionRated,
+    AdvisorApproved,
+    AdvisorInvited,
+)
 from functions.advice.store.cognito import CognitoDirectory
 from functions.advice.store.dynamo import DynamoAdviceStore
 from functions.advice.store.records import AdviceRecord
@@ -246,6 +252,32 @@ def test_conversions_count_once_per_order(store: DynamoAdviceStore) -> None:
     assert store.sessions_between("p2", *window) == []
 
 
+def test_only_the_close_that_wins_publishes_the_missed_advice(aws: Any, store: DynamoAdviceStore) -> None:
+    store.create_request(request())
+    closed = request().model_copy(update={"status": RequestStatus.NO_ADVISOR})
+
+    def missed() -> AdviceMissed:
+        return AdviceMissed(request_id="r1", program_id="p1", product_id="grinder", question="?", advisor_ids=["a1"])
+
+    store.close_request(closed, missed())
+    store.close_request(closed, missed())  # a racing sweep: the request is closed already
+
+    assert store.request("r1").status is RequestStatus.NO_ADVISOR  # type: ignore[union-attr]
+    assert outbox(aws) == ["AdviceMissed"]
+
+
+def test_an_invite_and_its_invitations_are_saved_together(aws: Any, store: DynamoAdviceStore) -> None:
+    invitations = [
+        AdvisorInvited(program_id="p1", program_name="Coffee", invitee_id=user, code="CODE2") for user in ("u1", "u2")
+    ]
+    store.create_invite(Invite(code="CODE2", program_id="p1", max_uses=2), invitations)
+    with pytest.raises(Conflict):  # the same code again: neither the invite nor its invitations
+        store.create_invite(Invite(code="CODE2", program_id="p1", max_uses=2), invitations)
+
+    assert store.invite("CODE2").max_uses == 2  # type: ignore[union-attr]
+    assert outbox(aws) == ["AdvisorInvited", "AdvisorInvited"]
+
+
 def test_a_single_use_invite_admits_one_application(aws: Any, store: DynamoAdviceStore) -> None:
     store.create_invite(Invite(code="CODE1", program_id="p1", max_uses=1))
     invite = store.invite("CODE1")
@@ -290,6 +322,27 @@ def test_the_cognito_adapter_adds_the_advisor_group() -> None:
 
         groups = cognito.admin_list_groups_for_user(UserPoolId=pool, Username="sam")["Groups"]
     assert [g["GroupName"] for g in groups] == ["advisor"]
+
+
+def test_the_cognito_adapter_finds_a_member_by_e_mail_address() -> None:
+    with mock_aws():
+        cognito = boto3.client("cognito-idp", region_name=REGION)
+        pool = cognito.create_user_pool(PoolName="p")["UserPool"]["Id"]
+        for username, email in (
+            ("ann", "ann@example.org"),
+            ("twin-1", "twin@example.org"),
+            ("twin-2", "twin@example.org"),
+        ):
+            attributes = [{"Name": "email", "Value": email}]
+            cognito.admin_create_user(
+                UserPoolId=pool, Username=username, UserAttributes=attributes, MessageAction="SUPPRESS"
+            )
+        ann = cognito.admin_get_user(UserPoolId=pool, Username="ann")["UserAttributes"]
+        directory = CognitoDirectory(cognito, pool)
+
+        assert directory.member_by_email(" Ann@Example.org ") == next(a["Value"] for a in ann if a["Name"] == "sub")
+        assert directory.member_by_email("nobody@example.org") is None
+        assert directory.member_by_email("twin@example.org") is None  # two accounts: ambiguous
 
 
 def test_a_users_sessions_page_newest_first(store: DynamoAdviceStore) -> None:

@@ -69,7 +69,13 @@ class World:
     @property
     def programs(self) -> ProgramService:
         return ProgramService(
-            self.store, self.store, self.store, clock=self.clock, new_id=self.new_id, new_code=self.new_code
+            self.store,
+            self.store,
+            self.store,
+            clock=self.clock,
+            new_id=self.new_id,
+            new_code=self.new_code,
+            members=self.directory,
         )
 
     @property

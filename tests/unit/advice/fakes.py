@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
@@ -93,8 +94,9 @@ class MemoryAdviceStore:
     def articles(self, program_id: str) -> list[Article]:
         return list(self.articles_.get(program_id, []))
 
-    def create_invite(self, invite: Invite) -> None:
+    def create_invite(self, invite: Invite, invitations: Sequence[DomainEvent] = ()) -> None:
         self.invites[invite.code] = invite
+        self.outbox.extend(invitations)
 
     def invite(self, code: str) -> Invite | None:
         return self.invites.get(code)
@@ -181,10 +183,12 @@ class MemoryAdviceStore:
         if stored.status is RequestStatus.OPEN:
             self.requests[request.request_id] = request.model_copy(update={"declined": stored.declined})
 
-    def close_request(self, request: AdviceRequest) -> None:
+    def close_request(self, request: AdviceRequest, event: DomainEvent | None = None) -> None:
         stored = self.requests[request.request_id]
         if stored.status is RequestStatus.OPEN:
             self.requests[request.request_id] = stored.model_copy(update={"status": request.status})
+            if event is not None:
+                self.outbox.append(event)
 
     def decline(self, request_id: str, advisor_id: str) -> None:
         stored = self.requests[request_id]
@@ -351,6 +355,10 @@ class FixedClassifier:
 class RecordingDirectory:
     def __init__(self) -> None:
         self.added: list[tuple[str, str]] = []
+        self.emails: dict[str, str] = {}
 
     def add_to_group(self, username: str, group: str) -> None:
         self.added.append((username, group))
+
+    def member_by_email(self, email: str) -> str | None:
+        return self.emails.get(email.strip().lower())

@@ -40,7 +40,13 @@ def test_the_wiring_subscribes_order_placed_and_notification_created_and_relays_
     }
     assert WIRING.table.stream
     assert [s.function.handler for s in WIRING.streams] == ["functions.common.outbox.handler"]
-    assert set(WIRING.publishes) == {"AdvisorApproved", "AdviceSessionEnded", "AdviceSessionRated"}
+    assert set(WIRING.publishes) == {
+        "AdvisorApproved",
+        "AdviceSessionEnded",
+        "AdviceSessionRated",
+        "AdvisorInvited",
+        "AdviceMissed",
+    }
 
 
 def test_published_events_carry_what_their_consumers_need() -> None:

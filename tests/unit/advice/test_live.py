@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from functions.advice.logic.domain import PresenceStatus, RequestStatus, SessionStatus
-from functions.advice.logic.live import Caller
-from functions.advice.models.events import AdviceSessionEnded
+from functions.advice.logic.live import Caller, shortened
+from functions.advice.models.events import AdviceMissed, AdviceSessionEnded
 from functions.advice.models.frames import CLIENT_FRAME
 from tests.unit.advice.conftest import World
 from tests.unit.advice.fakes import RecordingMedia
@@ -74,6 +74,47 @@ def test_nobody_online_means_no_advisor(world: World) -> None:
     world.program()
     ask(world)
     assert world.notifier.to(SHOPPER.connection_id, "no_advisor")[0]["reason"] == "nobody_available"
+
+
+def test_a_request_nobody_takes_reaches_the_programs_away_advisors_once(world: World) -> None:
+    # Given two advisors of the program who are away, and one away advisor of another program
+    program = world.program()
+    elsewhere = world.program()
+    napping, resting = world.advisor("a1", program), world.advisor("a2", program)
+    stranger = world.advisor("a3", elsewhere)
+    online(world, napping, resting, stranger)
+    for advisor in (napping, resting, stranger):
+        send(world, advisor, action="presence", status="away")
+
+    # When a shopper asks and nobody is online
+    request_id = ask(world)
+
+    # Then the shopper hears "nobody", and one AdviceMissed names the program's away advisors
+    assert world.notifier.to(SHOPPER.connection_id, "no_advisor")[0]["reason"] == "nobody_available"
+    [missed] = [e for e in world.store.outbox if isinstance(e, AdviceMissed)]
+    assert (missed.request_id, missed.program_id, missed.product_id) == (request_id, program, "grinder")
+    assert missed.product_title == "Koffiemolen"
+    assert missed.question == "Welke molen voor espresso?"
+    assert sorted(missed.advisor_ids) == ["a1", "a2"]
+
+    # And a second close of the same request (a racing sweep) publishes nothing more
+    world.live.escalate(world.store.requests[request_id].model_copy(update={"status": RequestStatus.OPEN}))
+    assert len([e for e in world.store.outbox if isinstance(e, AdviceMissed)]) == 1
+
+
+def test_nobody_away_means_no_missed_advice_event(world: World) -> None:
+    world.program()
+    ask(world)
+    assert not [e for e in world.store.outbox if isinstance(e, AdviceMissed)]
+
+
+def test_a_long_question_is_shortened_at_a_word_for_the_missed_advice() -> None:
+    question = "Welke espressomolen past bij een Sage Barista Express " * 6
+    short = shortened(question, 140)
+    assert len(short) <= 140
+    assert short.endswith("…")
+    assert question.startswith(short[:-1])
+    assert shortened("  twee   woorden ", 140) == "twee woorden"
 
 
 def test_no_matching_program_means_no_advisor(world: World) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from functions.advice.logic.domain import AdvisorProfile, ApplicationStatus, ProgramTest
 from functions.advice.models.api import (
@@ -15,7 +17,7 @@ from functions.advice.models.api import (
     ProfileUpdate,
     ProgramCreate,
 )
-from functions.advice.models.events import AdvisorApproved
+from functions.advice.models.events import AdvisorApproved, AdvisorInvited
 from functions.common.auth import Principal, Role
 from functions.common.errors import Conflict, Forbidden, NotFound, UnprocessableEntity
 from tests.unit.advice.conftest import ADMIN, SHOPPER, TEST, VENDOR, World
@@ -197,3 +199,48 @@ def test_an_empty_test_passes_with_motivation_only(world: World) -> None:
     world.programs.save_test(VENDOR, program_id, ProgramTest(motivation=[]))
     application_id = apply(world, program_id)
     assert world.applications.answer(SHOPPER, application_id, Answers(knowledge=[])).passed
+
+
+def test_invitees_each_get_an_invitation_with_the_code(world: World) -> None:
+    program_id = world.program()
+    expiry = world.clock() + timedelta(days=14)
+
+    world.directory.emails["bob@example.org"] = "u-bob"
+
+    invite = world.programs.create_invite(
+        VENDOR, program_id, InviteCreate(max_uses=3, expires_at=expiry, invitees=["u-ann", "Bob@Example.org"])
+    )
+
+    invited = [e for e in world.store.outbox if isinstance(e, AdvisorInvited)]
+    assert [e.invitee_id for e in invited] == ["u-ann", "u-bob"]
+    assert {(e.code, e.program_id, e.program_name, e.expires_at) for e in invited} == {
+        (invite.code, program_id, "Coffee", expiry)
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"max_uses": 1, "invitees": ["u-ann", "u-bob"]}, "too_few_uses"),
+        ({"max_uses": None, "invitees": ["u-ann", "u-ann"]}, "duplicate_invitee"),
+        ({"max_uses": None, "invitees": ["u-bob", "bob@example.org"]}, "duplicate_invitee"),
+        ({"max_uses": None, "invitees": ["u-ann", "nobody@example.org"]}, "unknown_invitee"),
+    ],
+)
+def test_invitations_a_code_cannot_serve_are_refused(world: World, body: dict[str, Any], code: str) -> None:
+    program_id = world.program()
+    world.directory.emails["bob@example.org"] = "u-bob"
+    body = {"expires_at": world.clock() + timedelta(days=1), **body}
+
+    with pytest.raises(UnprocessableEntity) as refused:
+        world.programs.create_invite(VENDOR, program_id, InviteCreate.model_validate(body))
+
+    assert refused.value.code == code
+    assert not [e for e in world.store.outbox if isinstance(e, AdvisorInvited)]
+    assert not world.store.invites
+
+
+@pytest.mark.parametrize("invitee", ['x"@example.org', "a b@example.org", "no-domain@", "über@", "a" * 129])
+def test_an_invitee_that_is_neither_an_address_nor_an_id_is_refused(invitee: str) -> None:
+    with pytest.raises(ValidationError):
+        InviteCreate.model_validate({"invitees": [invitee]})

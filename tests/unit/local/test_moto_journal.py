@@ -3,7 +3,9 @@
 Writes go through moto with the local patches installed and the journal open; a "restart" is a
 fresh moto (empty tables) that loads the journal's folder. Whatever happened before must be there,
 exactly: puts, updates, deletes, batches, transactions, binary values; a refused write leaves
-nothing in the journal, and a line cut off by a kill is skipped.
+nothing in the journal, and a line cut off by a kill is skipped. Writes after the journal's last
+idle checkpoint are replayed through the tables once their streams are on (their consumers may
+never have seen them), and again after a second kill until a checkpoint settles them.
 """
 
 from __future__ import annotations
@@ -88,9 +90,17 @@ def _writes(client: Any) -> None:
 
 
 def _restart(directory: Path) -> tuple[Any, dict[str, int]]:
+    """A fresh emulator loads the folder and replays what the journal left unsettled."""
     client = boto3.client("dynamodb", region_name=REGION)
     _tables(client)
-    return client, moto_journal.load(directory, ACCOUNT_ID, REGION)
+    counts = moto_journal.load(directory, ACCOUNT_ID, REGION)
+    moto_journal.replay_pending(ACCOUNT_ID, REGION)
+    return client, counts
+
+
+def _settle() -> None:
+    """What the runtime does when it is idle: every write so far has had its effects."""
+    moto_journal.JOURNAL.checkpoint(moto_journal.JOURNAL.length)
 
 
 def test_a_killed_runtime_comes_back_with_every_acknowledged_write(journal_dir: Path) -> None:
@@ -102,6 +112,7 @@ def test_a_killed_runtime_comes_back_with_every_acknowledged_write(journal_dir: 
         _writes(client)
         before = _everything(client)
         journaled = (journal_dir / moto_journal.JOURNAL_FILE).read_text().splitlines()
+        _settle()
     # (one line per item a successful write touched: 2 puts, 1 update, put + delete, 2 batch puts,
     # 3 transaction items; the refused put none)
     assert len(journaled) == 10
@@ -125,15 +136,67 @@ def test_writes_after_a_load_are_kept_on_top_of_the_compacted_tables(journal_dir
         _tables(client)
         moto_journal.JOURNAL.open(journal_dir)
         _writes(client)
+        _settle()
     with mock_aws():
         client, _ = _restart(journal_dir)
         client.delete_item(TableName="orders", Key={"pk": {"S": "o2"}, "sk": {"S": "a"}})
         client.put_item(TableName="flat", Item={"pk": {"S": "new"}})
         before = _everything(client)
+        _settle()
     with mock_aws():
         client, counts = _restart(journal_dir)
         assert _everything(client) == before
     assert counts == {"orders": 2, "flat": 2}
+
+
+def test_unsettled_writes_reach_the_stream_again_after_a_kill_until_settled(journal_dir: Path) -> None:
+    def streamed(client: Any) -> list[tuple[str, str]]:
+        streams = boto3.client("dynamodbstreams", region_name=REGION)
+        arn = client.describe_table(TableName="events")["Table"]["LatestStreamArn"]
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+        records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+        return [(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in records]
+
+    def emulator() -> Any:
+        client = boto3.client("dynamodb", region_name=REGION)
+        create_table(client, "events", sort_key=False)  # the stream is enabled after the load
+        return client
+
+    # Given a write whose effects happened (a checkpoint followed it) and two that may not have
+    with mock_aws():
+        client = emulator()
+        moto_journal.JOURNAL.open(journal_dir)
+        client.put_item(TableName="events", Item={"pk": {"S": "handled"}})
+        _settle()
+        client.put_item(TableName="events", Item={"pk": {"S": "unsure"}})
+        client.put_item(TableName="events", Item={"pk": {"S": "gone"}})
+        client.delete_item(TableName="events", Key={"pk": {"S": "gone"}})
+
+    for _ in range(2):  # killed again before anything settled them: replayed again
+        # When an emulator loads the folder, turns the stream on and replays
+        with mock_aws():
+            client = emulator()
+            counts = moto_journal.load(journal_dir, ACCOUNT_ID, REGION)
+            client.update_table(
+                TableName="events", StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+            )
+            replayed = moto_journal.replay_pending(ACCOUNT_ID, REGION)
+
+            # Then only the unsettled writes reach the stream, in their order, and the table is whole
+            assert counts == {"events": 1}
+            assert replayed == 3
+            assert streamed(client) == [("INSERT", "unsure"), ("INSERT", "gone"), ("REMOVE", "gone")]
+            assert sorted(i["pk"]["S"] for i in client.scan(TableName="events")["Items"]) == ["handled", "unsure"]
+
+    # And once a checkpoint settles them, the next start replays nothing
+    moto_journal.JOURNAL.open(journal_dir)
+    _settle()
+    moto_journal.JOURNAL.close()
+    with mock_aws():
+        client = emulator()
+        assert moto_journal.load(journal_dir, ACCOUNT_ID, REGION) == {"events": 2}
+        assert moto_journal.replay_pending(ACCOUNT_ID, REGION) == 0
 
 
 def test_a_line_cut_off_by_a_kill_is_skipped(journal_dir: Path) -> None:
@@ -142,6 +205,7 @@ def test_a_line_cut_off_by_a_kill_is_skipped(journal_dir: Path) -> None:
         _tables(client)
         moto_journal.JOURNAL.open(journal_dir)
         client.put_item(TableName="flat", Item={"pk": {"S": "kept"}})
+        _settle()
     moto_journal.JOURNAL.close()
     with (journal_dir / moto_journal.JOURNAL_FILE).open("a") as journal:
         journal.write('{"t": "flat", "k": {"pk": {"S": "half')

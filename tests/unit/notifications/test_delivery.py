@@ -319,3 +319,49 @@ def test_a_due_item_that_fails_once_is_done_on_the_retry(world: World) -> None:
 
     assert attempts == [0, 1]
     assert world.store.due_items == {}
+
+
+def _advice(world: World, detail_type: str, **detail: object) -> None:
+    world.event("plein.advice", detail_type, {"occurred_at": world.clock().isoformat(), **detail})
+
+
+def test_a_brands_invitation_reaches_the_member_with_the_code_and_a_link_to_apply(world: World) -> None:
+    invitation = {"event_id": "inv-1", "program_id": "pr", "program_name": "Sage", "invitee_id": "u2", "code": "K0FF1E"}
+    _advice(world, "AdvisorInvited", **invitation)
+    _advice(world, "AdvisorInvited", **invitation)  # redelivered
+
+    [note] = world.store.notes["u2"].values()
+    assert note.title == "Einladung: werde Berater bei Sage"  # Bob reads German
+    assert note.link == "#/advice?code=K0FF1E"
+    [mail] = world.mail.to("bob@example.com")
+    assert "K0FF1E" in mail.text
+    assert "https://plein.test/#/advice?code=K0FF1E" in mail.text
+
+
+def test_a_missed_request_reaches_each_away_advisor_once(world: World) -> None:
+    missed = {
+        "event_id": "miss-1",
+        "request_id": "r1",
+        "program_id": "pr",
+        "product_id": "grinder",
+        "product_title": "Koffiemolen <Pro>",
+        "question": "Welke molen voor espresso?",
+        "advisor_ids": ["u1", "u2"],
+    }
+    _advice(world, "AdviceMissed", **missed)
+    _advice(world, "AdviceMissed", **missed)
+
+    assert [n.title for n in world.store.notes["u1"].values()] == ["A shopper wanted advice on Koffiemolen <Pro>"]
+    assert [n.title for n in world.store.notes["u2"].values()] == ["Eine Kundin suchte Rat zu Koffiemolen <Pro>"]
+    [mail] = world.mail.to("ann@example.com")
+    assert "Welke molen voor espresso?" in mail.text
+    assert "Koffiemolen &lt;Pro&gt;" in mail.html
+
+
+def test_an_advisor_hears_of_their_payout(world: World) -> None:
+    paid = {"event_id": "paid-1", "occurred_at": world.clock().isoformat(), "advisor_id": "u1", "payout_id": "po1"}
+    world.event("plein.rewards", "AdvisorPaid", {**paid, "period": "2026-11", "amount": 1250, "sessions": 5})
+
+    [note] = world.store.notes["u1"].values()
+    assert note.title == "Your advice payout for 2026-11"
+    assert "€12,50" in note.body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from functions.advice.models.events import AdvisorApproved
+from functions.advice.models.events import AdviceMissed, AdvisorApproved, AdvisorInvited
 from functions.common.events import ConsumedView, DomainEvent
 from functions.community.models.events import (
     AnswerPosted,
@@ -16,7 +16,7 @@ from functions.community.models.events import (
     ReviewReplied,
 )
 from functions.notifications.models import consumed as c
-from functions.rewards.models.events import GiftCardIssued, PointsAwarded, StageChanged
+from functions.rewards.models.events import AdvisorPaid, GiftCardIssued, PointsAwarded, StageChanged
 from functions.vendor.models.events import FeedCounts, FeedImportCompleted, VendorApproved
 from tests.unit.notifications.conftest import line
 
@@ -84,6 +84,18 @@ def test_views_read_the_producers_events() -> None:
             FeedImportCompleted(vendor_id="v1", feed_id="f", status="completed", counts=FeedCounts(created=1)),
         ),
         (c.AdvisorApprovedView, AdvisorApproved(advisor_id="u", program_id="pr")),
+        (
+            c.AdvisorInvitedView,
+            AdvisorInvited(program_id="pr", program_name="Coffee", invitee_id="u", code="C0DE", brands=["Sage"]),
+        ),
+        (
+            c.AdviceMissedView,
+            AdviceMissed(request_id="r", program_id="pr", product_id="p", question="?", advisor_ids=["a1", "a2"]),
+        ),
+        (
+            c.AdvisorPaidView,
+            AdvisorPaid(advisor_id="a1", payout_id="po", period="2026-11", amount=1250, sessions=5),
+        ),
     ]
     for view, event in produced:
         assert view.detail_type == event.detail_type

@@ -187,11 +187,15 @@ class FakeFeeds:
         mine = [feed for (vid, _), feed in self.items.items() if vid == vendor_id]
         return max(mine, key=lambda f: f.feed_id) if mine else None
 
+    def unfinished(self) -> Iterator[FeedImport]:
+        yield from [feed for feed in self.items.values() if feed.status in ("pending", "importing")]
+
 
 class FakeFiles:
     def __init__(self, chunk_size: int = 7_919) -> None:
         self.objects: dict[str, bytes] = {}
         self.reports: dict[str, bytes] = {}
+        self.announced: list[str] = []
         self.chunk_size = chunk_size
 
     def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_seconds: int) -> PresignedPost:
@@ -209,6 +213,12 @@ class FakeFiles:
 
     def put_report(self, key: str, body: IO[bytes]) -> None:
         self.reports[key] = body.read()
+
+    def announce(self, key: str) -> bool:
+        if key not in self.objects:
+            return False
+        self.announced.append(key)
+        return True
 
     def report_url(self, key: str, expires_seconds: int) -> str:
         return f"https://feeds.example/{key}?ttl={expires_seconds}"

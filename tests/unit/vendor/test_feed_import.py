@@ -344,3 +344,30 @@ def test_an_offer_that_keeps_changing_is_reported_not_dropped(world: World) -> N
     report = world.files.report_rows(feed.report_key or "")
     assert report[1][1:3] == ["id", "concurrent_change"]
     assert report[1][0] == str(items.index(next(i for i in items if i["id"] == "SKU-000009")) + 2)
+
+
+def test_imports_a_stopped_system_left_unfinished_are_announced_again_and_then_complete(world: World) -> None:
+    # Given an import that was running when the system stopped, one uploaded but never started,
+    # one whose file never came, and one that finished
+    vendor_id, _, running, running_key = upload(world, csv_bytes(rows(30)))
+    now = world.clock()
+    world.feeds.start(vendor_id, running, sequencer="seq-1", bytes_total=1, now=now, stale_before=now)
+    _, _, _, waiting_key = upload(world, csv_bytes(rows(20)))
+    _, _, never_sent, missing_key = upload(world, csv_bytes(rows(10)))
+    del world.files.objects[missing_key]
+    _, _, _, done_key = upload(world, csv_bytes(rows(5)))
+    assert run(world, done_key) is not None
+
+    # When the system starts again and resumes them
+    resumed = world.feed_service.resume_interrupted()
+
+    # Then the two with a file are announced again, and the import then runs to its end
+    assert sorted(feed.object_key for feed in resumed) == sorted([running_key, waiting_key])
+    assert sorted(world.files.announced) == sorted([running_key, waiting_key])
+    for key in world.files.announced:
+        finished = run(world, key, "seq-again")
+        assert finished is not None
+        assert finished.status == "completed"
+    waiting = world.feeds.get(vendor_id, never_sent)
+    assert waiting is not None
+    assert waiting.status == "pending"  # nothing to import yet
