@@ -8,7 +8,8 @@ else escapes (tests/unit/vendor/test_feed_parsing.py checks that with Hypothesis
 
 Formats: delimited text (CSV, TSV, semicolon or pipe separated, quoted or not), JSON Lines,
 and Google Merchant Center XML (RSS 2.0 `<item>` or Atom `<entry>`, `g:` namespace optional),
-parsed with defusedxml with DTDs refused (no entity expansion, no external entities).
+parsed with defusedxml with DTDs refused (no entity expansion, no external entities); and
+Shopify's product CSV export, recognised by its header (logic/feeds/shopify.py).
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def open_feed(chunks: Iterable[bytes], mode: FeedMode = "upsert") -> FeedReader:
         if format_ == "jsonl":
             text_stream = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
             return FeedReader("jsonl", encoding, {}, stream, _jsonl_rows(text_stream))
-        return _delimited_reader(stream, encoding, text, mode)
+        return _shopify_reader(stream, encoding, text) or _delimited_reader(stream, encoding, text, mode)
     except (UnicodeError, LookupError, csv.Error, ValueError) as exc:
         raise FeedRejected("unreadable", f"the file could not be read: {exc}") from exc
 
@@ -309,7 +310,23 @@ def _delimited_reader(stream: _ChunkStream, encoding: str, text: str, mode: Feed
     return FeedReader("csv", encoding, columns, stream, _delimited_rows(reader, [columns[name] for name in header]))
 
 
-def _delimited_rows(reader: Any, names: list[str | None]) -> Iterator[RawRow | RowProblem]:
+def _shopify_reader(stream: _ChunkStream, encoding: str, text: str) -> FeedReader | None:
+    """A reader of Shopify's product export, if the header is one's (logic/feeds/shopify.py)."""
+    from functions.vendor.logic.feeds import shopify
+
+    delimiter, quotechar, header = detect_dialect(text)
+    if not shopify.recognises(header):
+        return None
+    columns = shopify.columns_of(header)
+    text_stream = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
+    reader = csv.reader(text_stream, delimiter=delimiter, quotechar=quotechar, strict=False)
+    rows = shopify.shopify_rows(records(reader, len(header)), [columns[name] for name in header])
+    return FeedReader("shopify", encoding, columns, stream, rows)
+
+
+def records(reader: Any, width: int) -> Iterator[tuple[int, list[str]] | RowProblem]:
+    """The data records of a delimited file with `width` columns and their line numbers; a record
+    that cannot be read, has too many values or bytes invalid in the encoding is a RowProblem."""
     previous_line = 0
     first = True
     while True:
@@ -328,19 +345,26 @@ def _delimited_rows(reader: Any, names: list[str | None]) -> Iterator[RawRow | R
             continue
         if not any(value.strip() for value in record):
             continue
-        if len(record) > len(names):
-            yield RowProblem(
-                line, "column_count", f"the row has {len(record)} values but the header has {len(names)} columns"
-            )
+        if len(record) > width:
+            message = f"the row has {len(record)} values but the header has {width} columns"
+            yield RowProblem(line, "column_count", message)
             continue
-        fields: dict[str, str | list[str]] = {}
-        for name, value in zip(names, record, strict=False):
-            if name is None:
-                continue
-            _put(fields, name, value)
         if "\ufffd" in "".join(record):
             yield RowProblem(line, "invalid_encoding", "the row has bytes that are not valid in the file's encoding")
             continue
+        yield line, record
+
+
+def _delimited_rows(reader: Any, names: list[str | None]) -> Iterator[RawRow | RowProblem]:
+    for found in records(reader, len(names)):
+        if isinstance(found, RowProblem):
+            yield found
+            continue
+        line, record = found
+        fields: dict[str, str | list[str]] = {}
+        for name, value in zip(names, record, strict=False):
+            if name is not None:
+                _put(fields, name, value)
         yield RawRow(line, fields)
 
 
