@@ -9,8 +9,8 @@ import io
 
 import pytest
 
+from functions.vendor.logic.feeds.exports import family_id, plain_text
 from functions.vendor.logic.feeds.parsing import RawRow, RowProblem, open_feed
-from functions.vendor.logic.feeds.shopify import plain_text
 from tests.unit.vendor.conftest import World
 from tests.unit.vendor.test_feed_import import run, upload
 
@@ -121,3 +121,13 @@ def test_a_merchant_feed_is_not_taken_for_a_shopify_export() -> None:
 )
 def test_an_html_body_becomes_plain_text(body: str, text: str) -> None:
     assert plain_text(body) == text
+
+
+def test_a_long_handle_becomes_a_family_id_within_the_limit_and_still_unique() -> None:
+    long = "mens-organic-cotton-crew-neck-t-shirt-in-heather-grey"
+    other = long.replace("grey", "gray")
+
+    assert family_id("trui") == "trui"
+    assert len(family_id(long)) == 50
+    assert family_id(long) != family_id(other)
+    assert family_id(long).startswith("mens-organic-cotton")

@@ -8,8 +8,9 @@ else escapes (tests/unit/vendor/test_feed_parsing.py checks that with Hypothesis
 
 Formats: delimited text (CSV, TSV, semicolon or pipe separated, quoted or not), JSON Lines,
 and Google Merchant Center XML (RSS 2.0 `<item>` or Atom `<entry>`, `g:` namespace optional),
-parsed with defusedxml with DTDs refused (no entity expansion, no external entities); and
-Shopify's product CSV export, recognised by its header (logic/feeds/shopify.py).
+parsed with defusedxml with DTDs refused (no entity expansion, no external entities); and the
+product CSV exports of Shopify and WooCommerce, recognised by their header (logic/feeds/shopify.py,
+logic/feeds/woocommerce.py).
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def open_feed(chunks: Iterable[bytes], mode: FeedMode = "upsert") -> FeedReader:
         if format_ == "jsonl":
             text_stream = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
             return FeedReader("jsonl", encoding, {}, stream, _jsonl_rows(text_stream))
-        return _shopify_reader(stream, encoding, text) or _delimited_reader(stream, encoding, text, mode)
+        return _platform_reader(stream, encoding, text) or _delimited_reader(stream, encoding, text, mode)
     except (UnicodeError, LookupError, csv.Error, ValueError) as exc:
         raise FeedRejected("unreadable", f"the file could not be read: {exc}") from exc
 
@@ -310,18 +311,21 @@ def _delimited_reader(stream: _ChunkStream, encoding: str, text: str, mode: Feed
     return FeedReader("csv", encoding, columns, stream, _delimited_rows(reader, [columns[name] for name in header]))
 
 
-def _shopify_reader(stream: _ChunkStream, encoding: str, text: str) -> FeedReader | None:
-    """A reader of Shopify's product export, if the header is one's (logic/feeds/shopify.py)."""
-    from functions.vendor.logic.feeds import shopify
+def _platform_reader(stream: _ChunkStream, encoding: str, text: str) -> FeedReader | None:
+    """A reader of a shop platform's product export, if the header is one's: Shopify
+    (logic/feeds/shopify.py) or WooCommerce (logic/feeds/woocommerce.py)."""
+    from functions.vendor.logic.feeds import shopify, woocommerce
 
     delimiter, quotechar, header = detect_dialect(text)
-    if not shopify.recognises(header):
-        return None
-    columns = shopify.columns_of(header)
-    text_stream = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(text_stream, delimiter=delimiter, quotechar=quotechar, strict=False)
-    rows = shopify.shopify_rows(records(reader, len(header)), [columns[name] for name in header])
-    return FeedReader("shopify", encoding, columns, stream, rows)
+    platforms: tuple[tuple[FeedFormat, Any], ...] = (("shopify", shopify), ("woocommerce", woocommerce))
+    for format_, platform in platforms:
+        if platform.recognises(header):
+            columns = platform.columns_of(header)
+            wrapper = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
+            reader = csv.reader(wrapper, delimiter=delimiter, quotechar=quotechar, strict=False)
+            rows = platform.merchant_rows(records(reader, len(header)), [columns[name] for name in header])
+            return FeedReader(format_, encoding, columns, stream, rows)
+    return None
 
 
 def records(reader: Any, width: int) -> Iterator[tuple[int, list[str]] | RowProblem]:

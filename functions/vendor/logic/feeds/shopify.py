@@ -20,12 +20,19 @@ unpublished products are not offered: each of their variant rows is reported, ne
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from functions.vendor.logic.feeds.exports import (
+    family_id,
+    identifiers,
+    images,
+    option_attributes,
+    plain_text,
+    prices,
+    stock,
+)
 from functions.vendor.logic.feeds.parsing import RawRow, RowProblem, canonical_name
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -48,14 +55,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Our name of a Shopify column → its canonical names in the old and the current export."""
 
-COLOUR_OPTIONS = frozenset({"color", "colour", "kleur", "farbe"})
-SIZE_OPTIONS = frozenset({"size", "maat", "grootte", "größe", "grosse"})
 NOT_OFFERED = frozenset({"draft", "archived"})
-CURRENCY = "EUR"
-_GTIN = re.compile(r"^\d{8}$|^\d{12,14}$")
-_TAG = re.compile(r"<[^>]*>")
-_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_BLOCK_END = re.compile(r"</(p|div|li|h[1-6])\s*>|<br\s*/?>", re.IGNORECASE)
 
 
 def recognises(header: list[str]) -> bool:
@@ -83,7 +83,7 @@ class _Product:
     images: list[str] = field(default_factory=list)
 
 
-def shopify_rows(
+def merchant_rows(
     records: Iterator[tuple[int, list[str]] | RowProblem], names: list[str | None]
 ) -> Iterator[RawRow | RowProblem]:
     """Merchant rows from the export's records (line number, values), one product at a time; a
@@ -134,53 +134,15 @@ def _merchant_fields(product: _Product, options: list[str], number: int, variant
     shown = [value for _, value in chosen if value and value.lower() != "default title"]
     fields: dict[str, Any] = {
         "id": variant.get("sku") or f"{product.handle}-{number}",
-        "item_group_id": product.handle,
+        "item_group_id": family_id(product.handle),
         "title": " - ".join([about.get("title", ""), " / ".join(shown)]) if shown else about.get("title", ""),
         "description": plain_text(about.get("body", "")),
         "brand": about.get("vendor", ""),
         "product_type": about.get("type", ""),
     }
-    price, compare_at = variant.get("price", ""), variant.get("compare_at", "")
-    if compare_at and _amount(compare_at) > _amount(price):
-        fields |= {"price": _priced(compare_at), "sale_price": _priced(price)}
-    else:
-        fields["price"] = _priced(price)
-    quantity = variant.get("quantity", "")
-    if quantity:
-        fields["quantity"] = quantity
-        fields["availability"] = "in_stock" if _amount(quantity) > 0 else "out_of_stock"
-    barcode = variant.get("barcode", "").lstrip("'")
-    if barcode:
-        fields["gtin" if _GTIN.match(barcode) else "mpn"] = barcode
-    for name, value in chosen:
-        kind = name.strip().lower()
-        if value and kind in COLOUR_OPTIONS:
-            fields["color"] = value
-        elif value and kind in SIZE_OPTIONS:
-            fields["size"] = value
-    image = variant.get("variant_image") or (product.images[0] if product.images else "")
-    if image:
-        fields["image_link"] = image
-        fields["additional_image_link"] = [other for other in product.images if other != image]
+    fields |= prices(variant.get("compare_at", ""), variant.get("price", ""))
+    fields |= stock(variant.get("quantity", ""))
+    fields |= identifiers(variant.get("barcode", ""))
+    fields |= option_attributes(chosen)
+    fields |= images(variant.get("variant_image", ""), product.images)
     return fields
-
-
-def _priced(amount: str) -> str:
-    """A Shopify amount with the currency the export leaves out: the shop's, which is the
-    marketplace's (EUR). An empty amount stays empty (the row then lacks a price)."""
-    return f"{amount} {CURRENCY}" if amount else ""
-
-
-def _amount(text: str) -> float:
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        return 0.0
-
-
-def plain_text(body: str) -> str:
-    """An HTML body as plain text: scripts and styles go with their content, block ends become
-    line breaks, other tags go, entities are decoded."""
-    text = _TAG.sub("", _BLOCK_END.sub("\n", _HIDDEN.sub("", body)))
-    lines = (" ".join(line.split()) for line in html.unescape(text).splitlines())
-    return "\n".join(line for line in lines if line)
