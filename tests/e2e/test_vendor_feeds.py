@@ -177,3 +177,21 @@ def test_cli_uploads_a_feed_and_saves_the_report(plein: Plein, tmp_path: Path) -
     assert len(report) == 2
     listed = owner.get(f"/vendors/{vendor_id}/offers", params={"limit": "100"}).json()["items"]
     assert len(listed) == 49
+
+
+def test_a_woocommerce_export_saved_as_a_workbook_lands_as_offers_of_one_family(plein: Plein) -> None:
+    from tests.unit.vendor.test_feed_spreadsheet import workbook
+    from tests.unit.vendor.test_feed_woocommerce import HEADER, ROWS
+
+    # Given a vendor whose shop export was opened and saved in Excel
+    vendor_id, owner = new_vendor(plein, "woo")
+
+    # When it is uploaded as it is
+    result = upload_feed(owner, vendor_id, workbook(HEADER, *ROWS), filename="woocommerce-export.xlsx")
+
+    # Then the simple product and the variations are offers, the rest is in the report
+    assert (result["status"], result["format"]) == ("completed", "woocommerce"), result
+    assert (result["counts"]["created"], result["counts"]["rejected"]) == (3, 4)
+    offers = owner.get(f"/vendors/{vendor_id}/offers", params={"limit": "10"}).json()["items"]
+    families = {offer["sku"]: offer["item_group_id"] for offer in offers}
+    assert families == {"LAMP-1": None, "HOODIE-B-S": "HOODIE", "HOODIE-G-M": "HOODIE"}

@@ -220,7 +220,7 @@ const MODES = [
 const FINAL = new Set(["completed", "failed"]);
 
 async function feedsTab(panel, vendorId, signal) {
-  const file = h("input", { type: "file", id: "feed-file", name: "file", accept: ".csv,.tsv,.txt,.jsonl,.ndjson,.json,.xml", required: true });
+  const file = h("input", { type: "file", id: "feed-file", name: "file", accept: ".csv,.tsv,.txt,.jsonl,.ndjson,.json,.xml,.xlsx", required: true });
   const mode = h("select", { id: "feed-mode", name: "mode" }, MODES.map(([value, label]) => h("option", { value }, label)));
   const submit = h("button", { type: "submit", class: "button" }, "Upload feed");
   const progressArea = h("div", { class: "feed-progress", "aria-live": "polite" });

@@ -17,7 +17,7 @@ from functions.vendor.models.events import FeedCounts, OfferSnapshot, ShippingRu
 VendorStatus = Literal["pending", "approved", "suspended"]
 OfferStatus = Literal["active", "withdrawn"]
 FeedMode = Literal["upsert", "partial", "replace"]
-FeedFormat = Literal["csv", "jsonl", "xml", "shopify", "woocommerce"]
+FeedFormat = Literal["csv", "jsonl", "xml", "xlsx", "shopify", "woocommerce"]
 FeedStatus = Literal["pending", "importing", "completed", "failed"]
 DEFAULT_COMMISSION_BPS = 1200
 

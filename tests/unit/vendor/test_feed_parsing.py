@@ -154,7 +154,7 @@ def test_invalid_utf8_mid_file_rejects_only_that_row() -> None:
         (b"", "empty_file"),
         (b"   \n\n", "empty_file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary_file"),
-        (b"PK\x03\x04" + bytes(200), "binary_file"),
+        (b"PK\x03\x04" + bytes(200), "unreadable_workbook"),
         (b"name,colour\nshirt,red\n", "missing_columns"),
         (b"id,title\n1,x\n", "missing_columns"),
         (b'[{"id": 1}]', "unsupported_format"),

@@ -59,6 +59,7 @@ CONTENT_TYPES = {
     ".json": "application/jsonl",
     ".xml": "application/xml",
     ".rss": "application/rss+xml",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 ALLOWED_CONTENT_TYPES = frozenset(CONTENT_TYPES.values()) | {"text/xml", "application/x-jsonlines"}
 REPORT_HEADER = ("line", "field", "code", "message")

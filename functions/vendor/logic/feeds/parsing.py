@@ -10,7 +10,8 @@ Formats: delimited text (CSV, TSV, semicolon or pipe separated, quoted or not), 
 and Google Merchant Center XML (RSS 2.0 `<item>` or Atom `<entry>`, `g:` namespace optional),
 parsed with defusedxml with DTDs refused (no entity expansion, no external entities); and the
 product CSV exports of Shopify and WooCommerce, recognised by their header (logic/feeds/shopify.py,
-logic/feeds/woocommerce.py).
+logic/feeds/woocommerce.py). Excel workbooks (.xlsx) are read from their first sheet, with the same
+columns (logic/feeds/spreadsheet.py).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ MAX_JSON_LINE = 1024 * 1024
 MAX_XML_DEPTH = 12
 MAX_CONTROL_SHARE = 0.01
 DELIMITERS = (",", "\t", ";", "|")
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a ZIP file
 
 FIELDS = frozenset(
     {
@@ -161,6 +163,10 @@ def open_feed(chunks: Iterable[bytes], mode: FeedMode = "upsert") -> FeedReader:
     source = iter(chunks)
     try:
         head = _read_sample(source)
+        if head.startswith(ZIP_MAGIC):
+            from functions.vendor.logic.feeds.spreadsheet import workbook_reader
+
+            return workbook_reader(_ChunkStream(head, source), mode)
         sample = head[:SAMPLE_BYTES]
         encoding = detect_encoding(sample)
         text = _decode_sample(sample, encoding)
@@ -171,7 +177,7 @@ def open_feed(chunks: Iterable[bytes], mode: FeedMode = "upsert") -> FeedReader:
         if format_ == "jsonl":
             text_stream = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
             return FeedReader("jsonl", encoding, {}, stream, _jsonl_rows(text_stream))
-        return _platform_reader(stream, encoding, text) or _delimited_reader(stream, encoding, text, mode)
+        return _delimited_reader(stream, encoding, text, mode)
     except (UnicodeError, LookupError, csv.Error, ValueError) as exc:
         raise FeedRejected("unreadable", f"the file could not be read: {exc}") from exc
 
@@ -296,6 +302,29 @@ def detect_dialect(text: str) -> tuple[str, str, list[str]]:
 
 def _delimited_reader(stream: _ChunkStream, encoding: str, text: str, mode: FeedMode) -> FeedReader:
     delimiter, quotechar, header = detect_dialect(text)
+    text_stream = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
+    reader = csv.reader(text_stream, delimiter=delimiter, quotechar=quotechar, strict=False)
+    return table_reader("csv", encoding, stream, header=header, found=records(reader, len(header)), mode=mode)
+
+
+Records = Iterator[tuple[int, list[str]] | RowProblem]
+"""A table's data records with their line numbers (the header already read), or why one is broken."""
+
+
+def table_reader(
+    format_: FeedFormat, encoding: str, stream: _ChunkStream, *, header: list[str], found: Records, mode: FeedMode
+) -> FeedReader:
+    """The reader of a table (delimited text, a spreadsheet's sheet) with this header: a shop
+    platform's export when the header is one's (Shopify, WooCommerce: logic/feeds/shopify.py,
+    logic/feeds/woocommerce.py), else Merchant Center columns."""
+    from functions.vendor.logic.feeds import shopify, woocommerce
+
+    platforms: tuple[tuple[FeedFormat, Any], ...] = (("shopify", shopify), ("woocommerce", woocommerce))
+    for platform_format, platform in platforms:
+        if platform.recognises(header):
+            columns = platform.columns_of(header)
+            rows = platform.merchant_rows(found, [columns[name] for name in header])
+            return FeedReader(platform_format, encoding, columns, stream, rows)
     columns = {name: (canonical_name(name) if canonical_name(name) in FIELDS else None) for name in header}
     present = {name for name in columns.values() if name}
     missing = [name for name in REQUIRED[mode] if name not in present]
@@ -306,29 +335,10 @@ def _delimited_reader(stream: _ChunkStream, encoding: str, text: str, mode: Feed
             f"the feed has no column for {', '.join(missing)} (the first line has {shown}); "
             "column names follow the Google Merchant Center product data specification",
         )
-    text_stream = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(text_stream, delimiter=delimiter, quotechar=quotechar, strict=False)
-    return FeedReader("csv", encoding, columns, stream, _delimited_rows(reader, [columns[name] for name in header]))
+    return FeedReader(format_, encoding, columns, stream, _merchant_rows(found, [columns[name] for name in header]))
 
 
-def _platform_reader(stream: _ChunkStream, encoding: str, text: str) -> FeedReader | None:
-    """A reader of a shop platform's product export, if the header is one's: Shopify
-    (logic/feeds/shopify.py) or WooCommerce (logic/feeds/woocommerce.py)."""
-    from functions.vendor.logic.feeds import shopify, woocommerce
-
-    delimiter, quotechar, header = detect_dialect(text)
-    platforms: tuple[tuple[FeedFormat, Any], ...] = (("shopify", shopify), ("woocommerce", woocommerce))
-    for format_, platform in platforms:
-        if platform.recognises(header):
-            columns = platform.columns_of(header)
-            wrapper = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
-            reader = csv.reader(wrapper, delimiter=delimiter, quotechar=quotechar, strict=False)
-            rows = platform.merchant_rows(records(reader, len(header)), [columns[name] for name in header])
-            return FeedReader(format_, encoding, columns, stream, rows)
-    return None
-
-
-def records(reader: Any, width: int) -> Iterator[tuple[int, list[str]] | RowProblem]:
+def records(reader: Any, width: int) -> Records:
     """The data records of a delimited file with `width` columns and their line numbers; a record
     that cannot be read, has too many values or bytes invalid in the encoding is a RowProblem."""
     previous_line = 0
@@ -359,12 +369,12 @@ def records(reader: Any, width: int) -> Iterator[tuple[int, list[str]] | RowProb
         yield line, record
 
 
-def _delimited_rows(reader: Any, names: list[str | None]) -> Iterator[RawRow | RowProblem]:
-    for found in records(reader, len(names)):
-        if isinstance(found, RowProblem):
-            yield found
+def _merchant_rows(found: Records, names: list[str | None]) -> Iterator[RawRow | RowProblem]:
+    for item in found:
+        if isinstance(item, RowProblem):
+            yield item
             continue
-        line, record = found
+        line, record = item
         fields: dict[str, str | list[str]] = {}
         for name, value in zip(names, record, strict=False):
             if name is not None:
