@@ -170,8 +170,18 @@ function placeholderOnError(event) {
   img.replaceWith(placeholder);
 }
 
+/** The skip link moves focus to the content without changing the route (its href alone would
+ * navigate to "#main", a page that does not exist). */
+function skipToContent(event) {
+  event.preventDefault();
+  const main = document.getElementById("main");
+  main.focus();
+  main.scrollIntoView();
+}
+
 async function start() {
   document.addEventListener("error", placeholderOnError, true);
+  document.querySelector(".skip-link")?.addEventListener("click", skipToContent);
   const main = document.getElementById("main");
   try {
     const cfg = await loadConfig();

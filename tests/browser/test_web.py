@@ -294,3 +294,20 @@ def test_a_refused_token_leads_back_to_sign_in(plein: Plein, web_url: str, page:
     page.get_by_text("Your session has ended").wait_for(timeout=10_000)
     _shoot(page, tmp_path, "session-ended")
     assert page.get_by_role("link", name="Sign in").count() == 1
+
+
+def test_the_skip_link_reaches_the_content_and_keeps_the_page(web_url: str, page: Page) -> None:
+    from playwright.sync_api import expect
+
+    # Given a page opened by a keyboard user
+    page.goto(f"{web_url}#/products")
+    page.locator("html[data-ready=true]").wait_for(timeout=30_000)
+
+    # When the skip link has the keyboard's focus and Enter follows it
+    page.locator(".skip-link").focus()
+    page.keyboard.press("Enter")
+
+    # Then the content has the focus and the page is still the product list, not "Page not found"
+    expect(page.locator("#main")).to_be_focused()
+    assert page.evaluate("location.hash") == "#/products"
+    expect(page.locator("#main")).not_to_contain_text("Page not found")
