@@ -311,3 +311,20 @@ def test_the_skip_link_reaches_the_content_and_keeps_the_page(web_url: str, page
     expect(page.locator("#main")).to_be_focused()
     assert page.evaluate("location.hash") == "#/products"
     expect(page.locator("#main")).not_to_contain_text("Page not found")
+
+
+def test_every_table_header_names_its_column_for_screen_readers(plein: Plein, web_url: str, page: Page) -> None:
+    # Given a product page (its offers table) and the vendor's offers page
+    _catalog_ready(plein)
+    product = _buyable_product(plein)
+    page.goto(f"{web_url}#/product/{product['product_id']}")
+    page.locator(".offers-table").wait_for(timeout=30_000)
+    offers_headers = page.locator(".offers-table th").all_text_contents()
+    _sign_in(page, web_url, plein, "vendor", "#/vendor")
+    page.locator(".offers-admin").wait_for(timeout=30_000)
+    admin_headers = page.locator(".offers-admin th").all_text_contents()
+
+    # Then no header is empty (the action columns are named for screen readers)
+    assert offers_headers[-1] == "Add to cart"
+    assert admin_headers[-1] == "Actions"
+    assert all(text.strip() for text in offers_headers + admin_headers)

@@ -102,7 +102,7 @@ function offerTable(product) {
     "table",
     { class: "table offers-table" },
     h("caption", { class: "visually-hidden" }, "Offers, best price including shipping first"),
-    h("thead", {}, h("tr", {}, ["Vendor", "Price", "Shipping", "Delivery", "Availability", ""].map((t) => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, [...["Vendor", "Price", "Shipping", "Delivery", "Availability"].map((t) => h("th", { scope: "col" }, t)), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Add to cart"))])),
     h("tbody", {}, product.offers.map((offer, i) => offerRow(product, offer, i === 0))),
   );
 }

@@ -116,7 +116,7 @@ async function offersTab(panel, vendorId, signal) {
         "table",
         { class: "table offers-admin" },
         h("caption", { class: "visually-hidden" }, "Your offers"),
-        h("thead", {}, h("tr", {}, ["SKU", "Title", "Price", "Stock", "Availability", ""].map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", {}, h("tr", {}, [...["SKU", "Title", "Price", "Stock", "Availability"].map((t) => h("th", { scope: "col" }, t)), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions"))])),
         body,
       ),
     ),
