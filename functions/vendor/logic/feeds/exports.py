@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from functions.vendor.logic.feeds.parsing import canonical_name
+
 CURRENCY = "EUR"
 """Exports name no currency: a shop selling on Plein sells in the marketplace's."""
 FAMILY_ID_LENGTH = 50  # the Merchant Center limit of item_group_id
@@ -19,6 +21,17 @@ _GTIN = re.compile(r"^\d{8}$|^\d{12,14}$")
 _TAG = re.compile(r"<[^>]*>")
 _HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BLOCK_END = re.compile(r"</(p|div|li|h[1-6])\s*>|<br\s*/?>", re.IGNORECASE)
+
+
+def our_names(header: list[str], columns: dict[str, tuple[str, ...]]) -> dict[str, str | None]:
+    """Each column of an export's header → our name for it in `columns` (ours → the export's
+    canonical names), None for a column not read."""
+
+    def ours(column: str) -> str | None:
+        canonical = canonical_name(column)
+        return next((name for name, theirs in columns.items() if canonical in theirs), None)
+
+    return {column: ours(column) for column in header}
 
 
 def plain_text(body: str) -> str:

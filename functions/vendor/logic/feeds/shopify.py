@@ -29,11 +29,12 @@ from functions.vendor.logic.feeds.exports import (
     identifiers,
     images,
     option_attributes,
+    our_names,
     plain_text,
     prices,
     stock,
 )
-from functions.vendor.logic.feeds.parsing import RawRow, RowProblem, canonical_name
+from functions.vendor.logic.feeds.parsing import RawRow, RowProblem
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "handle": ("handle", "url_handle"),
@@ -60,18 +61,13 @@ NOT_OFFERED = frozenset({"draft", "archived"})
 
 def recognises(header: list[str]) -> bool:
     """Whether the first line is a Shopify product export's (a handle and a variant price)."""
-    names = {_shopify_name(column) for column in header}
+    names = set(columns_of(header).values())
     return "handle" in names and "price" in names and ("sku" in names or "option1_value" in names)
-
-
-def _shopify_name(column: str) -> str | None:
-    canonical = canonical_name(column).replace("-", "_")
-    return next((ours for ours, theirs in COLUMNS.items() if canonical in theirs), None)
 
 
 def columns_of(header: list[str]) -> dict[str, str | None]:
     """Each column of the header → our name for it (None: not read)."""
-    return {column: _shopify_name(column) for column in header}
+    return our_names(header, COLUMNS)
 
 
 @dataclass

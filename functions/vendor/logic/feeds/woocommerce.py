@@ -24,11 +24,12 @@ from functions.vendor.logic.feeds.exports import (
     identifiers,
     images,
     option_attributes,
+    our_names,
     plain_text,
     prices,
     stock,
 )
-from functions.vendor.logic.feeds.parsing import RawRow, RowProblem, canonical_name
+from functions.vendor.logic.feeds.parsing import RawRow, RowProblem
 
 ATTRIBUTES = 3
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -60,17 +61,12 @@ BRAND_ATTRIBUTES = frozenset({"brand", "merk", "marke"})
 
 def recognises(header: list[str]) -> bool:
     """Whether the first line is a WooCommerce product export's (type, regular price, parent)."""
-    names = {_woo_name(column) for column in header}
+    names = set(columns_of(header).values())
     return {"type", "regular_price", "parent"} <= names
 
 
-def _woo_name(column: str) -> str | None:
-    canonical = canonical_name(column)
-    return next((ours for ours, theirs in COLUMNS.items() if canonical in theirs), None)
-
-
 def columns_of(header: list[str]) -> dict[str, str | None]:
-    return {column: _woo_name(column) for column in header}
+    return our_names(header, COLUMNS)
 
 
 def merchant_rows(
