@@ -194,19 +194,29 @@ def test_invitations_and_missed_requests_reach_members_inboxes_and_mailboxes(ple
     titles = [n["title"] for n in plein.client("e2e-invitee").get("/me/notifications").json()["items"]]
     assert any("E2E-grinder" in title for title in titles), titles
 
+    # When the advisor has left the app (offline) and a shopper asks again
+    run(_ask_nobody_online(plein, program_id, "E2E-kettle"))
+    plein.wait_until_idle(60)
+
+    # Then the offline advisor hears of that one too
+    titles = [n["title"] for n in plein.client("e2e-invitee").get("/me/notifications").json()["items"]]
+    assert any("E2E-kettle" in title for title in titles), titles
+
 
 async def _ask_while_away(plein: Plein, program_id: str, advisor: str) -> None:
     url = f"{plein.ws_url}/advice"
-    async with (
-        advice_socket(url, plein.access_token(advisor)) as away,
-        advice_socket(url, plein.access_token("shopper")) as shopper,
-    ):
+    async with advice_socket(url, plein.access_token(advisor)) as away:
         await away.send(action="presence", status="away")
         assert (await away.take("presence"))["status"] == "away"
+        await _ask_nobody_online(plein, program_id, "E2E-grinder")
+
+
+async def _ask_nobody_online(plein: Plein, program_id: str, title: str) -> None:
+    async with advice_socket(f"{plein.ws_url}/advice", plein.access_token("shopper")) as shopper:
         await shopper.send(
             action="request",
-            product_id="e2e-grinder",
-            product={"title": "E2E-grinder"},
+            product_id=title.lower(),
+            product={"title": title},
             question="Welke koffiemolen voor espresso?",
             language="nl",
             mode="chat",

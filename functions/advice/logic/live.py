@@ -60,20 +60,32 @@ Frame = dict[str, Any]
 
 MISSED_QUESTION_LENGTH = 140
 MISSED_ADVISORS = 20
+MISSED_LOOKUPS = 100
+"""At most this many of a program's offline advisors are looked up (one batch read) to rank them."""
 
 
-def missed_by(request: AdviceRequest, present: list[Candidate]) -> list[str]:
-    """The advisors of the request's program who are away (connected, not taking offers) and were
-    not offered it: best rated first, at most MISSED_ADVISORS."""
-    away = [
-        card
-        for card in present
-        if card.status is PresenceStatus.AWAY
-        and request.program_id in card.programs
-        and card.user_id not in request.offered
+def missed_by(request: AdviceRequest, advisors: list[str], cards: list[Candidate]) -> list[str]:
+    """The program's approved `advisors` who were not taking requests (away, offline, or never
+    connected: no card) and were not offered it. Away ones first (they are in the app), then
+    offline ones; within each the best rated, then the most recently active; at most
+    MISSED_ADVISORS. `cards` are the current presence cards of (some of) them."""
+    known = {card.user_id: card for card in cards}
+
+    def rank(user_id: str) -> tuple[int, float, float, str]:
+        card = known.get(user_id)
+        if card is None:
+            return (2, 0.0, 0.0, user_id)
+        away = 0 if card.status is PresenceStatus.AWAY else 1
+        return (away, -(card.rating or 0.0), -card.heartbeat_at.timestamp(), user_id)
+
+    missed = [
+        user_id
+        for user_id in dict.fromkeys(advisors)
+        if user_id not in request.offered
+        and user_id != request.shopper_id
+        and (user_id not in known or known[user_id].status is not PresenceStatus.ONLINE)
     ]
-    away.sort(key=lambda card: (-(card.rating or 0.0), card.user_id))
-    return [card.user_id for card in away[:MISSED_ADVISORS]]
+    return sorted(missed, key=rank)[:MISSED_ADVISORS]
 
 
 def shortened(text: str, limit: int) -> str:
@@ -275,9 +287,9 @@ class LiveService:
 
     def _give_up(self, request: AdviceRequest, present: list[Candidate] | None = None) -> None:
         """Nobody took the request: tell the shopper, withdraw the offers, and let the program's
-        advisors who are away hear of it (AdviceMissed, saved with the close: once)."""
+        advisors who are away or offline hear of it (AdviceMissed, saved with the close: once)."""
         closed = request.model_copy(update={"status": RequestStatus.NO_ADVISOR})
-        away = missed_by(request, self._live.online() if present is None else present)
+        away = missed_by(request, *self._program_cards(request, present))
         missed = (
             AdviceMissed(
                 request_id=request.request_id,
@@ -296,6 +308,20 @@ class LiveService:
         self._send_user(request.shopper_id, frame)
         for advisor_id in request.offered:
             self._send_user(advisor_id, {"type": "offer_withdrawn", "request_id": request.request_id})
+
+    def _program_cards(
+        self, request: AdviceRequest, present: list[Candidate] | None
+    ) -> tuple[list[str], list[Candidate]]:
+        """The program's advisors and the presence cards known of them: the connected ones from
+        `present` (or the store's online list), the others looked up (at most MISSED_LOOKUPS)."""
+        advisors = self._advisors.program_advisors(request.program_id)
+        if not advisors:
+            return [], []
+        members = set(advisors)
+        connected = [card for card in (self._live.online() if present is None else present) if card.user_id in members]
+        seen = {card.user_id for card in connected}
+        others = [user_id for user_id in advisors if user_id not in seen and user_id not in request.offered]
+        return advisors, connected + self._live.cards_of(others[:MISSED_LOOKUPS])
 
     def escalate(self, request: AdviceRequest) -> None:
         """Offer a request nobody accepted in time to the next wave, or give up."""

@@ -101,6 +101,7 @@ class ProgramService:
                 brands=program.brands,
                 invitee_id=invitee,
                 code=invite.code,
+                link=self.invite_out(program, invite).link,
                 expires_at=invite.expires_at,
                 occurred_at=now,
             )

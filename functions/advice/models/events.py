@@ -65,6 +65,9 @@ class AdvisorInvited(DomainEvent):
     brands: list[str] = Field(default_factory=list, description="The brands the program advises on")
     invitee_id: str = Field(description="The member invited")
     code: str
+    link: str | None = Field(
+        default=None, description="The invitation link with the code, relative to the site that shows it"
+    )
     expires_at: datetime | None = None
 
 

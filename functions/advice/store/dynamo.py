@@ -223,7 +223,7 @@ class DynamoAdviceStore:
     def approve(self, application: Application, profile: AdvisorProfile, event: DomainEvent) -> None:
         operations = [
             {"Put": self._put(self._item(f"application#{application.application_id}", "application", application))},
-            {"Put": self._put(self._item(f"advisor#{profile.user_id}", "profile", profile))},
+            *self._profile_puts(profile),
             outbox_put(self._table, event),
         ]
         if self._transact(operations) is not None:
@@ -234,8 +234,26 @@ class DynamoAdviceStore:
         return self._load(AdvisorProfile, f"advisor#{user_id}", "profile")
 
     def save_profile(self, profile: AdvisorProfile) -> None:
-        with translate_errors():
-            self._db.put_item(**self._put(self._item(f"advisor#{profile.user_id}", "profile", profile)))
+        if self._transact(self._profile_puts(profile)) is not None:
+            raise Conflict("the profile changed concurrently", code="conflict")
+
+    def _profile_puts(self, profile: AdvisorProfile) -> list[dict[str, Any]]:
+        """The profile and a membership item per program it is approved for (programs are never
+        taken away, so the memberships only grow)."""
+        user = profile.user_id
+        memberships = [
+            {"Put": self._put({**key(f"program#{program_id}", f"advisor#{user}"), "user_id": s(user)})}
+            for program_id in profile.programs
+        ]
+        return [{"Put": self._put(self._item(f"advisor#{profile.user_id}", "profile", profile))}, *memberships]
+
+    def program_advisors(self, program_id: str) -> list[str]:
+        items = self._query(
+            KeyConditionExpression="pk = :p AND begins_with(sk, :a)",
+            ExpressionAttributeValues={":p": s(f"program#{program_id}"), ":a": s("advisor#")},
+            ProjectionExpression="user_id",
+        )
+        return [item["user_id"]["S"] for item in items]
 
     def stats(self, user_id: str) -> AdvisorStats:
         item = self._get(f"advisor#{user_id}", "stats") or {}
@@ -312,6 +330,22 @@ class DynamoAdviceStore:
         )
         with translate_errors():
             self._db.update_item(**update)
+
+    def cards_of(self, user_ids: list[str]) -> list[Candidate]:
+        cards: list[Candidate] = []
+        wanted = list(dict.fromkeys(user_ids))
+        for start in range(0, len(wanted), 100):  # BatchGetItem takes 100 keys
+            keys = [key(f"advisor#{user_id}", "card") for user_id in wanted[start : start + 100]]
+            request: dict[str, Any] = {self._table: {"Keys": keys}}
+            for _ in range(5):  # unprocessed keys are retried a few times, then left out
+                with translate_errors():
+                    answer = self._db.batch_get_item(RequestItems=request)
+                cards.extend(self._card(item) for item in answer.get("Responses", {}).get(self._table, []))
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(0.05)
+        return cards
 
     def online(self) -> list[Candidate]:
         items = self._query(

@@ -1,7 +1,8 @@
 """Key schema and indexes of the advice table; the CDK app derives the table definition from it.
 
 Items (pk / sk), all with a JSON `data` attribute holding the domain model:
-- `program#<id>` / `program` (gsi1 `programs`), `test`, `articles`; `invite#<code>` / `invite` (`uses`)
+- `program#<id>` / `program` (gsi1 `programs`), `test`, `articles`, `advisor#<user>` (a membership:
+  `user_id`, written with the profile of every advisor approved for it); `invite#<code>` / `invite` (`uses`)
 - `application#<id>` / `application`; `user#<id>` / `application#<program>` (points to it)
 - `advisor#<id>` / `profile`, `stats` (rating, quality sums, response times), `card` (presence and
   routing facts, `active_sessions`, `last_offered_at`; gsi1 `online` while online or away),

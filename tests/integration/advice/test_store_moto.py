@@ -359,3 +359,22 @@ def test_a_users_sessions_page_newest_first(store: DynamoAdviceStore) -> None:
 
     assert [s.session_id for s in first + second] == ["s2", "s1", "s0"]
     assert end is None or store.sessions_of("u1", 2, end) == ([], None)
+
+
+def test_a_programs_advisors_and_their_offline_cards(store: DynamoAdviceStore) -> None:
+    # Given two advisors saved with their programs (one later approved for a second program)
+    def profile(user_id: str, *programs: str) -> AdvisorProfile:
+        return AdvisorProfile(user_id=user_id, display_name=user_id, programs=list(programs))
+
+    store.save_profile(profile("a1", "p1"))
+    store.save_profile(profile("a2", "p2"))
+    store.save_profile(profile("a2", "p1", "p2"))
+    store.save_card(card("a1", PresenceStatus.OFFLINE))
+
+    # Then each program lists its advisors, and cards are read for any of them, offline ones too
+    assert sorted(store.program_advisors("p1")) == ["a1", "a2"]
+    assert store.program_advisors("p2") == ["a2"]
+    assert store.program_advisors("p3") == []
+    assert store.program("p1") is None  # the memberships are not a program
+    assert [(c.user_id, c.status) for c in store.cards_of(["a1", "a2", "a1"])] == [("a1", PresenceStatus.OFFLINE)]
+    assert store.cards_of([]) == []

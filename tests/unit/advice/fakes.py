@@ -134,6 +134,9 @@ class MemoryAdviceStore:
     def save_profile(self, profile: AdvisorProfile) -> None:
         self.profiles[profile.user_id] = profile
 
+    def program_advisors(self, program_id: str) -> list[str]:
+        return sorted(user_id for user_id, profile in self.profiles.items() if program_id in profile.programs)
+
     def stats(self, user_id: str) -> AdvisorStats:
         stats = self.stats_.get(user_id, AdvisorStats())
         return stats.model_copy(update={"response_ms": stats.response_ms[-RESPONSE_SAMPLES:]})
@@ -165,6 +168,9 @@ class MemoryAdviceStore:
 
     def online(self) -> list[Candidate]:
         return [c for c in self.cards.values() if c.status.value != "offline"]
+
+    def cards_of(self, user_ids: list[str]) -> list[Candidate]:
+        return [self.cards[user_id] for user_id in user_ids if user_id in self.cards]
 
     def mark_offered(self, user_ids: list[str], at: datetime) -> None:
         for user_id in user_ids:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from functions.advice.logic.domain import PresenceStatus, RequestStatus, SessionStatus
-from functions.advice.logic.live import Caller, shortened
+from functions.advice.logic.domain import AdviceRequest, Candidate, PresenceStatus, RequestStatus, SessionStatus
+from functions.advice.logic.live import Caller, missed_by, shortened
 from functions.advice.models.events import AdviceMissed, AdviceSessionEnded
 from functions.advice.models.frames import CLIENT_FRAME
 from tests.unit.advice.conftest import World
-from tests.unit.advice.fakes import RecordingMedia
+from tests.unit.advice.fakes import T0, RecordingMedia
 
 SHOPPER = Caller(user_id="u-shopper", username="shopper", connection_id="conn-shopper")
 
@@ -106,6 +107,70 @@ def test_nobody_away_means_no_missed_advice_event(world: World) -> None:
     world.program()
     ask(world)
     assert not [e for e in world.store.outbox if isinstance(e, AdviceMissed)]
+
+
+def test_offline_advisors_hear_of_a_missed_request_after_the_away_ones(world: World) -> None:
+    # Given an away advisor, one who went offline and one who never connected
+    program = world.program()
+    away, gone, never = world.advisor("a1", program), world.advisor("a2", program), world.advisor("a3", program)
+    online(world, away, gone)
+    send(world, away, action="presence", status="away")
+    send(world, gone, action="presence", status="offline")
+
+    # When a shopper asks and nobody takes it
+    ask(world)
+
+    # Then all of them hear of it, the away one first
+    [missed] = [e for e in world.store.outbox if isinstance(e, AdviceMissed)]
+    assert missed.advisor_ids[:2] == [away.user_id, gone.user_id]
+    assert set(missed.advisor_ids) == {away.user_id, gone.user_id, never.user_id}
+
+
+def test_missed_advice_ranks_the_best_rated_then_the_most_recently_active() -> None:
+    # Given cards of a program's advisors (pure rule, no store)
+    request = AdviceRequest.model_validate(
+        {
+            "request_id": "r",
+            "shopper_id": "s",
+            "program_id": "p",
+            "product": {"product_id": "x"},
+            "question": "?",
+            "language": "nl",
+            "mode": "chat",
+            "topics": [],
+            "created_at": T0,
+            "escalate_at": T0,
+            "offered": ["offered"],
+        }
+    )
+
+    def card(user_id: str, status: PresenceStatus, rating: float | None, minutes_ago: int) -> Candidate:
+        return Candidate(
+            user_id=user_id,
+            display_name=user_id,
+            programs=["p"],
+            expertise=[],
+            languages=["nl"],
+            status=status,
+            active_sessions=0,
+            rating=rating,
+            heartbeat_at=T0 - timedelta(minutes=minutes_ago),
+        )
+
+    cards = [
+        card("old", PresenceStatus.OFFLINE, 4.0, 600),
+        card("recent", PresenceStatus.OFFLINE, 4.0, 5),
+        card("star", PresenceStatus.OFFLINE, 5.0, 900),
+        card("away", PresenceStatus.AWAY, 2.0, 1),
+        card("online", PresenceStatus.ONLINE, 5.0, 1),
+    ]
+    advisors = ["old", "recent", "star", "away", "online", "offered", "s", "new", "old"]
+
+    # Then: away first, then by rating and recency, never-connected last; no one offered, online,
+    # the shopper themself or twice
+    assert missed_by(request, advisors, cards) == ["away", "star", "recent", "old", "new"]
+    many = [f"a{i:02}" for i in range(30)]
+    assert len(missed_by(request, many, [])) == 20
 
 
 def test_a_long_question_is_shortened_at_a_word_for_the_missed_advice() -> None:

@@ -213,8 +213,8 @@ def test_invitees_each_get_an_invitation_with_the_code(world: World) -> None:
 
     invited = [e for e in world.store.outbox if isinstance(e, AdvisorInvited)]
     assert [e.invitee_id for e in invited] == ["u-ann", "u-bob"]
-    assert {(e.code, e.program_id, e.program_name, e.expires_at) for e in invited} == {
-        (invite.code, program_id, "Coffee", expiry)
+    assert {(e.code, e.program_id, e.program_name, e.link, e.expires_at) for e in invited} == {
+        (invite.code, program_id, "Coffee", invite.link, expiry)
     }
 
 
