@@ -83,6 +83,14 @@ class BucketSubscription:
 
 
 @dataclass(frozen=True)
+class BucketRetention:
+    """Objects under `prefix` in the feeds bucket are deleted `days` after they were written."""
+
+    prefix: str
+    days: int
+
+
+@dataclass(frozen=True)
 class Schedule:
     """An EventBridge rate rule. By default it invokes the function directly; `through_queue`
     sends the "Scheduled Event" into the function's event queue instead (the function must have an
@@ -102,6 +110,7 @@ class ContextWiring:
     events: tuple[EventSubscription, ...] = ()
     streams: tuple[StreamSubscription, ...] = ()
     bucket: tuple[BucketSubscription, ...] = ()
+    bucket_retention: tuple[BucketRetention, ...] = ()
     schedules: tuple[Schedule, ...] = ()
     websocket: Function | None = None
     websocket_authorizer: Function | None = None

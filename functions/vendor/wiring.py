@@ -1,6 +1,7 @@
 """How the vendor context is wired: its table, API and consumers."""
 
 from functions.common.wiring import (
+    BucketRetention,
     BucketSubscription,
     ContextWiring,
     EventSubscription,
@@ -9,6 +10,7 @@ from functions.common.wiring import (
     StreamSubscription,
     TableSpec,
 )
+from functions.vendor.logic.domain import FEED_HISTORY, FEEDS_PREFIX, REPORTS_PREFIX
 
 FEED_IMPORT = Function(
     "vendor-feed-import",
@@ -46,6 +48,8 @@ WIRING = ContextWiring(
             batch_size=1000,
         ),
     ),
-    bucket=(BucketSubscription(FEED_IMPORT, prefix="feeds/"),),
+    bucket=(BucketSubscription(FEED_IMPORT, prefix=FEEDS_PREFIX),),
+    # Uploaded feeds and their error reports live as long as the import history lists them.
+    bucket_retention=tuple(BucketRetention(prefix, FEED_HISTORY.days) for prefix in (FEEDS_PREFIX, REPORTS_PREFIX)),
     publishes=("VendorApproved", "VendorUpdated", "OffersChanged", "FeedImportCompleted"),
 )

@@ -57,6 +57,11 @@ class StorageStack(Stack):
             lifecycle_rules=[
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
                 s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30)),
+                *(
+                    s3.LifecycleRule(prefix=retention.prefix, expiration=Duration.days(retention.days))
+                    for wiring in topology.contexts()
+                    for retention in wiring.bucket_retention
+                ),
                 s3.LifecycleRule(
                     transitions=[
                         s3.Transition(

@@ -200,3 +200,57 @@ def seed(ctx: SeedContext) -> None:
             progress.advance(written)
     offers = sum(len(offers) for _, offers in batches)
     ctx.log(f"vendor: {len(vendors)} vendors, {offers} offers for {ctx.products} products")
+    demo = next((vendor for vendor in vendors if vendor.owner_username == "vendor"), None)
+    if demo is not None:
+        _stock_update(ctx, demo, publisher)
+
+
+RESTOCKED = 12
+STOCK_UPDATE = "weekly-stock.csv"
+
+
+def _stock_update(ctx: SeedContext, vendor: Vendor, publisher: EventBridgePublisher) -> None:
+    """The demo vendor's first import, so that its import history shows one: a partial price and
+    stock update of its first offers (two restocked) with two broken rows and their error report.
+    Uploaded to the feeds bucket like any upload, and imported by the import function. Once."""
+    from functions.common.auth import Principal, Role
+    from functions.vendor.logic.feeds.importer import FeedService
+    from functions.vendor.models.api import FeedRequest
+    from functions.vendor.store.dynamo import DynamoFeeds, DynamoMappings, DynamoOffers, DynamoVendors
+    from functions.vendor.store.s3 import S3FeedFiles
+
+    feeds = DynamoFeeds()
+    if feeds.latest(vendor.vendor_id) is not None:
+        return
+    offers, _ = DynamoOffers().list_by_vendor(vendor.vendor_id, 7, None)
+    if len(offers) < 2:
+        return
+    s3 = ctx.client("s3")
+    service = FeedService(
+        vendors=DynamoVendors(),
+        offers=DynamoOffers(),
+        feeds=feeds,
+        mappings=DynamoMappings(),
+        files=S3FeedFiles(ctx.environment("vendor")["FEEDS_BUCKET"], s3),
+        publisher=publisher,
+        clock=lambda: datetime.now(UTC),
+    )
+    owner = ctx.users["vendor"]
+    caller = Principal(
+        user_id=owner.sub, username=owner.username, groups=frozenset({Role.VENDOR}), vendor_id=vendor.vendor_id
+    )
+    created = service.request_upload(caller, vendor.vendor_id, FeedRequest(filename=STOCK_UPDATE, mode="partial"))
+    *kept, mistyped = (offer.snapshot for offer in offers)
+    lines = ["id,price,quantity"]
+    for number, snapshot in enumerate(kept):
+        quantity = snapshot.quantity + (RESTOCKED if number < 2 else 0)
+        lines.append(f"{snapshot.sku},{snapshot.price / 100:.2f} {snapshot.currency},{quantity}")
+    # two rows a vendor gets wrong: a SKU it does not sell here, and a letter O typed for a zero
+    lines += [f"{kept[0].sku[:4]}999999,9.95 EUR,4", f"{mistyped.sku},12.5O EUR,{mistyped.quantity}"]
+    s3.put_object(
+        Bucket=ctx.environment("vendor")["FEEDS_BUCKET"],
+        Key=created.upload.fields["key"],
+        Body=("\n".join(lines) + "\n").encode(),
+        ContentType="text/csv",
+    )
+    ctx.log(f"vendor: {STOCK_UPDATE} uploaded for the demo vendor's import history")

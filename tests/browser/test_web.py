@@ -254,6 +254,15 @@ def test_vendor_uploads_a_feed_and_edits_a_price(plein: Plein, web_url: str, pag
     assert re.search(r"1\s+rejected", counts), counts
     assert page.get_by_role("link", name=re.compile("Download the error report")).count() == 1
 
+    # And the import history lists it first, with its counts and a link to its one-line report
+    (newest, *_) = plein.client("vendor").get(f"/vendors/{vendor_id}/feeds").json()["items"]
+    listed = page.locator(f'.import-history tr[data-feed="{newest["feed_id"]}"]')
+    listed.wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(".import-history tbody tr").first.get_attribute("data-feed") == newest["feed_id"]
+    assert listed.locator("td[data-label=Created]").inner_text() == "2"
+    assert listed.locator("td[data-label=Rejected]").inner_text() == "1"
+    assert listed.get_by_role("link", name="1 line").count() == 1
+
     # When they change the price of one imported offer in the offers tab
     page.goto(f"{web_url}#/vendor?tab=offers")
     row = page.locator(f'tr[data-sku="{skus[0]}"]')

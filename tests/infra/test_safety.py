@@ -236,3 +236,16 @@ def test_admin_claims_pass_through_the_mfa_gate(every_stage: dict[str, Synthesiz
         assert trigger["Handler"] == ADMIN_MFA.handler == "functions.common.admin_mfa.handler"
         actions = role_actions(synthesized, trigger["FunctionName"])
         assert {a for a in actions if not a.startswith(("logs:", "xray:"))} == {"cognito-idp:AdminGetUser"}, name
+
+
+def test_feed_files_and_error_reports_expire_with_the_import_history(synthesized: Synthesized) -> None:
+    from functions.vendor.logic.domain import FEED_HISTORY, FEEDS_PREFIX, REPORTS_PREFIX
+
+    (bucket,) = [
+        b
+        for b in synthesized.resources("AWS::S3::Bucket", "Storage").values()
+        if "CorsConfiguration" in b["Properties"]
+    ]
+    rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    expiring = {rule.get("Prefix"): rule.get("ExpirationInDays") for rule in rules if "ExpirationInDays" in rule}
+    assert expiring == {FEEDS_PREFIX: FEED_HISTORY.days, REPORTS_PREFIX: FEED_HISTORY.days}

@@ -1,9 +1,11 @@
 // The vendor's workspace (#/vendor?tab=offers|feeds|orders): offers with a quick price/stock edit,
-// feed upload (presigned S3 POST with upload progress, then import progress), and sub-orders to ship.
+// feed upload (presigned S3 POST with upload progress, then import progress) with the import history,
+// and sub-orders to ship.
 
 import { api, seg } from "../api.js";
 import { link } from "../router.js";
 import { busy, date, empty, errorBox, field, h, loading, money, mount, pagedLoader, stars, statusBadge, toMinor, toast } from "../ui.js";
+import { mappingEditor, savedMapping, savedMappingNote } from "./feed_mapping.js";
 
 const TABS = [
   ["offers", "Offers"],
@@ -225,17 +227,40 @@ async function feedsTab(panel, vendorId, signal) {
   const submit = h("button", { type: "submit", class: "button" }, "Upload feed");
   const progressArea = h("div", { class: "feed-progress", "aria-live": "polite" });
   const previewArea = h("div", { class: "feed-preview" });
-  const runPreview = async () => {
+  const mappingNote = h("div", {});
+  const mappingArea = h("div", {});
+  let saved = null;
+  const showSaved = () => mount(mappingNote, saved ? savedMappingNote(vendorId, saved, async () => { saved = null; showSaved(); await runPreview(); }, signal) : null);
+  const previewWith = async (mapping) => {
     const chosen = file.files?.[0];
-    mount(previewArea);
-    if (!chosen) return;
+    if (!chosen) return null;
     mount(previewArea, loading("Checking the first rows…"));
     try {
-      const result = await api.post(`/vendors/${seg(vendorId)}/feeds/preview`, { sample: await sampleOf(chosen), mode: mode.value }, { signal });
+      const body = { sample: await sampleOf(chosen), mode: mode.value, ...(mapping ? { mapping } : {}) };
+      const result = await api.post(`/vendors/${seg(vendorId)}/feeds/preview`, body, { signal });
       mount(previewArea, previewView(result));
+      return result;
     } catch (error) {
-      if (error.name === "AbortError") return;
+      if (error.name === "AbortError") return null;
       mount(previewArea, errorBox(error, { title: "This file would not import" }));
+      return null;
+    }
+  };
+  const runPreview = async () => {
+    mount(previewArea);
+    mount(mappingArea);
+    const result = await previewWith(null);
+    // A file whose columns are not Merchant Center names, or one read through the saved mapping: offer the mapping.
+    if (result && (result.missing.length || result.mapped)) {
+      mount(mappingArea, mappingEditor({
+        vendorId,
+        columns: Object.keys(result.columns),
+        recognised: result.columns,
+        saved,
+        preview: previewWith,
+        onSaved: async (stored) => { saved = stored; showSaved(); await runPreview(); },
+        signal,
+      }));
     }
   };
   file.addEventListener("change", runPreview);
@@ -252,29 +277,98 @@ async function feedsTab(panel, vendorId, signal) {
         submit.disabled = true;
         try {
           await uploadFeed(vendorId, chosen, mode.value, progressArea, signal);
+          if (!signal.aborted) await history.refresh();
         } finally {
           submit.disabled = false;
         }
       },
     },
     h("h2", { id: "feed-title" }, "Upload a product feed"),
-    h("p", { class: "muted" }, "CSV or TSV, JSON Lines, or Google Merchant XML, with Google Merchant Center field names (id, title, price, availability, gtin, …) plus quantity."),
+    h("p", { class: "muted" }, "CSV or TSV, Excel (.xlsx), JSON Lines, or Google Merchant XML, with Google Merchant Center field names (id, title, price, availability, gtin, …) plus quantity; Shopify and WooCommerce product exports as they are; or your own spreadsheet with a column mapping."),
+    mappingNote,
     field("Feed file", file, "Choosing a file checks its first rows before anything is uploaded."),
     field("Mode", mode),
     previewArea,
     h("div", { class: "actions" }, submit),
   );
-  mount(panel, form, progressArea);
-  // Show the last import, if any.
+  const history = importHistory(vendorId, signal);
+  mount(panel, form, mappingArea, progressArea, history.section);
   try {
-    const dash = await api.get(`/vendors/${seg(vendorId)}/dashboard`, { signal });
-    if (dash.last_feed && !progressArea.childElementCount) {
-      const status = await api.get(`/vendors/${seg(vendorId)}/feeds/${seg(dash.last_feed.feed_id)}`, { signal });
-      mount(progressArea, h("div", { class: "card" }, h("h2", {}, "Last import"), feedStatus(status)));
-    }
+    saved = await savedMapping(vendorId, signal);
+    showSaved();
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
   }
+  await history.refresh();
+}
+
+const HISTORY_COUNTS = [["created", "Created"], ["updated", "Updated"], ["unchanged", "Unchanged"], ["withdrawn", "Withdrawn"], ["rejected", "Rejected"]];
+
+/** The vendor's imports of the last 60 days, newest first, with a fresh error report link each. */
+function importHistory(vendorId, signal) {
+  const holder = h("div", {}, loading("Loading your imports…"));
+  const section = h(
+    "section",
+    { class: "card import-history", "aria-labelledby": "history-title" },
+    h("h2", { id: "history-title" }, "Import history"),
+    h("p", { class: "muted small" }, "Imports of the last 60 days, newest first. Error report links are valid for 15 minutes; reopen this tab for fresh ones."),
+    holder,
+  );
+  const refresh = async () => {
+    const body = h("tbody");
+    const more = h("div", { class: "pager" });
+    const load = pagedLoader({
+      fetchPage: (cursor) => api.get(`/vendors/${seg(vendorId)}/feeds`, { query: { limit: 20, cursor }, signal }),
+      into: body,
+      renderItem: historyRow,
+      more,
+      label: "Load older imports",
+    });
+    try {
+      const first = await load(null);
+      if (!first.items.length && !first.next_cursor) {
+        mount(holder, h("p", { class: "muted" }, "No imports yet. Your uploads will be listed here with their counts and error reports."));
+        return;
+      }
+    } catch (error) {
+      if (error.name === "AbortError" || error.status === 401) throw error;
+      mount(holder, errorBox(error, { title: "Could not load your imports" }));
+      return;
+    }
+    mount(
+      holder,
+      h(
+        "div",
+        { class: "table-wrap" },
+        h(
+          "table",
+          { class: "table" },
+          h("caption", { class: "visually-hidden" }, "Your imports, newest first"),
+          h("thead", {}, h("tr", {}, ["Started", "File", "Mode", "Status", ...HISTORY_COUNTS.map(([, label]) => label), "Error report"].map((t) => h("th", { scope: "col" }, t)))),
+          body,
+        ),
+      ),
+      more,
+    );
+  };
+  return { section, refresh };
+}
+
+function historyRow(feed) {
+  const c = feed.counts;
+  const report = feed.error_report_url && /^https?:\/\//.test(feed.error_report_url)
+    ? h("a", { href: feed.error_report_url, target: "_blank", rel: "noopener", download: "" }, `${feed.error_report_lines} line${feed.error_report_lines === 1 ? "" : "s"}`)
+    : h("span", { class: "muted" }, "none");
+  return h(
+    "tr",
+    { "data-feed": feed.feed_id },
+    h("td", { "data-label": "Started" }, date(feed.started_at || feed.created_at)),
+    h("td", { "data-label": "File" }, feed.filename, feed.format ? h("span", { class: "muted small" }, ` · ${feed.format}${feed.mapped ? " through your mapping" : ""}`) : null),
+    h("td", { "data-label": "Mode" }, feed.mode),
+    h("td", { "data-label": "Status" }, statusBadge(feed.status), feed.reason ? h("div", { class: "small muted" }, feed.reason) : null),
+    ...HISTORY_COUNTS.map(([key, label]) => h("td", { "data-label": label, class: key === "rejected" && c[key] ? "num warn" : "num" }, String(c[key] ?? 0))),
+    h("td", { "data-label": "Error report" }, report),
+  );
 }
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -293,11 +387,14 @@ function previewView(result) {
   return h(
     "div",
     { class: "preview" },
-    h("p", {}, h("strong", {}, `${result.format.toUpperCase()} · ${result.encoding}`), ` · ${result.rows.length} good row${result.rows.length === 1 ? "" : "s"}`,
+    h("p", {}, h("strong", {}, `${result.format.toUpperCase()} · ${result.encoding}`), result.mapped ? " · read through your column mapping" : "", ` · ${result.rows.length} good row${result.rows.length === 1 ? "" : "s"}`,
       result.errors.length ? h("span", { class: "warn" }, ` · ${result.errors.length} problem${result.errors.length === 1 ? "" : "s"}`) : " · no problems", " in the first rows"),
+    result.missing.length
+      ? h("p", { class: "warn", role: "status" }, `No column gives ${result.missing.join(", ")}: map your columns below, or use Merchant Center column names.`)
+      : null,
     h("details", {}, h("summary", {}, "Columns"),
       h("ul", { class: "plain small" }, columns.map(([column, fieldName]) => h("li", {}, h("code", {}, column), " → ", fieldName ? h("strong", {}, fieldName) : h("span", { class: "muted" }, "ignored")))),
-      ignored.length ? h("p", { class: "muted small" }, `Ignored columns are not Google Merchant Center fields.`) : null),
+      ignored.length ? h("p", { class: "muted small" }, result.mapped ? "Ignored columns are not in your mapping." : "Ignored columns are not Google Merchant Center fields.") : null),
     result.errors.length
       ? h("details", { open: true }, h("summary", {}, "Problems"),
           h("ul", { class: "small" }, result.errors.slice(0, 20).map((e) => h("li", {}, `Line ${e.line}`, e.field ? [", ", h("code", {}, e.field)] : "", `: ${e.message}`))))

@@ -24,6 +24,7 @@ from functions.common.settings import (
     TableSettings,
     load_settings,
 )
+from functions.vendor.logic.feeds.history import FeedHistory
 from functions.vendor.logic.feeds.importer import FeedService
 from functions.vendor.logic.offers import OfferService
 from functions.vendor.logic.relay import OfferRelay
@@ -39,6 +40,10 @@ class VendorApiSettings(ApiSettings):
 
 class FeedSettings(Observability, TableSettings, EventBusSettings, FeedsBucketSettings):
     """The feed service, in the API (uploads, status) and in the import function."""
+
+
+class FeedHistorySettings(VendorApiSettings, FeedsBucketSettings):
+    """The import history in the vendor API: its table, the report links and the cursor key."""
 
 
 class RelaySettings(Observability, TableSettings, EventBusSettings):
@@ -102,7 +107,7 @@ def offer_service() -> OfferService:
 @cache
 def feed_service() -> FeedService:
     from functions.common.aws import client
-    from functions.vendor.store.dynamo import DynamoFeeds, DynamoOffers, DynamoVendors
+    from functions.vendor.store.dynamo import DynamoFeeds, DynamoMappings, DynamoOffers, DynamoVendors
     from functions.vendor.store.s3 import S3FeedFiles
 
     settings = load_settings(FeedSettings)
@@ -111,8 +116,25 @@ def feed_service() -> FeedService:
         vendors=DynamoVendors(),
         offers=DynamoOffers(),
         feeds=DynamoFeeds(),
+        mappings=DynamoMappings(),
         files=S3FeedFiles(settings.feeds_bucket, client("s3")),
         publisher=_publisher(settings.event_bus_name),
+        clock=clock,
+    )
+
+
+@cache
+def feed_history() -> FeedHistory:
+    from functions.common.aws import client
+    from functions.vendor.store.dynamo import DynamoFeeds
+    from functions.vendor.store.s3 import S3FeedFiles
+
+    settings = load_settings(FeedHistorySettings)
+    _bound(settings.table_name)
+    return FeedHistory(
+        feeds=DynamoFeeds(),
+        files=S3FeedFiles(settings.feeds_bucket, client("s3")),
+        cursors=CursorCodec(settings.cursor_key),
         clock=clock,
     )
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Annotated, Literal, Self
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from functions.common.inputs import StrictInput
 from functions.common.models import Record
-from functions.common.values import Identifier, MinorUnits
+from functions.common.values import Currency, Identifier, MinorUnits
 from functions.vendor.models.events import FeedCounts, OfferSnapshot, ShippingRule
 
 VendorStatus = Literal["pending", "approved", "suspended"]
@@ -20,6 +20,10 @@ FeedMode = Literal["upsert", "partial", "replace"]
 FeedFormat = Literal["csv", "jsonl", "xml", "xlsx", "shopify", "woocommerce"]
 FeedStatus = Literal["pending", "importing", "completed", "failed"]
 DEFAULT_COMMISSION_BPS = 1200
+FEED_HISTORY = timedelta(days=60)
+"""How long a vendor's imports (with their files and error reports) are kept and listed."""
+FEEDS_PREFIX, REPORTS_PREFIX = "feeds/", "reports/"
+"""Where uploaded feed files and their error reports are kept in the feeds bucket."""
 
 
 class Contact(StrictInput):
@@ -76,6 +80,7 @@ class FeedImport(Record):
     object_key: str
     status: FeedStatus = "pending"
     format: FeedFormat | None = None
+    mapped: bool = False
     encoding: str | None = None
     counts: FeedCounts = Field(default_factory=FeedCounts)
     bytes_total: int | None = None
@@ -89,6 +94,89 @@ class FeedImport(Record):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     source_sequencer: str | None = None
+
+
+MappingTarget = Literal[
+    "id",
+    "title",
+    "description",
+    "link",
+    "image_link",
+    "additional_image_link",
+    "price",
+    "sale_price",
+    "sale_price_effective_date",
+    "availability",
+    "brand",
+    "gtin",
+    "mpn",
+    "condition",
+    "google_product_category",
+    "product_type",
+    "item_group_id",
+    "color",
+    "size",
+    "material",
+    "gender",
+    "age_group",
+    "shipping",
+    "shipping_weight",
+    "quantity",
+    "max_handling_time",
+]
+"""The Plein fields a spreadsheet column can be mapped onto (Google Merchant Center names)."""
+REPEATABLE_TARGETS = frozenset({"additional_image_link", "shipping"})
+MAX_MAPPED_COLUMNS = 100
+MAX_CATEGORY_ENTRIES = 2000
+SourceColumn = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+CategoryPath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=750)]
+
+
+class FeedMapping(StrictInput):
+    """How a vendor's own spreadsheet reads as a feed: which column holds which field, and how its
+    values are written. Saved once per vendor; every later upload whose header has the mapped
+    columns is read through it (logic/feeds/mapping.py)."""
+
+    columns: dict[SourceColumn, MappingTarget] = Field(
+        min_length=1,
+        max_length=MAX_MAPPED_COLUMNS,
+        description="Column name as written in the file → Plein field; columns not named are ignored",
+    )
+    decimal_comma: bool = Field(
+        default=False, description="Amounts are written 1.234,50 (else 1,234.50); thousands separators are dropped"
+    )
+    currency: Currency | None = Field(
+        default=None, description="Currency of amounts written without one (or with a symbol such as €)"
+    )
+    day_first: bool = Field(default=False, description="Dates are written day first: 31.12.2026 or 31/12/2026")
+    weight_unit: Literal["kg", "g", "lb", "oz"] | None = Field(
+        default=None, description="Unit of weights written as a bare number"
+    )
+    categories: dict[CategoryPath, CategoryPath] = Field(
+        default_factory=dict,
+        max_length=MAX_CATEGORY_ENTRIES,
+        description="The file's category (product_type) → a marketplace category path such as 'Home > Kitchen'",
+    )
+
+    @model_validator(mode="after")
+    def _one_column_per_field(self) -> Self:
+        targets = list(self.columns.values())
+        if "id" not in targets:
+            raise ValueError("map a column to id: the SKU every row is known by")
+        repeated = sorted({t for t in targets if targets.count(t) > 1 and t not in REPEATABLE_TARGETS})
+        if repeated:
+            raise ValueError(f"each field takes one column; more than one is mapped to {', '.join(repeated)}")
+        sources = [name.casefold() for name in self.columns]
+        if len(set(sources)) != len(sources):
+            raise ValueError("a column is named twice (names are compared ignoring case)")
+        return self
+
+
+class SavedMapping(Record):
+    vendor_id: Identifier
+    mapping: FeedMapping
+    updated_at: datetime
+    updated_by: str
 
 
 class VendorStats(Record):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
+from datetime import datetime
 
 GTIN_LENGTHS = frozenset({8, 12, 13, 14})
 
@@ -32,9 +32,14 @@ def vendor_id() -> str:
     return "vd_" + secrets.token_hex(8)
 
 
-def feed_id() -> str:
-    """Time-ordered, so a vendor's feeds sort newest last by id."""
-    return f"fd_{int(time.time() * 1000):013x}{secrets.token_hex(4)}"
+def feed_id(created_at: datetime) -> str:
+    """Time-ordered, so a vendor's feeds sort newest last by id (and a time window is a key range)."""
+    return f"{feed_id_floor(created_at)}{secrets.token_hex(4)}"
+
+
+def feed_id_floor(moment: datetime) -> str:
+    """Sorts before the id of every feed created at or after `moment`."""
+    return f"fd_{int(moment.timestamp() * 1000):013x}"
 
 
 def gtin_check_digit(body: str) -> int:

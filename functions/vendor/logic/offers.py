@@ -43,8 +43,17 @@ class OfferInvalid(ValueError):
         self.message = message
 
 
+_CONTENT_DEFAULTS = {
+    name: field.get_default(call_default_factory=True)
+    for name, field in OfferSnapshot.model_fields.items()
+    if name in CONTENT_FIELDS and not field.is_required()
+}
+
+
 def content_hash(content: Mapping[str, Any]) -> str:
-    snapshot_like = {name: content.get(name) for name in CONTENT_FIELDS}
+    """The same digest for the same offer whether a field was left out or given as its default
+    (a seeded or API-made offer re-imported unchanged is unchanged)."""
+    snapshot_like = {name: content.get(name, _CONTENT_DEFAULTS.get(name)) for name in CONTENT_FIELDS}
     encoded = OfferSnapshot.__pydantic_serializer__.to_json(snapshot_like, warnings=False)
     return hashlib.blake2b(encoded, digest_size=16).hexdigest()
 

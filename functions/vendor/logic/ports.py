@@ -11,6 +11,7 @@ from functions.vendor.logic.domain import (
     FeedObject,
     Offer,
     PresignedPost,
+    SavedMapping,
     StreamChange,
     Vendor,
     VendorStats,
@@ -80,8 +81,25 @@ class FeedRepository(Protocol):
 
     def latest(self, vendor_id: str) -> FeedImport | None: ...
 
+    def history(
+        self, vendor_id: str, limit: int, *, since: datetime, before: str | None
+    ) -> tuple[list[FeedImport], str | None]:
+        """A vendor's imports created at or after `since`, newest first, older than the feed id
+        `before` when given; the second value is the feed id to continue before."""
+
     def unfinished(self) -> Iterator[FeedImport]:
         """Every import, of any vendor, that is pending or importing (a maintenance read: a scan)."""
+
+
+class FeedMappings(Protocol):
+    """Each vendor's one saved column mapping."""
+
+    def get(self, vendor_id: str) -> SavedMapping | None: ...
+
+    def save(self, saved: SavedMapping) -> None: ...
+
+    def delete(self, vendor_id: str) -> bool:
+        """Remove the vendor's mapping; False when there was none."""
 
 
 class FeedFiles(Protocol):

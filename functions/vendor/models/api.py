@@ -10,7 +10,15 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from functions.common.inputs import StrictInput
 from functions.common.models import View
 from functions.common.values import Currency, Identifier, MinorUnits
-from functions.vendor.logic.domain import Contact, FeedFormat, FeedMode, FeedStatus, PresignedPost, VendorStatus
+from functions.vendor.logic.domain import (
+    Contact,
+    FeedFormat,
+    FeedMapping,
+    FeedMode,
+    FeedStatus,
+    PresignedPost,
+    VendorStatus,
+)
 from functions.vendor.models.events import Availability, Condition, FeedCounts, OfferSnapshot, ShippingRule
 
 SKU_PATTERN = r"^[^\s/?#][^/?#]*$"
@@ -182,6 +190,7 @@ class FeedStatusOut(View):
     mode: FeedMode
     filename: str
     format: FeedFormat | None
+    mapped: bool = Field(description="Read through the vendor's saved column mapping")
     encoding: str | None
     counts: FeedCounts
     progress: float = Field(ge=0, le=1, description="Share of the file read so far")
@@ -196,6 +205,10 @@ class FeedStatusOut(View):
 class FeedPreviewRequest(StrictInput):
     sample: str = Field(min_length=1, max_length=1_000_000, description="The first lines of a feed file")
     mode: FeedMode = "upsert"
+    mapping: FeedMapping | None = Field(
+        default=None,
+        description="A column mapping to try (else the saved one applies when the header has its id column)",
+    )
 
 
 class FeedPreviewRow(View):
@@ -216,6 +229,10 @@ class FeedPreview(View):
     format: FeedFormat
     encoding: str
     columns: dict[str, str | None] = Field(description="Column as written in the file → recognised field")
+    mapped: bool = Field(description="Read through a column mapping (the one sent, or the vendor's saved one)")
+    missing: list[str] = Field(
+        description="Required fields of the mode that no column gives: an upload would be refused; map them"
+    )
     rows: list[FeedPreviewRow]
     errors: list[FeedPreviewError]
 
@@ -242,3 +259,9 @@ class Storefront(View):
     vendor: PublicVendor
     offers: list[OfferSnapshot]
     next_cursor: str | None
+
+
+class SavedMappingOut(View):
+    vendor_id: Identifier
+    mapping: FeedMapping
+    updated_at: datetime

@@ -12,17 +12,28 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from functions.common.dynamo import bind_table, cancellation_codes, error_code, translate_errors
+from functions.common.dynamo import bind_table, cancellation_codes, condition_held, error_code, translate_errors
 from functions.common.errors import Conflict
-from functions.vendor.logic.domain import FeedImport, Offer, StreamChange, Vendor, VendorStats
+from functions.vendor.logic import ids
+from functions.vendor.logic.domain import (
+    FEED_HISTORY,
+    FeedImport,
+    Offer,
+    SavedMapping,
+    StreamChange,
+    Vendor,
+    VendorStats,
+)
 from functions.vendor.models.events import FeedCounts, OfferSnapshot
 from functions.vendor.store.records import (
     ITEM_MODELS,
+    MAPPING,
     OFFER,
     PROFILE,
     STATS,
     EventMarker,
     FeedItem,
+    MappingItem,
     OfferItem,
     OwnerItem,
     StatsItem,
@@ -332,7 +343,26 @@ def _feed_item(feed: FeedImport) -> FeedItem:
         data=feed.model_dump_json(),
         status=feed.status,
         heartbeat=feed.updated_at.isoformat(),
+        ttl=int((feed.created_at + FEED_HISTORY).timestamp()),
     )
+
+
+class DynamoMappings:
+    def get(self, vendor_id: str) -> SavedMapping | None:
+        with translate_errors():
+            try:
+                item = MappingItem.get(vendor_pk(vendor_id), MAPPING, consistent_read=True)
+            except DoesNotExist:
+                return None
+        return SavedMapping.model_validate_json(item.data)
+
+    def save(self, saved: SavedMapping) -> None:
+        with translate_errors():
+            MappingItem(vendor_pk(saved.vendor_id), MAPPING, data=saved.model_dump_json()).save()
+
+    def delete(self, vendor_id: str) -> bool:
+        item = MappingItem(vendor_pk(vendor_id), MAPPING)
+        return condition_held(lambda: item.delete(condition=MappingItem.pk.exists()))
 
 
 class DynamoFeeds:
@@ -406,6 +436,27 @@ class DynamoFeeds:
             ):
                 return FeedImport.model_validate_json(item.data)
         return None
+
+    def history(
+        self, vendor_id: str, limit: int, *, since: datetime, before: str | None
+    ) -> tuple[list[FeedImport], str | None]:
+        # Feed ids start with their creation time, so the key range is the time window (TTL removes
+        # expired items up to two days late; the range leaves them out already).
+        oldest = feed_sk(ids.feed_id_floor(since))
+        newest = feed_sk(before) if before else feed_sk("fd_~")
+        feeds: list[FeedImport] = []
+        with translate_errors():
+            for item in FeedItem.query(
+                vendor_pk(vendor_id), FeedItem.sk.between(oldest, newest), scan_index_forward=False, limit=limit + 2
+            ):
+                feed = FeedImport.model_validate_json(item.data)
+                if feed.feed_id != before:
+                    feeds.append(feed)
+                if len(feeds) > limit:
+                    break
+        if len(feeds) > limit:
+            return feeds[:limit], feeds[limit - 1].feed_id
+        return feeds, None
 
     def unfinished(self) -> Iterator[FeedImport]:
         condition = FeedItem.sk.startswith("FEED#") & FeedItem.status.is_in("pending", "importing")

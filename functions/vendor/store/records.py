@@ -8,6 +8,7 @@ Single-table design on pk/sk, gsi1 for per-vendor listings:
 | owner   | OWNER#<user_id>   | VENDOR    |                     |        |
 | stats   | VENDOR#<id>       | STATS     |                     |        |
 | feed    | VENDOR#<id>       | FEED#<feed_id> |                |        |
+| mapping | VENDOR#<id>       | MAPPING   |                     |        |
 | offer   | OFFER#<offer_id>  | OFFER     | VOFFERS#<vendor_id> | <sku>  |
 | marker  | EVENT#<event_id>  | SALES     |                     |        |
 
@@ -23,6 +24,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from functions.common.dynamo import TableRecord, global_index
 
 PROFILE = "PROFILE"
+MAPPING = "MAPPING"
 STATS = "STATS"
 OFFER = "OFFER"
 
@@ -61,6 +63,10 @@ class VendorItem(VendorRecord):
     revision = NumberAttribute()
 
 
+class MappingItem(VendorRecord):
+    data = UnicodeAttribute()
+
+
 class OwnerItem(VendorRecord):
     vendor_id = UnicodeAttribute()
 
@@ -95,6 +101,7 @@ class OfferItem(VendorRecord):
 ITEM_MODELS: tuple[type[VendorRecord], ...] = (
     VendorRecord,
     VendorItem,
+    MappingItem,
     OwnerItem,
     StatsItem,
     FeedItem,

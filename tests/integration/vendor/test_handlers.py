@@ -141,6 +141,12 @@ def test_feed_upload_import_report_and_events(aws: Aws) -> None:
     status, again = call("GET", f"/vendors/{vendor_id}/feeds/{created['feed_id']}", None, claims)
     assert again["finished_at"] == feed["finished_at"]
 
+    # And the import history lists it once, with the report link that downloads the same report
+    status, history = call("GET", f"/vendors/{vendor_id}/feeds", None, claims)
+    assert status == 200
+    assert [(item["feed_id"], item["counts"]["rejected"]) for item in history["items"]] == [(created["feed_id"], 3)]
+    assert requests.get(history["items"][0]["error_report_url"], timeout=10).text == report.text
+
 
 def test_offer_api_and_ownership(aws: Aws) -> None:
     vendor_a, claims_a = approved_vendor("anna", "Wolkenweber")
@@ -200,7 +206,45 @@ def test_feed_preview(aws: Aws) -> None:
     assert preview["columns"] == {"id": "id", "title": "title", "price": "price", "gtin": "gtin"}
     assert preview["rows"] == [{"line": 2, "sku": "A", "title": "Schal", "price": 1250}]
     assert {(e["line"], e["field"]) for e in preview["errors"]} == {(3, "price"), (3, "gtin")}
-    assert call("POST", f"/vendors/{vendor_id}/feeds/preview", {"sample": "hello"}, claims)[0] == 422
+    # a table without the required columns is previewed with them named (to be mapped), binary data is refused
+    status, unknown = call("POST", f"/vendors/{vendor_id}/feeds/preview", {"sample": "hello\nworld\n"}, claims)
+    assert (status, unknown["missing"], unknown["rows"], unknown["mapped"]) == (
+        200,
+        ["id", "title", "price"],
+        [],
+        False,
+    )
+    status, refused = call("POST", f"/vendors/{vendor_id}/feeds/preview", {"sample": "\x00\x01" * 200}, claims)
+    assert (status, refused["error"]["code"]) == (422, "binary_file")
+
+
+def test_a_saved_column_mapping_reads_the_vendors_own_spreadsheet(aws: Aws) -> None:
+    # Given a vendor that saved the mapping of its own spreadsheet
+    vendor_id, claims = approved_vendor("anna", "Wolkenweber")
+    columns = {"Artikel": "id", "Name": "title", "Preis": "price", "Zustand": "condition"}
+    mapping = {"columns": columns, "decimal_comma": True, "currency": "EUR"}
+    assert call("PUT", f"/vendors/{vendor_id}/feed-mapping", mapping, claims)[0] == 200
+
+    # When it uploads the spreadsheet through the presigned POST
+    status, created = call("POST", f"/vendors/{vendor_id}/feeds", {"filename": "artikel.csv"}, claims)
+    assert status == 201, created
+    data = "Artikel;Name;Preis;Zustand\nA-1;Schal;1.024,50 €;Neu\nA-2;Mütze;zwölf;gebraucht\n".encode()
+    upload = requests.post(
+        created["upload"]["url"], data=created["upload"]["fields"], files={"file": ("artikel.csv", data)}, timeout=10
+    )
+    assert upload.status_code in (200, 201, 204), upload.text
+    deliver_feed_events(aws)
+
+    # Then it was read through the mapping: one offer at 1,024.50 EUR, the unreadable price reported
+    status, feed = call("GET", f"/vendors/{vendor_id}/feeds/{created['feed_id']}", None, claims)
+    assert (feed["status"], feed["mapped"], feed["counts"]["created"], feed["counts"]["rejected"]) == (
+        "completed",
+        True,
+        1,
+        1,
+    )
+    status, offer = call("GET", f"/vendors/{vendor_id}/offers/A-1", None, claims)
+    assert (offer["price"], offer["condition"]) == (102450, "new")
 
 
 def test_cognito_adapter_binds_the_vendor(aws: Aws) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import boto3
 
-from functions.vendor.store.dynamo import DynamoOffers, DynamoVendors
+from functions.vendor.store.dynamo import DynamoFeeds, DynamoOffers, DynamoVendors
 from infra.topology import Endpoints
 from local.seed import DemoUser, SeedContext
 from local.seed import vendor as vendor_seed
 from tests.integration.vendor.conftest import BUCKET, BUS, TABLE, Aws
+from tests.integration.vendor.test_handlers import deliver_feed_events
 
 
 @dataclass
@@ -32,7 +34,7 @@ def context(products: int) -> RecordingSeedContext:
         region="eu-west-1",
         user_pool_id=None,
         client=lambda service: boto3.client(service, region_name="eu-west-1"),
-        environments={"vendor": {"TABLE_NAME": TABLE, "EVENT_BUS_NAME": BUS}},
+        environments={"vendor": {"TABLE_NAME": TABLE, "EVENT_BUS_NAME": BUS, "FEEDS_BUCKET": BUCKET}},
     )
 
 
@@ -61,3 +63,17 @@ def test_seed(aws: Aws) -> None:
     assert all(offer.snapshot.revision == 1 for offer in offers)
     published = [e["detail-type"] for e in aws.published()]
     assert published.count("VendorUpdated") == 3
+
+
+def test_the_demo_vendor_has_one_import_in_its_history_with_two_broken_rows(aws: Aws) -> None:
+    ctx = context(30)
+    vendor_seed.seed(ctx)
+    vendor_seed.seed(ctx)  # once only
+    vendor_id = ctx.bound["vendor"]
+
+    # The stock update was uploaded to the feeds bucket; the import function imports it
+    assert deliver_feed_events(aws) >= 1
+    (feed,), _ = DynamoFeeds().history(vendor_id, 10, since=datetime.now(UTC) - timedelta(days=1), before=None)
+    assert (feed.filename, feed.mode, feed.status) == (vendor_seed.STOCK_UPDATE, "partial", "completed")
+    counts = feed.counts
+    assert (counts.updated, counts.unchanged, counts.rejected, feed.report_lines) == (2, 4, 2, 2)

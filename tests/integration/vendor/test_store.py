@@ -11,7 +11,7 @@ from functions.vendor.logic.domain import FeedImport, Vendor, VendorStats
 from functions.vendor.logic.offers import build_offer, withdrawn
 from functions.vendor.models.events import FeedCounts
 from functions.vendor.store.dynamo import DynamoFeeds, DynamoOffers, DynamoVendors
-from tests.integration.vendor.conftest import Aws
+from tests.integration.vendor.conftest import TABLE, Aws
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
@@ -167,3 +167,53 @@ def test_offer_pages_skip_withdrawn_offers_across_query_pages(aws: Aws) -> None:
     assert [o.snapshot.sku for o in three] == ["s025", "s026", "s027"]
     assert after == "s027"
     assert [o.snapshot.sku for o in store.list_by_vendor("vd_1", 3, after)[0]] == ["s028", "s029"]
+
+
+def test_feed_history_pages_newest_first_within_the_window_and_expires_with_ttl(aws: Aws) -> None:
+    from functions.vendor.logic import ids
+
+    store = DynamoFeeds()
+    made: list[str] = []
+    for days_ago in (70, 59, 3, 2, 1, 0):
+        created = NOW - timedelta(days=days_ago)
+        feed_id = ids.feed_id(created)
+        store.create(
+            FeedImport(
+                feed_id=feed_id,
+                vendor_id="vd_1",
+                filename=f"{days_ago}.csv",
+                content_type="text/csv",
+                object_key=f"feeds/vd_1/{feed_id}/f.csv",
+                created_by="u1",
+                created_at=created,
+                updated_at=created,
+            )
+        )
+        made.append(feed_id)
+    since = NOW - timedelta(days=60)
+
+    pages, before = [], None
+    while True:
+        page, before = store.history("vd_1", 2, since=since, before=before)
+        pages.append([feed.filename for feed in page])
+        if before is None:
+            break
+
+    assert pages == [["0.csv", "1.csv"], ["2.csv", "3.csv"], ["59.csv"]]
+    assert store.history("vd_2", 2, since=since, before=None) == ([], None)
+    item = aws.dynamodb.get_item(TableName=TABLE, Key={"pk": {"S": "VENDOR#vd_1"}, "sk": {"S": f"FEED#{made[-1]}"}})
+    assert int(item["Item"]["ttl"]["N"]) == int((NOW + timedelta(days=60)).timestamp())
+
+
+def test_a_vendors_mapping_is_saved_replaced_and_deleted_once(aws: Aws) -> None:
+    from functions.vendor.logic.domain import FeedMapping, SavedMapping
+    from functions.vendor.store.dynamo import DynamoMappings
+
+    store = DynamoMappings()
+    first = SavedMapping(vendor_id="vd_1", mapping=FeedMapping(columns={"Nr": "id"}), updated_at=NOW, updated_by="u1")
+    store.save(first)
+    second = first.model_copy(update={"mapping": FeedMapping(columns={"SKU": "id", "Preis": "price"})})
+    store.save(second)
+
+    assert (store.get("vd_1"), store.get("vd_2")) == (second, None)
+    assert (store.delete("vd_1"), store.delete("vd_1"), store.get("vd_1")) == (True, False, None)

@@ -6,12 +6,21 @@ import pytest
 
 from functions.common.auth import Principal, Role
 from functions.common.pagination import CursorCodec
+from functions.vendor.logic.feeds.history import FeedHistory
 from functions.vendor.logic.feeds.importer import FeedService
 from functions.vendor.logic.offers import OfferService
 from functions.vendor.logic.vendors import VendorService
 from functions.vendor.models.api import VendorApplication
 from tests.support.events import RecordingPublisher
-from tests.unit.vendor.fakes import FakeClock, FakeDirectory, FakeFeeds, FakeFiles, FakeOffers, FakeVendors
+from tests.unit.vendor.fakes import (
+    FakeClock,
+    FakeDirectory,
+    FakeFeeds,
+    FakeFiles,
+    FakeMappings,
+    FakeOffers,
+    FakeVendors,
+)
 
 ADMIN = Principal(user_id="admin-1", username="admin", groups=frozenset({Role.ADMIN}))
 CURSORS = CursorCodec("test-cursor-secret-0123456789")
@@ -22,6 +31,7 @@ class World:
     vendors: FakeVendors
     offers: FakeOffers
     feeds: FakeFeeds
+    mappings: FakeMappings
     files: FakeFiles
     users: FakeDirectory
     publisher: RecordingPublisher
@@ -29,6 +39,7 @@ class World:
     vendor_service: VendorService
     offer_service: OfferService
     feed_service: FeedService
+    feed_history: FeedHistory
 
     def approved_vendor(self, username: str = "anna", name: str = "Wolkenweber") -> tuple[str, Principal]:
         applicant = Principal(user_id=f"sub-{username}", username=username)
@@ -48,12 +59,13 @@ def _approval():
 
 @pytest.fixture
 def world() -> World:
-    vendors, offers, feeds, files = FakeVendors(), FakeOffers(), FakeFeeds(), FakeFiles()
+    vendors, offers, feeds, files, mappings = FakeVendors(), FakeOffers(), FakeFeeds(), FakeFiles(), FakeMappings()
     users, publisher, clock = FakeDirectory(), RecordingPublisher(), FakeClock()
     return World(
         vendors=vendors,
         offers=offers,
         feeds=feeds,
+        mappings=mappings,
         files=files,
         users=users,
         publisher=publisher,
@@ -63,6 +75,14 @@ def world() -> World:
         ),
         offer_service=OfferService(vendors=vendors, offers=offers, cursors=CURSORS, clock=clock),
         feed_service=FeedService(
-            vendors=vendors, offers=offers, feeds=feeds, files=files, publisher=publisher, clock=clock, workers=2
+            vendors=vendors,
+            offers=offers,
+            feeds=feeds,
+            mappings=mappings,
+            files=files,
+            publisher=publisher,
+            clock=clock,
+            workers=2,
         ),
+        feed_history=FeedHistory(feeds=feeds, files=files, cursors=CURSORS, clock=clock),
     )

@@ -12,7 +12,15 @@ from datetime import UTC, datetime, timedelta
 from typing import IO
 
 from functions.common.errors import Conflict
-from functions.vendor.logic.domain import FeedImport, FeedObject, Offer, PresignedPost, Vendor, VendorStats
+from functions.vendor.logic.domain import (
+    FeedImport,
+    FeedObject,
+    Offer,
+    PresignedPost,
+    SavedMapping,
+    Vendor,
+    VendorStats,
+)
 from functions.vendor.models.events import FeedCounts
 
 
@@ -187,8 +195,36 @@ class FakeFeeds:
         mine = [feed for (vid, _), feed in self.items.items() if vid == vendor_id]
         return max(mine, key=lambda f: f.feed_id) if mine else None
 
+    def history(
+        self, vendor_id: str, limit: int, *, since: datetime, before: str | None
+    ) -> tuple[list[FeedImport], str | None]:
+        mine = sorted(
+            (
+                feed
+                for (vid, _), feed in self.items.items()
+                if vid == vendor_id and feed.created_at >= since and (before is None or feed.feed_id < before)
+            ),
+            key=lambda feed: feed.feed_id,
+            reverse=True,
+        )
+        return mine[:limit], mine[limit - 1].feed_id if len(mine) > limit else None
+
     def unfinished(self) -> Iterator[FeedImport]:
         yield from [feed for feed in self.items.values() if feed.status in ("pending", "importing")]
+
+
+class FakeMappings:
+    def __init__(self) -> None:
+        self.items: dict[str, SavedMapping] = {}
+
+    def get(self, vendor_id: str) -> SavedMapping | None:
+        return self.items.get(vendor_id)
+
+    def save(self, saved: SavedMapping) -> None:
+        self.items[saved.vendor_id] = saved
+
+    def delete(self, vendor_id: str) -> bool:
+        return self.items.pop(vendor_id, None) is not None
 
 
 class FakeFiles:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from functions.vendor.handlers.dependencies import feed_service, offer_service, vendor_service
+from functions.vendor.handlers.dependencies import feed_history, feed_service, offer_service, vendor_service
 from tests.unit.common.test_errors_and_api import rest_event
 from tests.unit.test_api_smoke import FakeLambdaContext
 from tests.unit.vendor.conftest import World
@@ -36,6 +36,7 @@ def call(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[Call]:
     api.app.dependency_overrides[vendor_service] = lambda: world.vendor_service
     api.app.dependency_overrides[offer_service] = lambda: world.offer_service
     api.app.dependency_overrides[feed_service] = lambda: world.feed_service
+    api.app.dependency_overrides[feed_history] = lambda: world.feed_history
 
     def invoke(
         method: str,
@@ -101,6 +102,7 @@ def test_another_vendors_list_and_preview_are_forbidden(world: World, call: Call
 
     for method, path, body in [
         ("GET", f"/vendors/{vendor_b}/offers", None),
+        ("GET", f"/vendors/{vendor_b}/feeds", None),
         ("POST", f"/vendors/{vendor_b}/feeds/preview", sample),
     ]:
         status, error = call(method, path, body, claims_a)
@@ -109,3 +111,46 @@ def test_another_vendors_list_and_preview_are_forbidden(world: World, call: Call
     status, preview = call("POST", f"/vendors/{vendor_a}/feeds/preview", sample, claims_a)
     assert status == 200
     assert preview["rows"] == [{"line": 2, "sku": "A", "title": "Schal", "price": 1250}]
+
+
+def test_the_import_history_lists_the_vendors_uploads_and_checks_its_paging(world: World, call: Call) -> None:
+    vendor_id, _ = world.approved_vendor()
+    claims = claims_of("anna", vendor_id)
+    for name in ("one.csv", "two.csv"):
+        assert call("POST", f"/vendors/{vendor_id}/feeds", {"filename": name}, claims)[0] == 201
+
+    status, page = call("GET", f"/vendors/{vendor_id}/feeds", claims=claims, params={"limit": "1"})
+    assert status == 200
+    assert [feed["filename"] for feed in page["items"]] == ["two.csv"]
+    status, rest = call("GET", f"/vendors/{vendor_id}/feeds", claims=claims, params={"cursor": page["next_cursor"]})
+    assert [feed["filename"] for feed in rest["items"]] == ["one.csv"]
+    assert rest["next_cursor"] is None
+
+    for params, code in (({"limit": "0"}, "validation_failed"), ({"cursor": "forged"}, "invalid_cursor")):
+        status, error = call("GET", f"/vendors/{vendor_id}/feeds", claims=claims, params=params)
+        assert (status, error["error"]["code"]) == (400 if code == "invalid_cursor" else 422, code), params
+
+
+def test_the_column_mapping_is_saved_read_and_forgotten_by_its_vendor_only(world: World, call: Call) -> None:
+    vendor_id, _ = world.approved_vendor()
+    other_id, _ = world.approved_vendor("bert", "Noordzee")
+    claims = claims_of("anna", vendor_id)
+    path = f"/vendors/{vendor_id}/feed-mapping"
+    mapping = {"columns": {"Artikelnummer": "id", "Bezeichnung": "title", "Preis": "price"}, "decimal_comma": True}
+
+    assert call("GET", path, claims=claims)[1]["error"]["code"] == "mapping_not_found"
+    status, saved = call("PUT", path, mapping, claims)
+    assert status == 200
+    assert (saved["mapping"]["columns"], saved["mapping"]["decimal_comma"]) == (mapping["columns"], True)
+    assert call("GET", path, claims=claims)[1]["mapping"] == saved["mapping"]
+    for body, code in (
+        ({"columns": {"Preis": "price"}}, "validation_failed"),  # no id column
+        ({"columns": {"Nr": "id", "Preis": "prijs"}}, "validation_failed"),  # not a Plein field
+        ({"columns": {"Nr": "id"}, "currency": "euro"}, "validation_failed"),
+        ({"columns": {"Nr": "id"}, "surprise": True}, "validation_failed"),
+    ):
+        status, error = call("PUT", path, body, claims)
+        assert (status, error["error"]["code"]) == (422, code), body
+    assert call("PUT", f"/vendors/{other_id}/feed-mapping", mapping, claims)[0] == 403
+    assert call("DELETE", path, claims=claims)[0] == 204
+    assert call("DELETE", path, claims=claims)[0] == 404

@@ -174,3 +174,22 @@ def test_storefront_of_a_vendor_not_approved_shows_nothing(world: World) -> None
         world.vendor_service.storefront(vendor.vendor_id, 10, None)
     with pytest.raises(NotFound):
         world.vendor_service.storefront("vd_unknown", 10, None)
+
+
+def test_an_offer_rebuilt_from_its_own_content_is_unchanged_however_its_defaults_were_given() -> None:
+    from datetime import UTC, datetime
+
+    from functions.vendor.logic.offers import CONTENT_FIELDS
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    # Given an offer made from sparse content (currency, image list and the rest left to their defaults)
+    sparse = {"title": "Merino Schal", "price": 2490, "quantity": 4, "category": ["Mode", "Schals"]}
+    made = build_offer("vd_1", "Wolkenweber", "SCHAL-1", sparse, None, now)
+    assert made is not None
+
+    # When the same values come back in full (a partial import or a PATCH rebuilds them from the snapshot)
+    full = made.snapshot.model_dump(include=set(CONTENT_FIELDS))
+    again = build_offer("vd_1", "Wolkenweber", "SCHAL-1", full, made, now)
+
+    # Then nothing changed: no new revision, no "updated" count
+    assert again is None

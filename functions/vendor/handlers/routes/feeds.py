@@ -1,4 +1,5 @@
-"""Product feeds: presigned upload, import status with the error report, and a preview."""
+"""Product feeds: presigned upload, import status with the error report, the import history, the
+vendor's column mapping for its own spreadsheets, and a preview."""
 
 from __future__ import annotations
 
@@ -8,16 +9,27 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, json_response, principal
-from functions.vendor.handlers.dependencies import feed_service
+from functions.common.pagination import Page
+from functions.vendor.handlers.dependencies import feed_history, feed_service
+from functions.vendor.logic.domain import FeedMapping, SavedMapping
+from functions.vendor.logic.feeds.history import FeedHistory
 from functions.vendor.logic.feeds.importer import FeedService
-from functions.vendor.models.api import FeedCreated, FeedPreview, FeedPreviewRequest, FeedRequest, FeedStatusOut
+from functions.vendor.models.api import (
+    FeedCreated,
+    FeedPreview,
+    FeedPreviewRequest,
+    FeedRequest,
+    FeedStatusOut,
+    SavedMappingOut,
+)
 
 router = Router()
 TAGS = ["vendor"]
 Service = Annotated[FeedService, Depends(feed_service)]
+History = Annotated[FeedHistory, Depends(feed_history)]
 
 
 @router.post(
@@ -34,6 +46,25 @@ Service = Annotated[FeedService, Depends(feed_service)]
 def create_feed(vendor_id: str, body: Annotated[FeedRequest, Body()], service: Service) -> Response[Any]:
     created = service.request_upload(principal(router), vendor_id, body)
     return json_response(HTTPStatus.CREATED, created.model_dump(mode="json"))
+
+
+@router.get(
+    "/vendors/<vendor_id>/feeds",
+    summary="The vendor's imports of the last 60 days, newest first",
+    description=(
+        "Each with its mode, status, counts and a fresh error report link. Uploads that were never made are left "
+        "out, so a page may hold fewer than `limit` imports while `next_cursor` leads to more."
+    ),
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def feed_imports(
+    vendor_id: str,
+    history: History,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Page[FeedStatusOut]:
+    return history.list(principal(router), vendor_id, limit, cursor)
 
 
 @router.get(
@@ -55,3 +86,46 @@ def feed_status(vendor_id: str, feed_id: str, service: Service) -> FeedStatusOut
 )
 def feed_preview(vendor_id: str, body: Annotated[FeedPreviewRequest, Body()], service: Service) -> FeedPreview:
     return service.preview(principal(router), vendor_id, body)
+
+
+def _mapping_out(saved: SavedMapping) -> SavedMappingOut:
+    return SavedMappingOut(vendor_id=saved.vendor_id, mapping=saved.mapping, updated_at=saved.updated_at)
+
+
+@router.get(
+    "/vendors/<vendor_id>/feed-mapping",
+    summary="The vendor's saved column mapping",
+    description="404 `mapping_not_found` when none is saved.",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def feed_mapping(vendor_id: str, service: Service) -> SavedMappingOut:
+    return _mapping_out(service.mapping(principal(router), vendor_id))
+
+
+@router.put(
+    "/vendors/<vendor_id>/feed-mapping",
+    summary="Save the column mapping of the vendor's own spreadsheet",
+    description=(
+        "Which column holds which field and how values are written (decimal comma, currency, day-first dates, "
+        "weight unit, categories onto the marketplace's). Every later upload and preview whose header has the "
+        "column mapped to `id` is read through it; the status of such an import says `mapped: true`. A mapping "
+        "without `id`, or with one field from two columns, is refused (422)."
+    ),
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def save_feed_mapping(vendor_id: str, body: Annotated[FeedMapping, Body()], service: Service) -> SavedMappingOut:
+    return _mapping_out(service.save_mapping(principal(router), vendor_id, body))
+
+
+@router.delete(
+    "/vendors/<vendor_id>/feed-mapping",
+    summary="Forget the saved column mapping",
+    tags=TAGS,
+    security=SIGNED_IN,
+    responses={204: {"description": "Deleted"}},
+)
+def delete_feed_mapping(vendor_id: str, service: Service) -> Response[Any]:
+    service.delete_mapping(principal(router), vendor_id)
+    return Response(status_code=HTTPStatus.NO_CONTENT)

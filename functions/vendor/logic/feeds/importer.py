@@ -30,12 +30,20 @@ from functions.common.auth import Principal
 from functions.common.errors import BadRequest, Conflict, NotFound
 from functions.common.events import EventPublisher
 from functions.vendor.logic import ids
-from functions.vendor.logic.domain import FeedImport, Offer, Vendor
+from functions.vendor.logic.domain import (
+    FEEDS_PREFIX,
+    REPORTS_PREFIX,
+    FeedImport,
+    FeedMapping,
+    Offer,
+    SavedMapping,
+    Vendor,
+)
 from functions.vendor.logic.feeds.parsing import FeedRejected, RawRow, RowProblem, open_feed
 from functions.vendor.logic.feeds.preview import preview as dry_run
 from functions.vendor.logic.feeds.rows import FeedRow, FieldError, offer_content, validate_row
 from functions.vendor.logic.offers import OfferInvalid, build_offer, withdrawn
-from functions.vendor.logic.ports import FeedFiles, FeedRepository, OfferRepository, VendorRepository
+from functions.vendor.logic.ports import FeedFiles, FeedMappings, FeedRepository, OfferRepository, VendorRepository
 from functions.vendor.models.api import FeedCreated, FeedPreview, FeedPreviewRequest, FeedRequest, FeedStatusOut
 from functions.vendor.models.events import FeedCounts, FeedImportCompleted
 
@@ -68,11 +76,11 @@ KEPT_NOTE = "; replace mode keeps the existing offer for this id as it was"
 
 
 def object_key(vendor_id: str, feed_id: str, filename: str) -> str:
-    return f"feeds/{vendor_id}/{feed_id}/{filename}"
+    return f"{FEEDS_PREFIX}{vendor_id}/{feed_id}/{filename}"
 
 
 def report_key(vendor_id: str, feed_id: str) -> str:
-    return f"reports/{vendor_id}/{feed_id}.csv"
+    return f"{REPORTS_PREFIX}{vendor_id}/{feed_id}.csv"
 
 
 def parse_object_key(key: str) -> tuple[str, str] | None:
@@ -111,6 +119,11 @@ def status_of(feed: FeedImport, report_url: str | None) -> FeedStatusOut:
         error_report_url=report_url,
         error_report_lines=feed.report_lines,
     )
+
+
+def described(feed: FeedImport, files: FeedFiles) -> FeedStatusOut:
+    """The import's status with a fresh link to its error report (when it has one)."""
+    return status_of(feed, files.report_url(feed.report_key, REPORT_URL_SECONDS) if feed.report_key else None)
 
 
 class ErrorReport:
@@ -167,6 +180,7 @@ class FeedService:
         vendors: VendorRepository,
         offers: OfferRepository,
         feeds: FeedRepository,
+        mappings: FeedMappings,
         files: FeedFiles,
         publisher: EventPublisher,
         clock: Callable[[], datetime],
@@ -175,6 +189,7 @@ class FeedService:
         self._vendors = vendors
         self._offers = offers
         self._feeds = feeds
+        self._mappings = mappings
         self._files = files
         self._publisher = publisher
         self._clock = clock
@@ -191,7 +206,7 @@ class FeedService:
             raise Conflict("the vendor is not approved yet", code="vendor_not_approved")
         content_type = content_type_for(body.filename, body.content_type)
         now = self._clock()
-        feed_id = ids.feed_id()
+        feed_id = ids.feed_id(now)
         key = object_key(vendor_id, feed_id, body.filename)
         feed = FeedImport(
             feed_id=feed_id,
@@ -220,14 +235,41 @@ class FeedService:
         feed = self._feeds.get(vendor_id, feed_id)
         if feed is None:
             raise NotFound("no such feed", code="feed_not_found")
-        url = self._files.report_url(feed.report_key, REPORT_URL_SECONDS) if feed.report_key else None
-        return status_of(feed, url)
+        return described(feed, self._files)
 
-    @staticmethod
-    def preview(caller: Principal, vendor_id: str, body: FeedPreviewRequest) -> FeedPreview:
-        """A dry run of the import on a sample of the vendor's feed (nothing is stored)."""
+    def preview(self, caller: Principal, vendor_id: str, body: FeedPreviewRequest) -> FeedPreview:
+        """A dry run of the import on a sample of the vendor's feed, through the mapping sent or
+        the saved one (nothing is stored)."""
         caller.require_vendor(vendor_id)
-        return dry_run(body.sample.encode("utf-8"), body.mode)
+        mapping = body.mapping or self._saved_mapping(vendor_id)
+        return dry_run(body.sample.encode("utf-8"), body.mode, mapping)
+
+    # --- column mapping -------------------------------------------------------------------
+
+    def mapping(self, caller: Principal, vendor_id: str) -> SavedMapping:
+        caller.require_vendor(vendor_id)
+        saved = self._mappings.get(vendor_id)
+        if saved is None:
+            raise NotFound("no column mapping is saved", code="mapping_not_found")
+        return saved
+
+    def save_mapping(self, caller: Principal, vendor_id: str, mapping: FeedMapping) -> SavedMapping:
+        """Save the vendor's column mapping; every later upload with its id column is read through it."""
+        caller.require_vendor(vendor_id)
+        if self._vendors.get(vendor_id) is None:
+            raise NotFound("no such vendor", code="vendor_not_found")
+        saved = SavedMapping(vendor_id=vendor_id, mapping=mapping, updated_at=self._clock(), updated_by=caller.user_id)
+        self._mappings.save(saved)
+        return saved
+
+    def delete_mapping(self, caller: Principal, vendor_id: str) -> None:
+        caller.require_vendor(vendor_id)
+        if not self._mappings.delete(vendor_id):
+            raise NotFound("no column mapping is saved", code="mapping_not_found")
+
+    def _saved_mapping(self, vendor_id: str) -> FeedMapping | None:
+        saved = self._mappings.get(vendor_id)
+        return saved.mapping if saved else None
 
     # --- import ---------------------------------------------------------------------------
 
@@ -274,8 +316,10 @@ class FeedService:
             source = self._files.open(feed.object_key)
             if source is None:
                 raise FeedRejected("missing_object", "the uploaded file is gone")
-            reader = open_feed(source.chunks, feed.mode)
-            feed = feed.model_copy(update={"format": reader.format, "encoding": reader.encoding})
+            reader = open_feed(source.chunks, feed.mode, mapping=self._saved_mapping(feed.vendor_id))
+            feed = feed.model_copy(
+                update={"format": reader.format, "mapped": reader.mapped, "encoding": reader.encoding}
+            )
             run.feed = feed
             self._import_rows(run, reader.rows(), lambda: reader.bytes_read)
             if run.counts.received - run.counts.rejected == 0:

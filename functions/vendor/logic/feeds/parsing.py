@@ -29,7 +29,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 
 from functions.common.json_text import loads_bounded
-from functions.vendor.logic.domain import FeedFormat, FeedMode
+from functions.vendor.logic.domain import FeedFormat, FeedMapping, FeedMode
 
 SAMPLE_BYTES = 64 * 1024
 MAX_JSON_LINE = 1024 * 1024
@@ -141,6 +141,10 @@ class FeedReader:
     columns: dict[str, str | None]
     _stream: _ChunkStream
     _rows: Iterator[RawRow | RowProblem] = field(repr=False)
+    mapped: bool = False
+    """Read through the vendor's saved (or a previewed) column mapping."""
+    missing: list[str] = field(default_factory=list)
+    """Required fields no column gives (a preview's reader only; an import is refused instead)."""
 
     @property
     def bytes_read(self) -> int:
@@ -158,15 +162,28 @@ class FeedReader:
             raise FeedRejected("unreadable", f"the file could not be read further: {exc}") from exc
 
 
-def open_feed(chunks: Iterable[bytes], mode: FeedMode = "upsert") -> FeedReader:
+@dataclass(frozen=True)
+class Reading:
+    """How a table is read: the import mode, the vendor's column mapping, and whether this is a
+    preview (a header without a required column then gives a reader naming them, not a refusal)."""
+
+    mode: FeedMode = "upsert"
+    mapping: FeedMapping | None = None
+    preview: bool = False
+
+
+def open_feed(
+    chunks: Iterable[bytes], mode: FeedMode = "upsert", *, mapping: FeedMapping | None = None, preview: bool = False
+) -> FeedReader:
     """Detect encoding and format from the first bytes and prepare a streaming reader."""
+    reading = Reading(mode, mapping, preview)
     source = iter(chunks)
     try:
         head = _read_sample(source)
         if head.startswith(ZIP_MAGIC):
             from functions.vendor.logic.feeds.spreadsheet import workbook_reader
 
-            return workbook_reader(_ChunkStream(head, source), mode)
+            return workbook_reader(_ChunkStream(head, source), reading)
         sample = head[:SAMPLE_BYTES]
         encoding = detect_encoding(sample)
         text = _decode_sample(sample, encoding)
@@ -177,7 +194,7 @@ def open_feed(chunks: Iterable[bytes], mode: FeedMode = "upsert") -> FeedReader:
         if format_ == "jsonl":
             text_stream = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
             return FeedReader("jsonl", encoding, {}, stream, _jsonl_rows(text_stream))
-        return _delimited_reader(stream, encoding, text, mode)
+        return _delimited_reader(stream, encoding, text, reading)
     except (UnicodeError, LookupError, csv.Error, ValueError) as exc:
         raise FeedRejected("unreadable", f"the file could not be read: {exc}") from exc
 
@@ -279,8 +296,10 @@ def _first_record(text: str, delimiter: str, quotechar: str) -> list[str]:
         return []
 
 
-def detect_dialect(text: str) -> tuple[str, str, list[str]]:
-    """(delimiter, quotechar, header): the delimiter that makes the most recognised column names."""
+def detect_dialect(text: str, mapping: FeedMapping | None = None) -> tuple[str, str, list[str]]:
+    """(delimiter, quotechar, header): the delimiter that makes the most recognised column names
+    (Merchant Center names, or the columns of the vendor's mapping)."""
+    known_names = FIELDS | ({name.strip().casefold() for name in mapping.columns} if mapping else set())
     body = text.lstrip("\ufeff")
     quotechar = '"'
     try:
@@ -292,7 +311,7 @@ def detect_dialect(text: str) -> tuple[str, str, list[str]]:
     best: tuple[int, int, str, list[str]] | None = None
     for delimiter in DELIMITERS:
         header = _first_record(body, delimiter, quotechar)
-        known = sum(1 for name in header if canonical_name(name) in FIELDS)
+        known = sum(1 for name in header if {canonical_name(name), name.strip().casefold()} & known_names)
         candidate = (known, len(header), delimiter, header)
         if best is None or candidate[:2] > best[:2]:
             best = candidate
@@ -300,11 +319,11 @@ def detect_dialect(text: str) -> tuple[str, str, list[str]]:
     return best[2], quotechar, best[3]
 
 
-def _delimited_reader(stream: _ChunkStream, encoding: str, text: str, mode: FeedMode) -> FeedReader:
-    delimiter, quotechar, header = detect_dialect(text)
+def _delimited_reader(stream: _ChunkStream, encoding: str, text: str, reading: Reading) -> FeedReader:
+    delimiter, quotechar, header = detect_dialect(text, reading.mapping)
     text_stream = io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, errors="replace", newline="")
     reader = csv.reader(text_stream, delimiter=delimiter, quotechar=quotechar, strict=False)
-    return table_reader("csv", encoding, stream, header=header, found=records(reader, len(header)), mode=mode)
+    return table_reader("csv", encoding, stream, header=header, found=records(reader, len(header)), reading=reading)
 
 
 Records = Iterator[tuple[int, list[str]] | RowProblem]
@@ -312,13 +331,19 @@ Records = Iterator[tuple[int, list[str]] | RowProblem]
 
 
 def table_reader(
-    format_: FeedFormat, encoding: str, stream: _ChunkStream, *, header: list[str], found: Records, mode: FeedMode
+    format_: FeedFormat, encoding: str, stream: _ChunkStream, *, header: list[str], found: Records, reading: Reading
 ) -> FeedReader:
-    """The reader of a table (delimited text, a spreadsheet's sheet) with this header: a shop
-    platform's export when the header is one's (Shopify, WooCommerce: logic/feeds/shopify.py,
+    """The reader of a table (delimited text, a spreadsheet's sheet) with this header: through the
+    vendor's mapping when the header has its id column (logic/feeds/mapping.py), a shop platform's
+    export when the header is one's (Shopify, WooCommerce: logic/feeds/shopify.py,
     logic/feeds/woocommerce.py), else Merchant Center columns."""
-    from functions.vendor.logic.feeds import shopify, woocommerce
+    from functions.vendor.logic.feeds import mapping, shopify, woocommerce
 
+    if reading.mapping is not None and mapping.header_applies(reading.mapping, header):
+        columns = mapping.column_fields(reading.mapping, header)
+        missing = _missing(columns, reading, header, expected=mapping.absent_columns(reading.mapping, header))
+        rows = _merchant_rows(found, [columns[name] for name in header], reading.mapping)
+        return FeedReader(format_, encoding, columns, stream, iter(()) if missing else rows, True, missing)
     platforms: tuple[tuple[FeedFormat, Any], ...] = (("shopify", shopify), ("woocommerce", woocommerce))
     for platform_format, platform in platforms:
         if platform.recognises(header):
@@ -326,16 +351,33 @@ def table_reader(
             rows = platform.merchant_rows(found, [columns[name] for name in header])
             return FeedReader(platform_format, encoding, columns, stream, rows)
     columns = {name: (canonical_name(name) if canonical_name(name) in FIELDS else None) for name in header}
+    missing = _missing(columns, reading, header)
+    rows = _merchant_rows(found, [columns[name] for name in header])
+    return FeedReader(format_, encoding, columns, stream, iter(()) if missing else rows, False, missing)
+
+
+def _missing(
+    columns: dict[str, str | None], reading: Reading, header: list[str], expected: dict[str, str] | None = None
+) -> list[str]:
+    """The required fields no column gives; an import (not a preview) is refused naming them."""
     present = {name for name in columns.values() if name}
-    missing = [name for name in REQUIRED[mode] if name not in present]
-    if missing:
-        shown = ", ".join(repr(name) for name in header[:12]) or "nothing"
-        raise FeedRejected(
-            "missing_columns",
-            f"the feed has no column for {', '.join(missing)} (the first line has {shown}); "
-            "column names follow the Google Merchant Center product data specification",
+    missing = [name for name in REQUIRED[reading.mode] if name not in present]
+    if not missing or reading.preview:
+        return missing
+    shown = ", ".join(repr(name) for name in header[:12]) or "nothing"
+    if expected is not None:
+        named = [f"{name} (the mapping reads it from {expected[name]!r})" for name in missing if name in expected]
+        unmapped = [name for name in missing if name not in expected]
+        parts = ([f"the file has no column {', '.join(named)}"] if named else []) + (
+            [f"the saved mapping maps no column to {', '.join(unmapped)}"] if unmapped else []
         )
-    return FeedReader(format_, encoding, columns, stream, _merchant_rows(found, [columns[name] for name in header]))
+        raise FeedRejected("missing_columns", f"{'; '.join(parts)} (the first line has {shown})")
+    raise FeedRejected(
+        "missing_columns",
+        f"the feed has no column for {', '.join(missing)} (the first line has {shown}); "
+        "column names follow the Google Merchant Center product data specification, "
+        "or save a column mapping for your own spreadsheet",
+    )
 
 
 def records(reader: Any, width: int) -> Records:
@@ -369,7 +411,11 @@ def records(reader: Any, width: int) -> Records:
         yield line, record
 
 
-def _merchant_rows(found: Records, names: list[str | None]) -> Iterator[RawRow | RowProblem]:
+def _merchant_rows(
+    found: Records, names: list[str | None], mapping: FeedMapping | None = None
+) -> Iterator[RawRow | RowProblem]:
+    from functions.vendor.logic.feeds.mapping import rewritten
+
     for item in found:
         if isinstance(item, RowProblem):
             yield item
@@ -379,7 +425,7 @@ def _merchant_rows(found: Records, names: list[str | None]) -> Iterator[RawRow |
         for name, value in zip(names, record, strict=False):
             if name is not None:
                 _put(fields, name, value)
-        yield RawRow(line, fields)
+        yield RawRow(line, rewritten(mapping, fields) if mapping is not None else fields)
 
 
 def _put(fields: dict[str, str | list[str]], name: str, value: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functions.common.errors import UnprocessableEntity
-from functions.vendor.logic.domain import FeedMode
+from functions.vendor.logic.domain import FeedMapping, FeedMode
 from functions.vendor.logic.feeds.parsing import FeedRejected, RowProblem, open_feed
 from functions.vendor.logic.feeds.rows import validate_row
 from functions.vendor.models.api import FeedPreview, FeedPreviewError, FeedPreviewRow
@@ -11,9 +11,11 @@ from functions.vendor.models.api import FeedPreview, FeedPreviewError, FeedPrevi
 PREVIEW_ROWS = 50
 
 
-def preview(sample: bytes, mode: FeedMode) -> FeedPreview:
+def preview(sample: bytes, mode: FeedMode, mapping: FeedMapping | None = None) -> FeedPreview:
+    """The first rows as they would import (read through `mapping` when the header has its id
+    column); a header without a required column names them in `missing` instead of refusing."""
     try:
-        reader = open_feed([sample], mode)
+        reader = open_feed([sample], mode, mapping=mapping, preview=True)
         rows: list[FeedPreviewRow] = []
         errors: list[FeedPreviewError] = []
         for count, item in enumerate(reader.rows(), start=1):
@@ -38,4 +40,12 @@ def preview(sample: bytes, mode: FeedMode) -> FeedPreview:
             )
     except FeedRejected as exc:
         raise UnprocessableEntity(exc.reason, code=exc.code) from exc
-    return FeedPreview(format=reader.format, encoding=reader.encoding, columns=reader.columns, rows=rows, errors=errors)
+    return FeedPreview(
+        format=reader.format,
+        encoding=reader.encoding,
+        columns=reader.columns,
+        mapped=reader.mapped,
+        missing=reader.missing,
+        rows=rows,
+        errors=errors,
+    )

@@ -19,15 +19,14 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import IO, Any
 
-from functions.vendor.logic.domain import FeedMode
-from functions.vendor.logic.feeds.parsing import FeedReader, FeedRejected, Records, RowProblem, table_reader
+from functions.vendor.logic.feeds.parsing import FeedReader, FeedRejected, Reading, Records, RowProblem, table_reader
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 SPOOL_IN_MEMORY = 16 * 1024 * 1024
 MAX_COLUMNS = 200
 
 
-def workbook_reader(stream: Any, mode: FeedMode) -> FeedReader:
+def workbook_reader(stream: Any, reading: Reading) -> FeedReader:
     """The feed in the workbook `stream` holds (its first sheet), or FeedRejected in plain words."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - lives as long as the reader
     shutil.copyfileobj(stream, spool)
@@ -44,7 +43,7 @@ def workbook_reader(stream: Any, mode: FeedMode) -> FeedReader:
     rows = workbook.worksheets[0].iter_rows(values_only=True)
     line, header = _header(rows)
     found = _records(rows, line, len(header))
-    return table_reader("xlsx", "xlsx", stream, header=header, found=found, mode=mode)
+    return table_reader("xlsx", "xlsx", stream, header=header, found=found, reading=reading)
 
 
 def _check_archive(spool: IO[bytes]) -> None:
