@@ -7,6 +7,7 @@ from functions.common.wiring import (
     EventSubscription,
     Function,
     Need,
+    Schedule,
     StreamSubscription,
     TableSpec,
 )
@@ -20,6 +21,16 @@ FEED_IMPORT = Function(
     timeout_seconds=900,
     reserved_concurrency=10,
 )
+
+FEED_PULL = Function(
+    "vendor-feed-pull",
+    "functions.vendor.handlers.feed_pull.handler",
+    frozenset({Need.EVENT_BUS, Need.FEEDS_BUCKET}),
+    memory_mb=512,
+    timeout_seconds=900,
+    reserved_concurrency=1,  # one run at a time takes the due sources
+)
+FEED_PULL_MINUTES = 5
 
 WIRING = ContextWiring(
     name="vendor",
@@ -51,5 +62,6 @@ WIRING = ContextWiring(
     bucket=(BucketSubscription(FEED_IMPORT, prefix=FEEDS_PREFIX),),
     # Uploaded feeds and their error reports live as long as the import history lists them.
     bucket_retention=tuple(BucketRetention(prefix, FEED_HISTORY.days) for prefix in (FEEDS_PREFIX, REPORTS_PREFIX)),
+    schedules=(Schedule(FEED_PULL, rate_minutes=FEED_PULL_MINUTES),),
     publishes=("VendorApproved", "VendorUpdated", "OffersChanged", "FeedImportCompleted"),
 )

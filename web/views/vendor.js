@@ -6,6 +6,7 @@ import { api, seg } from "../api.js";
 import { link } from "../router.js";
 import { busy, date, empty, errorBox, field, h, loading, money, mount, pagedLoader, stars, statusBadge, toMinor, toast } from "../ui.js";
 import { mappingEditor, savedMapping, savedMappingNote } from "./feed_mapping.js";
+import { feedSourceCard } from "./feed_source.js";
 
 const TABS = [
   ["offers", "Offers"],
@@ -292,7 +293,9 @@ async function feedsTab(panel, vendorId, signal) {
     h("div", { class: "actions" }, submit),
   );
   const history = importHistory(vendorId, signal);
-  mount(panel, form, mappingArea, progressArea, history.section);
+  const source = feedSourceCard(vendorId, MODES, signal);
+  mount(panel, form, mappingArea, progressArea, source.area, history.section);
+  await source.load();
   try {
     saved = await savedMapping(vendorId, signal);
     showSaved();

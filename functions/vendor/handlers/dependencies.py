@@ -21,11 +21,13 @@ from functions.common.settings import (
     EventBusSettings,
     FeedsBucketSettings,
     Observability,
+    Stage,
     TableSettings,
     load_settings,
 )
 from functions.vendor.logic.feeds.history import FeedHistory
 from functions.vendor.logic.feeds.importer import FeedService
+from functions.vendor.logic.feeds.pulls import FeedPulls
 from functions.vendor.logic.offers import OfferService
 from functions.vendor.logic.relay import OfferRelay
 from functions.vendor.logic.sales import SalesService
@@ -44,6 +46,18 @@ class FeedSettings(Observability, TableSettings, EventBusSettings, FeedsBucketSe
 
 class FeedHistorySettings(VendorApiSettings, FeedsBucketSettings):
     """The import history in the vendor API: its table, the report links and the cursor key."""
+
+
+class FeedPullSettings(Observability, Stage, TableSettings, EventBusSettings, FeedsBucketSettings):
+    """Scheduled pulls of feed URLs (in the API: registering one; in the schedule: fetching)."""
+
+    @property
+    def private_hosts_allowed(self) -> bool:
+        """Only the local runtime fetches from private addresses (its demo feed is on 127.0.0.1)."""
+        return self.stage in PRIVATE_FETCH_STAGES
+
+
+PRIVATE_FETCH_STAGES = frozenset({"local", "test"})
 
 
 class RelaySettings(Observability, TableSettings, EventBusSettings):
@@ -135,6 +149,26 @@ def feed_history() -> FeedHistory:
         feeds=DynamoFeeds(),
         files=S3FeedFiles(settings.feeds_bucket, client("s3")),
         cursors=CursorCodec(settings.cursor_key),
+        clock=clock,
+    )
+
+
+@cache
+def feed_pulls() -> FeedPulls:
+    from functions.common.aws import client
+    from functions.vendor.store.dynamo import DynamoFeeds, DynamoSources, DynamoVendors
+    from functions.vendor.store.http import SafeFetcher
+    from functions.vendor.store.s3 import S3FeedFiles
+
+    settings = load_settings(FeedPullSettings)
+    _bound(settings.table_name)
+    return FeedPulls(
+        vendors=DynamoVendors(),
+        sources=DynamoSources(),
+        feeds=DynamoFeeds(),
+        files=S3FeedFiles(settings.feeds_bucket, client("s3")),
+        fetcher=SafeFetcher(allow_private=settings.private_hosts_allowed),
+        publisher=_publisher(settings.event_bus_name),
         clock=clock,
     )
 

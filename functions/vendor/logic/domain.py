@@ -179,6 +179,29 @@ class SavedMapping(Record):
     updated_by: str
 
 
+class PullResult(Record):
+    """What the last scheduled pull of a feed URL did."""
+
+    at: datetime
+    feed_id: Identifier | None = Field(default=None, description="The import it started (its status tells the rest)")
+    code: str | None = Field(default=None, description="Why nothing was fetched, machine-readable")
+    reason: str | None = None
+
+
+class FeedSource(Record):
+    """A vendor's feed URL, fetched once a day (logic/feeds/pulls.py); each fetch is an import."""
+
+    vendor_id: Identifier
+    url: str
+    mode: FeedMode = "upsert"
+    filename: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    next_pull_at: datetime
+    last_pull: PullResult | None = None
+
+
 class VendorStats(Record):
     """Dashboard counters: offers kept current from the table stream (logic/relay.py), sales from
     `OrderPlaced` (logic/sales.py). Also used as the deltas added to them."""

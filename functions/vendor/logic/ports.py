@@ -9,6 +9,7 @@ from typing import IO, Any, Protocol
 from functions.vendor.logic.domain import (
     FeedImport,
     FeedObject,
+    FeedSource,
     Offer,
     PresignedPost,
     SavedMapping,
@@ -102,12 +103,39 @@ class FeedMappings(Protocol):
         """Remove the vendor's mapping; False when there was none."""
 
 
+class FeedSources(Protocol):
+    """Each vendor's one feed URL, and which are due for their daily pull."""
+
+    def get(self, vendor_id: str) -> FeedSource | None: ...
+
+    def save(self, source: FeedSource) -> None: ...
+
+    def delete(self, vendor_id: str) -> bool:
+        """Remove the vendor's feed URL; False when there was none."""
+
+    def due(self, now: datetime, limit: int) -> list[FeedSource]:
+        """Sources whose next pull is at or before `now`, the longest waiting first."""
+
+
+class FeedFetcher(Protocol):
+    def check(self, url: str) -> None:
+        """Raise PullRefused unless the URL may be fetched (scheme, credentials, the addresses its
+        host resolves to)."""
+
+    def fetch(self, url: str, max_bytes: int) -> IO[bytes]:
+        """The body at `url` as a stream that fails (PullRefused) past `max_bytes`; redirects are
+        followed only to URLs that pass `check`. Raises PullRefused when nothing can be fetched."""
+
+
 class FeedFiles(Protocol):
     def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_seconds: int) -> PresignedPost: ...
 
     def open(self, key: str) -> FeedObject | None: ...
 
     def put_report(self, key: str, body: IO[bytes]) -> None: ...
+
+    def put_feed(self, key: str, body: IO[bytes], content_type: str) -> None:
+        """Store a fetched feed file as an upload would (its ObjectCreated event starts the import)."""
 
     def announce(self, key: str) -> bool:
         """Have the storage announce the uploaded file `key` again (a new ObjectCreated event);

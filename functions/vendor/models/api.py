@@ -17,6 +17,7 @@ from functions.vendor.logic.domain import (
     FeedMode,
     FeedStatus,
     PresignedPost,
+    PullResult,
     VendorStatus,
 )
 from functions.vendor.models.events import Availability, Condition, FeedCounts, OfferSnapshot, ShippingRule
@@ -265,3 +266,28 @@ class SavedMappingOut(View):
     vendor_id: Identifier
     mapping: FeedMapping
     updated_at: datetime
+
+
+class FeedSourceIn(StrictInput):
+    url: str = Field(
+        min_length=10,
+        max_length=2000,
+        description="Where the feed is fetched from once a day: https, a public address, no user or password",
+    )
+    mode: FeedMode = "upsert"
+    filename: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9._ -]+$",
+        description="Names the file type when the URL does not end with one (e.g. feed.xml); else taken from the URL",
+    )
+
+
+class FeedSourceOut(View):
+    vendor_id: Identifier
+    url: str
+    mode: FeedMode
+    filename: str
+    next_pull_at: datetime
+    last_pull: PullResult | None

@@ -18,6 +18,7 @@ from functions.vendor.logic import ids
 from functions.vendor.logic.domain import (
     FEED_HISTORY,
     FeedImport,
+    FeedSource,
     Offer,
     SavedMapping,
     StreamChange,
@@ -30,12 +31,15 @@ from functions.vendor.store.records import (
     MAPPING,
     OFFER,
     PROFILE,
+    SOURCE,
+    SOURCES,
     STATS,
     EventMarker,
     FeedItem,
     MappingItem,
     OfferItem,
     OwnerItem,
+    SourceItem,
     StatsItem,
     VendorItem,
     VendorRecord,
@@ -363,6 +367,35 @@ class DynamoMappings:
     def delete(self, vendor_id: str) -> bool:
         item = MappingItem(vendor_pk(vendor_id), MAPPING)
         return condition_held(lambda: item.delete(condition=MappingItem.pk.exists()))
+
+
+class DynamoSources:
+    def get(self, vendor_id: str) -> FeedSource | None:
+        with translate_errors():
+            try:
+                item = SourceItem.get(vendor_pk(vendor_id), SOURCE, consistent_read=True)
+            except DoesNotExist:
+                return None
+        return FeedSource.model_validate_json(item.data)
+
+    def save(self, source: FeedSource) -> None:
+        with translate_errors():
+            SourceItem(
+                vendor_pk(source.vendor_id),
+                SOURCE,
+                data=source.model_dump_json(),
+                gsi1pk=SOURCES,
+                gsi1sk=source.next_pull_at.isoformat(),
+            ).save()
+
+    def delete(self, vendor_id: str) -> bool:
+        item = SourceItem(vendor_pk(vendor_id), SOURCE)
+        return condition_held(lambda: item.delete(condition=SourceItem.pk.exists()))
+
+    def due(self, now: datetime, limit: int) -> list[FeedSource]:
+        with translate_errors():
+            found = SourceItem.by_gsi1.query(SOURCES, SourceItem.gsi1sk <= now.isoformat(), limit=limit)
+            return [FeedSource.model_validate_json(item.data) for item in found]
 
 
 class DynamoFeeds:

@@ -9,6 +9,7 @@ Single-table design on pk/sk, gsi1 for per-vendor listings:
 | stats   | VENDOR#<id>       | STATS     |                     |        |
 | feed    | VENDOR#<id>       | FEED#<feed_id> |                |        |
 | mapping | VENDOR#<id>       | MAPPING   |                     |        |
+| source  | VENDOR#<id>       | SOURCE    | FEEDSOURCES         | <next_pull_at> |
 | offer   | OFFER#<offer_id>  | OFFER     | VOFFERS#<vendor_id> | <sku>  |
 | marker  | EVENT#<event_id>  | SALES     |                     |        |
 
@@ -25,6 +26,8 @@ from functions.common.dynamo import TableRecord, global_index
 
 PROFILE = "PROFILE"
 MAPPING = "MAPPING"
+SOURCE = "SOURCE"
+SOURCES = "FEEDSOURCES"
 STATS = "STATS"
 OFFER = "OFFER"
 
@@ -67,6 +70,10 @@ class MappingItem(VendorRecord):
     data = UnicodeAttribute()
 
 
+class SourceItem(VendorRecord):
+    data = UnicodeAttribute()
+
+
 class OwnerItem(VendorRecord):
     vendor_id = UnicodeAttribute()
 
@@ -102,6 +109,7 @@ ITEM_MODELS: tuple[type[VendorRecord], ...] = (
     VendorRecord,
     VendorItem,
     MappingItem,
+    SourceItem,
     OwnerItem,
     StatsItem,
     FeedItem,

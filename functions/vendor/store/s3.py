@@ -63,6 +63,9 @@ class S3FeedFiles:
         except Exception as exc:
             raise Unavailable("the error report could not be stored", code="storage_unavailable") from exc
 
+    def put_feed(self, key: str, body: IO[bytes], content_type: str) -> None:
+        self._s3.upload_fileobj(body, self._bucket, key, ExtraArgs={"ContentType": content_type})
+
     def report_url(self, key: str, expires_seconds: int) -> str:
         url: str = self._s3.generate_presigned_url(
             "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=expires_seconds

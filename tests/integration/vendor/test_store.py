@@ -217,3 +217,30 @@ def test_a_vendors_mapping_is_saved_replaced_and_deleted_once(aws: Aws) -> None:
 
     assert (store.get("vd_1"), store.get("vd_2")) == (second, None)
     assert (store.delete("vd_1"), store.delete("vd_1"), store.get("vd_1")) == (True, False, None)
+
+
+def test_feed_sources_come_due_by_their_next_pull(aws: Aws) -> None:
+    from functions.vendor.logic.domain import FeedSource
+    from functions.vendor.store.dynamo import DynamoSources
+
+    store = DynamoSources()
+
+    def source(vendor_id: str, hours: int) -> FeedSource:
+        return FeedSource(
+            vendor_id=vendor_id,
+            url=f"https://{vendor_id}.example/feed.csv",
+            filename="feed.csv",
+            created_by="u1",
+            created_at=NOW,
+            updated_at=NOW,
+            next_pull_at=NOW + timedelta(hours=hours),
+        )
+
+    for vendor_id, hours in (("vd_late", 3), ("vd_first", -2), ("vd_second", -1), ("vd_now", 0)):
+        store.save(source(vendor_id, hours))
+
+    assert [s.vendor_id for s in store.due(NOW, 10)] == ["vd_first", "vd_second", "vd_now"]
+    assert [s.vendor_id for s in store.due(NOW, 1)] == ["vd_first"]
+    store.save(source("vd_first", 24))  # pulled: due again tomorrow
+    assert [s.vendor_id for s in store.due(NOW, 10)] == ["vd_second", "vd_now"]
+    assert (store.delete("vd_now"), store.delete("vd_now"), store.get("vd_now")) == (True, False, None)

@@ -8,6 +8,7 @@ from functions.common.auth import Principal, Role
 from functions.common.pagination import CursorCodec
 from functions.vendor.logic.feeds.history import FeedHistory
 from functions.vendor.logic.feeds.importer import FeedService
+from functions.vendor.logic.feeds.pulls import FeedPulls
 from functions.vendor.logic.offers import OfferService
 from functions.vendor.logic.vendors import VendorService
 from functions.vendor.models.api import VendorApplication
@@ -16,9 +17,11 @@ from tests.unit.vendor.fakes import (
     FakeClock,
     FakeDirectory,
     FakeFeeds,
+    FakeFetcher,
     FakeFiles,
     FakeMappings,
     FakeOffers,
+    FakeSources,
     FakeVendors,
 )
 
@@ -40,6 +43,9 @@ class World:
     offer_service: OfferService
     feed_service: FeedService
     feed_history: FeedHistory
+    sources: FakeSources
+    fetcher: FakeFetcher
+    feed_pulls: FeedPulls
 
     def approved_vendor(self, username: str = "anna", name: str = "Wolkenweber") -> tuple[str, Principal]:
         applicant = Principal(user_id=f"sub-{username}", username=username)
@@ -61,6 +67,7 @@ def _approval():
 def world() -> World:
     vendors, offers, feeds, files, mappings = FakeVendors(), FakeOffers(), FakeFeeds(), FakeFiles(), FakeMappings()
     users, publisher, clock = FakeDirectory(), RecordingPublisher(), FakeClock()
+    sources, fetcher = FakeSources(), FakeFetcher()
     return World(
         vendors=vendors,
         offers=offers,
@@ -85,4 +92,15 @@ def world() -> World:
             workers=2,
         ),
         feed_history=FeedHistory(feeds=feeds, files=files, cursors=CURSORS, clock=clock),
+        sources=sources,
+        fetcher=fetcher,
+        feed_pulls=FeedPulls(
+            vendors=vendors,
+            sources=sources,
+            feeds=feeds,
+            files=files,
+            fetcher=fetcher,
+            publisher=publisher,
+            clock=clock,
+        ),
     )

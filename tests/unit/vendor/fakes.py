@@ -15,12 +15,14 @@ from functions.common.errors import Conflict
 from functions.vendor.logic.domain import (
     FeedImport,
     FeedObject,
+    FeedSource,
     Offer,
     PresignedPost,
     SavedMapping,
     Vendor,
     VendorStats,
 )
+from functions.vendor.logic.feeds.pulls import PullRefused
 from functions.vendor.models.events import FeedCounts
 
 
@@ -227,6 +229,46 @@ class FakeMappings:
         return self.items.pop(vendor_id, None) is not None
 
 
+class FakeSources:
+    def __init__(self) -> None:
+        self.items: dict[str, FeedSource] = {}
+
+    def get(self, vendor_id: str) -> FeedSource | None:
+        return self.items.get(vendor_id)
+
+    def save(self, source: FeedSource) -> None:
+        self.items[source.vendor_id] = source
+
+    def delete(self, vendor_id: str) -> bool:
+        return self.items.pop(vendor_id, None) is not None
+
+    def due(self, now: datetime, limit: int) -> list[FeedSource]:
+        due = sorted((s for s in self.items.values() if s.next_pull_at <= now), key=lambda s: s.next_pull_at)
+        return due[:limit]
+
+
+class FakeFetcher:
+    """Serves `bodies` by URL; a URL in `refusals` (checked or fetched) is refused with it."""
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, bytes] = {}
+        self.refusals: dict[str, PullRefused] = {}
+        self.fetched: list[str] = []
+
+    def check(self, url: str) -> None:
+        if url in self.refusals:
+            raise self.refusals[url]
+
+    def fetch(self, url: str, max_bytes: int) -> IO[bytes]:
+        self.check(url)
+        self.fetched.append(url)
+        if url not in self.bodies:
+            raise PullRefused("http_error", "the feed URL answered HTTP 404")
+        if len(self.bodies[url]) > max_bytes:
+            raise PullRefused("too_large", "the feed is too large")
+        return io.BytesIO(self.bodies[url])
+
+
 class FakeFiles:
     def __init__(self, chunk_size: int = 7_919) -> None:
         self.objects: dict[str, bytes] = {}
@@ -249,6 +291,9 @@ class FakeFiles:
 
     def put_report(self, key: str, body: IO[bytes]) -> None:
         self.reports[key] = body.read()
+
+    def put_feed(self, key: str, body: IO[bytes], content_type: str) -> None:
+        self.objects[key] = body.read()
 
     def announce(self, key: str) -> bool:
         if key not in self.objects:

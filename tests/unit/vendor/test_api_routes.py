@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from functions.vendor.handlers.dependencies import feed_history, feed_service, offer_service, vendor_service
+from functions.vendor.handlers.dependencies import (
+    feed_history,
+    feed_pulls,
+    feed_service,
+    offer_service,
+    vendor_service,
+)
 from tests.unit.common.test_errors_and_api import rest_event
 from tests.unit.test_api_smoke import FakeLambdaContext
 from tests.unit.vendor.conftest import World
@@ -37,6 +43,7 @@ def call(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[Call]:
     api.app.dependency_overrides[offer_service] = lambda: world.offer_service
     api.app.dependency_overrides[feed_service] = lambda: world.feed_service
     api.app.dependency_overrides[feed_history] = lambda: world.feed_history
+    api.app.dependency_overrides[feed_pulls] = lambda: world.feed_pulls
 
     def invoke(
         method: str,
@@ -154,3 +161,28 @@ def test_the_column_mapping_is_saved_read_and_forgotten_by_its_vendor_only(world
     assert call("PUT", f"/vendors/{other_id}/feed-mapping", mapping, claims)[0] == 403
     assert call("DELETE", path, claims=claims)[0] == 204
     assert call("DELETE", path, claims=claims)[0] == 404
+
+
+def test_the_feed_url_is_registered_pulled_on_request_and_removed(world: World, call: Call) -> None:
+    from functions.vendor.logic.feeds.pulls import PullRefused
+
+    vendor_id, _ = world.approved_vendor()
+    claims = claims_of("anna", vendor_id)
+    path = f"/vendors/{vendor_id}/feed-source"
+    world.fetcher.refusals["https://10.0.0.8/feed.csv"] = PullRefused("private_address", "not a public address")
+
+    assert call("GET", path, claims=claims)[1]["error"]["code"] == "feed_source_not_found"
+    status, source = call("PUT", path, {"url": "https://shop.example/google.xml", "mode": "upsert"}, claims)
+    assert (status, source["filename"], source["last_pull"]) == (200, "google.xml", None)
+    world.feed_pulls.pull_due()  # (404 from the fake: a failed pull)
+    status, due = call("POST", f"{path}/pull", claims=claims)
+    assert (status, due["last_pull"]["code"]) == (202, "http_error")
+    for body, code in (
+        ({"url": "https://10.0.0.8/feed.csv"}, "private_address"),
+        ({"url": "https://shop.example/feed.csv", "filename": "../../etc/passwd"}, "validation_failed"),
+        ({"url": "short"}, "validation_failed"),
+    ):
+        status, error = call("PUT", path, body, claims)
+        assert (status, error["error"]["code"]) == (422, code), body
+    assert call("DELETE", path, claims=claims)[0] == 204
+    assert call("POST", f"{path}/pull", claims=claims)[0] == 404

@@ -13,15 +13,18 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, json_response, principal
 from functions.common.pagination import Page
-from functions.vendor.handlers.dependencies import feed_history, feed_service
-from functions.vendor.logic.domain import FeedMapping, SavedMapping
+from functions.vendor.handlers.dependencies import feed_history, feed_pulls, feed_service
+from functions.vendor.logic.domain import FeedMapping, FeedSource, SavedMapping
 from functions.vendor.logic.feeds.history import FeedHistory
 from functions.vendor.logic.feeds.importer import FeedService
+from functions.vendor.logic.feeds.pulls import FeedPulls
 from functions.vendor.models.api import (
     FeedCreated,
     FeedPreview,
     FeedPreviewRequest,
     FeedRequest,
+    FeedSourceIn,
+    FeedSourceOut,
     FeedStatusOut,
     SavedMappingOut,
 )
@@ -30,6 +33,7 @@ router = Router()
 TAGS = ["vendor"]
 Service = Annotated[FeedService, Depends(feed_service)]
 History = Annotated[FeedHistory, Depends(feed_history)]
+Pulls = Annotated[FeedPulls, Depends(feed_pulls)]
 
 
 @router.post(
@@ -128,4 +132,58 @@ def save_feed_mapping(vendor_id: str, body: Annotated[FeedMapping, Body()], serv
 )
 def delete_feed_mapping(vendor_id: str, service: Service) -> Response[Any]:
     service.delete_mapping(principal(router), vendor_id)
+    return Response(status_code=HTTPStatus.NO_CONTENT)
+
+
+def _source_out(source: FeedSource) -> FeedSourceOut:
+    return FeedSourceOut(**source.model_dump(include=set(FeedSourceOut.model_fields)))
+
+
+@router.get(
+    "/vendors/<vendor_id>/feed-source",
+    summary="The vendor's feed URL, fetched once a day, with its last pull",
+    description="404 `feed_source_not_found` when none is registered.",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def feed_source(vendor_id: str, pulls: Pulls) -> FeedSourceOut:
+    return _source_out(pulls.source(principal(router), vendor_id))
+
+
+@router.put(
+    "/vendors/<vendor_id>/feed-source",
+    summary="Fetch the feed from this URL once a day",
+    description=(
+        "The URL is checked at once: https, no user or password, and a host that resolves to public addresses "
+        "only (422 `https_required`, `credentials_in_url`, `private_address`, `host_not_found`); redirects are "
+        "checked again when it is fetched. The first pull is due at once; each pull is an import in the history."
+    ),
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def register_feed_source(vendor_id: str, body: Annotated[FeedSourceIn, Body()], pulls: Pulls) -> FeedSourceOut:
+    return _source_out(pulls.register(principal(router), vendor_id, body))
+
+
+@router.post(
+    "/vendors/<vendor_id>/feed-source/pull",
+    summary="Fetch the feed URL with the next run of the schedule (within minutes)",
+    tags=TAGS,
+    security=SIGNED_IN,
+    responses={202: {"description": "Due now", "content": {"application/json": {"model": FeedSourceOut}}}},
+)
+def pull_feed_source(vendor_id: str, pulls: Pulls) -> Response[Any]:
+    due = _source_out(pulls.pull_soon(principal(router), vendor_id))
+    return json_response(HTTPStatus.ACCEPTED, due.model_dump(mode="json"))
+
+
+@router.delete(
+    "/vendors/<vendor_id>/feed-source",
+    summary="Stop fetching the feed URL",
+    tags=TAGS,
+    security=SIGNED_IN,
+    responses={204: {"description": "Deleted"}},
+)
+def delete_feed_source(vendor_id: str, pulls: Pulls) -> Response[Any]:
+    pulls.remove(principal(router), vendor_id)
     return Response(status_code=HTTPStatus.NO_CONTENT)

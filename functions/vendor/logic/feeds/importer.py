@@ -35,6 +35,7 @@ from functions.vendor.logic.domain import (
     REPORTS_PREFIX,
     FeedImport,
     FeedMapping,
+    FeedMode,
     Offer,
     SavedMapping,
     Vendor,
@@ -104,6 +105,25 @@ def content_type_for(filename: str, given: str | None) -> str:
             f"a feed file ends with one of {', '.join(sorted(CONTENT_TYPES))}", code="unsupported_file_type"
         )
     return CONTENT_TYPES[suffix]
+
+
+def new_import(  # noqa: PLR0917 - the facts an import starts from
+    vendor_id: str, mode: FeedMode, filename: str, content_type: str | None, created_by: str, now: datetime
+) -> FeedImport:
+    """A pending import of a file about to be stored under its object key (BadRequest for a file
+    type that is not a feed)."""
+    feed_id = ids.feed_id(now)
+    return FeedImport(
+        feed_id=feed_id,
+        vendor_id=vendor_id,
+        mode=mode,
+        filename=filename,
+        content_type=content_type_for(filename, content_type),
+        object_key=object_key(vendor_id, feed_id, filename),
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def status_of(feed: FeedImport, report_url: str | None) -> FeedStatusOut:
@@ -204,25 +224,12 @@ class FeedService:
             raise NotFound("no such vendor", code="vendor_not_found")
         if vendor.status != "approved":
             raise Conflict("the vendor is not approved yet", code="vendor_not_approved")
-        content_type = content_type_for(body.filename, body.content_type)
         now = self._clock()
-        feed_id = ids.feed_id(now)
-        key = object_key(vendor_id, feed_id, body.filename)
-        feed = FeedImport(
-            feed_id=feed_id,
-            vendor_id=vendor_id,
-            mode=body.mode,
-            filename=body.filename,
-            content_type=content_type,
-            object_key=key,
-            created_by=caller.user_id,
-            created_at=now,
-            updated_at=now,
-        )
+        feed = new_import(vendor_id, body.mode, body.filename, body.content_type, caller.user_id, now)
         self._feeds.create(feed)
-        upload = self._files.presign_upload(key, content_type, MAX_FEED_BYTES, UPLOAD_EXPIRES_SECONDS)
+        upload = self._files.presign_upload(feed.object_key, feed.content_type, MAX_FEED_BYTES, UPLOAD_EXPIRES_SECONDS)
         return FeedCreated(
-            feed_id=feed_id,
+            feed_id=feed.feed_id,
             status="pending",
             mode=body.mode,
             upload=upload,
