@@ -4,8 +4,8 @@ A new member hearts a product, writes a review (shown, or announced as waiting f
 and asks a question, on a phone without sideways scrolling; a member composes a collection from
 two vendors' products and publishes it; another member rates it, adds it all to the cart and
 comments with a link, which waits for a moderator; the admin publishes that comment from the
-moderation queue. Every community page fits 390 px. (axe-core is not installed in this
-repository, so no accessibility scan runs here.)
+moderation queue. Every community page fits 390 px. (The axe-core scan of every page is
+tests/browser/test_accessibility.py.)
 """
 
 from __future__ import annotations

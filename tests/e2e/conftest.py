@@ -18,6 +18,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,6 +76,19 @@ def start_on(folder: Path, **settings: Any) -> RuntimeThread:
     thread = RuntimeThread(Runtime(config))
     thread.start(timeout=600)
     return thread
+
+
+DEMO_ORDERS_SECONDS = 300.0
+
+
+def wait_for_demo_orders(plein: Plein) -> None:
+    """The seed places the demo shopper's orders once the vendors' offers reached the orders
+    context, in the background when that takes a while: tests built on them wait for them."""
+    shopper = plein.client("shopper")
+    deadline = time.monotonic() + DEMO_ORDERS_SECONDS
+    while not shopper.get("/orders").json().get("items"):
+        assert time.monotonic() < deadline, "the seed placed no demo orders for the shopper"
+        time.sleep(1)
 
 
 def kill_emulator(runtime: Runtime) -> None:

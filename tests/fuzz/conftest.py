@@ -7,12 +7,11 @@ from, while the fuzzer only asserts what holds for any data.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import Plein, running_plein
+from tests.e2e.conftest import Plein, running_plein, wait_for_demo_orders
 
 FUZZ_PRODUCTS = 60
 
@@ -26,24 +25,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         items[place] = item
 
 
-DEMO_ORDERS_SECONDS = 300.0
-
-
 @pytest.fixture(scope="session")
 def fuzzed_plein() -> Iterator[Plein]:
     with running_plein(FUZZ_PRODUCTS, extra_contexts=()) as running:
-        _wait_for_demo_orders(running)
+        wait_for_demo_orders(running)
         yield running
-
-
-def _wait_for_demo_orders(plein: Plein) -> None:
-    """The seed places the demo shopper's orders once the vendors' offers reached the orders
-    context, in the background when that takes a while: the matrix's scene is built from them."""
-    shopper = plein.client("shopper")
-    deadline = time.monotonic() + DEMO_ORDERS_SECONDS
-    while not shopper.get("/orders").json().get("items"):
-        assert time.monotonic() < deadline, "the seed placed no demo orders for the shopper"
-        time.sleep(1)
 
 
 @pytest.fixture(scope="session")
