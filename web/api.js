@@ -63,6 +63,15 @@ export const api = {
   put: (path, body, options = {}) => request("PUT", path, { ...options, body }),
   patch: (path, body, options = {}) => request("PATCH", path, { ...options, body }),
   del: (path, options) => request("DELETE", path, options),
+  /** GET a resource that may not exist: null for a 404. */
+  find: async (path, options) => {
+    try {
+      return await request("GET", path, options);
+    } catch (error) {
+      if (error.status === 404) return null;
+      throw error;
+    }
+  },
 };
 
 /** Encode one path segment (ids and SKUs may contain characters that need escaping). */

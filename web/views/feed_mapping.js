@@ -39,13 +39,8 @@ const UNITS = ["kg", "g", "lb", "oz"];
 const mappingPath = (vendorId) => `/vendors/${seg(vendorId)}/feed-mapping`;
 
 /** The vendor's saved mapping, or null when none is saved. */
-export async function savedMapping(vendorId, signal) {
-  try {
-    return await api.get(mappingPath(vendorId), { signal });
-  } catch (error) {
-    if (error.status === 404) return null;
-    throw error;
-  }
+export function savedMapping(vendorId, signal) {
+  return api.find(mappingPath(vendorId), { signal });
 }
 
 /** "Küche/Töpfe => Home > Kitchen > Pots" lines ⇄ the categories object. */

@@ -6,15 +6,6 @@ import { busy, date, errorBox, field, h, mount, toast } from "../ui.js";
 
 const sourcePath = (vendorId) => `/vendors/${seg(vendorId)}/feed-source`;
 
-async function currentSource(vendorId, signal) {
-  try {
-    return await api.get(sourcePath(vendorId), { signal });
-  } catch (error) {
-    if (error.status === 404) return null;
-    throw error;
-  }
-}
-
 function lastPull(source) {
   const pull = source.last_pull;
   if (!pull) return "Not fetched yet.";
@@ -79,7 +70,7 @@ export function feedSourceCard(vendorId, modes, signal) {
   };
   const load = async () => {
     try {
-      draw(await currentSource(vendorId, signal));
+      draw(await api.find(sourcePath(vendorId), { signal }));
     } catch (error) {
       if (error.name === "AbortError" || error.status === 401) throw error;
       mount(area, errorBox(error, { title: "Could not load your feed URL" }));

@@ -351,32 +351,37 @@ def _feed_item(feed: FeedImport) -> FeedItem:
     )
 
 
+def _vendor_data(item_class: type[MappingItem | SourceItem], vendor_id: str, sk: str) -> str | None:
+    """The `data` of a vendor's one item of this kind (its mapping, its feed source), if it has one."""
+    with translate_errors():
+        try:
+            return item_class.get(vendor_pk(vendor_id), sk, consistent_read=True).data
+        except DoesNotExist:
+            return None
+
+
+def _delete_vendor_item(item_class: type[MappingItem | SourceItem], vendor_id: str, sk: str) -> bool:
+    item = item_class(vendor_pk(vendor_id), sk)
+    return condition_held(lambda: item.delete(condition=item_class.pk.exists()))
+
+
 class DynamoMappings:
     def get(self, vendor_id: str) -> SavedMapping | None:
-        with translate_errors():
-            try:
-                item = MappingItem.get(vendor_pk(vendor_id), MAPPING, consistent_read=True)
-            except DoesNotExist:
-                return None
-        return SavedMapping.model_validate_json(item.data)
+        data = _vendor_data(MappingItem, vendor_id, MAPPING)
+        return SavedMapping.model_validate_json(data) if data else None
 
     def save(self, saved: SavedMapping) -> None:
         with translate_errors():
             MappingItem(vendor_pk(saved.vendor_id), MAPPING, data=saved.model_dump_json()).save()
 
     def delete(self, vendor_id: str) -> bool:
-        item = MappingItem(vendor_pk(vendor_id), MAPPING)
-        return condition_held(lambda: item.delete(condition=MappingItem.pk.exists()))
+        return _delete_vendor_item(MappingItem, vendor_id, MAPPING)
 
 
 class DynamoSources:
     def get(self, vendor_id: str) -> FeedSource | None:
-        with translate_errors():
-            try:
-                item = SourceItem.get(vendor_pk(vendor_id), SOURCE, consistent_read=True)
-            except DoesNotExist:
-                return None
-        return FeedSource.model_validate_json(item.data)
+        data = _vendor_data(SourceItem, vendor_id, SOURCE)
+        return FeedSource.model_validate_json(data) if data else None
 
     def save(self, source: FeedSource) -> None:
         with translate_errors():
@@ -389,8 +394,7 @@ class DynamoSources:
             ).save()
 
     def delete(self, vendor_id: str) -> bool:
-        item = SourceItem(vendor_pk(vendor_id), SOURCE)
-        return condition_held(lambda: item.delete(condition=SourceItem.pk.exists()))
+        return _delete_vendor_item(SourceItem, vendor_id, SOURCE)
 
     def due(self, now: datetime, limit: int) -> list[FeedSource]:
         with translate_errors():

@@ -56,23 +56,24 @@ _BARE_NUMBER = re.compile(r"^\d{1,6}(?:[.,]\d{1,3})?$")
 
 def header_applies(mapping: FeedMapping, header: list[str]) -> bool:
     """Whether the table with this header is the vendor's own spreadsheet: it has the id column."""
-    names = {_key(name) for name in header}
-    return any(target == "id" and _key(source) in names for source, target in mapping.columns.items())
+    names = {match_key(name) for name in header}
+    return any(target == "id" and match_key(source) in names for source, target in mapping.columns.items())
 
 
 def column_fields(mapping: FeedMapping, header: list[str]) -> dict[str, str | None]:
     """Each column of the header → the field the mapping names for it (None: not mapped)."""
-    by_key = {_key(source): target for source, target in mapping.columns.items()}
-    return {name: by_key.get(_key(name)) for name in header}
+    by_key = {match_key(source): target for source, target in mapping.columns.items()}
+    return {name: by_key.get(match_key(name)) for name in header}
 
 
 def absent_columns(mapping: FeedMapping, header: list[str]) -> dict[str, str]:
     """Mapped columns the header lacks: field → the column the mapping expects for it."""
-    names = {_key(name) for name in header}
-    return {target: source for source, target in mapping.columns.items() if _key(source) not in names}
+    names = {match_key(name) for name in header}
+    return {target: source for source, target in mapping.columns.items() if match_key(source) not in names}
 
 
-def _key(name: str) -> str:
+def match_key(name: str) -> str:
+    """A column name, category or word as the mapping compares them: ignoring case and surrounding spaces."""
     return name.strip().strip("\ufeff").strip().casefold()
 
 
@@ -92,7 +93,7 @@ def rewritten(mapping: FeedMapping, fields: dict[str, str | list[str]]) -> dict[
 
 
 def _rules(mapping: FeedMapping) -> dict[str, Callable[[str], str]]:
-    categories = {_key(source): path for source, path in mapping.categories.items()}
+    categories = {match_key(source): path for source, path in mapping.categories.items()}
 
     def amount(text: str) -> str:
         return _amount(text, mapping)
@@ -102,14 +103,14 @@ def _rules(mapping: FeedMapping) -> dict[str, Callable[[str], str]]:
         return f"{head}{separator}{_amount(price, mapping)}" if separator else text
 
     def category(text: str) -> str:
-        return categories.get(_key(text), text)
+        return categories.get(match_key(text), text)
 
     return {
         **dict.fromkeys(AMOUNT_FIELDS, amount),
         "shipping": shipping,
         "quantity": lambda text: _whole(text, mapping),
-        "condition": lambda text: CONDITION_WORDS.get(_key(text), text),
-        "availability": lambda text: AVAILABILITY_WORDS.get(_key(text), text),
+        "condition": lambda text: CONDITION_WORDS.get(match_key(text), text),
+        "availability": lambda text: AVAILABILITY_WORDS.get(match_key(text), text),
         "sale_price_effective_date": lambda text: _date_range(text, mapping),
         "shipping_weight": lambda text: _weight(text, mapping),
         "product_type": category,

@@ -23,13 +23,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
 from functions.common.json_text import loads_bounded
-from functions.vendor.logic.domain import FeedFormat, FeedMapping, FeedMode
+from functions.vendor.logic.domain import REPEATABLE_TARGETS, FeedFormat, FeedMapping, FeedMode, MappingTarget
 
 SAMPLE_BYTES = 64 * 1024
 MAX_JSON_LINE = 1024 * 1024
@@ -38,37 +38,9 @@ MAX_CONTROL_SHARE = 0.01
 DELIMITERS = (",", "\t", ";", "|")
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a ZIP file
 
-FIELDS = frozenset(
-    {
-        "id",
-        "title",
-        "description",
-        "link",
-        "image_link",
-        "additional_image_link",
-        "price",
-        "sale_price",
-        "sale_price_effective_date",
-        "availability",
-        "brand",
-        "gtin",
-        "mpn",
-        "condition",
-        "google_product_category",
-        "product_type",
-        "item_group_id",
-        "color",
-        "size",
-        "material",
-        "gender",
-        "age_group",
-        "shipping",
-        "shipping_weight",
-        "quantity",
-        "max_handling_time",
-    }
-)
-REPEATABLE = frozenset({"additional_image_link", "shipping"})
+FIELDS = frozenset(get_args(MappingTarget))
+"""The Merchant Center field names a column may have (the same a mapping may name)."""
+REPEATABLE = REPEATABLE_TARGETS
 REQUIRED: dict[str, tuple[str, ...]] = {
     "upsert": ("id", "title", "price"),
     "replace": ("id", "title", "price"),
@@ -299,7 +271,9 @@ def _first_record(text: str, delimiter: str, quotechar: str) -> list[str]:
 def detect_dialect(text: str, mapping: FeedMapping | None = None) -> tuple[str, str, list[str]]:
     """(delimiter, quotechar, header): the delimiter that makes the most recognised column names
     (Merchant Center names, or the columns of the vendor's mapping)."""
-    known_names = FIELDS | ({name.strip().casefold() for name in mapping.columns} if mapping else set())
+    from functions.vendor.logic.feeds.mapping import match_key
+
+    known_names = FIELDS | ({match_key(name) for name in mapping.columns} if mapping else set())
     body = text.lstrip("\ufeff")
     quotechar = '"'
     try:
@@ -311,7 +285,7 @@ def detect_dialect(text: str, mapping: FeedMapping | None = None) -> tuple[str, 
     best: tuple[int, int, str, list[str]] | None = None
     for delimiter in DELIMITERS:
         header = _first_record(body, delimiter, quotechar)
-        known = sum(1 for name in header if {canonical_name(name), name.strip().casefold()} & known_names)
+        known = sum(1 for name in header if {canonical_name(name), match_key(name)} & known_names)
         candidate = (known, len(header), delimiter, header)
         if best is None or candidate[:2] > best[:2]:
             best = candidate

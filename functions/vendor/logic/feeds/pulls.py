@@ -115,7 +115,8 @@ class FeedPulls:
     def pull_soon(self, caller: Principal, vendor_id: str) -> FeedSource:
         """Make the vendor's feed URL due now: the next run of the schedule fetches it."""
         source = self.source(caller, vendor_id)
-        due = source.model_copy(update={"next_pull_at": self._clock(), "updated_at": self._clock()})
+        now = self._clock()
+        due = source.model_copy(update={"next_pull_at": now, "updated_at": now})
         self._sources.save(due)
         return due
 
