@@ -1,5 +1,6 @@
 // The shell: loads config, shows who is signed in, and routes hash URLs to views.
 //   #/products?q=..  #/product/<id>  #/cart  #/checkout  #/orders  #/orders/<id>  #/vendor  #/signin
+//   #/signup  #/confirm?username=  #/reset  #/sell (apply as a vendor)  #/admin (console)  #/admin/vendors
 //   #/rewards  #/join?ref=CODE  #/admin/rewards
 //   #/advice?code=CODE (advisor console)  #/partner (advice partner portal)
 //   #/community  #/collections[/new|/<id>[/edit]]  #/guides?kind=&q=  #/articles/(new|<id>[/edit])  #/ideas[/<id>]  #/users/<id>  #/profile  #/feed  #/feedback
@@ -23,6 +24,10 @@ const routes = [
   { pattern: /^\/orders\/(?<id>[^/]+)$/, nav: "orders", auth: true, load: () => import("./views/order.js") },
   { pattern: /^\/vendor$/, nav: "vendor", auth: true, load: () => import("./views/vendor.js") },
   { pattern: /^\/signin$/, nav: null, load: () => import("./views/signin.js") },
+  { pattern: /^\/(signup|confirm|reset)$/, nav: null, load: () => import("./views/account.js") },
+  { pattern: /^\/sell$/, nav: null, auth: true, load: () => import("./views/sell.js") },
+  { pattern: /^\/admin$/, nav: "admin", auth: true, load: () => import("./views/admin.js") },
+  { pattern: /^\/admin\/vendors$/, nav: "admin", auth: true, load: () => import("./views/admin_vendors.js") },
   { pattern: /^\/rewards$/, nav: "rewards", auth: true, load: () => import("./views/rewards.js") },
   { pattern: /^\/join$/, nav: "rewards", auth: true, load: () => import("./views/rewards.js") },
   { pattern: /^\/admin\/rewards$/, nav: "admin", auth: true, load: () => import("./views/admin_rewards.js") },

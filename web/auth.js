@@ -1,4 +1,5 @@
-// Sign-in against Cognito (InitiateAuth, USER_PASSWORD_AUTH) straight from the browser; the tokens
+// Sign-in against Cognito (InitiateAuth, USER_PASSWORD_AUTH) straight from the browser, with sign-up,
+// its e-mailed confirmation code, and password reset by code (the same user pool API); the tokens
 // live in sessionStorage for this tab only: the ID token for the REST API (its Cognito authorizer),
 // the access token for the advice socket (its Lambda authorizer asks Cognito, which takes only those).
 
@@ -62,41 +63,51 @@ function changed() {
   for (const listener of listeners) listener(current);
 }
 
-export async function signIn(username, password) {
-  const cfg = config();
+const FRIENDLY = {
+  NotAuthorizedException: "Wrong username or password.",
+  UserNotFoundException: "Wrong username or password.",
+  UserNotConfirmedException: "This account is not confirmed yet: enter the code we e-mailed you.",
+  PasswordResetRequiredException: "This account needs a new password: reset it with a code by e-mail.",
+  UsernameExistsException: "That username is taken. Choose another one, or sign in if it is yours.",
+  InvalidPasswordException: "That password is too weak: use at least 10 characters with upper and lower case letters, a digit and a symbol.",
+  CodeMismatchException: "That code is not right. Check the e-mail, or ask for a new code.",
+  ExpiredCodeException: "That code has expired. Ask for a new one.",
+  LimitExceededException: "Too many attempts. Wait a few minutes, then try again.",
+  TooManyRequestsException: "Too many attempts. Wait a few minutes, then try again.",
+  TooManyFailedAttemptsException: "Too many attempts. Wait a few minutes, then try again.",
+};
+
+/** One call of the Cognito user pool API (no credentials: these operations take the app client id). */
+async function cognito(operation, body) {
   let response;
   try {
-    response = await fetch(cfg.cognito_endpoint, {
+    response = await fetch(config().cognito_endpoint, {
       method: "POST",
       headers: {
         "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+        "X-Amz-Target": `AWSCognitoIdentityProviderService.${operation}`,
       },
-      body: JSON.stringify({
-        AuthFlow: "USER_PASSWORD_AUTH",
-        ClientId: cfg.client_id,
-        AuthParameters: { USERNAME: username, PASSWORD: password },
-      }),
+      body: JSON.stringify({ ClientId: config().client_id, ...body }),
     });
   } catch (error) {
-    throw new AuthError("network", `Cannot reach the sign-in service (${error.message}).`);
+    throw new AuthError("network", `Cannot reach the sign-in service (${error.message}). Check your connection and try again.`);
   }
-  let body = {};
+  let answer = {};
   try {
-    body = await response.json();
+    answer = await response.json();
   } catch {
-    body = {};
+    answer = {};
   }
   if (!response.ok) {
-    const type = String(body.__type || body.code || "sign_in_failed").split("#").pop();
-    const friendly = {
-      NotAuthorizedException: "Wrong username or password.",
-      UserNotFoundException: "Wrong username or password.",
-      UserNotConfirmedException: "This account is not confirmed yet.",
-      PasswordResetRequiredException: "This account needs a new password.",
-    };
-    throw new AuthError(type, friendly[type] || body.message || body.Message || `Sign-in failed (HTTP ${response.status}).`);
+    const type = String(answer.__type || answer.code || "failed").split("#").pop();
+    // InvalidParameterException carries Cognito's own explanation (an invalid e-mail address, ...)
+    throw new AuthError(type, FRIENDLY[type] || answer.message || answer.Message || "The sign-in service refused this. Try again.");
   }
+  return answer;
+}
+
+export async function signIn(username, password) {
+  const body = await cognito("InitiateAuth", { AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: password } });
   if (body.ChallengeName) {
     throw new AuthError(body.ChallengeName, `Sign-in needs a further step (${body.ChallengeName}) that this client does not support.`);
   }
@@ -107,6 +118,31 @@ export async function signIn(username, password) {
   sessionStorage.setItem(ACCESS_KEY, access);
   changed();
   return session();
+}
+
+/** Create an account; Cognito e-mails a code to confirm it. Resolves to where the code went. */
+export async function signUp(username, email, password) {
+  const body = await cognito("SignUp", { Username: username, Password: password, UserAttributes: [{ Name: "email", Value: email }] });
+  return { confirmed: Boolean(body.UserConfirmed), destination: body.CodeDeliveryDetails?.Destination || email };
+}
+
+export async function confirmSignUp(username, code) {
+  await cognito("ConfirmSignUp", { Username: username, ConfirmationCode: code });
+}
+
+export async function resendCode(username) {
+  const body = await cognito("ResendConfirmationCode", { Username: username });
+  return body.CodeDeliveryDetails?.Destination || null;
+}
+
+/** Ask for a password reset code by e-mail (the answer is alike whether or not the user exists). */
+export async function forgotPassword(username) {
+  const body = await cognito("ForgotPassword", { Username: username });
+  return body.CodeDeliveryDetails?.Destination || null;
+}
+
+export async function resetPassword(username, code, password) {
+  await cognito("ConfirmForgotPassword", { Username: username, ConfirmationCode: code, Password: password });
 }
 
 function forget() {

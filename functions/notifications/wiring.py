@@ -59,7 +59,9 @@ WIRING = ContextWiring(
         EventSubscription(
             EVENTS, sources=("plein.rewards",), detail_types=("PointsAwarded", "StageChanged", "GiftCardIssued")
         ),
-        EventSubscription(EVENTS, sources=("plein.vendor",), detail_types=("VendorApproved", "FeedImportCompleted")),
+        EventSubscription(
+            EVENTS, sources=("plein.vendor",), detail_types=("VendorApproved", "VendorDeclined", "FeedImportCompleted")
+        ),
         EventSubscription(
             EVENTS, sources=("plein.advice",), detail_types=("AdvisorApproved", "AdvisorInvited", "AdviceMissed")
         ),

@@ -49,7 +49,9 @@ def _restore_users(pool_id: str, users: list[dict[str, Any]]) -> int | None:
     if pool is None:
         return None
     for saved in users:
-        user = CognitoIdpUser(pool_id, saved["username"], saved["password"], UserStatus.CONFIRMED, [])
+        # a user who signed up but never confirmed stays unconfirmed (older snapshots have no status)
+        status = UserStatus[saved.get("status", "CONFIRMED")]
+        user = CognitoIdpUser(pool_id, saved["username"], saved["password"], status, [])
         sub = next((a["Value"] for a in saved["attributes"] if a["Name"] == "sub"), user.id)
         user.id = sub
         user.attributes = []
@@ -73,6 +75,7 @@ def _cognito_users(pool_id: str) -> Any:
             "username": user.username,
             "password": user.password,
             "enabled": user.enabled,
+            "status": user.status.name,
             "attributes": user.attributes,
             "groups": sorted(group.group_name for group in user.groups),
         }

@@ -58,6 +58,8 @@ class Patch:
     install: Callable[[Replace], None]
     correctness: bool = False
     """Makes moto behave as AWS does; installed whatever the flags (the others only make it faster)."""
+    adds: tuple[str, ...] = ()
+    """Attributes moto lacks that it adds (an AWS operation moto does not implement), as `replaces`."""
 
 
 REGISTRY: tuple[Patch, ...] = (
@@ -118,6 +120,18 @@ REGISTRY: tuple[Patch, ...] = (
         "account; AWS refuses attributes the client may not write",
         moto_cognito.apply,
         correctness=True,
+    ),
+    Patch(
+        "cognito_codes",
+        tuple(
+            f"moto.cognitoidp.responses.CognitoIdpResponse.{name}"
+            for name in ("sign_up", "confirm_sign_up", "forgot_password", "confirm_forgot_password")
+        ),
+        "moto accepts any sign-up code, cannot resend one, and hands password reset codes out in a response "
+        "header; AWS mails six-digit codes and refuses a wrong one (the codes go to the local mailbox)",
+        moto_cognito.apply_codes,
+        correctness=True,
+        adds=("moto.cognitoidp.responses.CognitoIdpResponse.resend_confirmation_code",),
     ),
     Patch(
         "streams",
@@ -252,9 +266,10 @@ def install(patches: Iterable[Patch] | None = None) -> list[str]:
             setattr(owner, name, value)
 
         patch.install(replace)
-        if sorted(replaced) != sorted(patch.replaces):
+        expected = sorted((*patch.replaces, *patch.adds))
+        if sorted(replaced) != expected:
             remove()
-            raise PatchMismatch(f"{patch.name} replaced {sorted(replaced)}, its entry says {sorted(patch.replaces)}")
+            raise PatchMismatch(f"{patch.name} replaced {sorted(replaced)}, its entry says {expected}")
         installed.append(patch.name)
     return installed
 

@@ -1,4 +1,5 @@
-"""Demo vendors and offers: three approved vendors and `ctx.products` products with their offers.
+"""Demo vendors and offers: three approved vendors and `ctx.products` products with their offers,
+and two pending applications (demo users `maker` and `potter`) for the admin console to decide.
 
 The products are local/seed/assortment.py's: dozens of product types across bikes, home,
 kitchen, fashion and electronics, titled and described in Dutch, German or English.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import random
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +28,7 @@ from functions.vendor.logic.offers import build_offer
 from functions.vendor.logic.vendors import updated_event
 from functions.vendor.models.events import ShippingRule, VendorApproved
 from local.seed import SeedContext, assortment
+from local.seed.users import create_user, demo_password
 
 SEEDED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 BATCH = 100
@@ -138,6 +141,43 @@ def seed(ctx: SeedContext) -> None:
     vendors_store, offers_store = dynamo.DynamoVendors(), dynamo.DynamoOffers()
     publisher = EventBridgePublisher(environment["EVENT_BUS_NAME"], ctx.client("events"))
 
+    vendors = _approved_vendors(ctx, vendors_store, publisher)
+
+    rng = random.Random(20261125)
+    progress = ctx.progress("vendor offers", ctx.products)
+    batches: list[tuple[int, list[Offer]]] = []
+    current: list[Offer] = []
+    products_in_batch = 0
+    for i in range(ctx.products):
+        current.extend(_offers_for(i, vendors, rng))
+        products_in_batch += 1
+        if len(current) >= BATCH:
+            batches.append((products_in_batch, current))
+            current, products_in_batch = [], 0
+    if current:
+        batches.append((products_in_batch, current))
+
+    def write(batch: tuple[int, list[Offer]]) -> int:
+        products, offers = batch
+        existing = offers_store.get_many([offer.offer_id for offer in offers])
+        offers_store.put_new([offer for offer in offers if offer.offer_id not in existing])
+        return products
+
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="seed-offers") as pool:
+        if batches:
+            progress.advance(write(batches[0]))  # creates the connection once
+        for written in pool.map(write, batches[1:]):
+            progress.advance(written)
+    offers = sum(len(offers) for _, offers in batches)
+    ctx.log(f"vendor: {len(vendors)} vendors, {offers} offers for {ctx.products} products")
+    _applications(ctx, vendors_store)
+    demo = next((vendor for vendor in vendors if vendor.owner_username == "vendor"), None)
+    if demo is not None:
+        _stock_update(ctx, demo, publisher)
+
+
+def _approved_vendors(ctx: SeedContext, vendors_store: Any, publisher: EventBridgePublisher) -> list[Vendor]:
+    """The approved demo vendors, created (with their events) unless seeded before."""
     vendors: list[Vendor] = []
     events = []
     for spec in VENDORS:
@@ -172,37 +212,47 @@ def seed(ctx: SeedContext) -> None:
             ctx.bind_vendor(owner.username, vendor.vendor_id)
     if events:
         publisher.publish(events)
+    return vendors
 
-    rng = random.Random(20261125)
-    progress = ctx.progress("vendor offers", ctx.products)
-    batches: list[tuple[int, list[Offer]]] = []
-    current: list[Offer] = []
-    products_in_batch = 0
-    for i in range(ctx.products):
-        current.extend(_offers_for(i, vendors, rng))
-        products_in_batch += 1
-        if len(current) >= BATCH:
-            batches.append((products_in_batch, current))
-            current, products_in_batch = [], 0
-    if current:
-        batches.append((products_in_batch, current))
 
-    def write(batch: tuple[int, list[Offer]]) -> int:
-        products, offers = batch
-        existing = offers_store.get_many([offer.offer_id for offer in offers])
-        offers_store.put_new([offer for offer in offers if offer.offer_id not in existing])
-        return products
+APPLICATIONS = (
+    (
+        "maker",
+        "Atelier Noord",
+        "Handgedraaid aardewerk uit Groningen: mokken, kommen en vazen in kleine series.",
+        "https://atelier-noord.example",
+    ),
+    (
+        "potter",
+        "Filzwerk Ost",
+        "Filzpantoffeln und Taschen aus Merinowolle, von Hand gefilzt in Leipzig.",
+        "https://filzwerk-ost.example",
+    ),
+)
+"""Pending vendor applications: (applicant, shop name, story, website)."""
 
-    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="seed-offers") as pool:
-        if batches:
-            progress.advance(write(batches[0]))  # creates the connection once
-        for written in pool.map(write, batches[1:]):
-            progress.advance(written)
-    offers = sum(len(offers) for _, offers in batches)
-    ctx.log(f"vendor: {len(vendors)} vendors, {offers} offers for {ctx.products} products")
-    demo = next((vendor for vendor in vendors if vendor.owner_username == "vendor"), None)
-    if demo is not None:
-        _stock_update(ctx, demo, publisher)
+
+def _applications(ctx: SeedContext, vendors_store: Any) -> None:
+    """Applicants with real accounts, so that approving one in the admin console binds them."""
+    if ctx.user_pool_id is None:
+        return
+    for username, name, story, website in APPLICATIONS:
+        user = ctx.users.get(username) or create_user(
+            ctx.client("cognito-idp"), ctx.user_pool_id, username, password=demo_password(username), groups=("shopper",)
+        )
+        ctx.users[username] = user
+        application = Vendor(
+            vendor_id=_vendor_id(name),
+            name=name,
+            owner_user_id=user.sub,
+            owner_username=username,
+            story=story,
+            contact=Contact(website=website, email=f"{username}@plein.local"),
+            created_at=SEEDED_AT,
+            updated_at=SEEDED_AT,
+        )
+        with suppress(Conflict):  # seeded before (and perhaps decided since)
+            vendors_store.create(application)
 
 
 RESTOCKED = 12

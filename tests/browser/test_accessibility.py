@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS: dict[str, ViewportSize] = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PUBLIC_PAGES = ("#/products", "#/community", "#/collections", "#/guides", "#/ideas", "#/signin")
+PUBLIC_PAGES = ("#/products", "#/community", "#/collections", "#/guides", "#/ideas", "#/signin", "#/signup", "#/reset")
 PAGES: dict[str, tuple[str, ...]] = {
     "anonymous": PUBLIC_PAGES,
     "shopper": (
@@ -34,9 +34,10 @@ PAGES: dict[str, tuple[str, ...]] = {
         "#/newsletter",
         "#/advice",
         "#/collections/new",
+        "#/sell",
     ),
     "vendor": ("#/vendor", "#/vendor?tab=feeds", "#/vendor?tab=orders", "#/partner", "#/articles/new"),
-    "admin": ("#/admin/community", "#/admin/rewards", "#/admin/campaigns"),
+    "admin": ("#/admin", "#/admin/vendors", "#/admin/community", "#/admin/rewards", "#/admin/campaigns"),
 }
 
 

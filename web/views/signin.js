@@ -1,7 +1,8 @@
-// Sign in with username and password (Cognito USER_PASSWORD_AUTH).
+// Sign in with username and password (Cognito USER_PASSWORD_AUTH); links to sign-up and password reset.
 
 import { signIn, session } from "../auth.js";
 import { errorBox, field, h, mount } from "../ui.js";
+import { link } from "../router.js";
 
 export async function render(view, { query, next, reason }) {
   const target = next || query.get("next") || "#/products";
@@ -24,7 +25,12 @@ export async function render(view, { query, next, reason }) {
           await signIn(username.value.trim(), password.value);
           location.hash = target.startsWith("#/signin") ? "#/products" : target;
         } catch (error) {
-          mount(problem, errorBox(error, { title: "Could not sign in" }));
+          const who = username.value.trim();
+          const nextStep = {
+            UserNotConfirmedException: h("a", { href: link("/confirm", { username: who }) }, "Enter your confirmation code"),
+            PasswordResetRequiredException: h("a", { href: link("/reset", { username: who }) }, "Reset your password"),
+          }[error.code];
+          mount(problem, errorBox(error, { title: "Could not sign in" }), nextStep ? h("p", {}, nextStep) : null);
           password.select();
         } finally {
           submit.disabled = false;
@@ -34,11 +40,13 @@ export async function render(view, { query, next, reason }) {
     },
     h("h1", { id: "signin-title" }, "Sign in"),
     reason ? h("p", { class: "notice" }, reason) : null,
+    query.get("confirmed") ? h("p", { class: "notice", "data-testid": "confirmed" }, "Your e-mail is confirmed. Sign in to start.") : null,
     current ? h("p", {}, `You are signed in as ${current.username}. Sign in again to switch accounts.`) : null,
     field("Username", username),
     field("Password", password),
     problem,
-    h("div", { class: "actions" }, submit),
+    h("div", { class: "actions" }, submit, h("a", { href: "#/reset" }, "Forgot your password?")),
+    h("p", {}, "New to Plein? ", h("a", { href: "#/signup" }, "Create an account")),
     h("p", { class: "muted small" }, "Locally the demo users shopper, vendor, advisor and admin are printed with their passwords when the runtime starts."),
   );
   mount(view, form);

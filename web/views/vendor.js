@@ -24,6 +24,7 @@ export async function render(view, { query, signal, session }) {
         session.groups.includes("vendor")
           ? "Your account is in the vendor group but not bound to a vendor (no custom:vendor_id claim)."
           : "This page is for vendors. Sign in with a vendor account.",
+        h("a", { class: "button", href: "#/sell" }, session.groups.includes("vendor") ? "Your vendor application" : "Apply to sell on Plein"),
         h("a", { class: "button button-ghost", href: link("/signin", { next: "#/vendor" }) }, "Sign in as a vendor"),
       ),
     );

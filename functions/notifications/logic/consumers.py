@@ -64,6 +64,7 @@ class EventConsumer:
             (c.REWARDS, "StageChanged"): (c.StageChangedView, self.stage_changed),
             (c.REWARDS, "GiftCardIssued"): (c.GiftCardIssuedView, self.gift_card_issued),
             (c.VENDOR, "VendorApproved"): (c.VendorApprovedView, self.vendor_approved),
+            (c.VENDOR, "VendorDeclined"): (c.VendorDeclinedView, self.vendor_declined),
             (c.VENDOR, "FeedImportCompleted"): (c.FeedImportCompletedView, self.feed_import_completed),
             (c.ADVICE, "AdvisorApproved"): (c.AdvisorApprovedView, self.advisor_approved),
             (c.ADVICE, "AdvisorInvited"): (c.AdvisorInvitedView, self.advisor_invited),
@@ -228,6 +229,11 @@ class EventConsumer:
         self._store.add_vendor_user(event.vendor_id, event.owner_user_id)
         values = {"vendor_name": event.name}
         intent = Intent(event.owner_user_id, Topic.VENDOR, "vendor_approved", event.event_id, values, "#/vendor")
+        self._notifier.notify(intent)
+
+    def vendor_declined(self, event: c.VendorDeclinedView) -> None:
+        values = {"vendor_name": event.name, "reason": event.reason}
+        intent = Intent(event.owner_user_id, Topic.VENDOR, "vendor_declined", event.event_id, values, "#/sell")
         self._notifier.notify(intent)
 
     def feed_import_completed(self, event: c.FeedImportCompletedView) -> None:

@@ -154,6 +154,16 @@ class VendorApprovedView(ConsumedView):
     owner_user_id: str
 
 
+class VendorDeclinedView(ConsumedView):
+    source: ClassVar[str] = VENDOR
+    detail_type: ClassVar[str] = "VendorDeclined"
+
+    vendor_id: str
+    name: str
+    owner_user_id: str
+    reason: str
+
+
 class FeedCountsView(ConsumedPart):
     created: int = 0
     updated: int = 0

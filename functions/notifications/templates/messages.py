@@ -200,6 +200,23 @@ MESSAGES: dict[str, dict[str, Message]] = {
             "Welcome to Plein, $vendor_name", "Your vendor account $vendor_name was approved.", "Go to your shop"
         ),
     },
+    "vendor_declined": {
+        "nl": Message(
+            "Je aanvraag voor $vendor_name",
+            "We kunnen $vendor_name nog niet goedkeuren: $reason Pas je aanvraag aan en dien hem opnieuw in.",
+            "Aanvraag aanpassen",
+        ),
+        "de": Message(
+            "Deine Bewerbung für $vendor_name",
+            "Wir können $vendor_name noch nicht freigeben: $reason Passe deine Bewerbung an und reiche sie erneut ein.",
+            "Bewerbung anpassen",
+        ),
+        "en": Message(
+            "Your application for $vendor_name",
+            "We cannot approve $vendor_name yet: $reason Change your application and submit it again.",
+            "Change your application",
+        ),
+    },
     "feed_import_completed": {
         "nl": Message(
             "Feed-import $status",

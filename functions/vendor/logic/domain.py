@@ -14,7 +14,7 @@ from functions.common.models import Record
 from functions.common.values import Currency, Identifier, MinorUnits
 from functions.vendor.models.events import FeedCounts, OfferSnapshot, ShippingRule
 
-VendorStatus = Literal["pending", "approved", "suspended"]
+VendorStatus = Literal["pending", "approved", "declined", "suspended"]
 OfferStatus = Literal["active", "withdrawn"]
 FeedMode = Literal["upsert", "partial", "replace"]
 FeedFormat = Literal["csv", "jsonl", "xml", "xlsx", "shopify", "woocommerce"]
@@ -52,6 +52,8 @@ class Vendor(Record):
     created_at: datetime
     updated_at: datetime
     approved_at: datetime | None = None
+    decline_reason: str | None = None
+    """Why an admin declined the application; cleared when the applicant changes and resubmits it."""
     revision: int = 1
 
 

@@ -16,6 +16,7 @@ from functions.vendor.logic.domain import (
     StreamChange,
     Vendor,
     VendorStats,
+    VendorStatus,
 )
 from functions.vendor.models.events import FeedCounts
 
@@ -25,6 +26,13 @@ class VendorRepository(Protocol):
         """Store a new application; Conflict when the owner already has a vendor account."""
 
     def get(self, vendor_id: str) -> Vendor | None: ...
+
+    def owned_by(self, user_id: str) -> Vendor | None:
+        """The vendor account (or application) of the user who applied for it."""
+
+    def with_status(self, status: VendorStatus, limit: int, after: str | None) -> tuple[list[Vendor], str | None]:
+        """Vendors in `status`, oldest application first, from after the key `after`; with the
+        key to continue from (None at the end)."""
 
     def save(self, vendor: Vendor, expected_revision: int) -> None:
         """Replace the vendor if its stored revision is `expected_revision`, else Conflict."""

@@ -8,9 +8,9 @@ from datetime import datetime
 from functions.common.auth import Principal, Role
 from functions.common.errors import Conflict, Forbidden, NotFound
 from functions.common.events import EventPublisher
-from functions.common.pagination import CursorCodec, clamp_limit
+from functions.common.pagination import CursorCodec, Page, clamp_limit
 from functions.vendor.logic import ids
-from functions.vendor.logic.domain import Vendor
+from functions.vendor.logic.domain import Vendor, VendorStatus
 from functions.vendor.logic.ports import FeedRepository, OfferRepository, UserDirectory, VendorRepository
 from functions.vendor.models.api import (
     Dashboard,
@@ -18,11 +18,13 @@ from functions.vendor.models.api import (
     PublicVendor,
     Storefront,
     VendorApplication,
+    VendorApplicationOut,
     VendorApproval,
+    VendorDecline,
     VendorOut,
     VendorPatch,
 )
-from functions.vendor.models.events import VendorApproved, VendorUpdated
+from functions.vendor.models.events import VendorApproved, VendorDeclined, VendorUpdated
 
 
 def to_out(vendor: Vendor) -> VendorOut:
@@ -85,7 +87,13 @@ class VendorService:
         vendor = self._existing(vendor_id)
         if vendor.status == "approved":
             raise Conflict("the vendor is already approved", code="already_approved")
-        changes: dict[str, object] = {"status": "approved", "approved_at": self._clock(), "updated_at": self._clock()}
+        now = self._clock()
+        changes: dict[str, object] = {
+            "status": "approved",
+            "approved_at": now,
+            "updated_at": now,
+            "decline_reason": None,
+        }
         if body.commission_bps is not None:
             changes["commission_bps"] = body.commission_bps
         approved = vendor.model_copy(update={**changes, "revision": vendor.revision + 1})
@@ -99,6 +107,52 @@ class VendorService:
             ]
         )
         return to_out(approved)
+
+    def decline(self, caller: Principal, vendor_id: str, body: VendorDecline) -> VendorOut:
+        caller.require(Role.ADMIN)
+        vendor = self._existing(vendor_id)
+        if vendor.status != "pending":
+            raise Conflict(
+                f"only a pending application can be declined (this one is {vendor.status})", code="not_pending"
+            )
+        now = self._clock()
+        declined = vendor.model_copy(
+            update={
+                "status": "declined",
+                "decline_reason": body.reason,
+                "updated_at": now,
+                "revision": vendor.revision + 1,
+            }
+        )
+        self._vendors.save(declined, vendor.revision)
+        self._publisher.publish(
+            [
+                VendorDeclined(
+                    vendor_id=vendor_id, name=vendor.name, owner_user_id=vendor.owner_user_id, reason=body.reason
+                )
+            ]
+        )
+        return to_out(declined)
+
+    def applications(
+        self, caller: Principal, status: VendorStatus, limit: int | None, cursor: str | None
+    ) -> Page[VendorApplicationOut]:
+        """Vendor accounts in one status for the admin console, oldest application first."""
+        caller.require(Role.ADMIN)
+        scope = f"vendors:{status}"
+        after = (self._cursors.decode(cursor, scope) or {}).get("after")
+        vendors, last = self._vendors.with_status(status, clamp_limit(limit), after)
+        return Page(
+            items=[VendorApplicationOut.model_validate(v.model_dump()) for v in vendors],
+            next_cursor=self._cursors.encode({"after": last} if last else None, scope),
+        )
+
+    def mine(self, caller: Principal) -> VendorOut:
+        """The caller's own vendor account or application (NotFound when they never applied)."""
+        vendor = self._vendors.owned_by(caller.user_id)
+        if vendor is None:
+            raise NotFound("you have not applied as a vendor", code="no_application")
+        return to_out(vendor)
 
     def get(self, caller: Principal, vendor_id: str) -> VendorOut:
         vendor = self._existing(vendor_id)
@@ -117,6 +171,9 @@ class VendorService:
             changes["shipping_rules"] = body.shipping_rules
         if "contact" in changes:
             changes["contact"] = body.contact
+        if vendor.status == "declined" and caller.user_id == vendor.owner_user_id:
+            # the applicant changing a declined application resubmits it
+            changes |= {"status": "pending", "decline_reason": None}
         updated = vendor.model_copy(update={**changes, "updated_at": self._clock(), "revision": vendor.revision + 1})
         updated = Vendor.model_validate(updated.model_dump())
         self._vendors.save(updated, vendor.revision)

@@ -51,6 +51,12 @@ class VendorApproval(StrictInput):
     commission_bps: int | None = Field(default=None, ge=0, le=10_000)
 
 
+class VendorDecline(StrictInput):
+    reason: Annotated[str, StringConstraints(min_length=5, max_length=1000, strip_whitespace=True)] = Field(
+        description="Shown to the applicant, who may change the application and resubmit it"
+    )
+
+
 class VendorPatch(StrictInput):
     """Fields a vendor may change; `commission_bps` only an admin."""
 
@@ -81,6 +87,21 @@ class VendorOut(View):
     service_policy: str
     created_at: datetime
     approved_at: datetime | None
+    decline_reason: str | None = None
+
+
+class VendorApplicationOut(View):
+    """An application as the admin console lists it."""
+
+    vendor_id: Identifier
+    name: str
+    status: VendorStatus
+    owner_username: str | None
+    story: str
+    logo_url: str | None
+    contact: Contact
+    created_at: datetime
+    decline_reason: str | None = None
 
 
 class PublicVendor(View):

@@ -89,6 +89,18 @@ class VendorApproved(DomainEvent):
     owner_user_id: str
 
 
+class VendorDeclined(DomainEvent):
+    """An admin declined an application; the applicant may change it, which resubmits it."""
+
+    source: ClassVar[str] = SOURCE
+    detail_type: ClassVar[str] = "VendorDeclined"
+
+    vendor_id: Identifier
+    name: str
+    owner_user_id: str
+    reason: str
+
+
 class VendorUpdated(DomainEvent):
     """The vendor's public profile, shipping rules and service terms as they are now."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
@@ -24,6 +25,7 @@ from functions.vendor.logic.domain import (
     StreamChange,
     Vendor,
     VendorStats,
+    VendorStatus,
 )
 from functions.vendor.models.events import FeedCounts, OfferSnapshot
 from functions.vendor.store.records import (
@@ -48,6 +50,7 @@ from functions.vendor.store.records import (
     offers_gsi,
     owner_pk,
     vendor_pk,
+    vendor_status_gsi,
 )
 
 BATCH_GET = 100
@@ -83,7 +86,7 @@ def _vendor_item(vendor: Vendor) -> VendorItem:
         PROFILE,
         data=vendor.model_dump_json(),
         revision=vendor.revision,
-        gsi1pk=f"VENDORS#{vendor.status}",
+        gsi1pk=vendor_status_gsi(vendor.status),
         gsi1sk=vendor.created_at.isoformat(),
     )
 
@@ -106,6 +109,22 @@ class DynamoVendors:
             found = VendorItem._get_connection().get_item(vendor_pk(vendor_id), PROFILE)
         item = found.get("Item")
         return Vendor.model_validate_json(item["data"]["S"]) if item else None
+
+    def owned_by(self, user_id: str) -> Vendor | None:
+        with translate_errors():
+            try:
+                owner = OwnerItem.get(owner_pk(user_id), "VENDOR")
+            except DoesNotExist:
+                return None
+        return self.get(owner.vendor_id)
+
+    def with_status(self, status: VendorStatus, limit: int, after: str | None) -> tuple[list[Vendor], str | None]:
+        start = json.loads(after) if after else None
+        with translate_errors():
+            found = VendorItem.by_gsi1.query(vendor_status_gsi(status), limit=limit, last_evaluated_key=start)
+            vendors = [Vendor.model_validate_json(item.data) for item in found]
+        last = found.last_evaluated_key
+        return vendors, json.dumps(last, sort_keys=True) if last else None
 
     def save(self, vendor: Vendor, expected_revision: int) -> None:
         with translate_errors("the vendor was changed concurrently, reload and retry"):

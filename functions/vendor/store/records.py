@@ -45,6 +45,10 @@ def vendor_pk(vendor_id: str) -> str:
     return f"VENDOR#{vendor_id}"
 
 
+def vendor_status_gsi(status: str) -> str:
+    return f"VENDORS#{status}"
+
+
 def owner_pk(user_id: str) -> str:
     return f"OWNER#{user_id}"
 

@@ -40,6 +40,28 @@ def test_vendors(aws: Aws) -> None:
     assert store.stats("vd_1") == VendorStats(active_offers=2, out_of_stock=1)
 
 
+def test_vendors_are_found_by_owner_and_listed_by_status_across_pages(aws: Aws) -> None:
+    store = DynamoVendors()
+    for n in range(5):
+        at = NOW + timedelta(minutes=n)
+        store.create(Vendor(vendor_id=f"vd_{n}", name=f"V{n}", owner_user_id=f"u{n}", created_at=at, updated_at=at))
+    second = store.get("vd_1")
+    assert second is not None
+    store.save(second.model_copy(update={"status": "declined", "revision": 2}), expected_revision=1)
+
+    pages, after = [], None
+    while True:
+        page, after = store.with_status("pending", 2, after)
+        pages.append([v.vendor_id for v in page])
+        if after is None:
+            break
+
+    assert [vendor_id for page in pages for vendor_id in page] == ["vd_0", "vd_2", "vd_3", "vd_4"]
+    assert [v.vendor_id for v in store.with_status("declined", 10, None)[0]] == ["vd_1"]
+    assert store.owned_by("u3").vendor_id == "vd_3"  # type: ignore[union-attr]
+    assert store.owned_by("someone") is None
+
+
 def test_offers(aws: Aws) -> None:
     store = DynamoOffers()
     first = offer("vd_1", "a")

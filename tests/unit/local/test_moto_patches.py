@@ -61,6 +61,7 @@ def test_every_patch_says_why_and_names_are_unique() -> None:
         "eventbridge_whole_events",
         "s3_notification_records",
         "cognito_write_attributes",
+        "cognito_codes",
     ]
 
 
@@ -142,3 +143,17 @@ def test_the_moto_server_stops_on_another_moto_version(other_moto: str) -> None:
         moto_main.main(["--port", "0"])
 
     assert str(stopped.value.code).startswith(f"moto_main: moto {other_moto} is installed")
+
+
+def test_attributes_a_patch_adds_exist_only_while_installed() -> None:
+    added = [target for patch in patches.REGISTRY for target in patch.adds]
+    owners = [_resolve(target) for target in added]
+
+    assert added
+    assert not any(hasattr(owner, name) for owner, name in owners)
+    patches.install()
+    try:
+        assert all(hasattr(owner, name) for owner, name in owners)
+    finally:
+        patches.remove()
+    assert not any(hasattr(owner, name) for owner, name in owners)

@@ -51,6 +51,20 @@ class FakeVendors:
     def get(self, vendor_id: str) -> Vendor | None:
         return self.items.get(vendor_id)
 
+    def owned_by(self, user_id: str) -> Vendor | None:
+        vendor_id = self.owners.get(user_id)
+        return self.items.get(vendor_id) if vendor_id else None
+
+    def with_status(self, status: str, limit: int, after: str | None) -> tuple[list[Vendor], str | None]:
+        ordered = sorted(
+            (v for v in self.items.values() if v.status == status), key=lambda v: (v.created_at, v.vendor_id)
+        )
+        keys = [f"{v.created_at.isoformat()}|{v.vendor_id}" for v in ordered]
+        start = keys.index(after) + 1 if after in keys else 0
+        page = ordered[start : start + limit]
+        more = start + limit < len(ordered)
+        return page, keys[start + limit - 1] if more else None
+
     def save(self, vendor: Vendor, expected_revision: int) -> None:
         current = self.items.get(vendor.vendor_id)
         if current is None or current.revision != expected_revision:

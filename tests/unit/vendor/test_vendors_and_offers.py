@@ -14,9 +14,10 @@ from functions.vendor.models.api import (
     OfferPatch,
     VendorApplication,
     VendorApproval,
+    VendorDecline,
     VendorPatch,
 )
-from functions.vendor.models.events import ShippingRule, VendorApproved, VendorUpdated
+from functions.vendor.models.events import ShippingRule, VendorApproved, VendorDeclined, VendorUpdated
 from tests.unit.vendor.conftest import ADMIN, World
 
 SHOPPER = Principal(user_id="sub-carla", username="carla")
@@ -42,6 +43,52 @@ def test_apply_and_approve_binds_the_applicant(world: World) -> None:
     assert [type(e) for e in world.publisher.events] == [VendorApproved, VendorUpdated]
     with pytest.raises(Conflict):
         world.vendor_service.approve(ADMIN, vendor.vendor_id, VendorApproval())
+
+
+def test_a_declined_applicant_sees_why_and_resubmits_by_changing_the_application(world: World) -> None:
+    vendor = world.vendor_service.apply(SHOPPER, VendorApplication(name="Carla's Keramik"))
+    with pytest.raises(NotFound):
+        world.vendor_service.mine(Principal(user_id="sub-nobody", username="nobody"))
+    with pytest.raises(Forbidden):
+        world.vendor_service.decline(SHOPPER, vendor.vendor_id, VendorDecline(reason="Tell us what you make."))
+
+    declined = world.vendor_service.decline(ADMIN, vendor.vendor_id, VendorDecline(reason="Tell us what you make."))
+
+    assert (declined.status, declined.decline_reason) == ("declined", "Tell us what you make.")
+    assert world.vendor_service.mine(SHOPPER) == declined
+    [event] = world.publisher.of_type(VendorDeclined)
+    assert (event.owner_user_id, event.reason) == ("sub-carla", "Tell us what you make.")
+    assert world.users.bound == {}
+    with pytest.raises(Conflict) as twice:
+        world.vendor_service.decline(ADMIN, vendor.vendor_id, VendorDecline(reason="Still nothing."))
+    assert twice.value.code == "not_pending"
+
+    resubmitted = world.vendor_service.patch(SHOPPER, vendor.vendor_id, VendorPatch(story="Hand-thrown stoneware."))
+
+    assert (resubmitted.status, resubmitted.decline_reason) == ("pending", None)
+    approved = world.vendor_service.approve(ADMIN, vendor.vendor_id, VendorApproval())
+    assert approved.status == "approved"
+    with pytest.raises(Conflict):
+        world.vendor_service.decline(ADMIN, vendor.vendor_id, VendorDecline(reason="Changed my mind."))
+
+
+def test_the_admin_lists_applications_by_status_oldest_first_in_pages(world: World) -> None:
+    names = [f"Atelier {n}" for n in range(5)]
+    applied = [
+        world.vendor_service.apply(Principal(user_id=f"sub-{n}", username=f"maker{n}"), VendorApplication(name=name))
+        for n, name in enumerate(names)
+    ]
+    world.vendor_service.approve(ADMIN, applied[1].vendor_id, VendorApproval())
+    with pytest.raises(Forbidden):
+        world.vendor_service.applications(SHOPPER, "pending", None, None)
+
+    first = world.vendor_service.applications(ADMIN, "pending", 2, None)
+    second = world.vendor_service.applications(ADMIN, "pending", 2, first.next_cursor)
+
+    assert [v.name for v in first.items + second.items] == ["Atelier 0", "Atelier 2", "Atelier 3", "Atelier 4"]
+    assert second.next_cursor is None
+    assert first.items[0].owner_username == "maker0"
+    assert [v.name for v in world.vendor_service.applications(ADMIN, "approved", None, None).items] == ["Atelier 1"]
 
 
 def test_profile_patch_publishes_vendor_updated_and_guards_commission(world: World) -> None:

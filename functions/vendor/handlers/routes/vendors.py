@@ -11,9 +11,20 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from functions.common.api import SIGNED_IN, json_response, principal
+from functions.common.pagination import Page
 from functions.vendor.handlers.dependencies import vendor_service
+from functions.vendor.logic.domain import VendorStatus
 from functions.vendor.logic.vendors import VendorService
-from functions.vendor.models.api import Dashboard, Storefront, VendorApplication, VendorApproval, VendorOut, VendorPatch
+from functions.vendor.models.api import (
+    Dashboard,
+    Storefront,
+    VendorApplication,
+    VendorApplicationOut,
+    VendorApproval,
+    VendorDecline,
+    VendorOut,
+    VendorPatch,
+)
 
 router = Router()
 TAGS = ["vendor"]
@@ -42,6 +53,44 @@ def apply(body: Annotated[VendorApplication, Body()], service: Service) -> Respo
 )
 def approve(vendor_id: str, service: Service, body: Annotated[VendorApproval | None, Body()] = None) -> VendorOut:
     return service.approve(principal(router), vendor_id, body or VendorApproval())
+
+
+@router.post(
+    "/admin/vendors/<vendor_id>/decline",
+    summary="Decline a vendor application",
+    description="Admin only, pending applications only. The applicant sees the reason and may change and resubmit.",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def decline(vendor_id: str, body: Annotated[VendorDecline, Body()], service: Service) -> VendorOut:
+    return service.decline(principal(router), vendor_id, body)
+
+
+@router.get(
+    "/admin/vendors",
+    summary="Vendor applications and accounts by status",
+    description="Admin only. Oldest application first; `status=pending` is the queue to decide on.",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def list_vendors(
+    service: Service,
+    status: Annotated[VendorStatus, Query()] = "pending",
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Page[VendorApplicationOut]:
+    return service.applications(principal(router), status, limit, cursor)
+
+
+@router.get(
+    "/me/vendor",
+    summary="My vendor account or application",
+    description="404 `no_application` until the caller applies (POST /vendors).",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def my_vendor(service: Service) -> VendorOut:
+    return service.mine(principal(router))
 
 
 @router.get("/vendors/<vendor_id>", summary="A vendor's profile and terms", tags=TAGS, security=SIGNED_IN)
