@@ -1,6 +1,7 @@
 // The shell: loads config, shows who is signed in, and routes hash URLs to views.
 //   #/products?q=..  #/product/<id>  #/cart  #/checkout  #/orders  #/orders/<id>  #/vendor  #/signin
 //   #/signup  #/confirm?username=  #/reset  #/sell (apply as a vendor)  #/admin (console)  #/admin/vendors
+//   #/vendors/<id> (a vendor's storefront)
 //   #/rewards  #/join?ref=CODE  #/admin/rewards
 //   #/advice?code=CODE (advisor console)  #/partner (advice partner portal)
 //   #/community  #/collections[/new|/<id>[/edit]]  #/guides?kind=&q=  #/articles/(new|<id>[/edit])  #/ideas[/<id>]  #/users/<id>  #/profile  #/feed  #/feedback
@@ -25,6 +26,7 @@ const routes = [
   { pattern: /^\/vendor$/, nav: "vendor", auth: true, load: () => import("./views/vendor.js") },
   { pattern: /^\/signin$/, nav: null, load: () => import("./views/signin.js") },
   { pattern: /^\/(signup|confirm|reset)$/, nav: null, load: () => import("./views/account.js") },
+  { pattern: /^\/vendors\/(?<id>[^/]+)$/, nav: "products", load: () => import("./views/storefront.js") },
   { pattern: /^\/sell$/, nav: null, auth: true, load: () => import("./views/sell.js") },
   { pattern: /^\/admin$/, nav: "admin", auth: true, load: () => import("./views/admin.js") },
   { pattern: /^\/admin\/vendors$/, nav: "admin", auth: true, load: () => import("./views/admin_vendors.js") },

@@ -54,6 +54,13 @@ export function money(minor, currency = "EUR") {
   return fmt.format(minor / 100);
 }
 
+/** An order id (32 hex digits) as people read it out: its first eight, "3F2A-91C0"; the full id stays
+ * in the URL and is shown as the reference for customer service. */
+export function orderNumber(orderId) {
+  const id = String(orderId);
+  return /^[0-9a-f]{12,}$/i.test(id) ? `${id.slice(0, 4)}-${id.slice(4, 8)}`.toUpperCase() : id;
+}
+
 /** "12.34" or "12,34" → 1234 minor units; null when not a number. */
 export function toMinor(text) {
   const cleaned = String(text).trim().replace(",", ".");

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from local.seed.vendor import _vendor_id
 from tests.browser.test_web import TIMEOUT_MS, _catalog_ready, _shoot, _sign_in
 from tests.e2e.conftest import Plein, wait_for_demo_orders
 
@@ -19,7 +20,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS: dict[str, ViewportSize] = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PUBLIC_PAGES = ("#/products", "#/community", "#/collections", "#/guides", "#/ideas", "#/signin", "#/signup", "#/reset")
+PUBLIC_PAGES = (
+    "#/products",
+    "#/community",
+    "#/collections",
+    "#/guides",
+    "#/ideas",
+    "#/signin",
+    "#/signup",
+    "#/reset",
+    f"#/vendors/{_vendor_id('Wolkenweber')}",
+)
 PAGES: dict[str, tuple[str, ...]] = {
     "anonymous": PUBLIC_PAGES,
     "shopper": (
@@ -36,7 +47,15 @@ PAGES: dict[str, tuple[str, ...]] = {
         "#/collections/new",
         "#/sell",
     ),
-    "vendor": ("#/vendor", "#/vendor?tab=feeds", "#/vendor?tab=orders", "#/partner", "#/articles/new"),
+    "vendor": (
+        "#/vendor",
+        "#/vendor?tab=feeds",
+        "#/vendor?tab=orders",
+        "#/vendor?tab=orders&show=to-ship",
+        "#/vendor?tab=profile",
+        "#/partner",
+        "#/articles/new",
+    ),
     "admin": ("#/admin", "#/admin/vendors", "#/admin/community", "#/admin/rewards", "#/admin/campaigns"),
 }
 

@@ -126,11 +126,12 @@ def test_shopper_searches_buys_and_sees_the_order(plein: Plein, web_url: str, pa
 
     # And the orders list links to it
     page.get_by_role("link", name="Orders", exact=True).click()
-    page.get_by_role("link", name=order_id).wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("link", name=f"Order {order_id[:4].upper()}-{order_id[4:8].upper()}").wait_for(timeout=TIMEOUT_MS)
     _shoot(page, tmp_path, "4-orders")
 
     # When they open it again and cancel it (nothing has shipped yet)
-    page.get_by_role("link", name=order_id).click()
+    page.get_by_role("link", name=f"Order {order_id[:4].upper()}-{order_id[4:8].upper()}").click()
+    assert page.get_by_test_id("order-reference").inner_text() == order_id
     page.get_by_role("button", name="Cancel order").click()
     page.get_by_role("button", name="Yes, cancel").click()
 

@@ -2,7 +2,7 @@
 
 import { api, seg } from "../api.js";
 import { link } from "../router.js";
-import { busy, date, errorBox, field, h, loading, money, mount, noImage, statusBadge, toast } from "../ui.js";
+import { busy, date, errorBox, field, h, loading, money, mount, noImage, orderNumber, statusBadge, toast } from "../ui.js";
 
 const CANCELLABLE = new Set(["placed", "paid"]);
 
@@ -26,7 +26,8 @@ function draw(view, order, justPlaced) {
   mount(
     view,
     h("p", {}, h("a", { href: "#/orders" }, "‹ All orders")),
-    h("div", { class: "page-head" }, h("h1", {}, `Order ${order.order_id}`), statusBadge(order.status)),
+    h("div", { class: "page-head" }, h("h1", {}, `Order ${orderNumber(order.order_id)}`), statusBadge(order.status)),
+    h("p", { class: "muted small" }, "Reference for customer service: ", h("code", { "data-testid": "order-reference" }, order.order_id)),
     justPlaced && order.status === "paid"
       ? h("div", { class: "notice success-box", role: "status" }, h("strong", {}, "Thank you! "), "Your order is placed and paid. Each vendor ships their part separately.")
       : null,
@@ -47,7 +48,8 @@ function draw(view, order, justPlaced) {
                 h("div", { class: "line-main" }, h("a", { href: link(`/product/${encodeURIComponent(l.product_id)}`) }, l.title),
                   h("div", { class: "muted small" }, `${l.quantity} × ${money(l.unit_price, cur)}`, l.returned_quantity ? ` · ${l.returned_quantity} returned` : "")),
                 h("div", { class: "line-total" }, money(l.line_total, cur)),
-                sub.status === "delivered" && l.quantity > l.returned_quantity ? returnBox(view, order, l) : null))),
+                returnable(sub) && l.quantity > l.returned_quantity ? returnBox(view, order, l) : null))),
+            returnWindow(sub),
             sub.returns.length
               ? h("ul", { class: "plain small" }, sub.returns.map((r) => h("li", {}, `Return of ${r.quantity} × ${sub.lines.find((l) => l.offer_id === r.offer_id)?.title || r.offer_id}: `, statusBadge(r.status), r.refund_amount ? ` refunded ${money(r.refund_amount, cur)}` : "")))
               : null,
@@ -82,6 +84,24 @@ function draw(view, order, justPlaced) {
       ),
     ),
   );
+}
+
+/** Delivered, and the vendor's return window (from delivery) has not closed yet. */
+function returnable(sub, now = Date.now()) {
+  return sub.status === "delivered" && sub.return_days > 0 && (!sub.complete_after || Date.parse(sub.complete_after) > now);
+}
+
+/** What the shopper may still do about returns for this part of the order, in words. */
+function returnWindow(sub) {
+  if (sub.return_days === 0) return h("p", { class: "muted small" }, `${sub.vendor_name} does not take returns.`);
+  if (returnable(sub) && sub.complete_after) {
+    return h("p", { class: "muted small", "data-testid": "return-window" }, `You can return items until ${date(sub.complete_after)}.`);
+  }
+  if (sub.status === "paid" || sub.status === "shipped") {
+    return h("p", { class: "muted small" }, `Returns are possible within ${sub.return_days} days of delivery.`);
+  }
+  if (sub.status === "completed") return h("p", { class: "muted small" }, "The return window has closed.");
+  return null;
 }
 
 function returnBox(view, order, line) {

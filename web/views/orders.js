@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { link } from "../router.js";
-import { date, empty, errorBox, h, loading, money, mount, pagedLoader, statusBadge } from "../ui.js";
+import { date, empty, errorBox, h, loading, money, mount, orderNumber, pagedLoader, statusBadge } from "../ui.js";
 
 export async function render(view, { signal }) {
   const body = h("tbody");
@@ -38,14 +38,22 @@ export async function render(view, { signal }) {
   mount(view, h("h1", {}, "Your orders"), h("div", { class: "table-wrap" }, table), more);
 }
 
+/** "Merino scarf, Stoneware mug and 2 more": what the order was, at a glance. */
+function titles(order) {
+  const shown = order.titles.join(", ");
+  const rest = order.line_count - order.titles.length;
+  return rest > 0 ? `${shown} and ${rest} more` : shown;
+}
+
 function row(order) {
   return h(
     "tr",
     {},
-    h("td", { "data-label": "Order" }, h("a", { href: link(`/orders/${encodeURIComponent(order.order_id)}`) }, order.order_id)),
+    h("td", { "data-label": "Order" }, h("a", { href: link(`/orders/${encodeURIComponent(order.order_id)}`) }, `Order ${orderNumber(order.order_id)}`)),
     h("td", { "data-label": "Placed" }, date(order.created_at)),
     h("td", { "data-label": "Status" }, statusBadge(order.status)),
-    h("td", { "data-label": "Items" }, `${order.line_count} line${order.line_count === 1 ? "" : "s"} from ${order.vendor_ids.length} vendor${order.vendor_ids.length === 1 ? "" : "s"}`),
+    h("td", { "data-label": "Items" }, h("span", { class: "order-titles" }, titles(order)),
+      h("span", { class: "muted small" }, ` ${order.item_count} item${order.item_count === 1 ? "" : "s"} from ${order.vendor_ids.length} vendor${order.vendor_ids.length === 1 ? "" : "s"}`)),
     h("td", { "data-label": "Total", class: "num" }, money(order.total, order.currency)),
   );
 }

@@ -136,13 +136,15 @@ function offerRow(product, offer, best) {
       }
     }, "Adding…"),
   );
-  const shippingText = ship.cost === null || ship.cost === undefined ? `Does not ship to ${country()}` : ship.cost === 0 ? "Free" : money(ship.cost, offer.currency);
+  // said before anything lands in the cart (the country is chosen in the cart)
+  const ships = ship.cost !== null && ship.cost !== undefined;
+  const shippingText = !ships ? h("span", { class: "warn", "data-testid": "no-shipping" }, `${offer.vendor_name} does not ship to ${country()}`) : ship.cost === 0 ? "Free" : money(ship.cost, offer.currency);
   const days = ship.min_days !== null && ship.min_days !== undefined ? `${ship.min_days}–${ship.max_days} days` : "—";
   const cell = (label, ...content) => h("td", { "data-label": label }, h("div", { class: "cell" }, content));
   return h(
     "tr",
     { class: best ? "best" : null },
-    cell("Vendor", h("strong", {}, offer.vendor_name), best ? h("span", { class: "badge badge-best" }, "Best price") : null,
+    cell("Vendor", h("a", { class: "vendor-link", href: link(`/vendors/${encodeURIComponent(offer.vendor_id)}`) }, h("strong", {}, offer.vendor_name)), best ? h("span", { class: "badge badge-best" }, "Best price") : null,
       h("div", { class: "muted small" }, offer.condition !== "new" ? `${offer.condition} · ` : "", offer.vendor_return_days ? `${offer.vendor_return_days}-day returns` : "")),
     cell(
       "Price",

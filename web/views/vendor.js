@@ -1,17 +1,19 @@
-// The vendor's workspace (#/vendor?tab=offers|feeds|orders): offers with a quick price/stock edit,
+// The vendor's workspace (#/vendor?tab=offers|feeds|orders|profile): offers with a quick price/stock edit,
 // feed upload (presigned S3 POST with upload progress, then import progress) with the import history,
-// and sub-orders to ship.
+// sub-orders to ship, and the shop's profile, shipping and return terms (views/vendor_profile.js).
 
 import { api, seg } from "../api.js";
 import { link } from "../router.js";
-import { busy, date, empty, errorBox, field, h, loading, money, mount, pagedLoader, stars, statusBadge, toMinor, toast } from "../ui.js";
+import { busy, date, empty, errorBox, field, h, loading, money, mount, orderNumber, pagedLoader, stars, statusBadge, toMinor, toast } from "../ui.js";
 import { mappingEditor, savedMapping, savedMappingNote } from "./feed_mapping.js";
 import { feedSourceCard } from "./feed_source.js";
+import { profileTab } from "./vendor_profile.js";
 
 const TABS = [
   ["offers", "Offers"],
   ["feeds", "Feed upload"],
   ["orders", "Orders"],
+  ["profile", "Profile"],
 ];
 const AVAILABILITY = ["in_stock", "out_of_stock", "preorder", "backorder"];
 
@@ -47,9 +49,10 @@ export async function render(view, { query, signal, session }) {
     panel,
   );
   loadHeader(vendorId, title, stats, signal);
-  if (tab === "offers") await offersTab(panel, vendorId, signal);
+  if (tab === "offers") await offersTab(panel, vendorId, signal, query);
   else if (tab === "feeds") await feedsTab(panel, vendorId, signal);
-  else await ordersTab(panel, vendorId, signal);
+  else if (tab === "orders") await ordersTab(panel, vendorId, signal, query.get("show") === "to-ship");
+  else await profileTab(panel, vendorId, signal);
 }
 
 async function loadHeader(vendorId, title, stats, signal) {
@@ -89,12 +92,44 @@ async function loadHeader(vendorId, title, stats, signal) {
 
 // ---------------------------------------------------------------- offers
 
-async function offersTab(panel, vendorId, signal) {
+const LISTINGS = [
+  ["live", "Live"],
+  ["out_of_stock", "Out of stock"],
+  ["withdrawn", "Withdrawn"],
+];
+
+/** Which offers to show: a listing and the start of the SKU (`?tab=offers&listing=&sku=`). */
+function offerFilters(query) {
+  const listing = LISTINGS.some(([key]) => key === query.get("listing")) ? query.get("listing") : "live";
+  const sku = (query.get("sku") || "").trim();
+  const chosen = h("select", { name: "listing" }, LISTINGS.map(([key, label]) => h("option", { value: key, selected: key === listing }, label)));
+  const prefix = h("input", { name: "sku", value: sku, maxlength: 50, autocapitalize: "characters", spellcheck: "false" });
+  const form = h(
+    "form",
+    {
+      class: "filter-bar",
+      role: "search",
+      "aria-label": "Find offers",
+      onsubmit: (event) => {
+        event.preventDefault();
+        location.hash = link("/vendor", { tab: "offers", listing: chosen.value === "live" ? null : chosen.value, sku: prefix.value.trim() });
+      },
+    },
+    field("Show", chosen),
+    field("SKU starts with", prefix),
+    h("button", { type: "submit", class: "button button-small" }, "Show offers"),
+  );
+  return { listing, sku, form };
+}
+
+async function offersTab(panel, vendorId, signal, query) {
   mount(panel, loading("Loading offers…"));
+  const { listing, sku, form } = offerFilters(query);
+  const filtered = listing !== "live" || sku;
   const body = h("tbody");
   const more = h("div", { class: "pager" });
   const load = pagedLoader({
-    fetchPage: (cursor) => api.get(`/vendors/${seg(vendorId)}/offers`, { query: { limit: 50, cursor }, signal }),
+    fetchPage: (cursor) => api.get(`/vendors/${seg(vendorId)}/offers`, { query: { limit: 50, cursor, listing, sku }, signal }),
     into: body,
     renderItem: (offer) => offerRow(vendorId, offer),
     more,
@@ -103,16 +138,23 @@ async function offersTab(panel, vendorId, signal) {
   try {
     const first = await load(null);
     if (!first.items.length) {
-      mount(panel, empty("No offers yet. Upload a feed to add your assortment.", h("a", { class: "button", href: link("/vendor", { tab: "feeds" }) }, "Upload a feed")));
+      mount(
+        panel,
+        form,
+        filtered
+          ? empty("No offer matches.", h("a", { class: "button button-ghost", href: link("/vendor", { tab: "offers" }) }, "Show all live offers"))
+          : empty("No offers yet. Upload a feed to add your assortment.", h("a", { class: "button", href: link("/vendor", { tab: "feeds" }) }, "Upload a feed")),
+      );
       return;
     }
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
-    mount(panel, errorBox(error, { title: "Could not load your offers" }));
+    mount(panel, form, errorBox(error, { title: "Could not load your offers" }));
     return;
   }
   mount(
     panel,
+    form,
     h(
       "div",
       { class: "table-wrap" },
@@ -131,8 +173,11 @@ async function offersTab(panel, vendorId, signal) {
 function offerRow(vendorId, offer) {
   const row = h("tr", { "data-sku": offer.sku });
   const draw = (o) => {
+    const live = o.status !== "withdrawn";
     const edit = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": `Edit ${o.sku}`, "aria-expanded": "false" }, "Edit");
     edit.addEventListener("click", () => toggleEditor(vendorId, row, o, draw, edit));
+    const withdraw = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": `Withdraw ${o.sku}` }, "Withdraw");
+    withdraw.addEventListener("click", () => confirmWithdraw(vendorId, row, o, draw, withdraw));
     mount(
       row,
       h("td", { "data-label": "SKU" }, h("code", {}, o.sku)),
@@ -140,12 +185,34 @@ function offerRow(vendorId, offer) {
       h("td", { "data-label": "Price", class: "num" },
         h("span", {}, o.sale_price !== null && o.sale_price !== undefined ? [h("del", { class: "muted" }, money(o.price, o.currency)), " ", h("strong", { class: "sale" }, money(o.sale_price, o.currency))] : money(o.price, o.currency))),
       h("td", { "data-label": "Stock", class: "num" }, String(o.quantity)),
-      h("td", { "data-label": "Availability" }, statusBadge(o.quantity === 0 && o.availability === "in_stock" ? "out_of_stock" : o.availability)),
-      h("td", {}, edit),
+      h("td", { "data-label": "Availability" }, statusBadge(!live ? "withdrawn" : o.quantity === 0 && o.availability === "in_stock" ? "out_of_stock" : o.availability)),
+      h("td", {}, live ? h("div", { class: "row-actions" }, edit, withdraw) : null),
     );
   };
   draw(offer);
   return row;
+}
+
+/** Withdraw after a second click (shoppers can no longer buy it; a later feed or PUT brings it back). */
+function confirmWithdraw(vendorId, row, offer, draw, button) {
+  const cell = button.parentElement;
+  const yes = h("button", { type: "button", class: "button button-small button-danger" }, `Yes, withdraw ${offer.sku}`);
+  const no = h("button", { type: "button", class: "button button-small button-ghost" }, "Keep");
+  const problem = h("span", { "aria-live": "assertive" });
+  no.addEventListener("click", () => draw(offer));
+  yes.addEventListener("click", () =>
+    busy(yes, async () => {
+      try {
+        await api.del(`/vendors/${seg(vendorId)}/offers/${seg(offer.sku)}`);
+        toast(`${offer.sku} is withdrawn: shoppers no longer see it.`, "success");
+        draw({ ...offer, status: "withdrawn" });
+      } catch (error) {
+        mount(problem, errorBox(error, { title: "Could not withdraw" }));
+      }
+    }, "Withdrawing…"),
+  );
+  mount(cell, h("div", { class: "row-actions" }, no, yes), problem);
+  no.focus();
 }
 
 function toggleEditor(vendorId, row, offer, draw, button) {
@@ -518,12 +585,19 @@ function formatBytes(n) {
 
 // ---------------------------------------------------------------- orders
 
-async function ordersTab(panel, vendorId, signal) {
+async function ordersTab(panel, vendorId, signal, toShip) {
   mount(panel, loading("Loading orders…"));
+  const filters = h(
+    "nav",
+    { class: "window-switch", "aria-label": "Which orders" },
+    h("a", { class: "chip", href: link("/vendor", { tab: "orders" }), "aria-current": toShip ? null : "page" }, "All orders"),
+    h("a", { class: "chip", href: link("/vendor", { tab: "orders", show: "to-ship" }), "aria-current": toShip ? "page" : null }, "To ship"),
+  );
   const list = h("div", { class: "vendor-orders" });
   const more = h("div", { class: "pager" });
+  const status = toShip ? "paid" : null;
   const load = pagedLoader({
-    fetchPage: (cursor) => api.get(`/vendors/${seg(vendorId)}/orders`, { query: { limit: 20, cursor }, signal }),
+    fetchPage: (cursor) => api.get(`/vendors/${seg(vendorId)}/orders`, { query: { limit: 20, cursor, status }, signal }),
     into: list,
     renderItem: (item) => vendorOrder(vendorId, item),
     more,
@@ -532,26 +606,26 @@ async function ordersTab(panel, vendorId, signal) {
   try {
     const first = await load(null);
     if (!first.items.length) {
-      mount(panel, empty("No orders yet."));
+      mount(panel, filters, empty(toShip ? "Nothing left to ship. Well done!" : "No orders yet."));
       return;
     }
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
-    mount(panel, errorBox(error, { title: "Could not load your orders" }));
+    mount(panel, filters, errorBox(error, { title: "Could not load your orders" }));
     return;
   }
-  mount(panel, list, more);
+  mount(panel, filters, list, more);
 }
 
 function vendorOrder(vendorId, item) {
-  const card = h("section", { class: "card vendor-group", "aria-label": `Order ${item.order_id}` });
+  const card = h("section", { class: "card vendor-group", "aria-label": `Order ${orderNumber(item.order_id)}` });
   const draw = (it) => {
     const sub = it.sub_order;
     const a = it.shipping_address;
     mount(
       card,
-      h("div", { class: "group-head" }, h("h2", {}, `Order ${it.order_id}`), statusBadge(sub.status)),
-      h("p", { class: "muted small" }, `Placed ${date(it.created_at)} · ship to ${a.name}, ${a.line1}, ${a.postal_code} ${a.city}, ${a.country}`),
+      h("div", { class: "group-head" }, h("h2", {}, `Order ${orderNumber(it.order_id)}`), statusBadge(sub.status)),
+      h("p", { class: "muted small" }, `Reference ${it.order_id} · placed ${date(it.created_at)} · ship to ${a.name}, ${a.line1}, ${a.postal_code} ${a.city}, ${a.country}`),
       h("ul", { class: "plain" }, sub.lines.map((l) => h("li", {}, `${l.quantity} × `, h("code", {}, l.sku), ` ${l.title}`, h("span", { class: "right" }, money(l.line_total, it.currency))))),
       h("dl", { class: "sums" },
         h("dt", {}, "Items"), h("dd", {}, money(sub.subtotal, it.currency)),
@@ -613,7 +687,7 @@ function shipForm(vendorId, item, draw) {
         busy(submit, async () => {
           try {
             const updated = await api.post(`/vendors/${seg(vendorId)}/orders/${seg(item.order_id)}/ship`, { carrier: carrier.value.trim(), tracking_number: tracking.value.trim() });
-            toast(`Order ${item.order_id} shipped.`, "success");
+            toast(`Order ${orderNumber(item.order_id)} shipped.`, "success");
             draw(updated);
           } catch (error) {
             mount(status, errorBox(error, { title: "Could not mark it shipped" }));
@@ -636,7 +710,7 @@ function deliverButton(vendorId, item, draw) {
     busy(button, async () => {
       try {
         draw(await api.post(`/vendors/${seg(vendorId)}/orders/${seg(item.order_id)}/deliver`));
-        toast(`Order ${item.order_id} delivered.`, "success");
+        toast(`Order ${orderNumber(item.order_id)} delivered.`, "success");
       } catch (error) {
         mount(status, errorBox(error, { title: "Could not mark it delivered" }));
       }

@@ -161,12 +161,18 @@ class LifecycleService:
     # ------------------------------------------------------------ vendor
 
     def list_vendor_orders(
-        self, caller: Principal, vendor_id: str, limit: int | None, cursor: str | None
+        self,
+        caller: Principal,
+        vendor_id: str,
+        limit: int | None,
+        cursor: str | None,
+        status: SubOrderStatus | None = None,
     ) -> Page[VendorOrderSummary]:
+        """The vendor's sub-orders, newest first; `status=paid` is what is left to ship."""
         caller.require_vendor(vendor_id)
-        scope = f"vendor-orders:{vendor_id}"
+        scope = f"vendor-orders:{vendor_id}:{status or 'all'}"
         after = self._cursors.decode(cursor, scope)
-        views, last = self._orders.list_for_vendor(vendor_id, clamp_limit(limit), after)
+        views, last = self._orders.list_for_vendor(vendor_id, clamp_limit(limit), after, status)
         items = [VendorOrderSummary.model_validate(view.model_dump()) for view in views]
         return Page(items=items, next_cursor=self._cursors.encode(last, scope))
 

@@ -19,6 +19,7 @@ from functions.orders.logic.domain import (
     ReservationChunk,
     StockMove,
     SubOrder,
+    SubOrderStatus,
     VendorTerms,
 )
 
@@ -116,8 +117,9 @@ class OrderRepository(Protocol):
     def list_for_shopper(self, user_id: str, limit: int, after: Cursor | None) -> tuple[list[Order], Cursor | None]: ...
 
     def list_for_vendor(
-        self, vendor_id: str, limit: int, after: Cursor | None
-    ) -> tuple[list[VendorOrderView], Cursor | None]: ...
+        self, vendor_id: str, limit: int, after: Cursor | None, status: SubOrderStatus | None = None
+    ) -> tuple[list[VendorOrderView], Cursor | None]:
+        """The vendor's sub-orders newest first, only those in `status` when given (full pages)."""
 
     def order_of_return(self, return_id: str) -> str | None: ...
 

@@ -125,6 +125,9 @@ class OrderView(View):
         return view.model_copy(update={"refund_status": status})
 
 
+SUMMARY_TITLES = 3
+
+
 class OrderSummary(View):
     order_id: str
     status: OrderStatus
@@ -132,6 +135,8 @@ class OrderSummary(View):
     currency: str
     vendor_ids: list[str]
     line_count: int
+    item_count: int = Field(description="Units over all lines")
+    titles: list[str] = Field(description="Product titles of the first three lines, to recognise the order by")
     created_at: datetime
 
     @classmethod
@@ -143,6 +148,8 @@ class OrderSummary(View):
             currency=order.currency,
             vendor_ids=[sub.vendor_id for sub in order.sub_orders],
             line_count=len(order.lines),
+            item_count=sum(line.quantity for line in order.lines),
+            titles=[line.title for line in order.lines[:SUMMARY_TITLES]],
             created_at=order.created_at,
         )
 

@@ -433,9 +433,10 @@ class DynamoOrdersStore:
         return orders, last
 
     def list_for_vendor(
-        self, vendor_id: str, limit: int, after: Cursor | None
+        self, vendor_id: str, limit: int, after: Cursor | None, status: SubOrderStatus | None = None
     ) -> tuple[list[VendorOrderView], Cursor | None]:
-        items, last = self._page(f"VENDOR#{vendor_id}#ORDERS", limit, after)
+        only = DocItem.status == status.value if status else None
+        items, last = self._page(f"VENDOR#{vendor_id}#ORDERS", limit, after, only)
         return [VendorOrderView.model_validate_json(item.doc) for item in items], last
 
     def order_of_return(self, return_id: str) -> str | None:
@@ -504,10 +505,18 @@ class DynamoOrdersStore:
             except DocItem.DoesNotExist:
                 return None
 
-    def _page(self, partition: str, limit: int, after: Cursor | None) -> tuple[list[DocItem], Cursor | None]:
+    def _page(
+        self, partition: str, limit: int, after: Cursor | None, only: Condition | None = None
+    ) -> tuple[list[DocItem], Cursor | None]:
+        """A page of the gsi1 partition, newest first; with `only` (a filter), pynamodb reads on
+        until `limit` items match or the partition ends."""
         with translate_errors():
             results = DocItem.by_gsi1.query(
-                partition, scan_index_forward=False, limit=limit, last_evaluated_key=after or None
+                partition,
+                scan_index_forward=False,
+                limit=limit,
+                last_evaluated_key=after or None,
+                filter_condition=only,
             )
             items = cast(list[DocItem], list(results))
             last = results.last_evaluated_key

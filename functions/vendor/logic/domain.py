@@ -16,6 +16,8 @@ from functions.vendor.models.events import FeedCounts, OfferSnapshot, ShippingRu
 
 VendorStatus = Literal["pending", "approved", "declined", "suspended"]
 OfferStatus = Literal["active", "withdrawn"]
+OfferListing = Literal["live", "out_of_stock", "withdrawn"]
+"""Which of a vendor's offers a listing shows: live (active) ones, the live ones out of stock, or withdrawn ones."""
 FeedMode = Literal["upsert", "partial", "replace"]
 FeedFormat = Literal["csv", "jsonl", "xml", "xlsx", "shopify", "woocommerce"]
 FeedStatus = Literal["pending", "importing", "completed", "failed"]
@@ -61,6 +63,15 @@ class Offer(Record):
     """An offer with its bookkeeping: whether it is live and the hash of its content."""
 
     model_config = ConfigDict(frozen=True)
+
+    @property
+    def out_of_stock(self) -> bool:
+        return self.snapshot.quantity == 0 or self.snapshot.availability == "out_of_stock"
+
+    def listed_as(self, listing: OfferListing) -> bool:
+        if listing == "withdrawn":
+            return self.status == "withdrawn"
+        return self.status == "active" and (listing == "live" or self.out_of_stock)
 
     snapshot: OfferSnapshot
     status: OfferStatus = "active"

@@ -16,7 +16,7 @@ from functions.common.auth import Principal
 from functions.common.errors import Conflict, ErrorDetail, NotFound, UnprocessableEntity
 from functions.common.pagination import CursorCodec, Page, clamp_limit
 from functions.vendor.logic import ids
-from functions.vendor.logic.domain import Offer, Vendor
+from functions.vendor.logic.domain import Offer, OfferListing, Vendor
 from functions.vendor.logic.ports import OfferRepository, VendorRepository
 from functions.vendor.models.api import (
     OfferBatchPatch,
@@ -188,12 +188,24 @@ class OfferService:
         caller.require_vendor(vendor_id)
         return to_out(self._live(vendor_id, sku))
 
-    def list(self, caller: Principal, vendor_id: str, limit: int | None, cursor: str | None) -> Page[VendorOffer]:
-        """A page of the vendor's live offers by SKU; `cursor` continues a previous page."""
+    def list(
+        self,
+        caller: Principal,
+        vendor_id: str,
+        limit: int | None,
+        cursor: str | None,
+        *,
+        listing: OfferListing = "live",
+        sku_prefix: str | None = None,
+    ) -> Page[VendorOffer]:
+        """A page of the vendor's offers of one listing by SKU; `cursor` continues a previous page
+        (of the same listing and prefix: the cursor is bound to them)."""
         caller.require_vendor(vendor_id)
-        scope = f"offers:{vendor_id}"
+        scope = f"offers:{vendor_id}:{listing}:{sku_prefix or ''}"
         after = self._cursors.decode(cursor, scope)
-        offers, last = self._offers.list_by_vendor(vendor_id, clamp_limit(limit), (after or {}).get("after"))
+        offers, last = self._offers.list_by_vendor(
+            vendor_id, clamp_limit(limit), (after or {}).get("after"), listing=listing, sku_prefix=sku_prefix
+        )
         return Page[VendorOffer](
             items=[to_out(offer) for offer in offers],
             next_cursor=self._cursors.encode({"after": last} if last else None, scope),

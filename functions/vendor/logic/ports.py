@@ -11,6 +11,7 @@ from functions.vendor.logic.domain import (
     FeedObject,
     FeedSource,
     Offer,
+    OfferListing,
     PresignedPost,
     SavedMapping,
     StreamChange,
@@ -61,8 +62,17 @@ class OfferRepository(Protocol):
     def put_all_or_nothing(self, offers: Sequence[tuple[Offer, int]]) -> None:
         """Write up to 100 offers in one transaction, each guarded by its expected revision."""
 
-    def list_by_vendor(self, vendor_id: str, limit: int, after_sku: str | None) -> tuple[list[Offer], str | None]:
-        """Active offers of a vendor by SKU; the second value is the SKU to continue after."""
+    def list_by_vendor(
+        self,
+        vendor_id: str,
+        limit: int,
+        after_sku: str | None,
+        *,
+        listing: OfferListing = "live",
+        sku_prefix: str | None = None,
+    ) -> tuple[list[Offer], str | None]:
+        """A vendor's offers of one listing by SKU, only SKUs starting with `sku_prefix` when given;
+        full pages (the second value is the SKU to continue after, None at the end)."""
 
     def vendor_offer_ids(self, vendor_id: str) -> Iterator[tuple[str, str]]:
         """(offer_id, status) of every offer of a vendor, streamed page by page."""

@@ -94,7 +94,7 @@ def events_for(changes: Iterable[StreamChange]) -> list[OffersChanged]:
 def _counts(offer: Offer | None) -> tuple[int, int]:
     if offer is None or offer.status != "active":
         return 0, 0
-    return 1, int(offer.snapshot.quantity == 0 or offer.snapshot.availability == "out_of_stock")
+    return 1, int(offer.out_of_stock)
 
 
 def stats_deltas(changes: Iterable[StreamChange]) -> dict[str, VendorStats]:

@@ -21,6 +21,7 @@ from functions.vendor.logic.domain import (
     FeedImport,
     FeedSource,
     Offer,
+    OfferListing,
     SavedMapping,
     StreamChange,
     Vendor,
@@ -225,6 +226,25 @@ class DynamoOfferStream:
 OFFERS_INDEX: str = OfferItem.by_gsi1.Meta.index_name
 
 
+LISTINGS: dict[OfferListing, Condition] = {
+    "live": OfferItem.status == "active",
+    # `Offer.out_of_stock`, read off the offer's JSON as pydantic writes it (compact, fields in
+    # order; a title holding the same text is escaped, so it cannot match)
+    "out_of_stock": (OfferItem.status == "active")
+    & (OfferItem.data.contains('"quantity":0,') | OfferItem.data.contains('"availability":"out_of_stock"')),
+    "withdrawn": OfferItem.status == "withdrawn",
+}
+
+
+def _sku_range(after_sku: str | None, prefix: str | None) -> Condition | None:
+    """The SKU key range: after `after_sku` (exclusive) and, with a prefix, within it."""
+    if not prefix:
+        return OfferItem.gsi1sk > after_sku if after_sku else None
+    # after_sku + NUL is the least string above after_sku; U+10FFFF sorts after every SKU character
+    start = max(prefix, f"{after_sku}\x00") if after_sku else prefix
+    return OfferItem.gsi1sk.between(start, f"{prefix}\U0010ffff")
+
+
 def _offer_from_wire(item: Mapping[str, Any]) -> Offer:
     """An offer from its item in DynamoDB's wire format (a stream image or a Query result)."""
     return Offer(
@@ -315,18 +335,26 @@ class DynamoOffers:
                 raise Conflict("an offer was changed concurrently, reload and retry", code="concurrent_change") from exc
             raise
 
-    def list_by_vendor(self, vendor_id: str, limit: int, after_sku: str | None) -> tuple[list[Offer], str | None]:
-        """The vendor's first `limit` active offers after `after_sku`, in SKU order.
+    def list_by_vendor(
+        self,
+        vendor_id: str,
+        limit: int,
+        after_sku: str | None,
+        *,
+        listing: OfferListing = "live",
+        sku_prefix: str | None = None,
+    ) -> tuple[list[Offer], str | None]:
+        """The vendor's first `limit` offers of `listing` after `after_sku`, in SKU order.
 
         The hottest read of the context (offers page, storefront): offers are read from the wire
         items, without PynamoDB model objects (a quarter fewer Python calls per page in the handler).
         No ProjectionExpression: moto converts each projected item to plain JSON and back, which
         costs the local runtime more than parsing the few small attributes saves. Pages ask for
-        `limit` items as DynamoDB counts them before the status filter, and go on while withdrawn
-        offers leave the page short.
+        `limit` items as DynamoDB counts them before the filter, and go on while filtered-out
+        offers leave the page short. A SKU prefix narrows the key range itself.
         """
         table = OfferItem._get_connection()
-        range_condition = OfferItem.gsi1sk > after_sku if after_sku else None
+        range_condition = _sku_range(after_sku, sku_prefix)
         offers: list[Offer] = []
         start: dict[str, Any] | None = None
         with translate_errors():
@@ -334,7 +362,7 @@ class DynamoOffers:
                 page = table.query(
                     offers_gsi(vendor_id),
                     range_condition,
-                    filter_condition=OfferItem.status == "active",
+                    filter_condition=LISTINGS[listing],
                     index_name=OFFERS_INDEX,
                     exclusive_start_key=start,
                     limit=limit,

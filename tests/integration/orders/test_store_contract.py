@@ -251,6 +251,36 @@ def test_listings_page_newest_first_and_only_paid_orders(any_store: Any) -> None
     assert [c.order_id for c in held] == ["o2"]
 
 
+def test_a_vendors_listing_filtered_by_status_fills_its_pages_across_the_others(any_store: Any) -> None:
+    # Given six paid orders of which every other one is shipped since
+    any_store.upsert_offer(offer("a", quantity=50))
+    for i in range(6):
+        order_id = f"o{i}"
+        any_store.reserve(chunk(order_id, [("a", 1)]), make_order(order_id, created_at=NOW + timedelta(minutes=i)))
+        stored = any_store.get_order(order_id)
+        paid = [s.model_copy(update={"status": SubOrderStatus.PAID}) for s in stored.sub_orders]
+        any_store.commit(stored.model_copy(update={"status": OrderStatus.PAID, "sub_orders": paid}), [0])
+        if i % 2:
+            stored = any_store.get_order(order_id)
+            shipped = [s.model_copy(update={"status": SubOrderStatus.SHIPPED}) for s in stored.sub_orders]
+            any_store.save(stored.model_copy(update={"status": OrderStatus.SHIPPED, "sub_orders": shipped}), [])
+
+    # When the vendor pages through what is left to ship, two at a time
+    pages, cursor = [], None
+    while True:
+        views, cursor = any_store.list_for_vendor("v1", 2, cursor, SubOrderStatus.PAID)
+        pages.append([v.order_id for v in views])
+        if cursor is None:
+            break
+
+    # Then the pages hold only the unshipped orders, newest first, full until the last
+    assert [order_id for page in pages for order_id in page] == ["o4", "o2", "o0"]
+    assert pages[0] == ["o4", "o2"]
+    shipped_views, _ = any_store.list_for_vendor("v1", 10, None, SubOrderStatus.SHIPPED)
+    assert [v.order_id for v in shipped_views] == ["o5", "o3", "o1"]
+    assert len(any_store.list_for_vendor("v1", 10, None)[0]) == 6
+
+
 def test_due_for_completion_lists_delivered_sub_orders_past_their_window(any_store: Any) -> None:
     any_store.upsert_offer(offer("a", quantity=5))
     any_store.reserve(chunk("o1", [("a", 1)]), make_order("o1"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import get_args
 
 import pytest
 
 from functions.common.errors import Conflict
-from functions.vendor.logic.domain import FeedImport, Vendor, VendorStats
+from functions.vendor.logic.domain import FeedImport, OfferListing, Vendor, VendorStats
 from functions.vendor.logic.offers import build_offer, withdrawn
 from functions.vendor.models.events import FeedCounts
 from functions.vendor.store.dynamo import DynamoFeeds, DynamoOffers, DynamoVendors
@@ -189,6 +190,59 @@ def test_offer_pages_skip_withdrawn_offers_across_query_pages(aws: Aws) -> None:
     assert [o.snapshot.sku for o in three] == ["s025", "s026", "s027"]
     assert after == "s027"
     assert [o.snapshot.sku for o in store.list_by_vendor("vd_1", 3, after)[0]] == ["s028", "s029"]
+
+
+def test_offer_listings_by_stock_state_and_sku_prefix_match_the_offers_own_view(aws: Aws) -> None:
+    # Given offers of two SKU families: some sold out, one marked out of stock with units left,
+    # one withdrawn, and one whose title reads like the out-of-stock JSON
+    store = DynamoOffers()
+    made = {
+        "MUG-1": build_offer("vd_1", "V", "MUG-1", {"title": "Mug", "price": 900, "quantity": 0}, None, NOW),
+        "MUG-2": build_offer("vd_1", "V", "MUG-2", {"title": "Mug", "price": 900, "quantity": 4}, None, NOW),
+        "MUG-3": build_offer(
+            "vd_1",
+            "V",
+            "MUG-3",
+            {"title": "Mug", "price": 900, "quantity": 2, "availability": "out_of_stock"},
+            None,
+            NOW,
+        ),
+        "MUG-4": build_offer("vd_1", "V", "MUG-4", {"title": "Mug", "price": 900, "quantity": 3}, None, NOW),
+        "PLATE-1": build_offer("vd_1", "V", "PLATE-1", {"title": "Plate", "price": 900, "quantity": 0}, None, NOW),
+        "PLATE-2": build_offer(
+            "vd_1",
+            "V",
+            "PLATE-2",
+            {"title": 'Plate "quantity":0, "availability":"out_of_stock"', "price": 1, "quantity": 5},
+            None,
+            NOW,
+        ),
+    }
+    assert all(o is not None for o in made.values())
+    offers = {sku: o for sku, o in made.items() if o is not None}
+    assert store.put_unless_changed([(o, None) for o in offers.values()]) == set()
+    store.put(withdrawn(offers["MUG-4"], NOW), 1)
+
+    def listed(listing: OfferListing, prefix: str | None = None, size: int = 2) -> list[str]:
+        skus: list[str] = []
+        after: str | None = None
+        while True:
+            page, after = store.list_by_vendor("vd_1", size, after, listing=listing, sku_prefix=prefix)
+            skus += [o.snapshot.sku for o in page]
+            if after is None:
+                return skus
+
+    # Then each listing holds what Offer.listed_as says, page after page, and a prefix narrows it
+    stored = [o for o in (store.get(x.offer_id) for x in offers.values()) if o is not None]
+    for listing in get_args(OfferListing):
+        expected = sorted(o.snapshot.sku for o in stored if o.listed_as(listing))
+        assert listed(listing) == expected, listing
+    assert listed("out_of_stock") == ["MUG-1", "MUG-3", "PLATE-1"]
+    assert listed("live", "MUG") == ["MUG-1", "MUG-2", "MUG-3"]
+    assert listed("live", "MUG", size=1) == ["MUG-1", "MUG-2", "MUG-3"]
+    assert listed("withdrawn", "MUG") == ["MUG-4"]
+    assert listed("live", "PLATE-2") == ["PLATE-2"]
+    assert listed("live", "CUP") == []
 
 
 def test_feed_history_pages_newest_first_within_the_window_and_expires_with_ttl(aws: Aws) -> None:

@@ -269,11 +269,15 @@ class InMemoryOrdersStore:
         return _paged(found, keys, limit, after)
 
     def list_for_vendor(
-        self, vendor_id: str, limit: int, after: Cursor | None
+        self, vendor_id: str, limit: int, after: Cursor | None, status: SubOrderStatus | None = None
     ) -> tuple[list[VendorOrderView], Cursor | None]:
         with self._lock:
             found = sorted(
-                (v for (_, vendor), v in self.subs.items() if vendor == vendor_id),
+                (
+                    v
+                    for (_, vendor), v in self.subs.items()
+                    if vendor == vendor_id and (status is None or v.sub_order.status == status)
+                ),
                 key=lambda v: (v.created_at, v.order_id),
                 reverse=True,
             )

@@ -17,6 +17,7 @@ from functions.vendor.logic.domain import (
     FeedObject,
     FeedSource,
     Offer,
+    OfferListing,
     PresignedPost,
     SavedMapping,
     Vendor,
@@ -137,9 +138,23 @@ class FakeOffers:
         for offer, _ in offers:
             self.items[offer.offer_id] = offer
 
-    def list_by_vendor(self, vendor_id: str, limit: int, after_sku: str | None) -> tuple[list[Offer], str | None]:
+    def list_by_vendor(
+        self,
+        vendor_id: str,
+        limit: int,
+        after_sku: str | None,
+        *,
+        listing: OfferListing = "live",
+        sku_prefix: str | None = None,
+    ) -> tuple[list[Offer], str | None]:
         live = sorted(
-            (o for o in self.items.values() if o.snapshot.vendor_id == vendor_id and o.status == "active"),
+            (
+                o
+                for o in self.items.values()
+                if o.snapshot.vendor_id == vendor_id
+                and o.listed_as(listing)
+                and o.snapshot.sku.startswith(sku_prefix or "")
+            ),
             key=lambda o: o.snapshot.sku,
         )
         if after_sku:

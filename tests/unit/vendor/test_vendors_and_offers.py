@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from functions.common.auth import Principal, Role
-from functions.common.errors import Conflict, Forbidden, NotFound, UnprocessableEntity
+from functions.common.errors import BadRequest, Conflict, Forbidden, NotFound, UnprocessableEntity
 from functions.vendor.logic.offers import build_offer
 from functions.vendor.models.api import (
     OfferBatchItem,
@@ -105,6 +105,22 @@ def test_profile_patch_publishes_vendor_updated_and_guards_commission(world: Wor
     _, stranger = world.approved_vendor("bert", "Noordzee")
     with pytest.raises(Forbidden):
         world.vendor_service.patch(stranger, vendor_id, VendorPatch(story="mine now"))
+
+
+def test_the_vendor_lists_sold_out_and_withdrawn_offers_and_a_cursor_keeps_its_listing(world: World) -> None:
+    vendor_id, owner = world.approved_vendor()
+    for n, quantity in enumerate((0, 3, 0, 5)):
+        world.offer_service.put(owner, vendor_id, f"S-{n}", offer(quantity=quantity))
+    world.offer_service.delete(owner, vendor_id, "S-3")
+
+    sold_out = world.offer_service.list(owner, vendor_id, 1, None, listing="out_of_stock")
+    rest = world.offer_service.list(owner, vendor_id, 1, sold_out.next_cursor, listing="out_of_stock")
+
+    assert [o.sku for o in sold_out.items + rest.items] == ["S-0", "S-2"]
+    assert [o.sku for o in world.offer_service.list(owner, vendor_id, None, None, listing="withdrawn").items] == ["S-3"]
+    assert world.offer_service.list(owner, vendor_id, None, None, listing="withdrawn").items[0].status == "withdrawn"
+    with pytest.raises(BadRequest):
+        world.offer_service.list(owner, vendor_id, 1, sold_out.next_cursor, listing="live")
 
 
 def test_put_patch_delete_offer(world: World) -> None:

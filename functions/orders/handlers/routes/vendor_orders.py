@@ -12,6 +12,7 @@ from functions.common.api import SIGNED_IN, principal
 from functions.common.pagination import Page
 from functions.common.values import Identifier
 from functions.orders.handlers.dependencies import lifecycle_service
+from functions.orders.logic.domain import SubOrderStatus
 from functions.orders.logic.lifecycle import LifecycleService
 from functions.orders.models.api import ReturnDecisionInput, ReturnView, ShipInput, VendorOrderSummary
 
@@ -28,8 +29,11 @@ def list_vendor_orders(
     service: Service,
     limit: Annotated[int | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[str | None, Query()] = None,
+    status: Annotated[
+        SubOrderStatus | None, Query(description="Only sub-orders in this status; `paid`: to ship")
+    ] = None,
 ) -> Page[VendorOrderSummary]:
-    return service.list_vendor_orders(principal(router), vendor_id, limit, cursor)
+    return service.list_vendor_orders(principal(router), vendor_id, limit, cursor, status)
 
 
 @router.get(

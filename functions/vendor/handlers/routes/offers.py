@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from functions.common.api import SIGNED_IN, json_response, principal
 from functions.common.pagination import Page
 from functions.vendor.handlers.dependencies import offer_service
+from functions.vendor.logic.domain import OfferListing
 from functions.vendor.logic.offers import OfferService
 from functions.vendor.models.api import (
     SKU_PATTERN,
@@ -29,14 +30,19 @@ SkuPath = Annotated[str, Path(min_length=1, max_length=50, pattern=SKU_PATTERN)]
 Service = Annotated[OfferService, Depends(offer_service)]
 
 
-@router.get("/vendors/<vendor_id>/offers", summary="A vendor's live offers by SKU", tags=TAGS, security=SIGNED_IN)
+@router.get("/vendors/<vendor_id>/offers", summary="A vendor's offers by SKU", tags=TAGS, security=SIGNED_IN)
 def list_offers(
     vendor_id: str,
     service: Service,
+    *,
     limit: Annotated[int | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    listing: Annotated[
+        OfferListing, Query(description="`live` (default), `out_of_stock` (live, nothing to sell) or `withdrawn`")
+    ] = "live",
+    sku: Annotated[str | None, Query(min_length=1, max_length=50, description="Only SKUs starting with this")] = None,
 ) -> Page[VendorOffer]:
-    return service.list(principal(router), vendor_id, limit, cursor)
+    return service.list(principal(router), vendor_id, limit, cursor, listing=listing, sku_prefix=sku)
 
 
 @router.patch(
