@@ -3,6 +3,7 @@
 
 import { config } from "./config.js";
 import { session, signOut } from "./auth.js";
+import { t } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, code, message, details = []) {
@@ -37,7 +38,7 @@ export async function request(method, path, { query, body, headers = {}, signal 
     response = await fetch(url(path, query), init);
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    throw new ApiError(0, "network", "Cannot reach the Plein API. Check your connection and try again.");
+    throw new ApiError(0, "network", t("Cannot reach the Plein API. Check your connection and try again."));
   }
   const text = await response.text();
   let data = null;
@@ -53,7 +54,7 @@ export async function request(method, path, { query, body, headers = {}, signal 
   const error = data?.error;
   if (error) throw new ApiError(response.status, error.code, error.message, error.details || []);
   const message =
-    response.status === 401 ? "Please sign in to do this." : data?.message || `The API answered HTTP ${response.status}.`;
+    response.status === 401 ? t("Please sign in to do this.") : data?.message || t("Something went wrong on our side. Try again in a moment.");
   throw new ApiError(response.status, GATEWAY_CODES[response.status] || "http_error", message);
 }
 

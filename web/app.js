@@ -15,6 +15,21 @@ import { api } from "./api.js";
 import { errorBox, h, mount, noImage, titled } from "./ui.js";
 import { currentRoute, link, navigate } from "./router.js";
 import { bellFor, refreshUnread } from "./bell.js";
+import { LANGUAGES, language, plural, setLanguage, startLanguage, t } from "./i18n.js";
+
+/** The main navigation's labels (index.html carries the English ones for the first paint). */
+const navLabels = () => ({
+  products: t("Shop"),
+  orders: t("Orders"),
+  vendor: t("Vendor"),
+  community: t("Community"),
+  rewards: t("Rewards"),
+  admin: t("Admin"),
+  moderation: t("Moderation"),
+  campaigns: t("Campaigns"),
+  advice: t("Advise"),
+  partner: t("Partner"),
+});
 
 const routes = [
   { pattern: /^\/products$/, nav: "products", load: () => import("./views/catalog.js") },
@@ -82,8 +97,8 @@ async function render() {
   const view = h("div", { class: "view" });
   mount(main, view);
   if (!route) {
-    mount(view, h("h1", {}, "Page not found"), h("p", {}, h("a", { href: "#/products" }, "Back to the shop")));
-    titled(main, "Page not found");
+    mount(view, h("h1", {}, t("Page not found")), h("p", {}, h("a", { href: "#/products" }, t("Back to the shop"))));
+    titled(main, t("Page not found"));
     return;
   }
   const params = route.pattern.exec(path).groups || {};
@@ -91,7 +106,7 @@ async function render() {
   try {
     if (route.auth && !user) {
       const { render: renderSignIn } = await import("./views/signin.js");
-      await renderSignIn(view, { query, signal, next: location.hash, reason: "Please sign in to see this page." });
+      await renderSignIn(view, { query, signal, next: location.hash, reason: t("Please sign in to see this page.") });
     } else {
       const module = await route.load();
       await module.render(view, { params: mapParams(params), query, signal, session: user });
@@ -100,12 +115,12 @@ async function render() {
     if (error.name === "AbortError" || signal.aborted) return;
     if (error.status === 401) {
       const { render: renderSignIn } = await import("./views/signin.js");
-      await renderSignIn(view, { query, signal, next: location.hash, reason: "Your session has ended. Please sign in again." });
-      titled(main, "Sign in");
+      await renderSignIn(view, { query, signal, next: location.hash, reason: t("Your session has ended. Please sign in again.") });
+      titled(main, t("Sign in"));
       return;
     }
     console.error(error);
-    mount(view, h("h1", {}, "Something went wrong"), errorBox(error));
+    mount(view, h("h1", {}, t("Something went wrong")), errorBox(error));
   }
   if (!signal.aborted) titled(main, main.querySelector("h1")?.textContent || "Plein");
 }
@@ -123,7 +138,7 @@ function renderSession(user) {
   document.querySelector('#nav a[data-nav="partner"]').hidden = !(user && (user.groups.includes("vendor") || user.groups.includes("admin")));
   bellFor(user);
   if (!user) {
-    mount(box, h("a", { class: "button button-small", href: link("/signin", { next: location.hash }) }, "Sign in"));
+    mount(box, h("a", { class: "button button-small", href: link("/signin", { next: location.hash }) }, t("Sign in")));
     updateCartCount(null);
     return;
   }
@@ -132,9 +147,9 @@ function renderSession(user) {
     h(
       "span",
       { class: "who", "data-testid": "who" },
-      "Signed in as ",
+      t("Signed in as "),
       h("strong", {}, user.username),
-      h("span", { class: "groups", "aria-label": "groups" }, user.groups.map((g) => h("span", { class: "chip" }, g))),
+      h("span", { class: "groups", "aria-label": t("groups") }, user.groups.map((g) => h("span", { class: "chip" }, g))),
     ),
     h(
       "button",
@@ -146,7 +161,7 @@ function renderSession(user) {
           navigate("/products");
         },
       },
-      "Sign out",
+      t("Sign out"),
     ),
   );
   refreshCartCount();
@@ -156,7 +171,7 @@ function renderSession(user) {
 function updateCartCount(cart) {
   const a = document.querySelector('#nav a[data-nav="cart"]');
   const units = cart ? cart.vendors.reduce((n, g) => n + g.lines.reduce((m, l) => m + l.quantity, 0), 0) : 0;
-  mount(a, "Cart", units ? h("span", { class: "count", "aria-label": `${units} items` }, String(units)) : null);
+  mount(a, t("Cart"), units ? h("span", { class: "count", "aria-label": plural(units, "{n} item", "{n} items") }, String(units)) : null);
 }
 
 async function refreshCartCount() {
@@ -186,15 +201,48 @@ function skipToContent(event) {
   main.scrollIntoView();
 }
 
+/** The header's language switch; switching re-labels the shell and renders the page again. */
+function languageSwitch() {
+  const select = h(
+    "select",
+    { id: "language", class: "language-switch", "aria-label": t("Site language") },
+    LANGUAGES.map(([code, name]) => h("option", { value: code, lang: code, selected: code === language() }, name)),
+  );
+  select.addEventListener("change", async () => {
+    await setLanguage(select.value);
+    labelShell();
+    renderSession(session());
+    await render();
+  });
+  return select;
+}
+
+/** The shell's texts in the current language. */
+function labelShell() {
+  const labels = navLabels();
+  for (const a of document.querySelectorAll("#nav a[data-nav]")) {
+    const label = labels[a.dataset.nav];
+    if (label) a.textContent = label;
+  }
+  document.querySelector("#nav")?.setAttribute("aria-label", t("Main"));
+  const skip = document.querySelector(".skip-link");
+  if (skip) skip.textContent = t("Skip to content");
+  const sell = document.querySelector("#sell-link");
+  if (sell) sell.textContent = t("Sell on Plein");
+  mount(document.getElementById("language-slot"), languageSwitch());
+}
+
 async function start() {
   document.addEventListener("error", placeholderOnError, true);
+  await startLanguage();
+  labelShell();
   document.querySelector(".skip-link")?.addEventListener("click", skipToContent);
   const main = document.getElementById("main");
   try {
     const cfg = await loadConfig();
     document.getElementById("api-where").textContent = `API ${cfg.api_url}`;
   } catch (error) {
-    mount(main, h("h1", {}, "Plein cannot start"), errorBox(error, { title: "The site configuration is missing." }));
+    mount(main, h("h1", {}, t("Plein cannot start")), errorBox(error, { title: t("The site configuration is missing.") }));
     return;
   }
   onSessionChange((user) => renderSession(user));

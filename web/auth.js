@@ -4,6 +4,7 @@
 // the access token for the advice socket (its Lambda authorizer asks Cognito, which takes only those).
 
 import { config } from "./config.js";
+import { t } from "./i18n.js";
 
 const TOKEN_KEY = "plein.idToken";
 const ACCESS_KEY = "plein.accessToken";
@@ -63,19 +64,20 @@ function changed() {
   for (const listener of listeners) listener(current);
 }
 
-const FRIENDLY = {
-  NotAuthorizedException: "Wrong username or password.",
-  UserNotFoundException: "Wrong username or password.",
-  UserNotConfirmedException: "This account is not confirmed yet: enter the code we e-mailed you.",
-  PasswordResetRequiredException: "This account needs a new password: reset it with a code by e-mail.",
-  UsernameExistsException: "That username is taken. Choose another one, or sign in if it is yours.",
-  InvalidPasswordException: "That password is too weak: use at least 10 characters with upper and lower case letters, a digit and a symbol.",
-  CodeMismatchException: "That code is not right. Check the e-mail, or ask for a new code.",
-  ExpiredCodeException: "That code has expired. Ask for a new one.",
-  LimitExceededException: "Too many attempts. Wait a few minutes, then try again.",
-  TooManyRequestsException: "Too many attempts. Wait a few minutes, then try again.",
-  TooManyFailedAttemptsException: "Too many attempts. Wait a few minutes, then try again.",
-};
+/** Cognito's errors in plain words (a function: the language may change). */
+const friendly = () => ({
+  NotAuthorizedException: t("Wrong username or password."),
+  UserNotFoundException: t("Wrong username or password."),
+  UserNotConfirmedException: t("This account is not confirmed yet: enter the code we e-mailed you."),
+  PasswordResetRequiredException: t("This account needs a new password: reset it with a code by e-mail."),
+  UsernameExistsException: t("That username is taken. Choose another one, or sign in if it is yours."),
+  InvalidPasswordException: t("That password is too weak: use at least 10 characters with upper and lower case letters, a digit and a symbol."),
+  CodeMismatchException: t("That code is not right. Check the e-mail, or ask for a new code."),
+  ExpiredCodeException: t("That code has expired. Ask for a new one."),
+  LimitExceededException: t("Too many attempts. Wait a few minutes, then try again."),
+  TooManyRequestsException: t("Too many attempts. Wait a few minutes, then try again."),
+  TooManyFailedAttemptsException: t("Too many attempts. Wait a few minutes, then try again."),
+});
 
 /** One call of the Cognito user pool API (no credentials: these operations take the app client id). */
 async function cognito(operation, body) {
@@ -90,7 +92,7 @@ async function cognito(operation, body) {
       body: JSON.stringify({ ClientId: config().client_id, ...body }),
     });
   } catch (error) {
-    throw new AuthError("network", `Cannot reach the sign-in service (${error.message}). Check your connection and try again.`);
+    throw new AuthError("network", t("Cannot reach the sign-in service ({reason}). Check your connection and try again.", { reason: error.message }));
   }
   let answer = {};
   try {
@@ -101,7 +103,7 @@ async function cognito(operation, body) {
   if (!response.ok) {
     const type = String(answer.__type || answer.code || "failed").split("#").pop();
     // InvalidParameterException carries Cognito's own explanation (an invalid e-mail address, ...)
-    throw new AuthError(type, FRIENDLY[type] || answer.message || answer.Message || "The sign-in service refused this. Try again.");
+    throw new AuthError(type, friendly()[type] || answer.message || answer.Message || t("The sign-in service refused this. Try again."));
   }
   return answer;
 }

@@ -8,6 +8,7 @@
 import { api } from "./api.js";
 import { adviceAvailable, AdviceSocket } from "./advice_socket.js";
 import { h, mount } from "./ui.js";
+import { t } from "./i18n.js";
 
 const POLL_MS = 30_000;
 let socket = null;
@@ -22,7 +23,7 @@ export function showUnread(unread) {
   const a = bell();
   if (!a) return;
   const n = Number(unread) || 0;
-  a.setAttribute("aria-label", n ? `Notifications: ${n} unread` : "Notifications");
+  a.setAttribute("aria-label", n ? t("Notifications: {n} unread", { n }) : t("Notifications"));
   mount(a, h("span", { "aria-hidden": "true" }, "🔔"), n ? h("span", { class: "count", "data-testid": "unread-count" }, String(n)) : null);
 }
 

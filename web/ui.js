@@ -1,5 +1,7 @@
 // Small DOM helpers shared by the views: element builder (no innerHTML with data), money,
-// dates, error, loading and empty states.
+// dates, error, loading and empty states (in the interface language, i18n.js).
+
+import { intlLocale, t } from "./i18n.js";
 
 /**
  * Create an element. `attrs` keys starting with "on" add listeners; `class`, `for`, `aria-*`,
@@ -43,13 +45,14 @@ export function mount(el, ...children) {
 
 const formatters = new Map();
 
-/** Integer minor units → "€12.34". */
+/** Integer minor units → "€12.34" (en), "€ 12,34" (nl), "12,34 €" (de). */
 export function money(minor, currency = "EUR") {
   if (minor === null || minor === undefined) return "—";
-  let fmt = formatters.get(currency);
+  const key = `${intlLocale()} ${currency}`;
+  let fmt = formatters.get(key);
   if (!fmt) {
-    fmt = new Intl.NumberFormat("en-IE", { style: "currency", currency });
-    formatters.set(currency, fmt);
+    fmt = new Intl.NumberFormat(intlLocale(), { style: "currency", currency });
+    formatters.set(key, fmt);
   }
   return fmt.format(minor / 100);
 }
@@ -90,7 +93,7 @@ export function noImage(label = null) {
 
 export function date(iso) {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+  return new Date(iso).toLocaleString(intlLocale() === "en-IE" ? "en-GB" : intlLocale(), { dateStyle: "medium", timeStyle: "short" });
 }
 
 export function stars(rating, count) {
@@ -98,18 +101,49 @@ export function stars(rating, count) {
   const full = Math.round(value);
   return h(
     "span",
-    { class: "stars", title: `${value.toFixed(1)} out of 5` },
+    { class: "stars", title: t("{rating} out of 5", { rating: value.toFixed(1) }) },
     h("span", { "aria-hidden": "true" }, "★".repeat(full) + "☆".repeat(5 - full)),
-    h("span", { class: "visually-hidden" }, `Rated ${value.toFixed(1)} out of 5`),
+    h("span", { class: "visually-hidden" }, t("Rated {rating} out of 5", { rating: value.toFixed(1) })),
     count !== undefined ? h("span", { class: "muted" }, ` (${count})`) : null,
   );
 }
 
-export function statusBadge(status) {
-  return h("span", { class: `badge badge-${String(status).replaceAll("_", "-")}` }, String(status).replaceAll("_", " "));
+/** The words for the statuses of orders, returns, offers, feeds and accounts (a function: the
+ * language may change). */
+function statusWords() {
+  return {
+    placed: t("placed"),
+    paid: t("paid"),
+    partially_shipped: t("partially shipped"),
+    shipped: t("shipped"),
+    delivered: t("delivered"),
+    completed: t("completed"),
+    cancelled: t("cancelled"),
+    payment_failed: t("payment failed"),
+    expired: t("expired"),
+    requested: t("requested"),
+    refunded: t("refunded"),
+    rejected: t("rejected"),
+    in_stock: t("in stock"),
+    out_of_stock: t("out of stock"),
+    preorder: t("preorder"),
+    backorder: t("backorder"),
+    withdrawn: t("withdrawn"),
+    pending: t("pending"),
+    approved: t("approved"),
+    declined: t("declined"),
+    suspended: t("suspended"),
+    importing: t("importing"),
+    failed: t("failed"),
+  };
 }
 
-export function loading(text = "Loading…") {
+export function statusBadge(status) {
+  const key = String(status);
+  return h("span", { class: `badge badge-${key.replaceAll("_", "-")}` }, statusWords()[key] ?? key.replaceAll("_", " "));
+}
+
+export function loading(text = t("Loading…")) {
   return h("p", { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), text);
 }
 
@@ -123,7 +157,7 @@ export function errorBox(error, { title } = {}) {
   return h(
     "div",
     { class: "error", role: "alert" },
-    h("p", { class: "error-title" }, title || error?.message || "Something went wrong"),
+    h("p", { class: "error-title" }, title || error?.message || t("Something went wrong")),
     title && error?.message ? h("p", {}, error.message) : null,
     details.length
       ? h(
@@ -166,7 +200,7 @@ export function titled(main, heading) {
 }
 
 /** Disable a button while `work` runs; returns its result. */
-export async function busy(button, work, label = "Working…") {
+export async function busy(button, work, label = t("Working…")) {
   const original = button.textContent;
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
@@ -197,7 +231,7 @@ export function pagedLoader({ fetchPage, into, renderItem, more, label }) {
     mount(more);
     if (page.next_cursor) {
       const button = h("button", { type: "button", class: "button button-ghost" }, label);
-      button.addEventListener("click", () => busy(button, () => load(page.next_cursor).catch((e) => mount(more, errorBox(e))), "Loading…"));
+      button.addEventListener("click", () => busy(button, () => load(page.next_cursor).catch((e) => mount(more, errorBox(e))), t("Loading…")));
       mount(more, button);
     }
     return page;

@@ -42,7 +42,7 @@ def test_a_vendors_guide_shows_sanitised_with_its_product(
 
     # When they write a guide with a linked product and a script in the body, and preview it
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Language").select_option("en")
+    page.get_by_label("Language", exact=True).select_option("en")
     page.get_by_test_id("article-body-input").fill(
         '<p>Warm light<script>alert("x")</script></p><img src="x" onerror="alert(1)">'
         '<a href="javascript:alert(2)">x</a>'
@@ -85,7 +85,7 @@ def test_a_members_article_waits_for_moderation_and_search_finds_it(
     page.set_viewport_size(PHONE)
     _sign_in(page, web_url, plein, username, "#/articles/new")
     page.get_by_label("Title").fill(f"Mein {word}")
-    page.get_by_label("Language").select_option("de")
+    page.get_by_label("Language", exact=True).select_option("de")
     page.get_by_test_id("article-body-input").fill("<p>Aus alten Kisten gebaut.</p>")
     page.get_by_test_id("publish").click()
 

@@ -5,9 +5,10 @@
 import { confirmSignUp, forgotPassword, resendCode, resetPassword, signIn, signUp } from "../auth.js";
 import { config } from "../config.js";
 import { busy, errorBox, field, h, mount, toast } from "../ui.js";
+import { t } from "../i18n.js";
 import { currentRoute, link, navigate } from "../router.js";
 
-const PASSWORD_HINT = "At least 10 characters, with upper and lower case letters, a digit and a symbol.";
+const passwordHint = () => t("At least 10 characters, with upper and lower case letters, a digit and a symbol.");
 const USERNAME_PATTERN = "[A-Za-z0-9._-]{3,64}";
 
 /** Kept in memory only, so that confirming right after signing up signs the new member in. */
@@ -54,9 +55,9 @@ function accountForm(title, submitLabel, fields, submit, ...after) {
         event.preventDefault();
         mount(problem);
         try {
-          await busy(button, submit, "One moment…");
+          await busy(button, submit, t("One moment…"));
         } catch (error) {
-          mount(problem, errorBox(error, { title: "That did not work" }));
+          mount(problem, errorBox(error, { title: t("That did not work") }));
         }
       },
     },
@@ -75,12 +76,12 @@ function signUpForm(view) {
   mount(
     view,
     accountForm(
-      "Create your account",
-      "Create account",
+      t("Create your account"),
+      t("Create account"),
       [
-        field("Username", username, "3 to 64 letters, digits, dots, dashes or underscores; others see it on your reviews."),
-        field("E-mail", email, "We send a code to confirm it."),
-        field("Password", password, PASSWORD_HINT),
+        field(t("Username"), username, t("3 to 64 letters, digits, dots, dashes or underscores; others see it on your reviews.")),
+        field(t("E-mail"), email, t("We send a code to confirm it.")),
+        field(t("Password"), password, passwordHint()),
       ],
       async () => {
         const name = username.value.trim();
@@ -88,7 +89,7 @@ function signUpForm(view) {
         justSignedUp = { username: name, password: password.value };
         navigate("/confirm", { username: name, sent: sent.destination });
       },
-      h("p", { class: "muted small" }, "Already have an account? ", h("a", { href: "#/signin" }, "Sign in")),
+      h("p", { class: "muted small" }, t("Already have an account? "), h("a", { href: "#/signin" }, t("Sign in"))),
     ),
   );
   username.focus();
@@ -99,11 +100,11 @@ async function confirmForm(view, query, signal) {
   const username = usernameInput(name);
   const code = codeInput();
   const sent = query.get("sent");
-  const resend = h("button", { type: "button", class: "button button-ghost button-small" }, "Send a new code");
+  const resend = h("button", { type: "button", class: "button button-ghost button-small" }, t("Send a new code"));
   resend.addEventListener("click", async () => {
     try {
-      const where = await busy(resend, () => resendCode(username.value.trim()), "Sending…");
-      toast(`A new code is on its way${where ? ` to ${where}` : ""}.`);
+      const where = await busy(resend, () => resendCode(username.value.trim()), t("Sending…"));
+      toast(where ? t("A new code is on its way to {where}.", { where }) : t("A new code is on its way."));
     } catch (error) {
       toast(error.message, "error");
     }
@@ -112,12 +113,12 @@ async function confirmForm(view, query, signal) {
   mount(
     view,
     accountForm(
-      "Confirm your e-mail",
-      "Confirm",
+      t("Confirm your e-mail"),
+      t("Confirm"),
       [
-        h("p", {}, sent ? `We e-mailed a six-digit code to ${sent}.` : "Enter the six-digit code we e-mailed you."),
-        name ? null : field("Username", username),
-        field("Code", code),
+        h("p", {}, sent ? t("We e-mailed a six-digit code to {where}.", { where: sent }) : t("Enter the six-digit code we e-mailed you.")),
+        name ? null : field(t("Username"), username),
+        field(t("Code"), code),
       ],
       async () => {
         const who = username.value.trim();
@@ -126,13 +127,13 @@ async function confirmForm(view, query, signal) {
         justSignedUp = null;
         if (pending) {
           await signIn(pending.username, pending.password);
-          toast("Welcome to Plein! Your account is ready.");
+          toast(t("Welcome to Plein! Your account is ready."));
           navigate("/products");
         } else {
           navigate("/signin", { confirmed: "1" });
         }
       },
-      h("div", { class: "actions" }, h("span", { class: "muted small" }, "No e-mail after a few minutes? Check your spam folder, or"), resend),
+      h("div", { class: "actions" }, h("span", { class: "muted small" }, t("No e-mail after a few minutes? Check your spam folder, or")), resend),
       mailbox,
     ),
   );
@@ -144,16 +145,16 @@ function resetForm(view, query) {
   const username = usernameInput(query.get("username") || "");
   const steps = h("div");
   const askForCode = accountForm(
-    "Reset your password",
-    "E-mail me a code",
-    [h("p", {}, "Enter your username or e-mail address; we e-mail you a code to choose a new password."), field("Username or e-mail", username)],
+    t("Reset your password"),
+    t("E-mail me a code"),
+    [h("p", {}, t("Enter your username or e-mail address; we e-mail you a code to choose a new password.")), field(t("Username or e-mail"), username)],
     async () => {
       const who = username.value.trim();
       const where = await forgotPassword(who);
       mount(steps, newPasswordForm(who, where));
       steps.querySelector("input")?.focus();
     },
-    h("p", { class: "muted small" }, h("a", { href: "#/signin" }, "Back to sign in")),
+    h("p", { class: "muted small" }, h("a", { href: "#/signin" }, t("Back to sign in"))),
   );
   mount(steps, askForCode);
   mount(view, steps);
@@ -164,20 +165,20 @@ function newPasswordForm(username, where) {
   const code = codeInput();
   const password = newPasswordInput();
   return accountForm(
-    "Choose a new password",
-    "Set new password",
+    t("Choose a new password"),
+    t("Set new password"),
     [
-      h("p", {}, `If ${username} has an account, a code is on its way${where ? ` to ${where}` : ""}.`),
-      field("Code", code),
-      field("New password", password, PASSWORD_HINT),
+      h("p", {}, where ? t("If {name} has an account, a code is on its way to {where}.", { name: username, where }) : t("If {name} has an account, a code is on its way.", { name: username })),
+      field(t("Code"), code),
+      field(t("New password"), password, passwordHint()),
     ],
     async () => {
       await resetPassword(username, code.value.trim(), password.value);
       await signIn(username, password.value);
-      toast("Your new password is set, and you are signed in.");
+      toast(t("Your new password is set, and you are signed in."));
       navigate("/products");
     },
-    h("p", { class: "muted small" }, h("a", { href: link("/reset", { username }) }, "Start over")),
+    h("p", { class: "muted small" }, h("a", { href: link("/reset", { username }) }, t("Start over"))),
   );
 }
 
@@ -185,7 +186,7 @@ function newPasswordForm(username, where) {
 async function showLocalMailbox(into, signal) {
   try {
     const response = await fetch(`${config().api_url}/local/mailbox`, { method: "GET", signal, cache: "no-store" });
-    if (response.ok) mount(into, "Local runtime: the code is in the ", h("a", { href: "#/mailbox", target: "_blank" }, "local mailbox"), ".");
+    if (response.ok) mount(into, t("Local runtime: the code is in the "), h("a", { href: "#/mailbox", target: "_blank" }, t("local mailbox")), ".");
   } catch {
     // not the local runtime
   }

@@ -4,15 +4,16 @@
 import { api } from "../api.js";
 import { link, navigate } from "../router.js";
 import { empty, errorBox, h, loading, money, mount, noImage, stars } from "../ui.js";
+import { plural, t } from "../i18n.js";
 
 const FILTERS = ["q", "category", "brand", "vendor", "price_min", "price_max", "rating_min", "in_stock", "sort"];
-const SORTS = [
-  ["relevance", "Relevance"],
-  ["price_asc", "Price: low to high"],
-  ["price_desc", "Price: high to low"],
-  ["popular", "Popular"],
-  ["rating", "Best rated"],
-  ["newest", "Newest"],
+const sorts = () => [
+  ["relevance", t("Relevance")],
+  ["price_asc", t("Price: low to high")],
+  ["price_desc", t("Price: high to low")],
+  ["popular", t("Popular")],
+  ["rating", t("Best rated")],
+  ["newest", t("Newest")],
 ];
 const PAGE_SIZE = 24;
 
@@ -37,9 +38,9 @@ export async function render(view, { query, signal }) {
   const s = state(query);
   const cursor = query.get("cursor");
   const page = Number(query.get("page") || "1");
-  const heading = h("h1", {}, s.q ? `Results for “${s.q}”` : "Shop");
-  const results = h("section", { class: "results", "aria-labelledby": "results-title" }, loading("Searching…"));
-  const facets = h("aside", { class: "facets", "aria-label": "Filters" });
+  const heading = h("h1", {}, s.q ? t("Results for “{q}”", { q: s.q }) : t("Shop"));
+  const results = h("section", { class: "results", "aria-labelledby": "results-title" }, loading(t("Searching…")));
+  const facets = h("aside", { class: "facets", "aria-label": t("Filters") });
   const landing = !Object.keys(s).length && !cursor;
   const trending = landing ? h("section", { class: "trending", "aria-labelledby": "trending-title", hidden: true }) : null;
   mount(
@@ -58,7 +59,7 @@ export async function render(view, { query, signal }) {
     });
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
-    mount(results, h("h2", { id: "results-title", class: "visually-hidden" }, "Results"), errorBox(error, { title: "Search failed" }));
+    mount(results, h("h2", { id: "results-title", class: "visually-hidden" }, t("Results")), errorBox(error, { title: t("Search failed") }));
     return;
   }
   mount(facets, facetPanel(s, data.facets));
@@ -70,15 +71,15 @@ export async function render(view, { query, signal }) {
       "div",
       { class: "results-head" },
       h("h2", { id: "results-title", class: "count-line", "aria-live": "polite" },
-        data.total ? `${first}–${last} of ${data.total} products` : "No products"),
+        data.total ? t("{first}–{last} of {total} products", { first, last, total: data.total }) : t("No products")),
       sortSelect(s),
     ),
     activeFilters(s, data.facets),
     data.items.length
       ? h("ul", { class: "grid", role: "list" }, data.items.map((item) => productCard(item)))
       : empty(
-          s.q || Object.keys(s).length > 1 ? "Nothing matches. Try fewer filters or another word." : "The catalog is empty.",
-          Object.keys(s).length ? h("a", { class: "button button-ghost", href: "#/products" }, "Clear search") : null,
+          s.q || Object.keys(s).length > 1 ? t("Nothing matches. Try fewer filters or another word.") : t("The catalog is empty."),
+          Object.keys(s).length ? h("a", { class: "button button-ghost", href: "#/products" }, t("Clear search")) : null,
         ),
     pager(s, cursor, page, data.next_cursor),
   );
@@ -90,7 +91,7 @@ async function loadTrending(section, signal) {
     if (!data.items.length) return;
     mount(
       section,
-      h("h2", { id: "trending-title" }, data.source === "events" ? "Trending this week" : "Popular now"),
+      h("h2", { id: "trending-title" }, data.source === "events" ? t("Trending this week") : t("Popular now")),
       h("ul", { class: "trending-list", role: "list" }, data.items.map(({ product }) =>
         h("li", {}, h("a", { href: link(`/product/${encodeURIComponent(product.product_id)}`), class: "trend" },
           h("span", { class: "trend-title" }, product.title),
@@ -113,13 +114,13 @@ function productCard(item) {
       h("span", { class: "title" }, item.title),
     ),
     item.brand ? h("span", { class: "muted small" }, item.brand) : null,
-    h("span", { class: "price" }, item.offer_count > 1 ? "from " : "", money(item.price, item.currency)),
+    h("span", { class: "price" }, item.offer_count > 1 ? t("from ") : "", money(item.price, item.currency)),
     h(
       "span",
       { class: "meta small" },
       item.rating_count ? stars(item.rating, item.rating_count) : null,
-      h("span", { class: item.in_stock ? "ok" : "warn" }, item.in_stock ? "In stock" : "Out of stock"),
-      item.vendor_count > 1 ? h("span", { class: "muted" }, `${item.vendor_count} vendors`) : null,
+      h("span", { class: item.in_stock ? "ok" : "warn" }, item.in_stock ? t("In stock") : t("Out of stock")),
+      item.vendor_count > 1 ? h("span", { class: "muted" }, t("{n} vendors", { n: item.vendor_count })) : null,
     ),
   );
 }
@@ -128,11 +129,11 @@ function pager(s, cursor, page, nextCursor) {
   if (!cursor && !nextCursor) return null;
   return h(
     "nav",
-    { class: "pager", "aria-label": "Pages" },
-    cursor ? h("a", { class: "button button-ghost", href: link("/products", s) }, "« First page") : null,
-    cursor ? h("button", { type: "button", class: "button button-ghost", onclick: () => history.back() }, "‹ Previous") : null,
-    h("span", { class: "muted" }, `Page ${page}`),
-    nextCursor ? h("a", { class: "button", rel: "next", href: link("/products", { ...s, cursor: nextCursor, page: page + 1 }) }, "Next page ›") : null,
+    { class: "pager", "aria-label": t("Pages") },
+    cursor ? h("a", { class: "button button-ghost", href: link("/products", s) }, t("« First page")) : null,
+    cursor ? h("button", { type: "button", class: "button button-ghost", onclick: () => history.back() }, t("‹ Previous")) : null,
+    h("span", { class: "muted" }, t("Page {page}", { page })),
+    nextCursor ? h("a", { class: "button", rel: "next", href: link("/products", { ...s, cursor: nextCursor, page: page + 1 }) }, t("Next page ›")) : null,
   );
 }
 
@@ -140,27 +141,27 @@ function sortSelect(s) {
   const select = h(
     "select",
     { id: "sort", onchange: () => navigate("/products", withChange(s, { sort: select.value === "relevance" ? null : select.value })) },
-    SORTS.map(([value, label]) => h("option", { value, selected: (s.sort || "relevance") === value }, label)),
+    sorts().map(([value, label]) => h("option", { value, selected: (s.sort || "relevance") === value }, label)),
   );
-  return h("div", { class: "inline-field" }, h("label", { for: "sort" }, "Sort by"), select);
+  return h("div", { class: "inline-field" }, h("label", { for: "sort" }, t("Sort by")), select);
 }
 
 function activeFilters(s, facets) {
   const chips = [];
   const label = (list, value) => list.find((b) => b.value === value)?.label || value;
-  if (s.category) chips.push([`Category: ${s.category.split(" > ").pop()}`, { category: null }]);
-  for (const b of s.brand || []) chips.push([`Brand: ${b}`, { brand: s.brand.filter((x) => x !== b) }]);
-  for (const v of s.vendor || []) chips.push([`Vendor: ${label(facets.vendor, v)}`, { vendor: s.vendor.filter((x) => x !== v) }]);
+  if (s.category) chips.push([t("Category: {name}", { name: s.category.split(" > ").pop() }), { category: null }]);
+  for (const b of s.brand || []) chips.push([t("Brand: {name}", { name: b }), { brand: s.brand.filter((x) => x !== b) }]);
+  for (const v of s.vendor || []) chips.push([t("Vendor: {name}", { name: label(facets.vendor, v) }), { vendor: s.vendor.filter((x) => x !== v) }]);
   if (s.price_min || s.price_max)
-    chips.push([`Price: ${s.price_min ? money(Number(s.price_min)) : "any"} – ${s.price_max ? money(Number(s.price_max)) : "any"}`, { price_min: null, price_max: null }]);
-  if (s.rating_min) chips.push([`${s.rating_min}★ and up`, { rating_min: null }]);
-  if (s.in_stock) chips.push(["In stock", { in_stock: null }]);
+    chips.push([t("Price: {from} – {to}", { from: s.price_min ? money(Number(s.price_min)) : t("any"), to: s.price_max ? money(Number(s.price_max)) : t("any") }), { price_min: null, price_max: null }]);
+  if (s.rating_min) chips.push([t("{stars}★ and up", { stars: s.rating_min }), { rating_min: null }]);
+  if (s.in_stock) chips.push([t("In stock"), { in_stock: null }]);
   if (!chips.length) return null;
   return h(
     "ul",
-    { class: "chips", "aria-label": "Active filters" },
+    { class: "chips", "aria-label": t("Active filters") },
     chips.map(([text, change]) =>
-      h("li", {}, h("a", { class: "chip chip-remove", href: link("/products", withChange(s, change)), "aria-label": `Remove filter ${text}` }, text, h("span", { "aria-hidden": "true" }, " ×"))),
+      h("li", {}, h("a", { class: "chip chip-remove", href: link("/products", withChange(s, change)), "aria-label": t("Remove filter {name}", { name: text }) }, text, h("span", { "aria-hidden": "true" }, " ×"))),
     ),
   );
 }
@@ -170,7 +171,7 @@ function facetPanel(s, facets) {
   if (facets.category.length)
     groups.push(
       facetGroup(
-        "Category",
+        t("Category"),
         h(
           "ul",
           { class: "facet-links" },
@@ -189,7 +190,7 @@ function facetPanel(s, facets) {
         ),
       ),
     );
-  for (const [key, title] of [["brand", "Brand"], ["vendor", "Vendor"]]) {
+  for (const [key, title] of [["brand", t("Brand")], ["vendor", t("Vendor")]]) {
     if (!facets[key].length) continue;
     const chosen = s[key] || [];
     groups.push(
@@ -220,7 +221,7 @@ function facetPanel(s, facets) {
   if (facets.price.length)
     groups.push(
       facetGroup(
-        "Price",
+        t("Price"),
         h(
           "ul",
           { class: "facet-links" },
@@ -229,7 +230,7 @@ function facetPanel(s, facets) {
             const min = b.min ?? null;
             const max = b.max !== null && b.max !== undefined ? b.max - 1 : null;
             const active = String(s.price_min ?? "") === String(min ?? "") && String(s.price_max ?? "") === String(max ?? "");
-            const text = b.min === null || b.min === undefined ? `Under ${money(b.max)}` : b.max === null || b.max === undefined ? `${money(b.min)} and up` : `${money(b.min)} – ${money(b.max)}`;
+            const text = b.min === null || b.min === undefined ? t("Under {amount}", { amount: money(b.max) }) : b.max === null || b.max === undefined ? t("{amount} and up", { amount: money(b.min) }) : `${money(b.min)} – ${money(b.max)}`;
             return h(
               "li",
               {},
@@ -247,7 +248,7 @@ function facetPanel(s, facets) {
   if (facets.rating.length)
     groups.push(
       facetGroup(
-        "Rating",
+        t("Rating"),
         h(
           "ul",
           { class: "facet-links" },
@@ -260,8 +261,8 @@ function facetPanel(s, facets) {
                 "a",
                 { href: link("/products", withChange(s, { rating_min: active ? null : b.min })), "aria-current": active ? "true" : null },
                 h("span", { "aria-hidden": "true" }, "★".repeat(b.min) + "☆".repeat(5 - b.min)),
-                h("span", { class: "visually-hidden" }, `${b.min} stars`),
-                " & up",
+                h("span", { class: "visually-hidden" }, plural(b.min, "{n} star", "{n} stars")),
+                t(" & up"),
                 h("span", { class: "count" }, String(b.count)),
               ),
             );
@@ -275,10 +276,10 @@ function facetPanel(s, facets) {
       "div",
       { class: "facet facet-stock" },
       h("input", { type: "checkbox", id: stockId, checked: Boolean(s.in_stock), onchange: () => navigate("/products", withChange(s, { in_stock: s.in_stock ? null : "true" })) }),
-      h("label", { for: stockId }, "Only in stock"),
+      h("label", { for: stockId }, t("Only in stock")),
     ),
   );
-  return [h("h2", { class: "visually-hidden" }, "Filters"), groups];
+  return [h("h2", { class: "visually-hidden" }, t("Filters")), groups];
 }
 
 function facetGroup(title, body) {
@@ -293,14 +294,14 @@ function searchForm(s, pageSignal) {
     id: "q",
     name: "q",
     value: s.q || "",
-    placeholder: "Search products, brands…",
+    placeholder: t("Search products, brands…"),
     autocomplete: "off",
     role: "combobox",
     "aria-autocomplete": "list",
     "aria-expanded": "false",
     "aria-controls": "suggestions",
   });
-  const list = h("ul", { id: "suggestions", role: "listbox", class: "suggestions", hidden: true, "aria-label": "Suggestions" });
+  const list = h("ul", { id: "suggestions", role: "listbox", class: "suggestions", hidden: true, "aria-label": t("Suggestions") });
   let items = [];
   let active = -1;
   let pending = null;
@@ -394,8 +395,8 @@ function searchForm(s, pageSignal) {
         navigate("/products", withChange(s, { q: input.value.trim() || null }));
       },
     },
-    h("label", { for: "q", class: "visually-hidden" }, "Search"),
+    h("label", { for: "q", class: "visually-hidden" }, t("Search")),
     h("div", { class: "combo" }, input, list),
-    h("button", { type: "submit", class: "button" }, "Search"),
+    h("button", { type: "submit", class: "button" }, t("Search")),
   );
 }
