@@ -235,6 +235,14 @@ class SubOrder(Record):
     def line(self, offer_id: str) -> OrderLine | None:
         return next((line for line in self.lines if line.offer_id == offer_id), None)
 
+    def settled_commission(self) -> int:
+        """The commission on what the shopper kept: refunded items carry none."""
+        return commission_of(max(0, self.subtotal - self.refunded), self.commission_bps)
+
+    def settled_payout(self) -> int:
+        """What the vendor is owed: items and shipping, less refunds and the commission on the rest."""
+        return self.subtotal + self.shipping - self.refunded - self.settled_commission()
+
 
 class DeliveryAddress(Record):
     model_config = ConfigDict(frozen=True)

@@ -52,7 +52,14 @@ from functions.orders.logic.ports import (
     PaymentProvider,
     Redemptions,
 )
-from functions.orders.models.api import OrderSummary, OrderView, ReturnView, VendorOrderSummary
+from functions.orders.models.api import (
+    OrderSummary,
+    OrderView,
+    PayoutStatement,
+    PayoutTotals,
+    ReturnView,
+    VendorOrderSummary,
+)
 from functions.orders.models.events import RefundPending
 
 _SAVE_ATTEMPTS = 5
@@ -175,6 +182,29 @@ class LifecycleService:
         views, last = self._orders.list_for_vendor(vendor_id, clamp_limit(limit), after, status)
         items = [VendorOrderSummary.model_validate(view.model_dump()) for view in views]
         return Page(items=items, next_cursor=self._cursors.encode(last, scope))
+
+    def payouts(self, caller: Principal, vendor_id: str, month: str) -> PayoutStatement:
+        """What the vendor is owed for the orders placed in `month`: payable once the return window
+        is over, pending while it is open; cancelled and unpaid sub-orders owe nothing."""
+        caller.require_vendor(vendor_id)
+        sums: dict[tuple[str, str], dict[str, int]] = {}
+        for view in self._orders.vendor_orders_placed_in(vendor_id, month):
+            sub = view.sub_order
+            state = _PAYOUT_STATES.get(sub.status)
+            if state is None:
+                continue
+            entry = sums.setdefault((state, view.currency), dict.fromkeys(_PAYOUT_FIGURES, 0))
+            entry["sub_orders"] += 1
+            entry["items"] += sub.subtotal
+            entry["shipping"] += sub.shipping
+            entry["refunded"] += sub.refunded
+            entry["commission"] += sub.settled_commission()
+            entry["payout"] += sub.settled_payout()
+        totals = [
+            PayoutTotals(state=state, currency=currency, **figures)
+            for (state, currency), figures in sorted(sums.items())
+        ]
+        return PayoutStatement(vendor_id=vendor_id, month=month, totals=totals)
 
     def get_vendor_order(self, caller: Principal, vendor_id: str, order_id: str) -> VendorOrderSummary:
         caller.require_vendor(vendor_id)
@@ -416,6 +446,14 @@ def refund_split(paid_by_card: int, before: int, amount: int) -> tuple[int, int]
 
 
 _UNPAID = frozenset({OrderStatus.PLACED, OrderStatus.PAYMENT_FAILED, OrderStatus.EXPIRED})
+_PAYOUT_STATES = {
+    SubOrderStatus.COMPLETED: "payable",
+    SubOrderStatus.PAID: "pending",
+    SubOrderStatus.SHIPPED: "pending",
+    SubOrderStatus.DELIVERED: "pending",
+}
+"""Which sub-orders a payout statement counts, and as what; the others (unpaid, cancelled) owe nothing."""
+_PAYOUT_FIGURES = ("sub_orders", "items", "shipping", "refunded", "commission", "payout")
 
 
 class _NotDue(Exception):

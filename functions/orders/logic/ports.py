@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -120,6 +120,10 @@ class OrderRepository(Protocol):
         self, vendor_id: str, limit: int, after: Cursor | None, status: SubOrderStatus | None = None
     ) -> tuple[list[VendorOrderView], Cursor | None]:
         """The vendor's sub-orders newest first, only those in `status` when given (full pages)."""
+
+    def vendor_orders_placed_in(self, vendor_id: str, month: str) -> Iterator[VendorOrderView]:
+        """Every sub-order of the vendor whose order was placed in `month` (YYYY-MM, UTC)."""
+        ...
 
     def order_of_return(self, return_id: str) -> str | None: ...
 

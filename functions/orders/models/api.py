@@ -162,6 +162,25 @@ class VendorOrderSummary(View):
     sub_order: SubOrder
 
 
+class PayoutTotals(View):
+    state: Literal["payable", "pending"] = Field(
+        description="`payable`: the return window is over; `pending`: paid, shipped or delivered, may still change"
+    )
+    currency: str
+    sub_orders: int
+    items: int = Field(description="Item totals, minor units")
+    shipping: int
+    refunded: int
+    commission: int = Field(description="Commission on what was kept (refunded items carry none)")
+    payout: int = Field(description="items + shipping - refunded - commission")
+
+
+class PayoutStatement(View):
+    vendor_id: str
+    month: str = Field(description="YYYY-MM, by the day the order was placed (UTC)")
+    totals: list[PayoutTotals] = Field(description="One entry per state and currency that has sub-orders")
+
+
 class CancelInput(StrictInput):
     reason: ShortText | None = None
 

@@ -439,6 +439,12 @@ class DynamoOrdersStore:
         items, last = self._page(f"VENDOR#{vendor_id}#ORDERS", limit, after, only)
         return [VendorOrderView.model_validate_json(item.doc) for item in items], last
 
+    def vendor_orders_placed_in(self, vendor_id: str, month: str) -> Iterator[VendorOrderView]:
+        # gsi1sk is `<placed at, ISO UTC>#<order id>`: a month is a key prefix
+        with translate_errors():
+            for item in DocItem.by_gsi1.query(f"VENDOR#{vendor_id}#ORDERS", DocItem.gsi1sk.startswith(f"{month}-")):
+                yield VendorOrderView.model_validate_json(item.doc)
+
     def order_of_return(self, return_id: str) -> str | None:
         item = self._get_doc(f"RETURN#{return_id}", "RETURN")
         return None if item is None else item.doc

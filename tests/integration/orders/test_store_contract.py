@@ -281,6 +281,22 @@ def test_a_vendors_listing_filtered_by_status_fills_its_pages_across_the_others(
     assert len(any_store.list_for_vendor("v1", 10, None)[0]) == 6
 
 
+def test_a_vendors_sub_orders_are_found_by_the_month_they_were_placed_in(any_store: Any) -> None:
+    any_store.upsert_offer(offer("a", quantity=50))
+    placed = {"o1": datetime(2026, 11, 30, 23, 59, tzinfo=UTC), "o2": datetime(2026, 12, 1, tzinfo=UTC)}
+    placed["o3"] = datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)
+    for order_id, at in placed.items():
+        any_store.reserve(chunk(order_id, [("a", 1)]), make_order(order_id, created_at=at))
+        stored = any_store.get_order(order_id)
+        any_store.commit(stored.model_copy(update={"status": OrderStatus.PAID}), [0])
+
+    december = sorted(v.order_id for v in any_store.vendor_orders_placed_in("v1", "2026-12"))
+
+    assert december == ["o2", "o3"]
+    assert [v.order_id for v in any_store.vendor_orders_placed_in("v1", "2026-11")] == ["o1"]
+    assert list(any_store.vendor_orders_placed_in("v2", "2026-12")) == []
+
+
 def test_due_for_completion_lists_delivered_sub_orders_past_their_window(any_store: Any) -> None:
     any_store.upsert_offer(offer("a", quantity=5))
     any_store.reserve(chunk("o1", [("a", 1)]), make_order("o1"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -283,6 +283,15 @@ class InMemoryOrdersStore:
             )
         keys = [f"{v.created_at.isoformat()}#{v.order_id}" for v in found]
         return _paged(found, keys, limit, after)
+
+    def vendor_orders_placed_in(self, vendor_id: str, month: str) -> Iterator[VendorOrderView]:
+        with self._lock:
+            found = [
+                v
+                for (_, vendor), v in self.subs.items()
+                if vendor == vendor_id and v.created_at.astimezone(UTC).strftime("%Y-%m") == month
+            ]
+        yield from found
 
     def order_of_return(self, return_id: str) -> str | None:
         with self._lock:

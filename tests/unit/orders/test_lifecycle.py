@@ -194,3 +194,42 @@ def test_the_sweep_releases_abandoned_checkouts(
     assert store.orders["abandoned"].status == OrderStatus.EXPIRED
     assert store.payments()[0].status == PaymentStatus.VOIDED
     assert ports.sweeper().run().released_chunks == 0
+
+
+def test_the_payout_statement_counts_kept_items_once_the_return_window_is_over(
+    order: Order,
+    lifecycle: LifecycleService,
+    carts: CartService,
+    checkouts: CheckoutService,
+    clock: FakeClock,
+) -> None:
+    # Given v1's sub-order of two items at €20 (15 % commission) delivered, one item returned
+    delivered(order, lifecycle)
+    request = lifecycle.request_return(shopper(), order.order_id, "a", 1, "too small")
+    lifecycle.decide_return(vendor_user("v1"), "v1", request.request.return_id, accept=True, restock=True, note=None)
+    # and a second order of v1's, paid and not shipped, and a third one cancelled
+    carts.put_item("u1", "a", 1)
+    second = checkouts.checkout("u1", "key-2", checkout_input()).order
+    carts.put_item("u1", "a", 1)
+    third = checkouts.checkout("u1", "key-3", checkout_input()).order
+    lifecycle.cancel(shopper(), third.order_id, None)
+    month = order.created_at.strftime("%Y-%m")
+    first_sub = next(s for s in order.sub_orders if s.vendor_id == "v1")
+    second_sub = next(s for s in second.sub_orders if s.vendor_id == "v1")
+
+    # When the window closes and the sweep completes the first
+    clock.advance(days=15)
+    assert lifecycle.complete(order.order_id, "v1")
+    statement = lifecycle.payouts(vendor_user("v1"), "v1", month)
+
+    # Then the first is payable, with commission on the kept item only; the second is pending
+    payable, pending = statement.totals
+    assert (payable.state, payable.sub_orders, payable.items, payable.refunded) == ("payable", 1, 4000, 2000)
+    assert payable.commission == 300  # 15 % of the €20 kept
+    assert payable.payout == 4000 + first_sub.shipping - 2000 - 300
+    assert (pending.state, pending.sub_orders, pending.items) == ("pending", 1, 2000)
+    assert pending.payout == 2000 + second_sub.shipping - 300
+    # another month has nothing; another vendor may not look
+    assert lifecycle.payouts(vendor_user("v1"), "v1", "2001-01").totals == []
+    with pytest.raises(Forbidden):
+        lifecycle.payouts(vendor_user("v2"), "v1", month)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from functions.common.api import SIGNED_IN, principal
 from functions.common.pagination import Page
@@ -14,10 +14,11 @@ from functions.common.values import Identifier
 from functions.orders.handlers.dependencies import lifecycle_service
 from functions.orders.logic.domain import SubOrderStatus
 from functions.orders.logic.lifecycle import LifecycleService
-from functions.orders.models.api import ReturnDecisionInput, ReturnView, ShipInput, VendorOrderSummary
+from functions.orders.models.api import PayoutStatement, ReturnDecisionInput, ReturnView, ShipInput, VendorOrderSummary
 
 router = Router()
 TAGS = ["orders"]
+Month = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 Service = Annotated[LifecycleService, Depends(lifecycle_service)]
 
 
@@ -82,3 +83,15 @@ def decide_return(
         restock=request.restock,
         note=request.note,
     )
+
+
+@router.get(
+    "/vendors/<vendor_id>/payouts/<month>",
+    summary="What the vendor is owed for a month's orders",
+    description="Orders placed in `month` (YYYY-MM, UTC): `payable` once their return window is over, `pending` "
+    "while it is open. Commission applies to what the shopper kept; refunds come off the payout.",
+    tags=TAGS,
+    security=SIGNED_IN,
+)
+def payouts(vendor_id: Identifier, month: Month, service: Service) -> PayoutStatement:
+    return service.payouts(principal(router), vendor_id, month)
