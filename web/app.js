@@ -12,10 +12,11 @@
 import { loadConfig } from "./config.js";
 import { onSessionChange, session, signOut } from "./auth.js";
 import { api } from "./api.js";
-import { errorBox, h, mount, noImage, titled } from "./ui.js";
+import { errorBox, h, mount, noImage, titled, toast } from "./ui.js";
 import { currentRoute, link, navigate } from "./router.js";
 import { bellFor, refreshUnread } from "./bell.js";
 import { LANGUAGES, language, plural, setLanguage, startLanguage, t } from "./i18n.js";
+import { guestUnits, mergeGuestCart } from "./guest_cart.js";
 
 /** The main navigation's labels (index.html carries the English ones for the first paint). */
 const navLabels = () => ({
@@ -34,7 +35,7 @@ const navLabels = () => ({
 const routes = [
   { pattern: /^\/products$/, nav: "products", load: () => import("./views/catalog.js") },
   { pattern: /^\/product\/(?<id>[^/]+)$/, nav: "products", load: () => import("./views/product.js") },
-  { pattern: /^\/cart$/, nav: "cart", auth: true, load: () => import("./views/cart.js") },
+  { pattern: /^\/cart$/, nav: "cart", load: () => import("./views/cart.js") },
   { pattern: /^\/checkout$/, nav: "cart", auth: true, load: () => import("./views/checkout.js") },
   { pattern: /^\/orders$/, nav: "orders", auth: true, load: () => import("./views/orders.js") },
   { pattern: /^\/orders\/(?<id>[^/]+)$/, nav: "orders", auth: true, load: () => import("./views/order.js") },
@@ -170,8 +171,21 @@ function renderSession(user) {
 /** The cart link shows the number of units in the cart. */
 function updateCartCount(cart) {
   const a = document.querySelector('#nav a[data-nav="cart"]');
-  const units = cart ? cart.vendors.reduce((n, g) => n + g.lines.reduce((m, l) => m + l.quantity, 0), 0) : 0;
+  const units = cart ? cart.vendors.reduce((n, g) => n + g.lines.reduce((m, l) => m + l.quantity, 0), 0) : guestUnits();
   mount(a, t("Cart"), units ? h("span", { class: "count", "aria-label": plural(units, "{n} item", "{n} items") }, String(units)) : null);
+}
+
+/** After sign-in: the lines added before it move into the account's cart. */
+async function moveGuestCart() {
+  try {
+    const { moved, notes } = await mergeGuestCart(api);
+    if (!moved && !notes.length) return;
+    refreshCartCount();
+    toast(notes.length ? t("Your cart from before you signed in is in your account; some items changed: see your cart.") : plural(moved, "{n} item from before you signed in is in your cart.", "{n} items from before you signed in are in your cart."), "success");
+    if (currentRoute().path === "/cart") window.dispatchEvent(new Event("plein:rerender"));
+  } catch (error) {
+    console.error(error);
+  }
 }
 
 async function refreshCartCount() {
@@ -245,7 +259,11 @@ async function start() {
     mount(main, h("h1", {}, t("Plein cannot start")), errorBox(error, { title: t("The site configuration is missing.") }));
     return;
   }
-  onSessionChange((user) => renderSession(user));
+  onSessionChange((user) => {
+    renderSession(user);
+    if (user) moveGuestCart();
+  });
+  document.addEventListener("plein:guest-cart", () => session() || updateCartCount(null));
   renderSession(session());
   window.addEventListener("hashchange", render);
   window.addEventListener("hashchange", () => session() && refreshUnread());

@@ -60,7 +60,7 @@ def test_a_newcomer_signs_up_applies_to_sell_and_opens_the_workspace_once_approv
     # When they type a wrong code, then the mailed one
     page.get_by_role("heading", name="Confirm your e-mail").wait_for(timeout=TIMEOUT_MS)
     code = _latest_code(plein, address, "verification code")
-    assert page.get_by_role("link", name="local mailbox").is_visible()
+    page.get_by_role("link", name="local mailbox").wait_for(timeout=TIMEOUT_MS)
     page.get_by_label("Code").fill(_wrong(code))
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("alert").filter(has_text="That code is not right").wait_for(timeout=TIMEOUT_MS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -165,3 +166,28 @@ def test_the_vendor_finds_sold_out_offers_by_sku_and_withdraws_one(plein: Plein,
     page.get_by_role("button", name="Show offers").click()
     page.locator(f'tr[data-sku="{family}-B"]').wait_for(timeout=TIMEOUT_MS)
     assert rows.count() == 1
+
+
+def test_the_vendor_sees_what_a_month_pays_out(plein: Plein, web_url: str, page: Page) -> None:
+    # Given the demo vendor's statement for this month, as the API adds it up
+    wait_for_demo_orders(plein)
+    vendor_id = plein.users["vendor"].vendor_id
+    month = datetime.now(UTC).strftime("%Y-%m")
+    statement = plein.client("vendor").get(f"/vendors/{vendor_id}/payouts/{month}").json()
+
+    # When the vendor opens the payouts tab
+    _sign_in(page, web_url, plein, "vendor", "#/vendor")
+    page.goto(f"{web_url}#/vendor?tab=payouts")
+
+    # Then each state shows the same payout as the statement
+    if not statement["totals"]:
+        page.get_by_text("No paid orders were placed in this month.").wait_for(timeout=TIMEOUT_MS)
+        return
+    for entry in statement["totals"]:
+        card = page.get_by_test_id(f"payout-{entry['state']}")
+        card.wait_for(timeout=TIMEOUT_MS)
+        assert card.get_by_test_id("payout-total").inner_text().replace(",", "") == f"€{entry['payout'] / 100:.2f}"
+    # and a month without orders says so
+    page.get_by_label("Orders placed in").fill("2001-01")
+    page.get_by_role("button", name="Show", exact=True).click()
+    page.get_by_text("No paid orders were placed in this month.").wait_for(timeout=TIMEOUT_MS)

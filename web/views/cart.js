@@ -4,6 +4,8 @@ import { api, seg } from "../api.js";
 import { cartChanged, link, navigate } from "../router.js";
 import { busy, empty, errorBox, h, loading, money, mount, noImage, toast } from "../ui.js";
 import { intlLocale, t } from "../i18n.js";
+import { takeCartNotes } from "../guest_cart.js";
+import { renderGuestCart } from "./guest_cart.js";
 
 const SHIPPING_COUNTRIES = ["NL", "BE", "DE", "FR", "AT", "SK"];
 
@@ -26,7 +28,8 @@ const problems = () => ({
 });
 export const problemText = (code) => problems()[code] || code.replaceAll("_", " ");
 
-export async function render(view, { signal }) {
+export async function render(view, { signal, session }) {
+  if (!session) return renderGuestCart(view);
   mount(view, h("h1", {}, t("Your cart")), loading(t("Loading your cart…")));
   let cart;
   try {
@@ -37,6 +40,8 @@ export async function render(view, { signal }) {
     return;
   }
   draw(view, cart);
+  const notes = takeCartNotes();
+  if (notes.length) view.prepend(h("div", { class: "notice warn-box", role: "status", "data-testid": "cart-notes" }, h("ul", {}, notes.map((note) => h("li", {}, note)))));
 }
 
 function draw(view, cart) {

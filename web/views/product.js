@@ -6,6 +6,7 @@ import { cartChanged, link } from "../router.js";
 import { country } from "./cart.js";
 import { busy, empty, errorBox, h, loading, money, mount, noImage, stars, statusBadge, toast } from "../ui.js";
 import { t } from "../i18n.js";
+import { addToGuestCart } from "../guest_cart.js";
 import { askAdvisor } from "./ask_advisor.js";
 import { productCommunity } from "./product_community.js";
 
@@ -123,7 +124,9 @@ function offerRow(product, offer, best) {
     busy(add, async () => {
       mount(result);
       if (!session()) {
-        mount(result, h("p", {}, h("a", { href: link("/signin", { next: location.hash }) }, t("Sign in")), t(" to add to your cart.")));
+        const inCart = addToGuestCart(product, offer, Math.max(1, Number(quantity.value) || 1));
+        toast(t("Added to your cart ({n} in cart).", { n: inCart }), "success");
+        mount(result, h("p", { class: "ok" }, t("Added. "), h("a", { href: "#/cart" }, t("View cart"))));
         return;
       }
       try {

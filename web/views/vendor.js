@@ -1,4 +1,4 @@
-// The vendor's workspace (#/vendor?tab=offers|feeds|orders|profile): offers with a quick price/stock edit,
+// The vendor's workspace (#/vendor?tab=offers|feeds|orders|payouts|profile): offers with a quick price/stock edit,
 // feed upload (presigned S3 POST with upload progress, then import progress) with the import history,
 // sub-orders to ship, and the shop's profile, shipping and return terms (views/vendor_profile.js).
 
@@ -8,11 +8,13 @@ import { busy, date, empty, errorBox, field, h, loading, money, mount, orderNumb
 import { mappingEditor, savedMapping, savedMappingNote } from "./feed_mapping.js";
 import { feedSourceCard } from "./feed_source.js";
 import { profileTab } from "./vendor_profile.js";
+import { payoutsTab } from "./vendor_payouts.js";
 
 const TABS = [
   ["offers", "Offers"],
   ["feeds", "Feed upload"],
   ["orders", "Orders"],
+  ["payouts", "Payouts"],
   ["profile", "Profile"],
 ];
 const AVAILABILITY = ["in_stock", "out_of_stock", "preorder", "backorder"];
@@ -52,6 +54,7 @@ export async function render(view, { query, signal, session }) {
   if (tab === "offers") await offersTab(panel, vendorId, signal, query);
   else if (tab === "feeds") await feedsTab(panel, vendorId, signal);
   else if (tab === "orders") await ordersTab(panel, vendorId, signal, query.get("show") === "to-ship");
+  else if (tab === "payouts") await payoutsTab(panel, vendorId, signal, query);
   else await profileTab(panel, vendorId, signal);
 }
 
