@@ -232,6 +232,10 @@ def test_vendor_uploads_a_feed_and_edits_a_price(plein: Plein, web_url: str, pag
     shown.wait_for(timeout=TIMEOUT_MS)
     assert (f"{rating['average']:.1f}" if rating["count"] else "no reviews yet") in shown.inner_text()
 
+    live_offers = page.locator(".stat").filter(has_text="live offers").locator("strong")
+    live_offers.wait_for(timeout=TIMEOUT_MS)
+    offers_before = int(live_offers.inner_text())
+
     # When they choose it on the feed tab
     page.goto(f"{web_url}#/vendor?tab=feeds")
     page.get_by_label("Feed file").set_input_files(str(feed))
@@ -254,6 +258,10 @@ def test_vendor_uploads_a_feed_and_edits_a_price(plein: Plein, web_url: str, pag
     assert re.search(r"2\s+created", counts), counts
     assert re.search(r"1\s+rejected", counts), counts
     assert page.get_by_role("link", name=re.compile("Download the error report")).count() == 1
+    # and the dashboard's figures follow without a reload: two more live offers
+    page.locator(".stat").filter(has_text="live offers").locator(f'strong:text-is("{offers_before + 2}")').wait_for(
+        timeout=TIMEOUT_MS
+    )
 
     # And the import history lists it first, with its counts and a link to its one-line report
     (newest, *_) = plein.client("vendor").get(f"/vendors/{vendor_id}/feeds").json()["items"]

@@ -4,12 +4,13 @@
 import { api, seg } from "../api.js";
 import { empty, h, loading, money, mount, noImage, pagedLoader } from "../ui.js";
 import { link } from "../router.js";
+import { t } from "../i18n.js";
 
 export async function render(view, { params, signal }) {
-  mount(view, loading("Loading the shop…"));
+  mount(view, loading(t("Loading the shop…")));
   const first = await api.find(`/vendors/${seg(params.id)}/storefront`, { query: { limit: 24 }, signal });
   if (!first) {
-    mount(view, h("h1", {}, "Shop not found"), empty("This shop does not exist or does not sell on Plein (yet).", h("a", { class: "button", href: "#/products" }, "Back to the shop")));
+    mount(view, h("h1", {}, t("Shop not found")), empty(t("This shop does not exist or does not sell on Plein (yet)."), h("a", { class: "button", href: "#/products" }, t("Back to the shop"))));
     return;
   }
   const vendor = first.vendor;
@@ -27,7 +28,7 @@ export async function render(view, { params, signal }) {
     into: grid,
     renderItem: offerCard,
     more,
-    label: "More from this shop",
+    label: t("More from this shop"),
   });
   await load(null); // the page in hand: no request
   mount(
@@ -40,8 +41,8 @@ export async function render(view, { params, signal }) {
     ),
     vendor.story ? h("p", { class: "story" }, vendor.story) : null,
     terms(vendor),
-    h("h2", {}, "Products"),
-    first.offers.length ? [grid, more] : empty("This shop has nothing on sale right now."),
+    h("h2", {}, t("Products")),
+    first.offers.length ? [grid, more] : empty(t("This shop has nothing on sale right now.")),
   );
 }
 
@@ -50,13 +51,13 @@ function terms(vendor) {
   return h(
     "details",
     { class: "card storefront-terms", open: true },
-    h("summary", {}, "Shipping, returns and service"),
+    h("summary", {}, t("Shipping, returns and service")),
     rules.length
       ? h(
           "table",
           { class: "table" },
-          h("caption", { class: "visually-hidden" }, "Shipping costs per destination"),
-          h("thead", {}, h("tr", {}, ["Ships to", "Cost", "Free from", "Delivery"].map((t) => h("th", { scope: "col" }, t)))),
+          h("caption", { class: "visually-hidden" }, t("Shipping costs per destination")),
+          h("thead", {}, h("tr", {}, [t("Ships to"), t("Cost"), t("Free from"), t("Delivery")].map((label) => h("th", { scope: "col" }, label)))),
           h(
             "tbody",
             {},
@@ -64,16 +65,16 @@ function terms(vendor) {
               h(
                 "tr",
                 {},
-                h("td", { "data-label": "Ships to" }, `${rule.zone} (${rule.countries.includes("*") ? "everywhere else" : rule.countries.join(", ")})`),
-                h("td", { "data-label": "Cost" }, rule.cost ? money(rule.cost) : "Free"),
-                h("td", { "data-label": "Free from" }, rule.free_from ? money(rule.free_from) : vendor.free_shipping_from ? money(vendor.free_shipping_from) : "—"),
-                h("td", { "data-label": "Delivery" }, `${rule.min_days}–${rule.max_days} days`),
+                h("td", { "data-label": t("Ships to") }, `${rule.zone} (${rule.countries.includes("*") ? t("everywhere else") : rule.countries.join(", ")})`),
+                h("td", { "data-label": t("Cost") }, rule.cost ? money(rule.cost) : t("Free")),
+                h("td", { "data-label": t("Free from") }, rule.free_from ? money(rule.free_from) : vendor.free_shipping_from ? money(vendor.free_shipping_from) : "—"),
+                h("td", { "data-label": t("Delivery") }, t("{min}–{max} days", { min: rule.min_days, max: rule.max_days })),
               ),
             ),
           ),
         )
-      : h("p", { class: "muted" }, "Shipping costs are shown with each product."),
-    h("p", {}, vendor.return_days ? `Returns within ${vendor.return_days} days of delivery.` : "This shop does not take returns."),
+      : h("p", { class: "muted" }, t("Shipping costs are shown with each product.")),
+    h("p", {}, vendor.return_days ? t("Returns within {n} days of delivery.", { n: vendor.return_days }) : t("This shop does not take returns.")),
     vendor.return_policy ? h("p", { class: "muted small" }, vendor.return_policy) : null,
     vendor.service_policy ? h("p", { class: "muted small" }, vendor.service_policy) : null,
   );
@@ -101,6 +102,6 @@ function offerCard(offer) {
     ),
     offer.brand ? h("span", { class: "muted small" }, offer.brand) : null,
     h("span", { class: "price" }, onSale ? [h("del", { class: "muted" }, money(offer.price, offer.currency)), " ", h("span", { class: "sale" }, money(offer.sale_price, offer.currency))] : money(offer.price, offer.currency)),
-    h("span", { class: `small ${inStock ? "ok" : "warn"}` }, inStock ? "In stock" : "Out of stock"),
+    h("span", { class: `small ${inStock ? "ok" : "warn"}` }, inStock ? t("In stock") : t("Out of stock")),
   );
 }

@@ -51,6 +51,13 @@ export async function render(view, { query, signal, session }) {
     panel,
   );
   loadHeader(vendorId, title, stats, signal);
+  // After an import the figures follow: the last feed at once, the offer counts once the table's
+  // stream has counted them (a few seconds)
+  const refresh = () => {
+    for (const wait of [0, 3000, 8000]) setTimeout(() => signal.aborted || loadHeader(vendorId, title, stats, signal), wait);
+  };
+  document.addEventListener("plein:feed-imported", refresh);
+  signal.addEventListener("abort", () => document.removeEventListener("plein:feed-imported", refresh), { once: true });
   if (tab === "offers") await offersTab(panel, vendorId, signal, query);
   else if (tab === "feeds") await feedsTab(panel, vendorId, signal);
   else if (tab === "orders") await ordersTab(panel, vendorId, signal, query.get("show") === "to-ship");
@@ -549,6 +556,7 @@ async function pollFeed(vendorId, feedId, box, signal) {
     mount(box, feedStatus(status));
     if (FINAL.has(status.status)) {
       toast(status.status === "completed" ? "Feed imported." : "The feed import failed.", status.status === "completed" ? "success" : "error");
+      document.dispatchEvent(new CustomEvent("plein:feed-imported", { detail: status }));
       return;
     }
     await new Promise((r) => setTimeout(r, delay));
