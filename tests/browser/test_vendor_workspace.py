@@ -85,7 +85,7 @@ def test_a_vendor_edits_shipping_and_returns_and_shoppers_see_them_on_the_storef
     # And a shopper following the vendor's name on one of its product pages sees the new terms
     offer = plein.client().get(f"/vendors/{vendor_id}/storefront", params={"limit": 1}).json()["offers"][0]
     page.goto(f"{web_url}#/product/{offer['product_id']}")
-    page.get_by_role("link", name=demo_vendor["name"]).first.click()
+    page.locator("a.vendor-link", has_text=demo_vendor["name"]).first.click()
     page.get_by_role("heading", name=demo_vendor["name"], level=1).wait_for(timeout=TIMEOUT_MS)
     terms = page.locator(".storefront-terms")
     assert "Benelux (BE, LU)" in terms.inner_text()
