@@ -168,7 +168,10 @@ export function errorBox(error, { title } = {}) {
           ),
         )
       : null,
-    error?.code ? h("p", { class: "muted small" }, `code: ${error.code}${error.status ? ` · HTTP ${error.status}` : ""}`) : null,
+    // for customer service, out of the way: people read the words above
+    error?.code
+      ? h("details", { class: "muted small error-code" }, h("summary", {}, t("Details for customer service")), h("code", {}, `${error.code}${error.status ? ` · ${error.status}` : ""}`))
+      : null,
   );
 }
 

@@ -153,13 +153,15 @@ def test_declined_card_is_shown_readably(plein: Plein, web_url: str, page: Page,
     page.get_by_label("Card", exact=True).select_option("tok_declined")
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
 
-    # Then the API's error is shown as text, with its code, and no order page opens
+    # Then the API's error is shown in words with what to do next, and no order page opens
     alert = page.get_by_role("alert")
     alert.wait_for(timeout=TIMEOUT_MS)
     _shoot(page, tmp_path, "declined")
     text = alert.inner_text()
     assert "The order was not placed" in text
-    assert "code:" in text
+    assert "your card was declined. Try another card or payment method." in text
+    assert "payment_declined" not in text  # the code is folded away for customer service
+    assert alert.locator("details.error-code code").text_content().startswith("payment_declined")
     assert "#/checkout" in page.url
 
 

@@ -69,6 +69,7 @@ export default {
   "Declined: insufficient funds": "Abgelehnt: Deckung unzureichend",
   "Delivery": "Lieferung",
   "Delivery address": "Lieferadresse",
+  "Details for customer service": "Angaben für den Kundenservice",
   "Discount": "Rabatt",
   "Does not ship here": "Liefert nicht hierher",
   "E-mail": "E-Mail",

@@ -69,6 +69,7 @@ export default {
   "Declined: insufficient funds": "Geweigerd: onvoldoende saldo",
   "Delivery": "Levering",
   "Delivery address": "Bezorgadres",
+  "Details for customer service": "Gegevens voor de klantenservice",
   "Discount": "Korting",
   "Does not ship here": "Levert niet hierheen",
   "E-mail": "E-mail",
