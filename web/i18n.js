@@ -27,9 +27,16 @@ function preferred() {
 }
 
 async function load(code) {
-  messages = code === "en" ? {} : (await import(`./locales/${code}.js`)).default;
-  current = code;
-  document.documentElement.lang = code;
+  try {
+    messages = code === "en" ? {} : (await import(`./locales/${code}.js`)).default;
+    current = code;
+  } catch (error) {
+    // a catalog that cannot load (offline, a stale cache) leaves the shop in English, not broken
+    console.error(error);
+    messages = {};
+    current = "en";
+  }
+  document.documentElement.lang = current;
 }
 
 /** Load the preferred language's messages (once, at start). */
