@@ -191,3 +191,48 @@ def test_the_vendor_sees_what_a_month_pays_out(plein: Plein, web_url: str, page:
     page.get_by_label("Orders placed in").fill("2001-01")
     page.get_by_role("button", name="Show", exact=True).click()
     page.get_by_text("No paid orders were placed in this month.").wait_for(timeout=TIMEOUT_MS)
+
+
+def test_the_vendor_confirms_a_refund_naming_its_amount(plein: Plein, web_url: str, page: Page) -> None:
+    # Given a delivered order of the demo vendor's (which ships to Germany) with a return requested
+    vendor_id = plein.users["vendor"].vendor_id
+    seller = plein.client("vendor")
+    offers = plein.client().get(f"/vendors/{vendor_id}/storefront", params={"limit": 50}).json()["offers"]
+    offer = next(o for o in offers if o["quantity"] >= 2 and not o["sale_price"])
+    username = f"returner-{uuid.uuid4().hex[:6]}"
+    plein.create_user(username, "Return-it-2026!", ["shopper"])
+    shopper = plein.client(username, password="Return-it-2026!")
+    germany = {"country": "DE"}
+    assert shopper.put(f"/cart/items/{offer['offer_id']}", json={"quantity": 1}, params=germany).status_code == 200
+    address = {"name": "Refund Test", "line1": "Hafenstraße 1", "postal_code": "24103", "city": "Kiel", "country": "DE"}
+    placed = shopper.post(
+        "/checkout",
+        json={"shipping_address": address, "payment_method": "tok_visa"},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert placed.status_code == 201, placed.text
+    order_id = placed.json()["order_id"]
+    shipment = {"carrier": "DHL", "tracking_number": "1"}
+    assert seller.post(f"/vendors/{vendor_id}/orders/{order_id}/ship", json=shipment).status_code == 200
+    assert seller.post(f"/vendors/{vendor_id}/orders/{order_id}/deliver").status_code == 200
+    request = {"offer_id": offer["offer_id"], "quantity": 1, "reason": "Too small"}
+    asked = shopper.post(f"/orders/{order_id}/returns", json=request)
+    assert asked.status_code in (200, 201), asked.text
+
+    # When the vendor accepts it in the orders tab
+    _sign_in(page, web_url, plein, "vendor", "#/vendor")
+    page.goto(f"{web_url}#/vendor?tab=orders")
+    item = page.locator(".return-item").filter(has_text="Too small").first
+    item.get_by_role("button", name="Accept and refund").click()
+
+    # Then it asks first, naming the amount; "not yet" changes nothing
+    price = f"€{offer['price'] / 100:.2f}"
+    item.get_by_text(f"Refund {price} to the shopper?").wait_for(timeout=TIMEOUT_MS)
+    item.get_by_role("button", name="Not yet").click()
+    assert shopper.get(f"/orders/{order_id}").json()["sub_orders"][0]["refunded"] == 0
+
+    # And the second click refunds it
+    item.get_by_role("button", name="Accept and refund").click()
+    item.get_by_role("button", name="Yes, refund").click()
+    page.locator(".return-item .badge", has_text="refunded").first.wait_for(timeout=TIMEOUT_MS)
+    assert shopper.get(f"/orders/{order_id}").json()["sub_orders"][0]["refunded"] == offer["price"]

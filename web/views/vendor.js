@@ -668,16 +668,31 @@ function returnItem(vendorId, item, ret, draw) {
       }
     }, "Saving…");
   };
+  // Money moves on "accept": a second click, naming the amount, confirms it
+  const refund = line ? line.unit_price * ret.quantity : null;
+  const actions = h("span", { class: "actions inline" });
+  const choose = () =>
+    mount(
+      actions,
+      h("button", { type: "button", class: "button button-small button-danger", onclick: decide("reject") }, "Reject"),
+      h("button", { type: "button", class: "button button-small", onclick: confirmRefund }, "Accept and refund"),
+    );
+  function confirmRefund() {
+    mount(
+      actions,
+      h("span", {}, refund !== null ? `Refund ${money(refund, item.currency)} to the shopper? ` : "Refund the shopper? "),
+      h("button", { type: "button", class: "button button-small button-ghost", onclick: choose }, "Not yet"),
+      h("button", { type: "button", class: "button button-small", onclick: decide("accept") }, "Yes, refund"),
+    );
+    actions.querySelector("button")?.focus();
+  }
+  if (ret.status === "requested") choose();
   return h(
     "li",
     { class: "return-item" },
     `Return of ${ret.quantity} × ${line?.title || ret.offer_id}: “${ret.reason}” `,
     statusBadge(ret.status),
-    ret.status === "requested"
-      ? h("span", { class: "actions inline" },
-          h("button", { type: "button", class: "button button-small button-danger", onclick: decide("reject") }, "Reject"),
-          h("button", { type: "button", class: "button button-small", onclick: decide("accept") }, "Accept and refund"))
-      : ret.refund_amount ? h("span", { class: "muted" }, ` refunded ${money(ret.refund_amount, item.currency)}`) : null,
+    ret.status === "requested" ? actions : ret.refund_amount ? h("span", { class: "muted" }, ` refunded ${money(ret.refund_amount, item.currency)}`) : null,
     status,
   );
 }
