@@ -67,7 +67,17 @@ export function takeCartNotes() {
  * leave this browser; a line that failed for a reason worth retrying (no connection) stays.
  * Resolves to {moved (units), notes}.
  */
-export async function mergeGuestCart(api) {
+export function mergeGuestCart(api) {
+  // one move at a time: two sign-in events close together must not add the lines twice
+  moving ??= moveLines(api).finally(() => {
+    moving = null;
+  });
+  return moving;
+}
+
+let moving = null;
+
+async function moveLines(api) {
   const lines = guestLines();
   if (!lines.length) return { moved: 0, notes: [] };
   const cart = await api.get("/cart");
