@@ -51,7 +51,7 @@ test-fast: $(VENV)/.synced ## unit tests only
 lint: $(VENV)/.synced ## ruff (complexity included), mypy and the OpenAPI drift check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy functions infra local tests app.py benchmarks
+	$(BIN)/mypy functions infra local tests app.py benchmarks tools
 	$(BIN)/python -m infra.openapi --check
 	$(BIN)/python -m infra.eventdocs --check
 

@@ -7,7 +7,7 @@ else); `is_identifier` is the same check where a mismatch answers otherwise (a 4
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -16,6 +16,8 @@ MinorUnits = Annotated[int, Field(ge=0, le=10**11, description="Amount in minor 
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
 DEFAULT_CURRENCY = "EUR"
+ShopLanguage = Literal["nl", "de", "en"]
+"""The languages the shop speaks."""
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 

@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cache
+
+from functions.common import taxonomy
 
 LANGUAGES = ("nl", "de", "en")
-
-DEPARTMENTS: dict[str, tuple[str, str, str]] = {
-    "bikes": ("Fietsen & toebehoren", "Fahrrad & Zubehör", "Bikes & accessories"),
-    "home": ("Wonen", "Wohnen", "Home & living"),
-    "kitchen": ("Keuken", "Küche", "Kitchen"),
-    "fashion": ("Mode", "Mode", "Fashion"),
-    "electronics": ("Elektronica", "Elektronik", "Electronics"),
-}
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "sneaker": ("shoe",),
@@ -47,6 +42,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class ProductType:
     key: str
+    google_category: int
+    """Its category on the marketplace's tree (Google's product taxonomy)."""
     department: str
     family: str
     """What the product is: the family a shopper's word for it names (bike, helmet, lamp)."""
@@ -56,16 +53,14 @@ class ProductType:
     """Title nouns in nl, de, en."""
     materials: tuple[str, ...] = ()
 
-    def leaf(self, language: int) -> str:
-        """The leaf category: the first name, as a shop's category would be called."""
-        return self.names[language][0]
 
-
-def _t(key: str, department: str, what: str, names: str, *, materials: tuple[str, ...] = ()) -> ProductType:
+def _t(
+    key: str, google_category: int, department: str, what: str, names: str, *, materials: tuple[str, ...] = ()
+) -> ProductType:
     """`what`: the family, then the parts; `names`: `nl | de | en`, alternatives split by `/`."""
     family, *parts = what.split()
     nl, de, en = (tuple(name.strip() for name in group.split("/")) for group in names.split("|"))
-    return ProductType(key, department, family, tuple(parts), (nl, de, en), materials)
+    return ProductType(key, google_category, department, family, tuple(parts), (nl, de, en), materials)
 
 
 METAL = ("steel",)
@@ -75,76 +70,97 @@ KITCHENWARE = ("stainless", "ceramic")
 
 TYPES: tuple[ProductType, ...] = (
     # bikes
-    _t("city_bike", "bikes", "bike city", "Stadsfiets | Cityrad/Stadtrad | City bike"),
-    _t("kids_bike", "bikes", "bike kids", "Kinderfiets | Kinderfahrrad | Kids bike"),
-    _t("mountain_bike", "bikes", "bike mountain", "Mountainbike | Mountainbike | Mountain bike"),
-    _t("e_bike", "bikes", "bike electric", "Elektrische fiets | Elektrofahrrad | Electric bike"),
-    _t("folding_bike", "bikes", "bike folding", "Vouwfiets | Klapprad | Folding bike"),
-    _t("bike_helmet", "bikes", "helmet bike", "Fietshelm | Fahrradhelm/Radhelm | Bike helmet"),
-    _t("bike_lock", "bikes", "lock bike", "Fietsslot | Fahrradschloss | Bike lock", materials=METAL),
-    _t("chain_lock", "bikes", "lock chain", "Kettingslot | Kettenschloss | Chain lock", materials=METAL),
-    _t("bike_bell", "bikes", "bell bike", "Fietsbel | Fahrradklingel | Bike bell"),
-    _t("bike_pump", "bikes", "pump bike", "Fietspomp | Fahrradpumpe/Luftpumpe | Bike pump"),
-    _t("bike_light", "bikes", "lamp bike", "Fietslamp | Fahrradlampe | Bike lamp"),
-    _t("saddle", "bikes", "saddle bike", "Fietszadel | Fahrradsattel | Bike saddle"),
-    _t("bike_bag", "bikes", "bag bike", "Fietstas | Fahrradtasche | Bike bag"),
-    _t("bike_basket", "bikes", "basket bike", "Fietsmand | Fahrradkorb | Bike basket"),
+    _t("city_bike", 1026, "bikes", "bike city", "Stadsfiets | Cityrad/Stadtrad | City bike"),
+    _t("kids_bike", 1026, "bikes", "bike kids", "Kinderfiets | Kinderfahrrad | Kids bike"),
+    _t("mountain_bike", 1026, "bikes", "bike mountain", "Mountainbike | Mountainbike | Mountain bike"),
+    _t("e_bike", 1026, "bikes", "bike electric", "Elektrische fiets | Elektrofahrrad | Electric bike"),
+    _t("folding_bike", 1026, "bikes", "bike folding", "Vouwfiets | Klapprad | Folding bike"),
+    _t("bike_helmet", 1029, "bikes", "helmet bike", "Fietshelm | Fahrradhelm/Radhelm | Bike helmet"),
+    _t("bike_lock", 1027, "bikes", "lock bike", "Fietsslot | Fahrradschloss | Bike lock", materials=METAL),
+    _t("chain_lock", 1027, "bikes", "lock chain", "Kettingslot | Kettenschloss | Chain lock", materials=METAL),
+    _t("bike_bell", 3879, "bikes", "bell bike", "Fietsbel | Fahrradklingel | Bike bell"),
+    _t("bike_pump", 3827, "bikes", "pump bike", "Fietspomp | Fahrradpumpe/Luftpumpe | Bike pump"),
+    _t("bike_light", 3214, "bikes", "lamp bike", "Fietslamp | Fahrradlampe | Bike lamp"),
+    _t("saddle", 3292, "bikes", "saddle bike", "Fietszadel | Fahrradsattel | Bike saddle"),
+    _t("bike_bag", 3778, "bikes", "bag bike", "Fietstas | Fahrradtasche | Bike bag"),
+    _t("bike_basket", 3341, "bikes", "basket bike", "Fietsmand | Fahrradkorb | Bike basket"),
     # home
-    _t("table_lamp", "home", "lamp table", "Tafellamp | Tischlampe/Tischleuchte | Table lamp"),
-    _t("desk_lamp", "home", "lamp desk", "Bureaulamp | Schreibtischlampe | Desk lamp"),
-    _t("pendant_lamp", "home", "lamp hanging", "Hanglamp | Hängelampe | Pendant lamp"),
-    _t("floor_lamp", "home", "lamp floor", "Vloerlamp | Stehlampe | Floor lamp"),
-    _t("chair", "home", "chair", "Stoel/Eetkamerstoel | Stuhl/Esszimmerstuhl | Chair/Dining chair", materials=WOOD),
-    _t("office_chair", "home", "chair desk", "Bureaustoel | Bürostuhl | Office chair"),
-    _t("table", "home", "table", "Tafel/Eettafel | Tisch/Esstisch | Table/Dining table", materials=WOOD),
-    _t("coffee_table", "home", "table", "Salontafel | Couchtisch | Coffee table", materials=WOOD),
-    _t("desk", "home", "desk", "Bureau | Schreibtisch | Desk", materials=WOOD),
-    _t("stool", "home", "stool", "Kruk/Barkruk | Hocker/Barhocker | Stool/Bar stool", materials=WOOD),
-    _t("cabinet", "home", "cabinet", "Kast/Kledingkast | Schrank/Kleiderschrank | Cabinet/Wardrobe", materials=WOOD),
-    _t("cushion", "home", "cushion", "Kussen/Sierkussen | Kissen/Sofakissen | Cushion/Pillow", materials=TEXTILE),
-    _t("blanket", "home", "blanket", "Deken/Plaid | Decke/Kuscheldecke | Blanket/Throw", materials=TEXTILE),
-    _t("clock", "home", "clock", "Klok/Wandklok | Uhr/Wanduhr | Clock/Wall clock"),
-    _t("vase", "home", "vase", "Vaas | Vase | Vase", materials=("ceramic",)),
-    _t("mirror", "home", "mirror", "Spiegel/Wandspiegel | Spiegel/Wandspiegel | Mirror/Wall mirror"),
-    _t("rug", "home", "rug", "Vloerkleed | Teppich | Rug", materials=TEXTILE),
-    _t("candle", "home", "candle", "Kaars | Kerze | Candle"),
+    _t("table_lamp", 4636, "home", "lamp table", "Tafellamp | Tischlampe/Tischleuchte | Table lamp"),
+    _t("desk_lamp", 4636, "home", "lamp desk", "Bureaulamp | Schreibtischlampe | Desk lamp"),
+    _t("pendant_lamp", 4636, "home", "lamp hanging", "Hanglamp | Hängelampe | Pendant lamp"),
+    _t("floor_lamp", 4636, "home", "lamp floor", "Vloerlamp | Stehlampe | Floor lamp"),
+    _t(
+        "chair",
+        5886,
+        "home",
+        "chair",
+        "Stoel/Eetkamerstoel | Stuhl/Esszimmerstuhl | Chair/Dining chair",
+        materials=WOOD,
+    ),
+    _t("office_chair", 2045, "home", "chair desk", "Bureaustoel | Bürostuhl | Office chair"),
+    _t("table", 4355, "home", "table", "Tafel/Eettafel | Tisch/Esstisch | Table/Dining table", materials=WOOD),
+    _t("coffee_table", 1395, "home", "table", "Salontafel | Couchtisch | Coffee table", materials=WOOD),
+    _t("desk", 4191, "home", "desk", "Bureau | Schreibtisch | Desk", materials=WOOD),
+    _t("stool", 1463, "home", "stool", "Kruk/Barkruk | Hocker/Barhocker | Stool/Bar stool", materials=WOOD),
+    _t(
+        "cabinet",
+        4063,
+        "home",
+        "cabinet",
+        "Kast/Kledingkast | Schrank/Kleiderschrank | Cabinet/Wardrobe",
+        materials=WOOD,
+    ),
+    _t("cushion", 4454, "home", "cushion", "Kussen/Sierkussen | Kissen/Sofakissen | Cushion/Pillow", materials=TEXTILE),
+    _t("blanket", 1985, "home", "blanket", "Deken/Plaid | Decke/Kuscheldecke | Blanket/Throw", materials=TEXTILE),
+    _t("clock", 3890, "home", "clock", "Klok/Wandklok | Uhr/Wanduhr | Clock/Wall clock"),
+    _t("vase", 602, "home", "vase", "Vaas | Vase | Vase", materials=("ceramic",)),
+    _t("mirror", 595, "home", "mirror", "Spiegel/Wandspiegel | Spiegel/Wandspiegel | Mirror/Wall mirror"),
+    _t("rug", 598, "home", "rug", "Vloerkleed | Teppich | Rug", materials=TEXTILE),
+    _t("candle", 588, "home", "candle", "Kaars | Kerze | Candle"),
     # kitchen
-    _t("mug", "kitchen", "mug", "Mok/Koffiemok | Becher/Kaffeebecher/Tasse | Mug/Coffee mug", materials=("ceramic",)),
-    _t("teapot", "kitchen", "teapot", "Theepot | Teekanne | Teapot", materials=("ceramic",)),
-    _t("frying_pan", "kitchen", "pan", "Koekenpan | Bratpfanne | Frying pan", materials=KITCHENWARE),
-    _t("pot", "kitchen", "pot", "Kookpan | Kochtopf | Saucepan", materials=KITCHENWARE),
-    _t("knife", "kitchen", "knife", "Koksmes | Kochmesser/Küchenmesser | Chef knife", materials=("stainless",)),
-    _t("cutting_board", "kitchen", "cuttingboard", "Snijplank | Schneidebrett | Cutting board", materials=WOOD),
-    _t("coffee_grinder", "kitchen", "grinder coffee", "Koffiemolen | Kaffeemühle | Coffee grinder"),
-    _t("kettle", "kitchen", "kettle", "Waterkoker | Wasserkocher | Kettle", materials=("stainless",)),
+    _t(
+        "mug",
+        2169,
+        "kitchen",
+        "mug",
+        "Mok/Koffiemok | Becher/Kaffeebecher/Tasse | Mug/Coffee mug",
+        materials=("ceramic",),
+    ),
+    _t("teapot", 652, "kitchen", "teapot", "Theepot | Teekanne | Teapot", materials=("ceramic",)),
+    _t("frying_pan", 662, "kitchen", "pan", "Koekenpan | Bratpfanne | Frying pan", materials=KITCHENWARE),
+    _t("pot", 661, "kitchen", "pot", "Kookpan | Kochtopf | Saucepan", materials=KITCHENWARE),
+    _t("knife", 665, "kitchen", "knife", "Koksmes | Kochmesser/Küchenmesser | Chef knife", materials=("stainless",)),
+    _t("cutting_board", 666, "kitchen", "cuttingboard", "Snijplank | Schneidebrett | Cutting board", materials=WOOD),
+    _t("coffee_grinder", 734, "kitchen", "grinder coffee", "Koffiemolen | Kaffeemühle | Coffee grinder"),
+    _t("kettle", 751, "kitchen", "kettle", "Waterkoker | Wasserkocher | Kettle", materials=("stainless",)),
     # fashion
-    _t("sweater", "fashion", "sweater", "Trui | Pullover | Sweater/Jumper", materials=TEXTILE),
-    _t("scarf", "fashion", "scarf", "Sjaal | Schal | Scarf", materials=TEXTILE),
-    _t("beanie", "fashion", "beanie", "Muts | Mütze | Beanie", materials=TEXTILE),
-    _t("rain_jacket", "fashion", "jacket rain", "Regenjas | Regenjacke | Rain jacket"),
-    _t("winter_jacket", "fashion", "jacket winter", "Winterjas | Winterjacke | Winter jacket"),
-    _t("running_shoe", "fashion", "shoe running", "Hardloopschoen | Laufschuh | Running shoe"),
-    _t("sneaker", "fashion", "sneaker", "Sneaker | Sneaker/Turnschuh | Sneaker", materials=("leather",)),
-    _t("boot", "fashion", "boot", "Laars | Stiefel | Boot", materials=("leather",)),
-    _t("backpack", "fashion", "backpack", "Rugzak | Rucksack | Backpack"),
-    _t("handbag", "fashion", "bag", "Handtas | Handtasche | Handbag", materials=("leather",)),
-    _t("gloves", "fashion", "glove", "Handschoenen | Handschuhe | Gloves", materials=("leather", "wool")),
-    _t("socks", "fashion", "sock", "Sokken | Socken | Socks", materials=TEXTILE),
-    _t("dress", "fashion", "dress", "Jurk | Kleid | Dress", materials=("cotton",)),
-    _t("jeans", "fashion", "jeans", "Spijkerbroek | Jeans | Jeans", materials=("cotton",)),
-    _t("watch", "fashion", "watch", "Horloge | Armbanduhr | Watch", materials=("steel", "leather")),
+    _t("sweater", 212, "fashion", "sweater", "Trui | Pullover | Sweater/Jumper", materials=TEXTILE),
+    _t("scarf", 177, "fashion", "scarf", "Sjaal | Schal | Scarf", materials=TEXTILE),
+    _t("beanie", 173, "fashion", "beanie", "Muts | Mütze | Beanie", materials=TEXTILE),
+    _t("rain_jacket", 5598, "fashion", "jacket rain", "Regenjas | Regenjacke | Rain jacket"),
+    _t("winter_jacket", 5598, "fashion", "jacket winter", "Winterjas | Winterjacke | Winter jacket"),
+    _t("running_shoe", 187, "fashion", "shoe running", "Hardloopschoen | Laufschuh | Running shoe"),
+    _t("sneaker", 187, "fashion", "sneaker", "Sneaker | Sneaker/Turnschuh | Sneaker", materials=("leather",)),
+    _t("boot", 187, "fashion", "boot", "Laars | Stiefel | Boot", materials=("leather",)),
+    _t("backpack", 100, "fashion", "backpack", "Rugzak | Rucksack | Backpack"),
+    _t("handbag", 3032, "fashion", "bag", "Handtas | Handtasche | Handbag", materials=("leather",)),
+    _t("gloves", 170, "fashion", "glove", "Handschoenen | Handschuhe | Gloves", materials=("leather", "wool")),
+    _t("socks", 209, "fashion", "sock", "Sokken | Socken | Socks", materials=TEXTILE),
+    _t("dress", 2271, "fashion", "dress", "Jurk | Kleid | Dress", materials=("cotton",)),
+    _t("jeans", 204, "fashion", "jeans", "Spijkerbroek | Jeans | Jeans", materials=("cotton",)),
+    _t("watch", 201, "fashion", "watch", "Horloge | Armbanduhr | Watch", materials=("steel", "leather")),
     # electronics
-    _t("headphones", "electronics", "headphones", "Koptelefoon | Kopfhörer | Headphones"),
-    _t("earbuds", "electronics", "earbuds", "Oordopjes | Ohrhörer | Earbuds"),
-    _t("speaker", "electronics", "speaker", "Luidspreker/Speaker | Lautsprecher | Speaker"),
-    _t("charger", "electronics", "charger", "Oplader | Ladegerät | Charger"),
-    _t("cable", "electronics", "cable", "Kabel/Laadkabel | Kabel/Ladekabel | Cable/Charging cable"),
-    _t("keyboard", "electronics", "keyboard", "Toetsenbord | Tastatur | Keyboard"),
-    _t("mouse", "electronics", "mouse", "Muis | Maus | Mouse"),
-    _t("monitor", "electronics", "monitor", "Monitor | Bildschirm/Monitor | Monitor"),
-    _t("laptop_sleeve", "electronics", "case laptop", "Laptophoes | Laptophülle | Laptop sleeve"),
-    _t("phone_case", "electronics", "case phone", "Telefoonhoesje | Handyhülle | Phone case"),
-    _t("powerbank", "electronics", "powerbank", "Powerbank | Powerbank | Power bank"),
+    _t("headphones", 505771, "electronics", "headphones", "Koptelefoon | Kopfhörer | Headphones"),
+    _t("earbuds", 505771, "electronics", "earbuds", "Oordopjes | Ohrhörer | Earbuds"),
+    _t("speaker", 249, "electronics", "speaker", "Luidspreker/Speaker | Lautsprecher | Speaker"),
+    _t("charger", 505295, "electronics", "charger", "Oplader | Ladegerät | Charger"),
+    _t("cable", 1763, "electronics", "cable", "Kabel/Laadkabel | Kabel/Ladekabel | Cable/Charging cable"),
+    _t("keyboard", 303, "electronics", "keyboard", "Toetsenbord | Tastatur | Keyboard"),
+    _t("mouse", 304, "electronics", "mouse", "Muis | Maus | Mouse"),
+    _t("monitor", 305, "electronics", "monitor", "Monitor | Bildschirm/Monitor | Monitor"),
+    _t("laptop_sleeve", 279, "electronics", "case laptop", "Laptophoes | Laptophülle | Laptop sleeve"),
+    _t("phone_case", 2353, "electronics", "case phone", "Telefoonhoesje | Handyhülle | Phone case"),
+    _t("powerbank", 505295, "electronics", "powerbank", "Powerbank | Powerbank | Power bank"),
 )
 
 COLOURS: dict[str, tuple[str, str, str]] = {
@@ -205,7 +221,8 @@ class GeneratedProduct:
     title: str
     description: str
     brand: str
-    category: tuple[str, str]
+    category: tuple[str, ...]
+    """Its category's path in the product's language, as a vendor writing in it would give it."""
     attributes: dict[str, str]
     price: int
     """Minor units."""
@@ -218,6 +235,13 @@ class GeneratedProduct:
     def families(self) -> tuple[str, ...]:
         """What the product is: its family and the broader ones (a sneaker is a shoe)."""
         return (self.type.family, *GROUPS.get(self.type.family, ()))
+
+
+@cache
+def _category_path(google_category: int, language: str) -> tuple[str, ...]:
+    found = taxonomy.category(google_category)
+    assert found is not None, google_category
+    return tuple(taxonomy.labels(found.path, language))
 
 
 def product(index: int, seed: int = 0) -> GeneratedProduct:
@@ -266,7 +290,7 @@ def product(index: int, seed: int = 0) -> GeneratedProduct:
         title=title,
         description=description,
         brand=brand,
-        category=(DEPARTMENTS[kind.department][language], kind.leaf(language)),
+        category=_category_path(kind.google_category, LANGUAGES[language]),
         attributes=attributes,
         price=int(min(rng.lognormvariate(8.3, 1.0), 500_000)) // 5 * 5 + 95,
         popularity=int(rng.expovariate(1 / 20)),

@@ -20,6 +20,7 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
+from functions.common import taxonomy
 from functions.common.errors import Conflict
 from functions.common.events import EventBridgePublisher
 from functions.vendor.logic.domain import Contact, Offer, Vendor
@@ -83,7 +84,7 @@ def _product(i: int, rng: random.Random) -> dict[str, object]:
         "brand": made.brand,
         "gtin": _gtin(i),
         "mpn": f"{made.brand[:3].upper()}-{i:06d}",
-        "category": list(made.category),
+        "category": taxonomy.canonical(made.category),  # as the vendor API stores a path given in nl or de
         "link": f"https://shop.example/p/{i}",
         "image_link": f"https://img.example/p/{i}.jpg",
         "attributes": made.attributes,

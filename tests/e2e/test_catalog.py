@@ -65,6 +65,12 @@ def test_pages_categories_suggest_and_errors(plein: Plein) -> None:
 
     tree = client.get("/categories").json()["categories"]
     assert sum(node["count"] for node in tree) >= 1
+    # the demo assortment sits on the marketplace's tree, named in the shopper's language
+    german = {
+        node["path"]: node["label"] for node in client.get("/categories", params={"lang": "de"}).json()["categories"]
+    }
+    assert german["Sporting Goods"] == "Sportartikel"
+    assert german["Home & Garden"] == "Heim & Garten"
 
     title_word = client.get("/products", params={"limit": 1}).json()["items"][0]["title"].split()[0]
     suggestions = client.get("/products/suggest", params={"q": title_word[:3]}).json()["suggestions"]

@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { link, navigate } from "../router.js";
 import { empty, errorBox, h, loading, money, mount, noImage, stars } from "../ui.js";
-import { plural, t } from "../i18n.js";
+import { language, plural, t } from "../i18n.js";
 
 const FILTERS = ["q", "category", "brand", "vendor", "price_min", "price_max", "rating_min", "in_stock", "sort"];
 const sorts = () => [
@@ -54,7 +54,7 @@ export async function render(view, { query, signal }) {
   let data;
   try {
     data = await api.get("/products", {
-      query: { ...s, in_stock: s.in_stock ? "true" : null, limit: PAGE_SIZE, cursor },
+      query: { ...s, in_stock: s.in_stock ? "true" : null, limit: PAGE_SIZE, cursor, lang: language() },
       signal,
     });
   } catch (error) {
@@ -74,7 +74,7 @@ export async function render(view, { query, signal }) {
         data.total ? t("{first}–{last} of {total} products", { first, last, total: data.total }) : t("No products")),
       sortSelect(s),
     ),
-    activeFilters(s, data.facets),
+    activeFilters(s, data.facets, data.category_labels.at(-1) || s.category),
     data.items.length
       ? h("ul", { class: "grid", role: "list" }, data.items.map((item) => productCard(item)))
       : empty(
@@ -146,10 +146,10 @@ function sortSelect(s) {
   return h("div", { class: "inline-field" }, h("label", { for: "sort" }, t("Sort by")), select);
 }
 
-function activeFilters(s, facets) {
+function activeFilters(s, facets, categoryName) {
   const chips = [];
   const label = (list, value) => list.find((b) => b.value === value)?.label || value;
-  if (s.category) chips.push([t("Category: {name}", { name: s.category.split(" > ").pop() }), { category: null }]);
+  if (s.category) chips.push([t("Category: {name}", { name: categoryName }), { category: null }]);
   for (const b of s.brand || []) chips.push([t("Brand: {name}", { name: b }), { brand: s.brand.filter((x) => x !== b) }]);
   for (const v of s.vendor || []) chips.push([t("Vendor: {name}", { name: label(facets.vendor, v) }), { vendor: s.vendor.filter((x) => x !== v) }]);
   if (s.price_min || s.price_max)

@@ -5,7 +5,7 @@ import { session } from "../auth.js";
 import { cartChanged, link } from "../router.js";
 import { country } from "./cart.js";
 import { busy, empty, errorBox, h, loading, money, mount, noImage, stars, statusBadge, toast } from "../ui.js";
-import { t } from "../i18n.js";
+import { language, t } from "../i18n.js";
 import { addToGuestCart } from "../guest_cart.js";
 import { askAdvisor } from "./ask_advisor.js";
 import { productCommunity } from "./product_community.js";
@@ -14,7 +14,7 @@ export async function render(view, { params, signal }) {
   mount(view, loading(t("Loading product…")));
   let product;
   try {
-    product = await api.get(`/products/${seg(params.id)}`, { query: { country: country() }, signal });
+    product = await api.get(`/products/${seg(params.id)}`, { query: { country: country(), lang: language() }, signal });
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
     mount(
@@ -31,7 +31,7 @@ export async function render(view, { params, signal }) {
         { class: "breadcrumbs", "aria-label": t("Category") },
         h("ol", {}, product.category.map((_, i) => {
           const path = product.category.slice(0, i + 1).join(" > ");
-          return h("li", {}, h("a", { href: link("/products", { category: path }) }, product.category[i]));
+          return h("li", {}, h("a", { href: link("/products", { category: path }) }, product.category_labels[i]));
         })),
       )
     : null;

@@ -288,10 +288,14 @@ def _brand(brand: str) -> list[tuple[str, str]]:
     return _plain(brand, TITLE)
 
 
-def document_terms(title: str, brand: str | None, category: Sequence[str], body: str) -> list[tuple[str, str]]:
-    """The analyzed terms of a product, each with its best level (see LEVELS): (level, term)."""
+def document_terms(
+    title: str, brand: str | None, categories: Sequence[Sequence[str]], body: str
+) -> list[tuple[str, str]]:
+    """The analyzed terms of a product, each with its best level (see LEVELS): (level, term).
+    `categories`: its category path as each language names it."""
     best: dict[str, str] = {}
-    pairs = _named(title, HEAD, TITLE) + _category(tuple(category)) + _brand(brand or "") + _plain(body, BODY)
+    named = [pair for path in categories for pair in _category(tuple(path))]
+    pairs = _named(title, HEAD, TITLE) + named + _brand(brand or "") + _plain(body, BODY)
     for term, level in pairs:
         for found in _expanded(term):
             current = best.get(found)

@@ -31,8 +31,10 @@ from functions.catalog.models.api import (
     TrendingProduct,
 )
 from functions.catalog.models.consumed import OfferView
+from functions.common import taxonomy
 from functions.common.errors import BadRequest, NotFound
 from functions.common.pagination import CursorCodec
+from functions.common.values import ShopLanguage
 
 CURSOR_SCOPE = "catalog:products"
 Window = Literal["24h", "7d"]
@@ -61,6 +63,7 @@ class ProductSearch:
         sort: Sort = Sort.RELEVANCE,
         limit: int = 20,
         cursor: str | None = None,
+        language: ShopLanguage = "en",
     ) -> None:
         if price_min is not None and price_max is not None and price_min > price_max:
             raise BadRequest("price_min must not be above price_max", code="invalid_price_range")
@@ -77,6 +80,10 @@ class ProductSearch:
             limit=limit,
         )
         self.cursor = cursor
+        self.language = language
+
+    def category_labels(self) -> list[str]:
+        return taxonomy.labels(self.query.category, self.language)
 
     def fingerprint(self) -> str:
         body = self.query.model_dump(mode="json", exclude={"offset", "limit", "facets"})
@@ -114,14 +121,26 @@ class CatalogService:
         query = request.query.model_copy(update={"offset": offset, "limit": limit})
         if limit == 0:
             counted = self._search.search(query.model_copy(update={"offset": 0, "limit": 1}))
-            facets = self._with_current_vendor_names(counted.facets)
-            return ProductList(items=[], facets=facets, total=counted.total, next_cursor=None)
+            facets = _category_labels(self._with_current_vendor_names(counted.facets), request.language)
+            return ProductList(
+                items=[],
+                facets=facets,
+                total=counted.total,
+                next_cursor=None,
+                category_labels=request.category_labels(),
+            )
         result = self._search.search(query)
         end = offset + len(result.hits)
         more = end < result.total and end + query.limit <= MAX_RESULT_WINDOW and bool(result.hits)
         next_cursor = self._cursors.encode({"o": end, "f": fingerprint}, CURSOR_SCOPE) if more else None
-        facets = self._with_current_vendor_names(result.facets)
-        return ProductList(items=result.hits, facets=facets, total=result.total, next_cursor=next_cursor)
+        facets = _category_labels(self._with_current_vendor_names(result.facets), request.language)
+        return ProductList(
+            items=result.hits,
+            facets=facets,
+            total=result.total,
+            next_cursor=next_cursor,
+            category_labels=request.category_labels(),
+        )
 
     def _with_current_vendor_names(self, facets: Facets) -> Facets:
         """Vendor facet labels from the vendor registry, not from the indexed documents: a renamed
@@ -151,13 +170,14 @@ class CatalogService:
     def suggest(self, text: str, limit: int) -> SuggestResponse:
         return SuggestResponse(suggestions=self._search.suggest(text, limit) if text.strip() else [])
 
-    def categories(self) -> CategoryTree:
+    def categories(self, language: ShopLanguage = "en") -> CategoryTree:
         counts = self._search.category_counts()
         roots: list[CategoryNode] = []
         nodes: dict[str, CategoryNode] = {}
         for path in sorted(counts, key=lambda key: (key.count(CATEGORY_SEPARATOR), key)):
             parent_path, _, name = path.rpartition(CATEGORY_SEPARATOR)
-            node = CategoryNode(name=name, path=path, count=counts[path])
+            label = taxonomy.labels(path.split(CATEGORY_SEPARATOR), language)[-1]
+            node = CategoryNode(name=name, label=label, path=path, count=counts[path])
             nodes[path] = node
             parent = nodes.get(parent_path) if parent_path else None
             (parent.children if parent else roots).append(node)
@@ -168,7 +188,7 @@ class CatalogService:
 
     # ---- product page -------------------------------------------------------------------------
 
-    def product(self, product_id: str, country: str) -> ProductDetail:
+    def product(self, product_id: str, country: str, language: ShopLanguage = "en") -> ProductDetail:
         product = self._repository.get_product(product_id)
         if product is None or not product.listed:
             raise NotFound("no such product", code="product_not_found")
@@ -185,7 +205,7 @@ class CatalogService:
                 o.offer_id,
             )
         )
-        return _detail(product, offers, shown)
+        return _detail(product, offers, shown, language)
 
     def _offer_out(self, offer: OfferView, vendor: VendorInfo | None, country: str, now: datetime) -> OfferOut:
         return OfferOut(
@@ -259,7 +279,18 @@ def _shipping(offer: OfferView, vendor: VendorInfo | None, country: str, price: 
     )
 
 
-def _detail(product: Product, offers: list[OfferView], shown: list[OfferOut]) -> ProductDetail:
+def _category_labels(facets: Facets, language: ShopLanguage) -> Facets:
+    """Category facet labels in the shopper's language (the value stays the tree's English path)."""
+    if language == "en" or not facets.category:
+        return facets
+    labelled = [
+        bucket.model_copy(update={"label": taxonomy.labels(bucket.value.split(CATEGORY_SEPARATOR), language)[-1]})
+        for bucket in facets.category
+    ]
+    return facets.model_copy(update={"category": labelled})
+
+
+def _detail(product: Product, offers: list[OfferView], shown: list[OfferOut], language: ShopLanguage) -> ProductDetail:
     newest = offers[0]
     images: list[str] = []
     for offer in offers:
@@ -274,7 +305,8 @@ def _detail(product: Product, offers: list[OfferView], shown: list[OfferOut]) ->
         title=newest.title,
         brand=next((o.brand for o in offers if o.brand), None),
         description=next((o.description for o in offers if o.description), ""),
-        category=next((o.category for o in offers if o.category), []),
+        category=(category := next((o.category for o in offers if o.category), [])),
+        category_labels=taxonomy.labels(category, language),
         attributes=attributes,
         gtin=next((o.gtin for o in offers if o.gtin), None),
         images=images,

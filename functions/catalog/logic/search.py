@@ -24,6 +24,7 @@ from pydantic import ConfigDict, Field
 
 from functions.catalog.logic.analysis import LEVELS, document_terms
 from functions.catalog.logic.text import fold, tokens
+from functions.common import taxonomy
 from functions.common.models import View
 
 CATEGORY_SEPARATOR = " > "
@@ -279,14 +280,15 @@ def index_fields(doc: SearchDocument) -> dict[str, Any]:
     scored), `names` and `body` (the products' own words, folded by the engine's analyzer: the
     vocabulary of typo tolerance and suggestions), filters, facets and sort keys."""
     attribute_text = " ".join(doc.attributes.values())
-    category_text = " ".join(doc.category)
+    category_names = category_in_every_language(doc.category)
+    category_text = " ".join(name for path in category_names for name in path)
     body = " ".join(part for part in (doc.description, attribute_text) if part)
     rank = tier(doc.in_stock, doc.popularity, doc.rating)
     fields: dict[str, Any] = {
         "product_id": doc.product_id,
         "terms": [
             indexed_term(level, value, term)
-            for level, term in document_terms(doc.title, doc.brand, doc.category, body)
+            for level, term in document_terms(doc.title, doc.brand, category_names, body)
             for value in (None, rank)
         ],
         "body": " ".join(part for part in (body, category_text) if part),
@@ -306,6 +308,17 @@ def index_fields(doc: SearchDocument) -> dict[str, Any]:
     for depth, prefix in enumerate(category_prefixes(doc.category)):
         fields[f"cat_d{depth}"] = prefix
     return fields
+
+
+def category_in_every_language(path: Sequence[str]) -> list[list[str]]:
+    """The path as each of the shop's languages names it (once when they agree): a Dutch shopper's
+    `fietssloten` finds the bike locks a German vendor sells, whatever the title says."""
+    names: list[list[str]] = []
+    for language in taxonomy.LANGUAGES:
+        shown = taxonomy.labels(path, language)
+        if shown not in names:
+            names.append(shown)
+    return names
 
 
 def epoch_seconds(moment: datetime) -> int:

@@ -13,6 +13,9 @@ class ProductList(View):
     facets: Facets
     total: int = Field(description="Number of products matching the query and filters")
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page")
+    category_labels: list[str] = Field(
+        default_factory=list, description="The filtered category path's names in the asked language"
+    )
 
 
 class ShippingOut(View):
@@ -45,6 +48,7 @@ class ProductDetail(View):
     brand: str | None = None
     description: str
     category: list[str]
+    category_labels: list[str] = Field(description="The category path's names in the asked language")
     attributes: dict[str, str]
     gtin: str | None = None
     images: list[str]
@@ -60,6 +64,7 @@ class SuggestResponse(View):
 
 class CategoryNode(View):
     name: str
+    label: str = Field(description="The name in the asked language")
     path: str = Field(description="Pass as `category` to GET /products")
     count: int
     children: list[CategoryNode] = Field(default_factory=list)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Literal, Self
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from functions.common import taxonomy
 from functions.common.inputs import StrictInput
 from functions.common.models import Record
 from functions.common.values import Currency, Identifier, MinorUnits
@@ -145,6 +146,19 @@ SourceColumn = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 CategoryPath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=750)]
 
 
+def _tree_category(text: str) -> str:
+    found = taxonomy.find(text)
+    if found is None:
+        raise ValueError(
+            f"'{text}' is not a category of the marketplace's tree (Google's product taxonomy): give its"
+            " number, such as 602, or its path, such as 'Home & Garden > Decor > Vases'"
+        )
+    return taxonomy.SEPARATOR.join(found.path)
+
+
+TreeCategory = Annotated[CategoryPath, AfterValidator(_tree_category)]
+
+
 class FeedMapping(StrictInput):
     """How a vendor's own spreadsheet reads as a feed: which column holds which field, and how its
     values are written. Saved once per vendor; every later upload whose header has the mapped
@@ -165,10 +179,12 @@ class FeedMapping(StrictInput):
     weight_unit: Literal["kg", "g", "lb", "oz"] | None = Field(
         default=None, description="Unit of weights written as a bare number"
     )
-    categories: dict[CategoryPath, CategoryPath] = Field(
+    categories: dict[CategoryPath, TreeCategory] = Field(
         default_factory=dict,
         max_length=MAX_CATEGORY_ENTRIES,
-        description="The file's category (product_type) → a marketplace category path such as 'Home > Kitchen'",
+        description="The file's category (product_type) → a category of the marketplace's tree (Google's"
+        " product taxonomy): its number or its path in English, Dutch or German, such as"
+        " 'Home & Garden > Decor > Vases'",
     )
 
     @model_validator(mode="after")

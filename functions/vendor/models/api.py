@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from functions.common import taxonomy
 from functions.common.inputs import StrictInput
 from functions.common.models import View
 from functions.common.values import Currency, Identifier, MinorUnits
@@ -125,8 +126,13 @@ class OfferIn(StrictInput):
     brand: ShortText | None = None
     gtin: Gtin | None = None
     mpn: Annotated[str, StringConstraints(max_length=70)] | None = None
-    category: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
-        default_factory=list, max_length=8
+    category: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=100)]], AfterValidator(taxonomy.canonical)
+    ] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Category path, root first: a path of Google's product taxonomy in English, Dutch or"
+        " German is stored as the marketplace's (English) path",
     )
     link: Url | None = None
     image_link: Url | None = None

@@ -138,3 +138,20 @@ def test_the_judged_query_set_on_a_generated_catalog(
 
 def ids_top(backend: SearchBackend, text: str) -> list[str]:
     return [hit.product_id for hit in backend.search(SearchQuery(text=text, limit=TOP, facets=False)).hits]
+
+
+def test_the_category_named_in_the_shoppers_language_finds_products_titled_in_another(
+    engine: SearchBackend,
+) -> None:
+    # Given a Dutch chain lock and a bell on the marketplace's tree (English paths)
+    cycling = ["Sporting Goods", "Outdoor Recreation", "Cycling", "Bicycle Accessories"]
+    engine.upsert(
+        [
+            doc("kettingslot", "Kettingslot Abus 90 cm", category=[*cycling, "Bicycle Locks"]),
+            doc("bel", "Fietsbel Crane", category=[*cycling, "Bicycle Bells & Horns"]),
+        ]
+    )
+
+    # Then a German shopper's word for the category finds the lock, and only the lock
+    assert ids(engine, "fahrradschlösser") == ids(engine, "fahrradschloss") == ["kettingslot"]
+    assert ids(engine, "bicycle locks") == ["kettingslot"]

@@ -76,7 +76,7 @@ def test_one_concept_across_languages(group: tuple[str, ...]) -> None:
 
 
 def test_a_product_title_is_typed_by_its_head() -> None:
-    terms = {term: level for level, term in document_terms("Tischlampe Messing", None, ["Wohnen", "Lampen"], "")}
+    terms = {term: level for level, term in document_terms("Tischlampe Messing", None, [["Wohnen", "Lampen"]], "")}
 
     assert terms["lamp"] == HEAD
     assert terms["lighting"] == HEAD  # the broader concept at the same level

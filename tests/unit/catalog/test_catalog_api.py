@@ -266,3 +266,35 @@ def test_vendor_facet_shows_a_renamed_vendor_without_reindexing(call: Call, cata
     assert label() == "Kookwinkel de Pan"
     catalog.now = NOW + timedelta(seconds=61)
     assert label() == "De Pannenwinkel"
+
+
+def test_categories_of_the_tree_are_named_in_the_shoppers_language(call: Call, catalog: Catalog) -> None:
+    # Given a vase on the marketplace's tree (Google's product taxonomy) and products outside it
+    catalog.add(offer("v1", "vase", title="Vaas keramiek", category=["Home & Garden", "Decor", "Vases"]), event_id="e2")
+
+    # When a German shopper browses the tree, filters on the vase's department and opens it
+    _, tree = call("/categories", {"lang": "de"})
+    _, found = call("/products", {"category": "Home & Garden > Decor", "lang": "de"})
+    _, page = call("/products/vase", {"lang": "de"})
+
+    # Then the tree's names are German while the paths (the filter values) stay the same
+    garden = next(node for node in tree["categories"] if node["name"] == "Home & Garden")
+    assert (garden["label"], garden["children"][0]["label"]) == ("Heim & Garten", "Dekoration")
+    assert garden["children"][0]["children"][0]["path"] == "Home & Garden > Decor > Vases"
+    assert [(b["value"], b["label"]) for b in found["facets"]["category"]] == [
+        ("Home & Garden > Decor > Vases", "Vasen")
+    ]
+    assert found["category_labels"] == ["Heim & Garten", "Dekoration"]
+    assert (page["category"], page["category_labels"]) == (
+        ["Home & Garden", "Decor", "Vases"],
+        ["Heim & Garten", "Dekoration", "Vasen"],
+    )
+    # and a vendor's own category outside the tree keeps its name in every language
+    home = next(node for node in tree["categories"] if node["name"] == "Home")
+    assert home["label"] == "Home"
+
+
+def test_an_unknown_language_is_refused(call: Call) -> None:
+    status, body = call("/categories", {"lang": "fr"})
+
+    assert (status, body["error"]["code"]) == (422, "validation_failed")

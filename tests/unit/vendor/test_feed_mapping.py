@@ -41,8 +41,11 @@ GERMAN = FeedMapping(
     currency="EUR",
     day_first=True,
     weight_unit="kg",
-    categories={"Küche/Töpfe": "Home > Kitchen > Pots"},
+    categories={
+        "Küche/Töpfe": "Heim & Garten > Küche & Esszimmer > Kochgeschirr & Backformen > Kochgeschirr > Stieltöpfe"
+    },
 )
+SAUCEPANS = ["Home & Garden", "Kitchen & Dining", "Cookware & Bakeware", "Cookware", "Saucepans"]
 HEADER = ";".join(
     [*GERMAN.columns, "Notiz"]  # Artikelnummer;Bezeichnung;Preis;...;Gewicht;Notiz
 )
@@ -91,12 +94,12 @@ def test_a_german_spreadsheet_imports_through_the_saved_mapping_with_exactly_the
     assert whisk is not None
     assert (roaster.snapshot.price, roaster.snapshot.sale_price, roaster.snapshot.quantity) == (123450, 99900, 1250)
     assert str(roaster.snapshot.sale_starts_at)[:10] == "2026-12-01"
-    assert roaster.snapshot.category == ["Home", "Kitchen", "Pots"]
+    assert roaster.snapshot.category == SAUCEPANS  # the German path mapped onto the marketplace's tree
     assert roaster.snapshot.attributes["shipping_weight"] == "4.5 kg"
     assert (pot.snapshot.price, pot.snapshot.condition, pot.snapshot.category) == (
         1995,
         "used",
-        ["Home", "Kitchen", "Pots"],
+        SAUCEPANS,
     )
     assert (whisk.snapshot.condition, whisk.snapshot.availability) == ("refurbished", "out_of_stock")
     assert whisk.snapshot.category == ["Küche/Helfer"]  # not in the mapping: kept as written
@@ -205,6 +208,14 @@ def test_a_dutch_workbook_reads_through_its_mapping() -> None:
 def test_a_mapping_that_cannot_be_applied_is_refused(columns: dict[str, str], problem: str) -> None:
     with pytest.raises(ValidationError, match=problem):
         FeedMapping.model_validate({"columns": columns})
+
+
+def test_categories_map_onto_the_marketplace_tree_only() -> None:
+    columns = {"SKU": "id", "Soort": "product_type"}
+    saved = FeedMapping.model_validate({"columns": columns, "categories": {"Vazen": "602", "Potten": "Vasen"}})
+    assert saved.categories == {"Vazen": "Home & Garden > Decor > Vases", "Potten": "Home & Garden > Decor > Vases"}
+    with pytest.raises(ValidationError, match="'Home > Kitchen' is not a category of the marketplace's tree"):
+        FeedMapping.model_validate({"columns": columns, "categories": {"Keuken": "Home > Kitchen"}})
 
 
 def test_the_mapping_of_another_vendor_is_neither_read_nor_written(world: World) -> None:

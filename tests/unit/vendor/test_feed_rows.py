@@ -55,6 +55,9 @@ def test_prices(text: str, amount: int, currency: str) -> None:
         ("gender", "robot", "invalid_gender"),
         ("shipping_weight", "heavy", "invalid_shipping_weight"),
         ("title", "x" * 151, "invalid_length"),
+        ("google_product_category", "99999999", "unknown_category"),
+        ("google_product_category", "Home > Kitchen", "unknown_category"),
+        ("google_product_category", "x" * 751, "unknown_category"),
     ],
 )
 def test_invalid_values_name_field_and_code(field: str, value: str, code: str) -> None:
@@ -97,6 +100,33 @@ def test_a_full_row() -> None:
     assert content["attributes"] == {"color": "Grau"}
     assert content["availability"] == "in_stock"
     assert content["quantity"] == 7
+
+
+VASES = ["Home & Garden", "Decor", "Vases"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "category"),
+    [
+        ({"google_product_category": "602"}, VASES),
+        ({"google_product_category": " Home & Garden >  Decor>Vases "}, VASES),
+        ({"google_product_category": "Heim & Garten > Dekoration > Vasen"}, VASES),
+        ({"google_product_category": "602", "product_type": "Keramik > Vasen"}, VASES),
+        ({"product_type": "heim & garten > dekoration > vasen"}, VASES),
+        ({"product_type": "Vasen"}, VASES),
+        ({"product_type": "Keramik > Vasen"}, ["Keramik", "Vasen"]),
+    ],
+)
+def test_categories_land_on_the_marketplace_tree(fields: dict[str, str], category: list[str]) -> None:
+    # Google's category by number or by path in any language, else a product type naming a category
+    # of the tree; a product type outside the tree stays the vendor's own
+    row = validate_row({**BASE, **fields}, "upsert")
+    assert isinstance(row, FeedRow)
+
+    content = offer_content(row, "upsert", None)
+
+    assert isinstance(content, dict)
+    assert content["category"] == category
 
 
 def test_sale_price_in_another_currency() -> None:

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from functions.catalog.handlers.dependencies import catalog_service
 from functions.catalog.logic.catalog import CatalogService, Window
 from functions.catalog.models.api import CategoryTree, TrendingList
+from functions.common.values import ShopLanguage
 
 router = Router()
 TAGS = ["catalog"]
@@ -18,8 +19,11 @@ Service = Annotated[CatalogService, Depends(catalog_service)]
 
 
 @router.get("/categories", summary="Category tree with product counts", tags=TAGS)
-def categories(service: Service) -> CategoryTree:
-    return service.categories()
+def categories(
+    service: Service,
+    lang: Annotated[ShopLanguage, Query(description="The language of the category labels")] = "en",
+) -> CategoryTree:
+    return service.categories(lang)
 
 
 @router.get("/trending", summary="Products with the most hearts and sales lately", tags=TAGS)

@@ -13,7 +13,7 @@ from functions.catalog.logic.catalog import CatalogService, ProductSearch
 from functions.catalog.logic.search import Sort
 from functions.catalog.models.api import ProductDetail, ProductList, SuggestResponse
 from functions.common.errors import NotFound
-from functions.common.values import MinorUnits, is_identifier
+from functions.common.values import MinorUnits, ShopLanguage, is_identifier
 
 router = Router()
 TAGS = ["catalog"]
@@ -36,6 +36,7 @@ def search_products(
     sort: Annotated[Sort, Query()] = Sort.RELEVANCE,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    lang: Annotated[ShopLanguage, Query(description="The language of the category labels")] = "en",
 ) -> ProductList:
     request = ProductSearch(
         q=q,
@@ -49,6 +50,7 @@ def search_products(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        language=lang,
     )
     return service.search(request)
 
@@ -67,7 +69,8 @@ def get_product(
     product_id: str,
     service: Service,
     country: Annotated[str, Query(pattern=r"^[A-Z]{2}$", description="Shipping destination")] = "NL",
+    lang: Annotated[ShopLanguage, Query(description="The language of the category labels")] = "en",
 ) -> ProductDetail:
     if not is_identifier(product_id):
         raise NotFound("no such product", code="product_not_found")
-    return service.product(product_id, country)
+    return service.product(product_id, country, lang)

@@ -16,6 +16,7 @@ from typing import Annotated, Any, NamedTuple
 from pydantic import ConfigDict, PlainValidator, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
+from functions.common import taxonomy
 from functions.common.models import Record
 from functions.vendor.logic.domain import FeedMode, Offer
 from functions.vendor.logic.ids import is_valid_gtin
@@ -185,6 +186,19 @@ def parse_weight(value: Any) -> str:
     return text
 
 
+def parse_google_category(value: Any) -> tuple[str, ...]:
+    """A category of Google's product taxonomy, by number or by path (English, Dutch or German)."""
+    text = _text(value)
+    found = taxonomy.find(text) if len(text) <= 750 else None
+    if found is None:
+        raise _fail(
+            "unknown_category",
+            "google_product_category is not in Google's product taxonomy: give its number (such as 602)"
+            " or its whole path (such as 'Home & Garden > Decor > Vases')",
+        )
+    return found.path
+
+
 def _limited(max_length: int) -> Any:
     return Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length)]
 
@@ -208,7 +222,7 @@ class FeedRow(Record):
     gtin: Annotated[str, PlainValidator(parse_gtin)] | None = None
     mpn: _limited(70) | None = None  # type: ignore[valid-type]
     condition: Annotated[str, PlainValidator(_choice(CONDITIONS, "invalid_condition"))] | None = None
-    google_product_category: _limited(750) | None = None  # type: ignore[valid-type]
+    google_product_category: Annotated[tuple[str, ...], PlainValidator(parse_google_category)] | None = None
     product_type: _limited(750) | None = None  # type: ignore[valid-type]
     item_group_id: _limited(50) | None = None  # type: ignore[valid-type]
     color: _limited(100) | None = None  # type: ignore[valid-type]
@@ -267,14 +281,13 @@ def validate_row(fields: dict[str, str | list[str]], mode: FeedMode) -> FeedRow 
 
 
 def _category(row: FeedRow) -> list[str] | None:
-    source = row.product_type or (
-        row.google_product_category
-        if row.google_product_category and not row.google_product_category.isdigit()
-        else None
-    )
-    if not source:
+    """Google's category when the row gives one, else the vendor's product type: on the
+    marketplace's tree when it names a category there, else as the vendor wrote it."""
+    if row.google_product_category is not None:
+        return list(row.google_product_category)
+    if not row.product_type:
         return None
-    return [part.strip() for part in source.split(">") if part.strip()][:8]
+    return taxonomy.canonical([part.strip() for part in row.product_type.split(">") if part.strip()][:8])
 
 
 def given_content(row: FeedRow) -> dict[str, Any]:  # noqa: PLR0912 - one branch per optional field
