@@ -148,8 +148,8 @@ function renderSession(user) {
     h(
       "span",
       { class: "who", "data-testid": "who" },
-      t("Signed in as "),
-      h("strong", {}, user.username),
+      h("span", { class: "who-label" }, t("Signed in as ")),
+      h("strong", { title: user.username }, user.username),
       h("span", { class: "groups", "aria-label": t("groups") }, user.groups.map((g) => h("span", { class: "chip" }, g))),
     ),
     h(

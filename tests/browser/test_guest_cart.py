@@ -55,8 +55,8 @@ def _sign_in_from_the_cart(page: Page, username: str) -> None:
 def test_a_visitors_cart_moves_into_the_account_at_sign_in(
     plein: Plein, web_url: str, page: Page, tmp_path: Path, demo_offer: dict[str, Any]
 ) -> None:
-    # Given a visitor who adds two units on a product page, on a phone
-    username = f"guest-{uuid.uuid4().hex[:6]}"
+    # Given a visitor with a long user name who adds two units on a product page, on a phone
+    username = f"guest-with-a-rather-long-name-{uuid.uuid4().hex[:6]}"
     plein.create_user(username, PASSWORD, ["shopper"])
     page.set_viewport_size(PHONE)
     _add_as_guest(page, web_url, demo_offer, 2)
@@ -74,6 +74,12 @@ def test_a_visitors_cart_moves_into_the_account_at_sign_in(
 
     # Then the account's cart holds the two units, and the browser's cart is empty
     page.locator(f'li.line:has(a[href*="{demo_offer["product_id"]}"])').first.wait_for(timeout=TIMEOUT_MS)
+    # (the header keeps the account and the language switch on one row, the name cut short)
+    who, switch = (page.locator(selector).bounding_box() for selector in ("#session", "#language-slot"))
+    assert who is not None
+    assert switch is not None
+    assert abs((who["y"] + who["height"] / 2) - (switch["y"] + switch["height"] / 2)) < switch["height"], (who, switch)
+    assert _fits_the_width(page)
     cart = plein.client(username, password=PASSWORD).get("/cart").json()
     lines = [line for group in cart["vendors"] for line in group["lines"]]
     assert [(line["offer_id"], line["quantity"]) for line in lines] == [(demo_offer["offer_id"], 2)]
