@@ -49,6 +49,7 @@ from typing import Any
 
 from functions.catalog.logic.search import MAX_RESULT_WINDOW, SearchDocument, SearchQuery, VendorRef
 from functions.catalog.logic.text import fold
+from functions.common import taxonomy
 from local.seed.assortment import LANGUAGES, TYPES, GeneratedProduct, product
 
 QUERIES_FILE = Path(__file__).with_name("relevance_queries.jsonl")
@@ -269,7 +270,7 @@ def search_document(made: GeneratedProduct) -> SearchDocument:
         brand=made.brand,
         description=made.description,
         attributes=made.attributes,
-        category=list(made.category),
+        category=taxonomy.canonical(made.category),  # as the vendor API stores it
         vendors=[VendorRef(vendor_id=f"v{vendor:02d}", name=f"Winkel {vendor:02d}")],
         price=made.price,
         in_stock=made.in_stock,
