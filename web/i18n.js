@@ -67,7 +67,8 @@ export function t(text, values) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
-/** One of two texts by count (`{n}` filled): `plural(n, "{n} item", "{n} items")`. */
+/** One of two texts by count (`{n}` filled, written as the language writes numbers: 1,250 or
+ * 1.250): `plural(n, "{n} item", "{n} items")`. */
 export function plural(n, one, other) {
-  return t(n === 1 ? one : other, { n });
+  return t(n === 1 ? one : other, { n: new Intl.NumberFormat(INTL[current]).format(n) });
 }

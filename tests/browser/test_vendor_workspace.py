@@ -129,7 +129,9 @@ def test_the_vendor_sees_only_what_is_left_to_ship(plein: Plein, web_url: str, p
     page.locator(".vendor-orders section").nth(min(len(every), 20) - 1).wait_for(timeout=TIMEOUT_MS)
 
 
-def test_the_vendor_finds_sold_out_offers_by_sku_and_withdraws_one(plein: Plein, web_url: str, page: Page) -> None:
+def test_the_vendor_finds_sold_out_offers_by_sku_changes_them_together_and_withdraws_one(
+    plein: Plein, web_url: str, page: Page
+) -> None:
     # Given two offers of one SKU family, one of them sold out
     vendor_id = plein.users["vendor"].vendor_id
     client = plein.client("vendor")
@@ -141,7 +143,7 @@ def test_the_vendor_finds_sold_out_offers_by_sku_and_withdraws_one(plein: Plein,
     # When the vendor shows the out-of-stock offers whose SKU starts with the family
     _sign_in(page, web_url, plein, "vendor", "#/vendor")
     page.get_by_role("search", name="Find offers").wait_for(timeout=TIMEOUT_MS)
-    page.get_by_label("Show").select_option("out_of_stock")
+    page.get_by_label("Show", exact=True).select_option("out_of_stock")
     page.get_by_label("SKU starts with").fill(family)
     page.get_by_role("button", name="Show offers").click()
 
@@ -150,11 +152,29 @@ def test_the_vendor_finds_sold_out_offers_by_sku_and_withdraws_one(plein: Plein,
     page.locator(f'tr[data-sku="{family}-A"]').wait_for(timeout=TIMEOUT_MS)
     assert rows.count() == 1
 
-    # When they list the live ones of the family and withdraw the other, confirming it
-    page.get_by_label("Show").select_option("live")
+    # When they list the live ones of the family, tick both, lower their prices by 10 % and set
+    # their stock to 7
+    page.get_by_label("Show", exact=True).select_option("live")
     page.get_by_role("button", name="Show offers").click()
     page.locator(f'tr[data-sku="{family}-B"]').wait_for(timeout=TIMEOUT_MS)
     assert rows.count() == 2
+    page.get_by_label("Select every offer shown").check()
+    page.get_by_text("2 offers selected").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_label("Change prices by (%)").fill("-10")
+    page.get_by_role("button", name="Apply to prices").click()
+    page.locator(f'tr[data-sku="{family}-A"] td[data-label="Price"]', has_text="11.66").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_label("Set stock to").fill("7")
+    page.get_by_role("button", name="Apply to stock").click()
+    page.locator(f'tr[data-sku="{family}-A"] td[data-label="Stock"]', has_text="7").wait_for(timeout=TIMEOUT_MS)
+
+    # Then both offers changed, the sold-out one is on sale again
+    listed = client.get(f"/vendors/{vendor_id}/offers", params={"sku": family}).json()["items"]
+    assert sorted((o["sku"], o["price"], o["quantity"]) for o in listed) == [
+        (f"{family}-A", 1166, 7),
+        (f"{family}-B", 1166, 7),
+    ]
+
+    # When they withdraw one of them, confirming it
     page.get_by_role("button", name=f"Withdraw {family}-B").click()
     page.get_by_role("button", name=f"Yes, withdraw {family}-B").click()
 
@@ -162,7 +182,7 @@ def test_the_vendor_finds_sold_out_offers_by_sku_and_withdraws_one(plein: Plein,
     page.locator(f'tr[data-sku="{family}-B"] .badge', has_text="withdrawn").wait_for(timeout=TIMEOUT_MS)
     withdrawn = client.get(f"/vendors/{vendor_id}/offers", params={"listing": "withdrawn", "sku": family}).json()
     assert [o["sku"] for o in withdrawn["items"]] == [f"{family}-B"]
-    page.get_by_label("Show").select_option("withdrawn")
+    page.get_by_label("Show", exact=True).select_option("withdrawn")
     page.get_by_role("button", name="Show offers").click()
     page.locator(f'tr[data-sku="{family}-B"]').wait_for(timeout=TIMEOUT_MS)
     assert rows.count() == 1

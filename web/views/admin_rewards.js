@@ -8,78 +8,80 @@ import { session } from "../auth.js";
 import { config } from "../config.js";
 import { busy, date, empty, h, loading, money, mount, pagedLoader, toMinor, toast } from "../ui.js";
 import { STAGES, plainMessage, problemBox, stageName } from "./rewards_shared.js";
+import { intlLocale, plural, t } from "../i18n.js";
 
 const UPPER_STAGES = STAGES.slice(1);
 
-// [path in EarningRules, label, hint, kind]; kind "money" is edited in euros, sent in cents.
-const GROUPS = [
-  ["Orders", [["orders.points_per_euro", "Points per euro", "For each whole euro of a delivered order; taken back on a return."]]],
+// [path in EarningRules, label, hint, kind]; kind "money" is edited in euros, sent in cents. A function, not a
+// constant: the texts follow the interface language, loaded after the import.
+const groups = () => [
+  [t("Orders"), [["orders.points_per_euro", t("Points per euro"), t("For each whole euro of a delivered order; taken back on a return.")]]],
   [
-    "Reviews",
+    t("Reviews"),
     [
-      ["reviews.points", "Points per published review"],
-      ["reviews.photo_bonus", "Extra for photos"],
-      ["reviews.verified_bonus", "Extra for a verified purchase"],
+      ["reviews.points", t("Points per published review")],
+      ["reviews.photo_bonus", t("Extra for photos")],
+      ["reviews.verified_bonus", t("Extra for a verified purchase")],
     ],
   ],
   [
-    "Community",
+    t("Community"),
     [
-      ["answer_accepted.points", "Accepted answer"],
-      ["collection_rated.points", "Collection rated by someone else"],
-      ["collection_rated.min_stars", "Stars needed for a collection (1 to 5)"],
-      ["idea_milestone.points", "Idea milestone"],
-      ["feedback_acted_on.points", "Feedback acted on"],
-      ["share_clicked.points", "Shared link clicked"],
+      ["answer_accepted.points", t("Accepted answer")],
+      ["collection_rated.points", t("Collection rated by someone else")],
+      ["collection_rated.min_stars", t("Stars needed for a collection (1 to 5)")],
+      ["idea_milestone.points", t("Idea milestone")],
+      ["feedback_acted_on.points", t("Feedback acted on")],
+      ["share_clicked.points", t("Shared link clicked")],
     ],
   ],
   [
-    "Daily visits",
+    t("Daily visits"),
     [
-      ["visits.points", "First visit of a day"],
-      ["visits.streak_bonus", "Extra per day of a streak"],
-      ["visits.max_points", "Most points per day"],
+      ["visits.points", t("First visit of a day")],
+      ["visits.streak_bonus", t("Extra per day of a streak")],
+      ["visits.max_points", t("Most points per day")],
     ],
   ],
   [
-    "Referrals",
+    t("Referrals"),
     [
-      ["referrals.points", "Points for the friend who invited"],
-      ["referrals.return_window_days", "Days to wait for returns"],
-      ["referrals.min_order_value", "Minimum first order (€)", null, "money"],
-      ["referrals.monthly_cap", "Paid invitations per member per month"],
+      ["referrals.points", t("Points for the friend who invited")],
+      ["referrals.return_window_days", t("Days to wait for returns")],
+      ["referrals.min_order_value", t("Minimum first order (€)"), null, "money"],
+      ["referrals.monthly_cap", t("Paid invitations per member per month")],
     ],
   ],
   [
-    "Advice sessions",
+    t("Advice sessions"),
     [
-      ["advice.points", "Points per well-rated session"],
-      ["advice.min_rating", "Rating needed (1 to 5)"],
+      ["advice.points", t("Points per well-rated session")],
+      ["advice.min_rating", t("Rating needed (1 to 5)")],
     ],
   ],
-  ["Points per stage (100 % = normal)", STAGES.map((s) => [`stage_multipliers.${s}`, `${stageName(s)} (%)`])],
+  [t("Points per stage (100 % = normal)"), STAGES.map((s) => [`stage_multipliers.${s}`, `${stageName(s)} (%)`])],
   ...UPPER_STAGES.map((s) => [
-    `To reach ${stageName(s)}`,
+    t("To reach {stage}", { stage: stageName(s) }),
     [
-      [`stage_thresholds.${s}.purchases`, "Delivered orders"],
-      [`stage_thresholds.${s}.contributions`, "Contributions"],
-      [`stage_thresholds.${s}.referrals`, "Friends invited"],
+      [`stage_thresholds.${s}.purchases`, t("Delivered orders")],
+      [`stage_thresholds.${s}.contributions`, t("Contributions")],
+      [`stage_thresholds.${s}.referrals`, t("Friends invited")],
     ],
   ]),
   [
-    "Periods",
+    t("Periods"),
     [
-      ["stage_window_days", "Days of activity counted for stages"],
-      ["stage_period_days", "Days before a stage can go down"],
-      ["expiry_days", "Days before earned points expire"],
+      ["stage_window_days", t("Days of activity counted for stages")],
+      ["stage_period_days", t("Days before a stage can go down")],
+      ["expiry_days", t("Days before earned points expire")],
     ],
   ],
 ];
 
 export async function render(view, { session: user, signal }) {
-  const title = h("h1", {}, "Rewards administration");
+  const title = h("h1", {}, t("Rewards administration"));
   if (!user.groups.includes("admin")) {
-    mount(view, title, empty("This page is for administrators. Sign in with an admin account.", h("a", { class: "button button-ghost", href: "#/signin?next=%23%2Fadmin%2Frewards" }, "Sign in as an admin")));
+    mount(view, title, empty(t("This page is for administrators. Sign in with an admin account."), h("a", { class: "button button-ghost", href: "#/signin?next=%23%2Fadmin%2Frewards" }, t("Sign in as an admin"))));
     return;
   }
   const rules = h("section", { class: "card rewards-section", "aria-labelledby": "rules-title" });
@@ -103,28 +105,28 @@ function set(obj, path, value) {
 function fieldWords(detail) {
   const message = String(detail.message || "").replace(/^Value error, /, "");
   const match = /^Input should be (greater|less) than or equal to (-?\d+)/.exec(message);
-  if (match) return `Must be ${match[2]} or ${match[1] === "greater" ? "more" : "less"}.`;
-  if (/valid integer/.test(message)) return "Enter a whole number.";
+  if (match) return match[1] === "greater" ? t("Must be {n} or more.", { n: match[2] }) : t("Must be {n} or less.", { n: match[2] });
+  if (/valid integer/.test(message)) return t("Enter a whole number.");
   const plain = message.replace(/^Input should be/, "Must be");
   return plain.charAt(0).toUpperCase() + plain.slice(1);
 }
 
 async function showRules(section, signal) {
-  const heading = h("h2", { id: "rules-title" }, "Earning rules");
-  mount(section, heading, loading("Loading the rules…"));
+  const heading = h("h2", { id: "rules-title" }, t("Earning rules"));
+  mount(section, heading, loading(t("Loading the rules…")));
   let current;
   try {
     current = await api.get("/admin/rewards/rules", { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(section, heading, problemBox(error, "Could not load the rules"));
+    mount(section, heading, problemBox(error, t("Could not load the rules")));
     return;
   }
   const inputs = new Map();
   const errors = new Map();
   const status = h("div", { "aria-live": "polite" });
   const version = h("p", { class: "muted small", "data-testid": "rules-version" }, versionText(current));
-  const submit = h("button", { type: "submit", class: "button" }, "Save rules");
+  const submit = h("button", { type: "submit", class: "button" }, t("Save rules"));
 
   const fieldset = ([legend, fields]) =>
     h(
@@ -175,14 +177,14 @@ async function showRules(section, signal) {
           const text = input.value.trim();
           const value = input.dataset.kind === "money" ? toMinor(text) : /^-?\d+$/.test(text) ? Number(text) : null;
           if (value === null) {
-            markError(path, input.dataset.kind === "money" ? "Enter an amount in euros, like 20.00." : "Enter a whole number.");
+            markError(path, input.dataset.kind === "money" ? t("Enter an amount in euros, like 20.00.") : t("Enter a whole number."));
             firstBad = firstBad || input;
           } else {
             set(rules, path, value);
           }
         }
         if (firstBad) {
-          mount(status, problemBox({ code: "validation_failed" }, "The rules were not saved"));
+          mount(status, problemBox({ code: "validation_failed" }, t("The rules were not saved")));
           firstBad.focus();
           return;
         }
@@ -190,17 +192,24 @@ async function showRules(section, signal) {
           try {
             current = await api.put("/admin/rewards/rules", { expected_version: current.version, rules });
             version.textContent = versionText(current);
-            mount(status, h("p", { class: "notice success-box", role: "status" }, `Saved as version ${current.version}. New earnings use these rules from now on.`));
+            mount(status, h("p", { class: "notice success-box", role: "status" }, t("Saved as version {version}. New earnings use these rules from now on.", { version: current.version })));
           } catch (error) {
             mount(status, rulesProblem(error, markError, () => showRules(section)));
             const bad = [...inputs.values()].find((i) => i.getAttribute("aria-invalid") === "true");
             bad?.focus();
           }
-        }, "Saving…");
+        }, t("Saving…"));
       },
     },
-    GROUPS.map(fieldset),
-    h("p", { class: "muted small" }, `${current.rules.campaigns.length} campaign${current.rules.campaigns.length === 1 ? "" : "s"} and ${current.rules.catalog.length} rewards in the catalog are kept as they are.`),
+    groups().map(fieldset),
+    h(
+      "p",
+      { class: "muted small" },
+      t("{campaigns} and {rewards} rewards in the catalog are kept as they are.", {
+        campaigns: plural(current.rules.campaigns.length, "{n} campaign", "{n} campaigns"),
+        rewards: current.rules.catalog.length,
+      }),
+    ),
     status,
     h("div", { class: "actions" }, submit),
   );
@@ -208,9 +217,11 @@ async function showRules(section, signal) {
 }
 
 function versionText(current) {
-  if (!current.version) return "The default rules: never changed yet.";
-  const who = current.updated_by === session()?.userId ? "you" : "another administrator";
-  return `Version ${current.version}, saved by ${who} on ${date(current.updated_at)}.`;
+  if (!current.version) return t("The default rules: never changed yet.");
+  const values = { version: current.version, date: date(current.updated_at) };
+  return current.updated_by === session()?.userId
+    ? t("Version {version}, saved by you on {date}.", values)
+    : t("Version {version}, saved by another administrator on {date}.", values);
 }
 
 function rulesProblem(error, markError, reload) {
@@ -219,10 +230,10 @@ function rulesProblem(error, markError, reload) {
     const path = String(detail.field || "").replace(/^rules\.?/, "");
     if (!markError(path, fieldWords(detail))) general.push(fieldWords(detail));
   }
-  const box = problemBox(error, "The rules were not saved");
+  const box = problemBox(error, t("The rules were not saved"));
   if (general.length) box.append(h("ul", {}, general.map((text) => h("li", {}, text))));
   if (error.code === "rules_version_conflict") {
-    box.append(h("button", { type: "button", class: "button button-small", onclick: reload }, "Reload the rules"));
+    box.append(h("button", { type: "button", class: "button button-small", onclick: reload }, t("Reload the rules")));
   }
   return box;
 }
@@ -230,8 +241,8 @@ function rulesProblem(error, markError, reload) {
 // ---------------------------------------------------------------- segments
 
 async function showSegments(section, signal, affinity = "") {
-  const heading = h("h2", { id: "segments-title" }, "Members per journey stage");
-  mount(section, heading, loading("Counting members…"));
+  const heading = h("h2", { id: "segments-title" }, t("Members per journey stage"));
+  mount(section, heading, loading(t("Counting members…")));
   let counts;
   let top;
   try {
@@ -241,23 +252,25 @@ async function showSegments(section, signal, affinity = "") {
     ]);
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(section, heading, problemBox(error, "Could not count the members"));
+    mount(section, heading, problemBox(error, t("Could not count the members")));
     return;
   }
   const refilter = (value) => showSegments(section, undefined, value.trim());
   const members = h("div", { class: "segment-members", "aria-live": "polite" });
   const rows = counts.stages.map(({ stage, members: count }) => {
-    const who = `${stageName(stage)} members${affinity ? ` who like ${affinity}` : ""}`;
-    const show = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": `Show ${who}` }, "Show");
+    const who = { stage: stageName(stage), affinity };
+    const showLabel = affinity ? t("Show {stage} members who like {affinity}", who) : t("Show {stage} members", who);
+    const show = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": showLabel }, t("Show"));
     show.addEventListener("click", () => showMembers(members, stage, counts.affinity || ""));
-    const download = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": `Download ${who} as CSV` }, "CSV");
+    const downloadLabel = affinity ? t("Download {stage} members who like {affinity} as CSV", who) : t("Download {stage} members as CSV", who);
+    const download = h("button", { type: "button", class: "button button-small button-ghost", "aria-label": downloadLabel }, "CSV");
     download.addEventListener("click", () => busy(download, () => downloadCsv(`/admin/segments/${seg(stage)}/members`, { format: "csv", ...(counts.affinity ? { affinity: counts.affinity } : {}) }, csvName(stage, counts.affinity)), "…"));
     return h(
       "li",
       { class: "segment", "data-stage": stage },
       h("span", { class: "segment-name" }, stageName(stage)),
       h("strong", { class: "segment-count", "data-testid": `segment-${stage}` }, String(count)),
-      h("progress", { max: String(Math.max(counts.total, 1)), value: String(count), "aria-label": `${stageName(stage)}: ${count} of ${counts.total}` }),
+      h("progress", { max: String(Math.max(counts.total, 1)), value: String(count), "aria-label": t("{stage}: {count} of {total}", { stage: stageName(stage), count, total: counts.total }) }),
       h("span", { class: "segment-actions" }, show, download),
     );
   });
@@ -265,7 +278,7 @@ async function showSegments(section, signal, affinity = "") {
     section,
     heading,
     affinityFilter(counts.affinity || "", top, refilter),
-    h("p", {}, h("strong", { "data-testid": "segment-total" }, String(counts.total)), counts.affinity ? ` members who like “${counts.affinity}”.` : " members in total."),
+    h("p", {}, h("strong", { "data-testid": "segment-total" }, String(counts.total)), counts.affinity ? ` ${t("members who like “{affinity}”.", { affinity: counts.affinity })}` : ` ${t("members in total.")}`),
     h("ul", { class: "plain segments" }, rows),
     members,
   );
@@ -273,13 +286,13 @@ async function showSegments(section, signal, affinity = "") {
 
 /** The affinity filter: a text field, and the most common affinities (with member counts) to pick from. */
 function affinityFilter(current, top, refilter) {
-  const input = h("input", { id: "segment-affinity", type: "search", maxlength: "60", value: current, placeholder: "e.g. ceramics" });
+  const input = h("input", { id: "segment-affinity", type: "search", maxlength: "60", value: current, placeholder: t("e.g. ceramics") });
   const form = h(
     "form",
-    { class: "row affinity-filter", role: "search", "aria-label": "Filter segments by affinity" },
-    h("div", { class: "field" }, h("label", { for: "segment-affinity" }, "Members who like"), input),
-    h("button", { type: "submit", class: "button button-small" }, "Filter"),
-    current ? h("button", { type: "button", class: "button button-small button-ghost", onclick: () => refilter("") }, "Everyone") : null,
+    { class: "row affinity-filter", role: "search", "aria-label": t("Filter segments by affinity") },
+    h("div", { class: "field" }, h("label", { for: "segment-affinity" }, t("Members who like")), input),
+    h("button", { type: "submit", class: "button button-small" }, t("Filter")),
+    current ? h("button", { type: "button", class: "button button-small button-ghost", onclick: () => refilter("") }, t("Everyone")) : null,
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -288,13 +301,13 @@ function affinityFilter(current, top, refilter) {
   const chips = top.affinities.length
     ? h(
         "ul",
-        { class: "plain chips affinities", "aria-label": "Most common affinities", "data-testid": "top-affinities" },
+        { class: "plain chips affinities", "aria-label": t("Most common affinities"), "data-testid": "top-affinities" },
         top.affinities.map(({ affinity, members }) =>
           h("li", {}, h("button", { type: "button", class: `chip${affinity === current ? " chip-active" : ""}`, "data-affinity": affinity, "aria-pressed": String(affinity === current), onclick: () => refilter(affinity) }, `${affinity} · ${members}`)),
         ),
       )
-    : h("p", { class: "muted small" }, "No member has named an interest in their profile yet.");
-  return h("div", { class: "affinity-box" }, form, h("p", { class: "muted small" }, `Top affinities (${top.distinct} different):`), chips);
+    : h("p", { class: "muted small" }, t("No member has named an interest in their profile yet."));
+  return h("div", { class: "affinity-box" }, form, h("p", { class: "muted small" }, t("Top affinities ({n} different):", { n: top.distinct })), chips);
 }
 
 function csvName(stage, affinity) {
@@ -304,7 +317,7 @@ function csvName(stage, affinity) {
 async function showMembers(box, stage, affinity) {
   const body = h("ul", { class: "plain segment-list" });
   const more = h("div", { class: "pager" });
-  mount(box, loading(`Loading ${stageName(stage)} members…`));
+  mount(box, loading(t("Loading {stage} members…", { stage: stageName(stage) })));
   const load = pagedLoader({
     fetchPage: (cursor) => api.get(`/admin/segments/${seg(stage)}/members`, { query: { limit: 20, cursor, ...(affinity ? { affinity } : {}) } }),
     into: body,
@@ -313,18 +326,18 @@ async function showMembers(box, stage, affinity) {
         "li",
         {},
         h("code", { class: "member-id" }, m.user_id),
-        h("span", { class: "muted small" }, ` · ${m.balance.toLocaleString("en-GB")} points · ${stageName(m.stage)} since ${date(m.stage_since)}`),
-        m.affinities?.length ? h("span", { class: "muted small member-affinities" }, ` · likes ${m.affinities.join(", ")}`) : null,
+        h("span", { class: "muted small" }, ` · ${t("{points} points · {stage} since {date}", { points: m.balance.toLocaleString(intlLocale()), stage: stageName(m.stage), date: date(m.stage_since) })}`),
+        m.affinities?.length ? h("span", { class: "muted small member-affinities" }, ` · ${t("likes {affinities}", { affinities: m.affinities.join(", ") })}`) : null,
       ),
     more,
-    label: "Show more members",
+    label: t("Show more members"),
   });
   try {
     const first = await load(null);
-    const title = `${stageName(stage)} members${affinity ? ` who like “${affinity}”` : ""}`;
-    mount(box, h("h3", {}, title), first.items.length ? [body, more] : h("p", { class: "muted" }, affinity ? "Nobody at this stage has this affinity." : "Nobody is at this stage."));
+    const title = affinity ? t("{stage} members who like “{affinity}”", { stage: stageName(stage), affinity }) : t("{stage} members", { stage: stageName(stage) });
+    mount(box, h("h3", {}, title), first.items.length ? [body, more] : h("p", { class: "muted" }, affinity ? t("Nobody at this stage has this affinity.") : t("Nobody is at this stage.")));
   } catch (error) {
-    mount(box, problemBox(error, "Could not load the members"));
+    mount(box, problemBox(error, t("Could not load the members")));
   }
 }
 
@@ -366,27 +379,27 @@ function lastMonth() {
 }
 
 async function showPayouts(section, signal, period = lastMonth()) {
-  const heading = h("h2", { id: "payouts-title" }, "Advisor cash payouts");
-  const intro = h("p", { class: "muted small" }, "Close a finished month to create one payout per advisor with cash owed for it. Finance pays from these records: no money moves on Plein. Sessions that reach us after a month is closed are paid with the next month.");
+  const heading = h("h2", { id: "payouts-title" }, t("Advisor cash payouts"));
+  const intro = h("p", { class: "muted small" }, t("Close a finished month to create one payout per advisor with cash owed for it. Finance pays from these records: no money moves on Plein. Sessions that reach us after a month is closed are paid with the next month."));
   const month = h("input", { id: "payout-month", type: "month", value: period, max: lastMonth(), required: true });
   const picker = h(
     "form",
     { class: "row payout-picker" },
-    h("div", { class: "field" }, h("label", { for: "payout-month" }, "Month"), month),
-    h("button", { type: "submit", class: "button button-small button-ghost" }, "Show"),
+    h("div", { class: "field" }, h("label", { for: "payout-month" }, t("Month")), month),
+    h("button", { type: "submit", class: "button button-small button-ghost" }, t("Show")),
   );
   picker.addEventListener("submit", (event) => {
     event.preventDefault();
     showPayouts(section, undefined, month.value);
   });
-  const result = h("div", { class: "payout-run", "aria-live": "polite", "data-testid": "payout-run" }, loading("Loading the payouts…"));
+  const result = h("div", { class: "payout-run", "aria-live": "polite", "data-testid": "payout-run" }, loading(t("Loading the payouts…")));
   mount(section, heading, intro, picker, result);
   let run;
   try {
     run = await api.get(`/admin/payouts/${seg(period)}`, { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(result, problemBox(error, "Could not load the payouts"));
+    mount(result, problemBox(error, t("Could not load the payouts")));
     return;
   }
   mount(result, payoutRun(run, () => showPayouts(section, undefined, period)));
@@ -394,25 +407,25 @@ async function showPayouts(section, signal, period = lastMonth()) {
 
 function payoutRun(run, reload) {
   const status = run.status === "closed"
-    ? h("p", { "data-testid": "payout-status" }, h("strong", {}, `${run.period} is closed`), ` · ${run.payouts.length} payout${run.payouts.length === 1 ? "" : "s"}, ${money(run.total, run.currency)} in total · closed ${date(run.closed_at)}`)
-    : h("p", { "data-testid": "payout-status" }, h("strong", {}, `${run.period} is open`), " · no payouts yet");
+    ? h("p", { "data-testid": "payout-status" }, h("strong", {}, t("{period} is closed", { period: run.period })), ` · ${t("{payouts}, {amount} in total · closed {date}", { payouts: plural(run.payouts.length, "{n} payout", "{n} payouts"), amount: money(run.total, run.currency), date: date(run.closed_at) })}`)
+    : h("p", { "data-testid": "payout-status" }, h("strong", {}, t("{period} is open", { period: run.period })), ` · ${t("no payouts yet")}`);
   const actions = h("div", { class: "actions" });
   if (run.status === "open") {
-    const close = h("button", { type: "button", class: "button" }, `Close ${run.period}`);
+    const close = h("button", { type: "button", class: "button" }, t("Close {period}", { period: run.period }));
     close.addEventListener("click", () =>
       busy(close, async () => {
         try {
           await api.post(`/admin/payouts/${seg(run.period)}`);
-          toast(`${run.period} is closed.`, "success");
+          toast(t("{period} is closed.", { period: run.period }), "success");
           await reload();
         } catch (error) {
           toast(plainMessage(error), "error");
         }
-      }, "Closing…"),
+      }, t("Closing…")),
     );
     actions.append(close);
   } else if (run.payouts.length) {
-    const csv = h("button", { type: "button", class: "button button-small button-ghost" }, "Download CSV for finance");
+    const csv = h("button", { type: "button", class: "button button-small button-ghost" }, t("Download CSV for finance"));
     csv.addEventListener("click", () => busy(csv, () => downloadCsv(`/admin/payouts/${seg(run.period)}`, { format: "csv" }, `payouts-${run.period}.csv`), "…"));
     actions.append(csv);
   }
@@ -420,7 +433,7 @@ function payoutRun(run, reload) {
     ? h(
         "table",
         { class: "table payouts" },
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Advisor"), h("th", { scope: "col" }, "Sessions"), h("th", { scope: "col" }, "Amount"), h("th", { scope: "col" }, "Payout"))),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("Advisor")), h("th", { scope: "col" }, t("Sessions")), h("th", { scope: "col" }, t("Amount")), h("th", { scope: "col" }, t("Payout")))),
         h(
           "tbody",
           {},
@@ -428,7 +441,7 @@ function payoutRun(run, reload) {
         ),
       )
     : run.status === "closed"
-      ? h("p", { class: "muted" }, "No advisor had cash owed for this month.")
+      ? h("p", { class: "muted" }, t("No advisor had cash owed for this month."))
       : null;
   return [status, table, actions];
 }

@@ -6,30 +6,35 @@
 import { api } from "../api.js";
 import { busy, date, empty, field, h, loading, money, mount, pagedLoader, toast } from "../ui.js";
 import { STAGES, copyButton, plainMessage, problemBox, stageName, words } from "./rewards_shared.js";
+import { intlLocale, plural, t } from "../i18n.js";
 
-const KIND_NAMES = { earn: "Earned", redeem: "Redeemed", expire: "Expired", adjust: "Correction", reverse: "Taken back" };
+// functions, not constants: the words follow the interface language, loaded after the import
+const kindNames = () => ({ earn: t("Earned"), redeem: t("Redeemed"), expire: t("Expired"), adjust: t("Correction"), reverse: t("Taken back") });
 
-const REFUSALS = {
-  self_referral: "they used their own code",
-  self_referral_email: "they signed up with your e-mail address",
-  referee_not_new: "they had already ordered before using your code",
-  order_below_minimum: "their first order was below the minimum order value",
-  first_order_returned: "they returned their first order",
-  first_order_cancelled: "they cancelled their first order",
-  monthly_cap_reached: "you reached this month's limit of paid invitations",
-};
+/** Why a friend's invitation earned nothing, as the whole sentence after "A friend who joined on …: ". */
+const refusals = () => ({
+  self_referral: t("no points, because they used their own code."),
+  self_referral_email: t("no points, because they signed up with your e-mail address."),
+  referee_not_new: t("no points, because they had already ordered before using your code."),
+  order_below_minimum: t("no points, because their first order was below the minimum order value."),
+  first_order_returned: t("no points, because they returned their first order."),
+  first_order_cancelled: t("no points, because they cancelled their first order."),
+  monthly_cap_reached: t("no points, because you reached this month's limit of paid invitations."),
+});
 
-const points = (n) => `${Number(n).toLocaleString("en-GB")} point${Math.abs(n) === 1 ? "" : "s"}`;
+const number = (n) => Number(n).toLocaleString(intlLocale());
+
+const points = (n) => (Math.abs(n) === 1 ? t("{n} point", { n: number(n) }) : t("{n} points", { n: number(n) }));
 
 export async function render(view, { query, signal }) {
-  const title = h("h1", {}, "Your rewards");
-  mount(view, title, loading("Loading your rewards…"));
+  const title = h("h1", {}, t("Your rewards"));
+  mount(view, title, loading(t("Loading your rewards…")));
   let me;
   try {
     me = await api.get("/rewards/me", { signal });
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
-    mount(view, title, problemBox(error, "Could not load your rewards"));
+    mount(view, title, problemBox(error, t("Could not load your rewards")));
     return;
   }
   const summary = h("section", { class: "card rewards-summary", "aria-labelledby": "balance-title" });
@@ -63,7 +68,7 @@ export async function render(view, { query, signal }) {
 
 function summaryContent(state) {
   const { me, visitNote: visit } = state;
-  const checkIn = h("button", { type: "button", class: "button button-ghost" }, "Check in for today");
+  const checkIn = h("button", { type: "button", class: "button button-ghost" }, t("Check in for today"));
   checkIn.addEventListener("click", () =>
     busy(checkIn, async () => {
       try {
@@ -74,13 +79,13 @@ function summaryContent(state) {
             "p",
             { class: "ok" },
             result.points
-              ? `Thanks for coming back: +${points(result.points)}. You have visited ${result.streak} day${result.streak === 1 ? "" : "s"} in a row.`
-              : "Today's visit is already counted. Come back tomorrow to keep your streak.",
+              ? `${t("Thanks for coming back: +{points}.", { points: points(result.points) })} ${plural(result.streak, "You have visited {n} day in a row.", "You have visited {n} days in a row.")}`
+              : t("Today's visit is already counted. Come back tomorrow to keep your streak."),
           ),
         );
         if (result.points) state.refresh();
       } catch (error) {
-        mount(visit, problemBox(error, "Your visit was not counted"));
+        mount(visit, problemBox(error, t("Your visit was not counted")));
       }
     }),
   );
@@ -91,13 +96,13 @@ function summaryContent(state) {
       h(
         "div",
         {},
-        h("h2", { id: "balance-title", class: "muted small" }, "Your balance"),
+        h("h2", { id: "balance-title", class: "muted small" }, t("Your balance")),
         h("p", { class: "balance", "data-testid": "balance" }, points(me.balance)),
       ),
       h(
         "div",
         {},
-        h("h2", { class: "muted small" }, "Your stage"),
+        h("h2", { class: "muted small" }, t("Your stage")),
         h("p", { class: "stage-name", "data-testid": "stage" }, stageName(me.stage)),
       ),
     ),
@@ -106,7 +111,7 @@ function summaryContent(state) {
     h(
       "div",
       { class: "visit-row" },
-      h("p", { class: "muted small" }, me.streak ? `Visit streak: ${me.streak} day${me.streak === 1 ? "" : "s"} in a row.` : "Visit every day to earn a few extra points."),
+      h("p", { class: "muted small" }, me.streak ? plural(me.streak, "Visit streak: {n} day in a row.", "Visit streak: {n} days in a row.") : t("Visit every day to earn a few extra points.")),
       checkIn,
     ),
     visit,
@@ -117,7 +122,7 @@ function stageLadder(current) {
   const rank = STAGES.indexOf(current);
   return h(
     "ol",
-    { class: "stage-ladder", "aria-label": "Journey stages" },
+    { class: "stage-ladder", "aria-label": t("Journey stages") },
     STAGES.map((stage, i) =>
       h("li", { class: i < rank ? "done" : i === rank ? "current" : "", "aria-current": i === rank ? "step" : null }, stageName(stage)),
     ),
@@ -127,12 +132,12 @@ function stageLadder(current) {
 function progressBlock(me) {
   const progress = me.progress;
   if (!progress.next_stage) {
-    return h("p", { class: "notice" }, "You have reached the top stage. Thank you for being an ambassador of Plein!");
+    return h("p", { class: "notice" }, t("You have reached the top stage. Thank you for being an ambassador of Plein!"));
   }
   const parts = [
-    ["purchases", "delivered order", "delivered orders"],
-    ["contributions", "contribution (reviews, answers, ideas)", "contributions (reviews, answers, ideas)"],
-    ["referrals", "friend invited who ordered", "friends invited who ordered"],
+    ["purchases", (n) => plural(n, "{n} more delivered order", "{n} more delivered orders")],
+    ["contributions", (n) => plural(n, "{n} more contribution (reviews, answers, ideas)", "{n} more contributions (reviews, answers, ideas)")],
+    ["referrals", (n) => plural(n, "{n} more friend invited who ordered", "{n} more friends invited who ordered")],
   ].filter(([key]) => progress[key] && progress[key].need > 0);
   const need = parts.reduce((n, [key]) => n + progress[key].need, 0);
   const have = parts.reduce((n, [key]) => n + Math.min(progress[key].have, progress[key].need), 0);
@@ -141,21 +146,21 @@ function progressBlock(me) {
   return h(
     "div",
     { class: "stage-progress" },
-    h("p", { id: "progress-label" }, `Progress to ${stageName(progress.next_stage)}: ${percent}%`),
+    h("p", { id: "progress-label" }, t("Progress to {stage}: {percent}%", { stage: stageName(progress.next_stage), percent })),
     h("progress", { max: "100", value: String(percent), "aria-labelledby": "progress-label", "data-testid": "stage-progress" }),
     left.length
       ? h(
           "ul",
           { class: "plain small", "data-testid": "what-is-left" },
-          left.map(([key, one, many]) => {
+          left.map(([key, more]) => {
             const { have: got, need: wanted, left: missing } = progress[key];
-            return h("li", {}, `${missing} more ${missing === 1 ? one : many} (you have ${got} of ${wanted})`);
+            return h("li", {}, t("{more} (you have {have} of {need})", { more: more(missing), have: got, need: wanted }));
           }),
         )
-      : h("p", { class: "small" }, "You have done everything for the next stage; it is applied with your next activity."),
-    h("p", { class: "muted small" }, "Counted over the last 12 months."),
+      : h("p", { class: "small" }, t("You have done everything for the next stage; it is applied with your next activity.")),
+    h("p", { class: "muted small" }, t("Counted over the last 12 months.")),
     me.downgrade_check_at
-      ? h("p", { class: "muted small" }, `Your stage is kept at least until ${date(me.downgrade_check_at)}; then it follows your activity.`)
+      ? h("p", { class: "muted small" }, t("Your stage is kept at least until {date}; then it follows your activity.", { date: date(me.downgrade_check_at) }))
       : null,
   );
 }
@@ -163,27 +168,28 @@ function progressBlock(me) {
 // ---------------------------------------------------------------- catalog and redemptions
 
 function rewardDescription(reward) {
-  if (reward.kind === "gift_card") return `A gift card worth ${money(reward.amount, reward.currency)}.`;
-  if (reward.kind === "perk") return `${words(reward.entitlement)} for ${reward.duration_days} days.`;
-  if (reward.kind === "charity") return `We give ${money(reward.amount, reward.currency)} to ${reward.partner} for you.`;
-  return `A ${money(reward.amount, reward.currency)} voucher from ${reward.partner}.`;
+  const amount = money(reward.amount, reward.currency);
+  if (reward.kind === "gift_card") return t("A gift card worth {amount}.", { amount });
+  if (reward.kind === "perk") return t("{perk} for {days} days.", { perk: words(reward.entitlement), days: reward.duration_days });
+  if (reward.kind === "charity") return t("We give {amount} to {partner} for you.", { amount, partner: reward.partner });
+  return t("A {amount} voucher from {partner}.", { amount, partner: reward.partner });
 }
 
 async function showCatalog(section, state, signal) {
-  const heading = h("h2", { id: "catalog-title" }, "Rewards for your points");
-  mount(section, heading, loading("Loading rewards…"));
+  const heading = h("h2", { id: "catalog-title" }, t("Rewards for your points"));
+  mount(section, heading, loading(t("Loading rewards…")));
   let catalog;
   try {
     catalog = await api.get("/rewards/catalog", { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(section, heading, problemBox(error, "Could not load the rewards"));
+    mount(section, heading, problemBox(error, t("Could not load the rewards")));
     return;
   }
   const result = h("div", { class: "redeem-result", "aria-live": "polite" });
   const list = h("ul", { class: "reward-list" });
   const draw = () =>
-    mount(list, catalog.items.length ? catalog.items.map((reward) => rewardCard(reward, state, result, draw)) : h("li", {}, empty("No rewards are offered right now.")));
+    mount(list, catalog.items.length ? catalog.items.map((reward) => rewardCard(reward, state, result, draw)) : h("li", {}, empty(t("No rewards are offered right now."))));
   draw();
   state.redrawCatalog = draw;
   mount(section, heading, result, list);
@@ -194,17 +200,17 @@ function rewardCard(reward, state, result, redraw) {
   const short = reward.points - balance;
   const actions = h("div", { class: "reward-actions" });
   const offer = () => {
-    const button = h("button", { type: "button", class: "button", disabled: short > 0, "data-reward": reward.reward_id }, `Redeem for ${points(reward.points)}`);
+    const button = h("button", { type: "button", class: "button", disabled: short > 0, "data-reward": reward.reward_id }, t("Redeem for {points}", { points: points(reward.points) }));
     button.addEventListener("click", () => confirm());
-    mount(actions, short > 0 ? h("p", { class: "muted small" }, `${points(short)} more needed`) : null, button);
+    mount(actions, short > 0 ? h("p", { class: "muted small" }, t("{points} more needed", { points: points(short) })) : null, button);
   };
   // One intended redemption = one Idempotency-Key: a double click or a retry after a lost answer
   // reuses it, so points are spent once; the key is dropped once the API has answered.
   let key = null;
   const confirm = () => {
     key = key || crypto.randomUUID();
-    const yes = h("button", { type: "button", class: "button" }, "Yes, redeem");
-    const no = h("button", { type: "button", class: "button button-ghost" }, "Cancel");
+    const yes = h("button", { type: "button", class: "button" }, t("Yes, redeem"));
+    const no = h("button", { type: "button", class: "button button-ghost" }, t("Cancel"));
     no.addEventListener("click", () => {
       key = null;
       offer();
@@ -222,12 +228,12 @@ function rewardCard(reward, state, result, redraw) {
           result.querySelector("h3")?.focus();
         } catch (error) {
           if (error.code !== "network") key = null;
-          mount(result, problemBox(error, error.code === "network" ? "No answer yet: trying again is safe, you will not pay twice" : `${reward.title} was not redeemed`));
+          mount(result, problemBox(error, error.code === "network" ? t("No answer yet: trying again is safe, you will not pay twice") : t("{title} was not redeemed", { title: reward.title })));
           no.disabled = false;
         }
-      }, "Redeeming…"),
+      }, t("Redeeming…")),
     );
-    mount(actions, h("p", { class: "small" }, `Spend ${points(reward.points)} on ${reward.title}?`), h("div", { class: "row" }, yes, no));
+    mount(actions, h("p", { class: "small" }, t("Spend {points} on {title}?", { points: points(reward.points), title: reward.title })), h("div", { class: "row" }, yes, no));
     yes.focus();
   };
   offer();
@@ -242,28 +248,28 @@ function rewardCard(reward, state, result, redraw) {
 }
 
 function redeemed(reward, redemption) {
-  const title = h("h3", { tabindex: "-1" }, `You redeemed ${reward.title}`);
-  const left = h("p", {}, `${points(redemption.points)} spent; ${points(redemption.balance)} left.`);
+  const title = h("h3", { tabindex: "-1" }, t("You redeemed {title}", { title: reward.title }));
+  const left = h("p", {}, t("{spent} spent; {left} left.", { spent: points(redemption.points), left: points(redemption.balance) }));
   const card = redemption.gift_card;
   if (card && card.code) {
-    const code = h("input", { class: "gift-code", readonly: true, value: card.code, "aria-label": "Gift card code", "data-testid": "gift-code" });
+    const code = h("input", { class: "gift-code", readonly: true, value: card.code, "aria-label": t("Gift card code"), "data-testid": "gift-code" });
     return h(
       "div",
       { class: "notice success-box gift-once", role: "alert" },
       title,
       left,
-      h("p", { class: "save-now" }, h("strong", {}, "Save this code now."), " It is shown only this once: we keep only its last four characters, so we cannot show it again."),
-      h("div", { class: "code-row" }, code, copyButton("Copy code", () => card.code, code)),
-      h("p", { class: "small" }, `Worth ${money(card.balance, card.currency)}. Enter it at checkout to pay with it; what is left stays on the card.`),
+      h("p", { class: "save-now" }, h("strong", {}, t("Save this code now.")), ` ${t("It is shown only this once: we keep only its last four characters, so we cannot show it again.")}`),
+      h("div", { class: "code-row" }, code, copyButton(t("Copy code"), () => card.code, code)),
+      h("p", { class: "small" }, t("Worth {amount}. Enter it at checkout to pay with it; what is left stays on the card.", { amount: money(card.balance, card.currency) })),
     );
   }
   if (card) {
-    return h("div", { class: "notice warn-box", role: "alert" }, title, left, h("p", {}, `This redemption was already made; its code was shown then (the card ending in ${card.last4}).`));
+    return h("div", { class: "notice warn-box", role: "alert" }, title, left, h("p", {}, t("This redemption was already made; its code was shown then (the card ending in {last4}).", { last4: card.last4 })));
   }
   const extra = redemption.entitlement
-    ? `${words(redemption.entitlement.name)} is on until ${date(redemption.entitlement.expires_at)}.`
+    ? t("{perk} is on until {date}.", { perk: words(redemption.entitlement.name), date: date(redemption.entitlement.expires_at) })
     : redemption.partner
-      ? `${money(redemption.amount, redemption.currency)} for ${redemption.partner}. Thank you!`
+      ? t("{amount} for {partner}. Thank you!", { amount: money(redemption.amount, redemption.currency), partner: redemption.partner })
       : null;
   return h("div", { class: "notice success-box", role: "alert" }, title, left, extra ? h("p", {}, extra) : null);
 }
@@ -271,7 +277,7 @@ function redeemed(reward, redemption) {
 // ---------------------------------------------------------------- gift cards and perks
 
 async function showMine(section, signal) {
-  const heading = h("h2", { id: "mine-title" }, "Your gift cards and perks");
+  const heading = h("h2", { id: "mine-title" }, t("Your gift cards and perks"));
   try {
     const [cards, perks] = await Promise.all([api.get("/rewards/me/gift-cards", { signal }), api.get("/rewards/me/entitlements", { signal })]);
     mount(
@@ -282,22 +288,22 @@ async function showMine(section, signal) {
             "ul",
             { class: "plain mine" },
             cards.items.map((c) =>
-              h("li", {}, h("strong", {}, `Gift card ending in ${c.last4}`), `: ${money(c.balance, c.currency)} left of ${money(c.initial, c.currency)}`, h("span", { class: "muted small" }, ` · issued ${date(c.issued_at)}`)),
+              h("li", {}, h("strong", {}, t("Gift card ending in {last4}", { last4: c.last4 })), `: ${t("{balance} left of {initial}", { balance: money(c.balance, c.currency), initial: money(c.initial, c.currency) })}`, h("span", { class: "muted small" }, ` · ${t("issued {date}", { date: date(c.issued_at) })}`)),
             ),
-            perks.items.map((p) => h("li", {}, h("strong", {}, words(p.name)), ` until ${date(p.expires_at)}`)),
+            perks.items.map((p) => h("li", {}, h("strong", {}, words(p.name)), ` ${t("until {date}", { date: date(p.expires_at) })}`)),
           )
-        : h("p", { class: "muted" }, "No gift cards or perks yet: redeem your points above."),
+        : h("p", { class: "muted" }, t("No gift cards or perks yet: redeem your points above.")),
     );
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(section, heading, problemBox(error, "Could not load your gift cards and perks"));
+    mount(section, heading, problemBox(error, t("Could not load your gift cards and perks")));
   }
 }
 
 // ---------------------------------------------------------------- ledger
 
 async function showLedger(section, signal) {
-  const heading = h("h2", { id: "ledger-title" }, "Points history");
+  const heading = h("h2", { id: "ledger-title" }, t("Points history"));
   const list = h("ul", { class: "ledger", "data-testid": "ledger" });
   const more = h("div", { class: "pager" });
   const load = pagedLoader({
@@ -305,14 +311,14 @@ async function showLedger(section, signal) {
     into: list,
     renderItem: entryRow,
     more,
-    label: "Show older points",
+    label: t("Show older points"),
   });
   try {
     const first = await load(null);
-    mount(section, heading, first.items.length ? [list, more] : h("p", { class: "muted" }, "No points yet. Shop, write reviews or invite friends to earn them."));
+    mount(section, heading, first.items.length ? [list, more] : h("p", { class: "muted" }, t("No points yet. Shop, write reviews or invite friends to earn them.")));
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(section, heading, problemBox(error, "Could not load your points history"));
+    mount(section, heading, problemBox(error, t("Could not load your points history")));
   }
 }
 
@@ -321,57 +327,62 @@ function entryRow(entry) {
   return h(
     "li",
     { class: "ledger-entry" },
-    h("div", {}, h("strong", {}, reason), h("p", { class: "muted small" }, `${KIND_NAMES[entry.kind] || words(entry.kind)} · ${date(entry.at)}`, entry.expires_at && entry.points > 0 ? ` · expires ${date(entry.expires_at)}` : "")),
-    h("span", { class: `ledger-points ${entry.points < 0 ? "minus" : "plus"}` }, `${entry.points > 0 ? "+" : ""}${entry.points.toLocaleString("en-GB")}`),
+    h("div", {}, h("strong", {}, reason), h("p", { class: "muted small" }, `${kindNames()[entry.kind] || words(entry.kind)} · ${date(entry.at)}`, entry.expires_at && entry.points > 0 ? ` · ${t("expires {date}", { date: date(entry.expires_at) })}` : "")),
+    h("span", { class: `ledger-points ${entry.points < 0 ? "minus" : "plus"}` }, `${entry.points > 0 ? "+" : ""}${number(entry.points)}`),
   );
 }
 
 // ---------------------------------------------------------------- referrals
 
 async function showReferrals(section, me, ref, signal) {
-  const heading = h("h2", { id: "referral-title" }, "Invite friends");
+  const heading = h("h2", { id: "referral-title" }, t("Invite friends"));
   const claim = claimForm(me, ref);
   try {
     const mine = await api.get("/referrals/me", { signal });
     const url = new URL(`#${mine.link}`, location.href).toString();
     const linkBox = h("input", { readonly: true, value: url, "data-testid": "referral-link" });
     const share = navigator.share
-      ? h("button", { type: "button", class: "button button-small button-ghost", onclick: () => navigator.share({ title: "Join me on Plein", url }).catch(() => null) }, "Share")
+      ? h("button", { type: "button", class: "button button-small button-ghost", onclick: () => navigator.share({ title: t("Join me on Plein"), url }).catch(() => null) }, t("Share"))
       : null;
     mount(
       section,
       heading,
-      h("p", {}, "Share your link. When a friend's first order has arrived and its return window has passed, you earn points."),
-      field("Your invitation link", linkBox),
-      h("div", { class: "code-row" }, copyButton("Copy link", () => url, linkBox), share),
-      h("p", { class: "small" }, "Your code: ", h("strong", { class: "referral-code", "data-testid": "referral-code" }, mine.code), " ", copyButton("Copy code", () => mine.code)),
-      h("h3", {}, "Friends who used your code"),
-      mine.referrals.length ? h("ul", { class: "plain referees" }, mine.referrals.map(refereeRow)) : h("p", { class: "muted" }, "Nobody has used your code yet."),
+      h("p", {}, t("Share your link. When a friend's first order has arrived and its return window has passed, you earn points.")),
+      field(t("Your invitation link"), linkBox),
+      h("div", { class: "code-row" }, copyButton(t("Copy link"), () => url, linkBox), share),
+      h("p", { class: "small" }, t("Your code: "), h("strong", { class: "referral-code", "data-testid": "referral-code" }, mine.code), " ", copyButton(t("Copy code"), () => mine.code)),
+      h("h3", {}, t("Friends who used your code")),
+      mine.referrals.length ? h("ul", { class: "plain referees" }, mine.referrals.map(refereeRow)) : h("p", { class: "muted" }, t("Nobody has used your code yet.")),
       claim,
     );
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(section, heading, problemBox(error, "Could not load your invitations"), claim);
+    mount(section, heading, problemBox(error, t("Could not load your invitations")), claim);
   }
   if (ref) claim.querySelector("input")?.focus();
 }
 
 function refereeRow(referral) {
-  const joined = `A friend who joined on ${date(referral.claimed_at)}`;
+  const joined = t("A friend who joined on {date}", { date: date(referral.claimed_at) });
   let status;
-  if (referral.status === "converted") status = `you earned ${points(referral.points || 0)} on ${date(referral.converted_at)}.`;
-  else if (referral.status === "refused") status = `no points, because ${REFUSALS[referral.reason] || words(referral.reason || "of our rules").toLowerCase()}.`;
+  if (referral.status === "converted") status = t("you earned {points} on {date}.", { points: points(referral.points || 0), date: date(referral.converted_at) });
+  else if (referral.status === "refused")
+    status =
+      refusals()[referral.reason] ||
+      (referral.reason ? t("no points, because {reason}.", { reason: words(referral.reason).toLowerCase() }) : t("no points, because of our rules."));
   else if (referral.status === "awaiting_return_window")
-    status = `their first order has arrived; your points follow when its return window ends${referral.due_at ? ` on ${date(referral.due_at)}` : ""}.`;
-  else if (referral.status === "ordered") status = "they placed their first order; your points follow once it has arrived and can no longer be returned.";
-  else status = "they have not ordered yet.";
+    status = referral.due_at
+      ? t("their first order has arrived; your points follow when its return window ends on {date}.", { date: date(referral.due_at) })
+      : t("their first order has arrived; your points follow when its return window ends.");
+  else if (referral.status === "ordered") status = t("they placed their first order; your points follow once it has arrived and can no longer be returned.");
+  else status = t("they have not ordered yet.");
   return h("li", { class: `referee referee-${referral.status}` }, h("strong", {}, `${joined}: `), status);
 }
 
 function claimForm(me, ref) {
   const input = h("input", { name: "code", value: ref || "", autocomplete: "off", autocapitalize: "characters", spellcheck: "false", maxlength: "32" });
   const status = h("div", { "aria-live": "polite" });
-  const submit = h("button", { type: "submit", class: "button" }, "Use this code");
+  const submit = h("button", { type: "submit", class: "button" }, t("Use this code"));
   const form = h(
     "form",
     {
@@ -381,22 +392,22 @@ function claimForm(me, ref) {
         event.preventDefault();
         const code = input.value.trim();
         if (!code) {
-          mount(status, problemBox({ message: "Enter the code your friend sent you.", status: 400 }, "No code entered"));
+          mount(status, problemBox({ message: t("Enter the code your friend sent you."), status: 400 }, t("No code entered")));
           return;
         }
         busy(submit, async () => {
           try {
             await api.post("/referrals/claim", { code });
-            mount(status, h("p", { class: "notice success-box", role: "status" }, "Welcome! Your friend earns points once your first order has arrived."));
+            mount(status, h("p", { class: "notice success-box", role: "status" }, t("Welcome! Your friend earns points once your first order has arrived.")));
           } catch (error) {
-            mount(status, problemBox(error, "The code was not accepted"));
+            mount(status, problemBox(error, t("The code was not accepted")));
           }
         });
       },
     },
-    field("Code from a friend", input, "For new members: enter it before your first order."),
+    field(t("Code from a friend"), input, t("For new members: enter it before your first order.")),
     status,
     h("div", { class: "actions" }, submit),
   );
-  return h("details", { class: "claim-box", open: Boolean(ref) || (me.stage === "new" && !me.progress.purchases?.have) }, h("summary", {}, "Were you invited by a friend?"), form);
+  return h("details", { class: "claim-box", open: Boolean(ref) || (me.stage === "new" && !me.progress.purchases?.have) }, h("summary", {}, t("Were you invited by a friend?")), form);
 }

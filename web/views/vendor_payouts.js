@@ -3,13 +3,15 @@
 // on what the shoppers kept and the refunds.
 
 import { api, seg } from "../api.js";
+import { t } from "../i18n.js";
 import { empty, errorBox, h, loading, money, mount } from "../ui.js";
 import { link } from "../router.js";
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const STATES = [
-  ["payable", "Payable", "The return window is over: this is paid out."],
-  ["pending", "Pending", "Paid, shipped or delivered, and still returnable: this may change."],
+// a function, not a constant: the words follow the language, which loads after this module
+const states = () => [
+  ["payable", t("Payable"), t("The return window is over: this is paid out.")],
+  ["pending", t("Pending"), t("Paid, shipped or delivered, and still returnable: this may change.")],
 ];
 
 /** This month, as YYYY-MM (UTC, as the statement counts). */
@@ -24,55 +26,55 @@ export async function payoutsTab(panel, vendorId, signal, query) {
     "form",
     {
       class: "filter-bar",
-      "aria-label": "Choose a month",
+      "aria-label": t("Choose a month"),
       onsubmit: (event) => {
         event.preventDefault();
         if (MONTH.test(picker.value)) location.hash = link("/vendor", { tab: "payouts", month: picker.value });
       },
     },
-    h("div", { class: "field" }, h("label", { for: "payout-month" }, "Orders placed in"), picker),
-    h("button", { type: "submit", class: "button button-small" }, "Show"),
+    h("div", { class: "field" }, h("label", { for: "payout-month" }, t("Orders placed in")), picker),
+    h("button", { type: "submit", class: "button button-small" }, t("Show")),
   );
-  mount(panel, form, loading("Adding up the month…"));
+  mount(panel, form, loading(t("Adding up the month…")));
   let statement;
   try {
     statement = await api.get(`/vendors/${seg(vendorId)}/payouts/${month}`, { signal });
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
-    mount(panel, form, errorBox(error, { title: "Could not add up the month" }));
+    mount(panel, form, errorBox(error, { title: t("Could not add up the month") }));
     return;
   }
   if (!statement.totals.length) {
-    mount(panel, form, empty("No paid orders were placed in this month."));
+    mount(panel, form, empty(t("No paid orders were placed in this month.")));
     return;
   }
   mount(
     panel,
     form,
-    STATES.map(([state, title, explanation]) => {
+    states().map(([state, title, explanation]) => {
       const rows = statement.totals.filter((entry) => entry.state === state);
-      return rows.length ? statementCard(title, explanation, rows) : null;
+      return rows.length ? statementCard(state, title, explanation, rows) : null;
     }),
-    h("p", { class: "muted small" }, "Commission is charged on what the shoppers kept: returned items carry none. Cancelled and unpaid orders are not counted."),
+    h("p", { class: "muted small" }, t("Commission is charged on what the shoppers kept: returned items carry none. Cancelled and unpaid orders are not counted.")),
   );
 }
 
-function statementCard(title, explanation, rows) {
+function statementCard(state, title, explanation, rows) {
   return h(
     "section",
-    { class: "card payout", "aria-label": title, "data-testid": `payout-${title.toLowerCase()}` },
+    { class: "card payout", "aria-label": title, "data-testid": `payout-${state}` },
     h("h2", {}, title),
     h("p", { class: "muted small" }, explanation),
     rows.map((entry) =>
       h(
         "dl",
         { class: "sums" },
-        h("dt", {}, "Orders"), h("dd", {}, String(entry.sub_orders)),
-        h("dt", {}, "Items"), h("dd", {}, money(entry.items, entry.currency)),
-        h("dt", {}, "Shipping"), h("dd", {}, money(entry.shipping, entry.currency)),
-        entry.refunded ? [h("dt", {}, "Refunded"), h("dd", {}, `−${money(entry.refunded, entry.currency)}`)] : null,
-        h("dt", {}, "Commission"), h("dd", {}, `−${money(entry.commission, entry.currency)}`),
-        h("dt", { class: "total" }, "Your payout"), h("dd", { class: "total", "data-testid": "payout-total" }, money(entry.payout, entry.currency)),
+        h("dt", {}, t("Orders")), h("dd", {}, String(entry.sub_orders)),
+        h("dt", {}, t("Items")), h("dd", {}, money(entry.items, entry.currency)),
+        h("dt", {}, t("Shipping")), h("dd", {}, money(entry.shipping, entry.currency)),
+        entry.refunded ? [h("dt", {}, t("Refunded")), h("dd", {}, `−${money(entry.refunded, entry.currency)}`)] : null,
+        h("dt", {}, t("Commission")), h("dd", {}, `−${money(entry.commission, entry.currency)}`),
+        h("dt", { class: "total" }, t("Your payout")), h("dd", { class: "total", "data-testid": "payout-total" }, money(entry.payout, entry.currency)),
       ),
     ),
   );

@@ -3,6 +3,7 @@
 // Saving sends only what changed (PATCH /vendors/{id}); shipping rules are saved as a whole list.
 
 import { api, seg } from "../api.js";
+import { t } from "../i18n.js";
 import { busy, errorBox, field, h, loading, mount, toMinor, toast } from "../ui.js";
 import { link } from "../router.js";
 
@@ -11,7 +12,7 @@ const COUNTRY = /^([A-Z]{2}|\*)$/;
 const euros = (minor) => (minor === null || minor === undefined ? "" : (minor / 100).toFixed(2));
 
 export async function profileTab(panel, vendorId, signal) {
-  mount(panel, loading("Loading your profile…"));
+  mount(panel, loading(t("Loading your profile…")));
   const vendor = await api.get(`/vendors/${seg(vendorId)}`, { signal });
   mount(panel, profileForm(vendor));
 }
@@ -35,63 +36,63 @@ function profileForm(vendor) {
   const addRule = (rule) => rules.append(ruleRow(rule));
   (vendor.shipping_rules.length ? vendor.shipping_rules : []).forEach(addRule);
   const problem = h("div", { "aria-live": "assertive" });
-  const save = h("button", { type: "submit", class: "button" }, "Save profile");
+  const save = h("button", { type: "submit", class: "button" }, t("Save profile"));
   const form = h(
     "form",
     {
       class: "card form profile-form",
-      "aria-label": "Shop profile",
+      "aria-label": t("Shop profile"),
       onsubmit: (event) => {
         event.preventDefault();
         mount(problem);
         const read = readForm(inputs, rules);
         if (read.problems.length) {
-          mount(problem, errorBox({ message: "Please check the form", details: read.problems }));
+          mount(problem, errorBox({ message: t("Please check the form"), details: read.problems }));
           return;
         }
         const patch = changes(vendor, read.values);
         if (!Object.keys(patch).length) {
-          mount(problem, h("p", { class: "muted" }, "Nothing changed."));
+          mount(problem, h("p", { class: "muted" }, t("Nothing changed.")));
           return;
         }
         busy(save, async () => {
           try {
             vendor = await api.patch(`/vendors/${seg(vendor.vendor_id)}`, patch);
-            toast("Your profile is saved. Shoppers see it on your storefront.", "success");
+            toast(t("Your profile is saved. Shoppers see it on your storefront."), "success");
           } catch (error) {
-            mount(problem, errorBox(error, { title: "Could not save your profile" }));
+            mount(problem, errorBox(error, { title: t("Could not save your profile") }));
           }
-        }, "Saving…");
+        }, t("Saving…"));
       },
     },
-    h("p", {}, h("a", { href: link(`/vendors/${encodeURIComponent(vendor.vendor_id)}`) }, "View your storefront"), vendor.status === "approved" ? null : " (visible once approved)"),
+    h("p", {}, h("a", { href: link(`/vendors/${encodeURIComponent(vendor.vendor_id)}`) }, t("View your storefront")), vendor.status === "approved" ? null : t(" (visible once approved)")),
     h(
       "fieldset",
       {},
-      h("legend", {}, "Your shop"),
-      field("Shop name", inputs.name),
-      field("About your shop", inputs.story, "Shown on your storefront."),
-      field("Logo URL", inputs.logo_url, "A square image, https."),
-      field("Website", inputs.website),
-      field("E-mail for customers", inputs.email),
-      field("Phone", inputs.phone),
+      h("legend", {}, t("Your shop")),
+      field(t("Shop name"), inputs.name),
+      field(t("About your shop"), inputs.story, t("Shown on your storefront.")),
+      field(t("Logo URL"), inputs.logo_url, t("A square image, https.")),
+      field(t("Website"), inputs.website),
+      field(t("E-mail for customers"), inputs.email),
+      field(t("Phone"), inputs.phone),
     ),
     h(
       "fieldset",
       {},
-      h("legend", {}, "Shipping"),
-      h("p", { class: "muted small" }, "One line per destination. Countries as two-letter codes (NL, BE, DE) or * for everywhere else. A product's own shipping cost overrides these."),
+      h("legend", {}, t("Shipping")),
+      h("p", { class: "muted small" }, t("One line per destination. Countries as two-letter codes (NL, BE, DE) or * for everywhere else. A product's own shipping cost overrides these.")),
       rules,
-      h("button", { type: "button", class: "button button-ghost button-small", onclick: () => { addRule(null); rules.lastElementChild.querySelector("input")?.focus(); } }, "Add a destination"),
-      field("Free shipping from (€)", inputs.free_shipping_from, "For every destination; empty: no general threshold."),
+      h("button", { type: "button", class: "button button-ghost button-small", onclick: () => { addRule(null); rules.lastElementChild.querySelector("input")?.focus(); } }, t("Add a destination")),
+      field(t("Free shipping from (€)"), inputs.free_shipping_from, t("For every destination; empty: no general threshold.")),
     ),
     h(
       "fieldset",
       {},
-      h("legend", {}, "Returns and service"),
-      field("Return window (days)", inputs.return_days, "0: you do not take returns."),
-      field("Return policy", inputs.return_policy),
-      field("Service", inputs.service_policy, "Opening hours, how fast you answer."),
+      h("legend", {}, t("Returns and service")),
+      field(t("Return window (days)"), inputs.return_days, t("0: you do not take returns.")),
+      field(t("Return policy"), inputs.return_policy),
+      field(t("Service"), inputs.service_policy, t("Opening hours, how fast you answer.")),
     ),
     problem,
     h("div", { class: "actions" }, save),
@@ -109,14 +110,14 @@ function ruleRow(rule) {
   const row = h(
     "li",
     { class: "shipping-rule" },
-    field("Destination", zone),
-    field("Countries", countries),
-    field("Cost (€)", cost),
-    field("Free from (€)", freeFrom),
-    field("Days from", minDays),
-    field("Days to", maxDays),
+    field(t("Destination"), zone),
+    field(t("Countries"), countries),
+    field(t("Cost (€)"), cost),
+    field(t("Free from (€)"), freeFrom),
+    field(t("Days from"), minDays),
+    field(t("Days to"), maxDays),
   );
-  row.append(h("button", { type: "button", class: "button button-ghost button-small", "aria-label": `Remove destination ${rule?.zone || ""}`.trim(), onclick: () => row.remove() }, "Remove"));
+  row.append(h("button", { type: "button", class: "button button-ghost button-small", "aria-label": rule?.zone ? t("Remove destination {zone}", { zone: rule.zone }).trim() : t("Remove destination"), onclick: () => row.remove() }, t("Remove")));
   row.read = () => ({ zone, countries, cost, freeFrom, minDays, maxDays });
   return row;
 }
@@ -128,36 +129,36 @@ function readForm(inputs, rules) {
   const optional = (el) => text(el) || null;
   const amount = (el, label, required) => {
     if (!text(el)) {
-      if (required) problems.push({ field: label, message: "Write an amount like 4.95" });
+      if (required) problems.push({ field: label, message: t("Write an amount like 4.95") });
       return null;
     }
     const minor = toMinor(text(el));
-    if (minor === null) problems.push({ field: label, message: "Write an amount like 4.95" });
+    if (minor === null) problems.push({ field: label, message: t("Write an amount like 4.95") });
     return minor;
   };
   const shipping = [...rules.children].map((row, i) => {
     const r = row.read();
-    const label = `destination ${i + 1}`;
+    const n = i + 1;
     const countries = text(r.countries).toUpperCase().split(/[\s,;]+/).filter(Boolean);
     if (!countries.length || !countries.every((c) => COUNTRY.test(c))) {
-      problems.push({ field: `${label} countries`, message: "Two-letter codes like NL, BE, DE, or *" });
+      problems.push({ field: t("destination {n} countries", { n }), message: t("Two-letter codes like NL, BE, DE, or *") });
     }
     const minDays = Number(r.minDays.value);
     const maxDays = Number(r.maxDays.value);
     if (!(Number.isInteger(minDays) && Number.isInteger(maxDays) && minDays >= 0 && maxDays >= minDays && maxDays <= 90)) {
-      problems.push({ field: `${label} days`, message: "Whole days, from 0 to 90, the second not below the first" });
+      problems.push({ field: t("destination {n} days", { n }), message: t("Whole days, from 0 to 90, the second not below the first") });
     }
     return {
       zone: text(r.zone) || `Zone ${i + 1}`,
       countries,
-      cost: amount(r.cost, `${label} cost`, true),
-      free_from: amount(r.freeFrom, `${label} free from`, false),
+      cost: amount(r.cost, t("destination {n} cost", { n }), true),
+      free_from: amount(r.freeFrom, t("destination {n} free from", { n }), false),
       min_days: minDays,
       max_days: maxDays,
     };
   });
   const returnDays = Number(inputs.return_days.value);
-  if (!Number.isInteger(returnDays) || returnDays < 0 || returnDays > 365) problems.push({ field: "return window", message: "Whole days, from 0 to 365" });
+  if (!Number.isInteger(returnDays) || returnDays < 0 || returnDays > 365) problems.push({ field: t("return window"), message: t("Whole days, from 0 to 365") });
   const contact = Object.fromEntries(
     Object.entries({ website: optional(inputs.website), email: optional(inputs.email), phone: optional(inputs.phone) }).filter(([, v]) => v),
   );
@@ -169,7 +170,7 @@ function readForm(inputs, rules) {
       logo_url: optional(inputs.logo_url),
       contact,
       shipping_rules: shipping,
-      free_shipping_from: amount(inputs.free_shipping_from, "free shipping from", false),
+      free_shipping_from: amount(inputs.free_shipping_from, t("free shipping from"), false),
       return_days: returnDays,
       return_policy: text(inputs.return_policy),
       service_policy: text(inputs.service_policy),

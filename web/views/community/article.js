@@ -6,18 +6,19 @@ import { session } from "../../auth.js";
 import { link, navigate } from "../../router.js";
 import { busy, date, empty, errorBox, field, h, loading, money, mount, noImage, pagedLoader, toast } from "../../ui.js";
 import { country } from "../cart.js";
-import { KIND_NAMES, STATE_NAMES } from "./articles.js";
+import { kindNames, stateNames } from "./articles.js";
 import { bestOffer, commentItem, communityTabs, memberLink, plainMessage, problem, product, signInLink, statusNote } from "./shared.js";
+import { intlLocale, t } from "../../i18n.js";
 
 export async function render(view, { params, signal }) {
-  mount(view, communityTabs("guides"), h("h1", {}, "Article"), loading("Loading the article…"));
+  mount(view, communityTabs("guides"), h("h1", {}, t("Article")), loading(t("Loading the article…")));
   let article;
   try {
     article = await findArticle(params.id, signal);
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
-    mount(view, communityTabs("guides"), h("h1", {}, "Article not found"), problem(error, "Could not load the article"),
-      h("p", {}, h("a", { href: "#/guides" }, "See all guides")));
+    mount(view, communityTabs("guides"), h("h1", {}, t("Article not found")), problem(error, t("Could not load the article")),
+      h("p", {}, h("a", { href: "#/guides" }, t("See all guides"))));
     return;
   }
   draw(view, article);
@@ -57,20 +58,20 @@ function draw(view, article) {
   mount(
     view,
     communityTabs("guides"),
-    h("p", { class: "muted small" }, h("a", { href: "#/guides" }, "Guides"), " · ", KIND_NAMES[article.kind] || article.kind),
+    h("p", { class: "muted small" }, h("a", { href: "#/guides" }, t("Guides")), " · ", kindNames()[article.kind] || article.kind),
     h("div", { class: "page-head" }, h("h1", {}, article.title), mine ? ownerActions(article) : null),
-    h("p", { class: "muted" }, "By ", memberLink(article.author_id),
+    h("p", { class: "muted" }, t("By "), memberLink(article.author_id),
       article.published_at ? ` · ${date(article.published_at)}` : "",
-      article.state !== "published" ? h("span", { class: `badge badge-${article.state}`, "data-testid": "article-state" }, STATE_NAMES[article.state] || article.state) : null),
+      article.state !== "published" ? h("span", { class: `badge badge-${article.state}`, "data-testid": "article-state" }, stateNames()[article.state] || article.state) : null),
     article.state === "pending" ? statusNote({ status: "pending", reasons: article.reasons.filter((r) => r !== "member_article") }, "article") : null,
-    article.state === "scheduled" ? h("p", { class: "notice", role: "status" }, `Scheduled for ${new Date(article.publish_at).toLocaleString("en-GB")}.`) : null,
+    article.state === "scheduled" ? h("p", { class: "notice", role: "status" }, t("Scheduled for {date}.", { date: new Date(article.publish_at).toLocaleString(intlLocale() === "en-IE" ? "en-GB" : intlLocale()) })) : null,
     article.cover_image ? h("img", { class: "collection-cover", src: article.cover_image, alt: "" }) : null,
     article.summary ? h("p", { class: "lead" }, article.summary) : null,
     richText(article.body),
     article.kind === "lookbook" ? looksSection(article) : null,
     article.product_ids.length ? h("section", { class: "community-section", "aria-labelledby": "products-title" },
-      h("h2", { id: "products-title" }, "Products in this article"), productCards(article.product_ids)) : null,
-    article.tags.length ? h("ul", { class: "chips", "aria-label": "Tags" }, article.tags.map((t) => h("li", { class: "chip" }, h("a", { href: link("/guides", { q: t }) }, t)))) : null,
+      h("h2", { id: "products-title" }, t("Products in this article")), productCards(article.product_ids)) : null,
+    article.tags.length ? h("ul", { class: "chips", "aria-label": t("Tags") }, article.tags.map((tag) => h("li", { class: "chip" }, h("a", { href: link("/guides", { q: tag }) }, tag)))) : null,
     listed ? comments : null,
   );
   if (listed) showComments(comments, article);
@@ -80,10 +81,10 @@ function looksSection(article) {
   return h(
     "section",
     { class: "community-section lookbook", "aria-labelledby": "looks-title" },
-    h("h2", { id: "looks-title" }, "The looks"),
+    h("h2", { id: "looks-title" }, t("The looks")),
     h("ol", { class: "looks plain" }, article.looks.map((look, index) =>
       h("li", { class: "look card", "data-testid": "look" },
-        h("img", { class: "look-image", src: look.image, alt: look.caption || `Look ${index + 1}`, loading: "lazy" }),
+        h("img", { class: "look-image", src: look.image, alt: look.caption || t("Look {n}", { n: index + 1 }), loading: "lazy" }),
         look.caption ? h("p", { class: "look-caption" }, look.caption) : null,
         productCards(look.product_ids)))),
   );
@@ -95,57 +96,59 @@ export function productCards(productIds) {
 }
 
 function productCard(productId) {
-  const name = h("span", { class: "title" }, "Loading…");
+  const name = h("span", { class: "title" }, t("Loading…"));
   const offer = h("span", { class: "muted small" });
   const thumb = h("span", { class: "thumb small-thumb" }, noImage());
   product(productId).then((p) => {
     if (!p) {
-      name.textContent = "A product that is no longer sold";
+      name.textContent = t("A product that is no longer sold");
       return;
     }
     name.textContent = p.title;
     if (p.images?.[0]) mount(thumb, h("img", { src: p.images[0], alt: "", loading: "lazy" }));
     const best = bestOffer(p);
-    offer.textContent = best ? `${money(best.current_price, best.currency)} from ${best.vendor_name}` : `Not available for ${country()} right now`;
-  }).catch(() => { name.textContent = "A product that is no longer sold"; });
+    offer.textContent = best
+      ? t("{price} from {vendor}", { price: money(best.current_price, best.currency), vendor: best.vendor_name })
+      : t("Not available for {country} right now", { country: country() });
+  }).catch(() => { name.textContent = t("A product that is no longer sold"); });
   return h("li", { class: "card product-card-small" },
     h("a", { href: link(`/product/${seg(productId)}`), class: "product-link", "data-product": productId }, thumb, h("span", { class: "collection-item-text" }, name, offer)));
 }
 
 function ownerActions(article) {
   const confirmBox = h("div", { class: "delete-confirm", "aria-live": "polite" });
-  const remove = h("button", { type: "button", class: "button button-danger" }, "Delete");
+  const remove = h("button", { type: "button", class: "button button-danger" }, t("Delete"));
   remove.addEventListener("click", () => {
-    const yes = h("button", { type: "button", class: "button button-danger" }, "Yes, delete it");
+    const yes = h("button", { type: "button", class: "button button-danger" }, t("Yes, delete it"));
     yes.addEventListener("click", () => busy(yes, async () => {
       try {
         await api.del(`/articles/${seg(article.article_id)}`);
-        toast("Article deleted.", "success");
+        toast(t("Article deleted."), "success");
         navigate("/guides");
       } catch (error) {
-        mount(confirmBox, problem(error, "The article was not deleted"));
+        mount(confirmBox, problem(error, t("The article was not deleted")));
       }
-    }, "Deleting…"));
-    mount(confirmBox, h("p", {}, "Delete this article for good?"), h("div", { class: "row" }, yes, h("button", { type: "button", class: "button button-ghost", onclick: () => mount(confirmBox) }, "Keep it")));
+    }, t("Deleting…")));
+    mount(confirmBox, h("p", {}, t("Delete this article for good?")), h("div", { class: "row" }, yes, h("button", { type: "button", class: "button button-ghost", onclick: () => mount(confirmBox) }, t("Keep it"))));
   });
-  return h("div", { class: "owner-actions" }, h("a", { class: "button button-ghost", href: link(`/articles/${seg(article.article_id)}/edit`) }, "Edit"), remove, confirmBox);
+  return h("div", { class: "owner-actions" }, h("a", { class: "button button-ghost", href: link(`/articles/${seg(article.article_id)}/edit`) }, t("Edit")), remove, confirmBox);
 }
 
 async function showComments(section, article) {
   const list = h("ul", { class: "comments plain", "data-testid": "comments" });
   const more = h("div", { class: "pager" });
-  const heading = h("h2", { id: "comments-title" }, "Comments");
+  const heading = h("h2", { id: "comments-title" }, t("Comments"));
   const load = pagedLoader({
     fetchPage: (cursor) => api.get(`/articles/${seg(article.article_id)}/comments`, { query: { cursor, limit: 20 } }),
     into: list,
     renderItem: (comment) => commentItem(comment, "article_comment"),
     more,
-    label: "More comments",
+    label: t("More comments"),
   });
-  const form = session() ? commentForm(article, list) : signInLink("to comment.");
+  const form = session() ? commentForm(article, list) : signInLink(t("to comment."));
   try {
     const first = await load(null);
-    mount(section, heading, form, first.items.length ? list : empty("No comments yet."), more);
+    mount(section, heading, form, first.items.length ? list : empty(t("No comments yet.")), more);
   } catch (error) {
     mount(section, heading, errorBox(error));
   }
@@ -153,9 +156,9 @@ async function showComments(section, article) {
 
 function commentForm(article, list) {
   const text = h("textarea", { name: "text", rows: 3, maxlength: 1000, required: true });
-  const send = h("button", { type: "submit", class: "button button-small" }, "Comment");
+  const send = h("button", { type: "submit", class: "button button-small" }, t("Comment"));
   const result = h("div", { "aria-live": "polite" });
-  const form = h("form", { class: "community-form" }, field("Your comment", text), h("div", { class: "actions" }, send), result);
+  const form = h("form", { class: "community-form" }, field(t("Your comment"), text), h("div", { class: "actions" }, send), result);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(send, async () => {
@@ -163,11 +166,11 @@ function commentForm(article, list) {
         const comment = await api.post(`/articles/${seg(article.article_id)}/comments`, { text: text.value });
         text.value = "";
         if (comment.status === "published") list.prepend(commentItem(comment, "article_comment"));
-        mount(result, statusNote(comment, "comment") || h("p", { class: "small" }, "Thanks for your comment."));
+        mount(result, statusNote(comment, "comment") || h("p", { class: "small" }, t("Thanks for your comment.")));
       } catch (error) {
         mount(result, h("p", { class: "warn" }, plainMessage(error)));
       }
-    }, "Sending…");
+    }, t("Sending…"));
   });
   return form;
 }

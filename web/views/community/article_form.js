@@ -7,14 +7,15 @@ import { session } from "../../auth.js";
 import { link, navigate } from "../../router.js";
 import { busy, field, h, loading, mount, toast } from "../../ui.js";
 import { findArticle, productCards, richText } from "./article.js";
-import { KIND_NAMES } from "./articles.js";
+import { kindNames } from "./articles.js";
 import { communityTabs, plainMessage, problem } from "./shared.js";
+import { t } from "../../i18n.js";
 
 const LANGUAGES = [["nl", "Nederlands"], ["de", "Deutsch"], ["en", "English"]];
 const list = (text) => text.split(",").map((s) => s.trim()).filter(Boolean);
 
 export async function render(view, { params, signal }) {
-  const title = params.id ? "Edit article" : "Write an article";
+  const title = params.id ? t("Edit article") : t("Write an article");
   mount(view, communityTabs("guides"), h("h1", {}, title), loading());
   let article = null;
   if (params.id) {
@@ -22,7 +23,7 @@ export async function render(view, { params, signal }) {
       article = await findArticle(params.id, signal);
     } catch (error) {
       if (error.name === "AbortError" || error.status === 401) throw error;
-      mount(view, communityTabs("guides"), h("h1", {}, title), problem(error, "Could not load the article"));
+      mount(view, communityTabs("guides"), h("h1", {}, title), problem(error, t("Could not load the article")));
       return;
     }
   }
@@ -34,22 +35,22 @@ function editor(existing) {
   const trusted = user.groups.includes("admin") || (user.groups.includes("vendor") && user.vendorId);
   let articleId = existing?.article_id || null;
   let state = existing?.state || null;
-  const kinds = Object.entries(KIND_NAMES).filter(([key]) => key !== "brand_story" || trusted);
+  const kinds = Object.entries(kindNames()).filter(([key]) => key !== "brand_story" || trusted);
   const kind = h("select", { name: "kind", disabled: Boolean(existing) }, kinds.map(([key, label]) => h("option", { value: key, selected: existing?.kind === key }, label)));
   const title = h("input", { name: "title", maxlength: 160, required: true, value: existing?.title || "" });
   const language = h("select", { name: "language" }, LANGUAGES.map(([key, label]) => h("option", { value: key, selected: existing?.language === key }, label)));
   const summary = h("textarea", { name: "summary", rows: 2, maxlength: 400 }, existing?.summary || "");
   const body = h("textarea", { name: "body", rows: 10, class: "html-input", "data-testid": "article-body-input" }, existing?.body || "");
   const cover = h("input", { name: "cover_image", type: "url", value: existing?.cover_image || "", placeholder: "https://…" });
-  const products = h("input", { name: "product_ids", value: (existing?.product_ids || []).join(", "), placeholder: "product ids, comma separated" });
-  const tags = h("input", { name: "tags", value: (existing?.tags || []).join(", "), placeholder: "kitchen, coffee" });
+  const products = h("input", { name: "product_ids", value: (existing?.product_ids || []).join(", "), placeholder: t("product ids, comma separated") });
+  const tags = h("input", { name: "tags", value: (existing?.tags || []).join(", "), placeholder: t("kitchen, coffee") });
   const publishAt = h("input", { name: "publish_at", type: "datetime-local" });
   if (existing?.publish_at && existing.state !== "published") publishAt.value = toLocal(existing.publish_at);
   const looks = h("ol", { class: "look-rows plain" });
-  const addLook = h("button", { type: "button", class: "button button-ghost button-small" }, "Add a look");
+  const addLook = h("button", { type: "button", class: "button button-ghost button-small" }, t("Add a look"));
   addLook.addEventListener("click", () => looks.append(lookRow()));
   for (const look of existing?.looks || []) looks.append(lookRow(look));
-  const looksBox = h("fieldset", { class: "looks-editor" }, h("legend", {}, "Looks"), looks, addLook);
+  const looksBox = h("fieldset", { class: "looks-editor" }, h("legend", {}, t("Looks")), looks, addLook);
   const showLooks = () => { looksBox.hidden = kind.value !== "lookbook"; if (!looksBox.hidden && !looks.children.length) looks.append(lookRow()); };
   kind.addEventListener("change", showLooks);
   showLooks();
@@ -77,35 +78,35 @@ function editor(existing) {
     return saved;
   };
 
-  const previewButton = h("button", { type: "button", class: "button button-ghost", "data-testid": "preview-button" }, "Save draft and preview");
+  const previewButton = h("button", { type: "button", class: "button button-ghost", "data-testid": "preview-button" }, t("Save draft and preview"));
   previewButton.addEventListener("click", () => busy(previewButton, async () => {
     mount(result);
     if (state && state !== "draft") {
-      mount(result, h("p", { class: "small" }, "This article is not a draft: saving shows the sanitised result on its page."));
+      mount(result, h("p", { class: "small" }, t("This article is not a draft: saving shows the sanitised result on its page.")));
       return;
     }
     try {
       const saved = await save(true);
-      mount(preview, h("h2", {}, "Preview (as stored, sanitised)"), richText(saved.body),
+      mount(preview, h("h2", {}, t("Preview (as stored, sanitised)")), richText(saved.body),
         saved.linked_product_ids.length ? productCards(saved.linked_product_ids) : null);
     } catch (error) {
       mount(result, h("p", { class: "warn" }, plainMessage(error)));
     }
-  }, "Saving…"));
-  const publish = h("button", { type: "submit", class: "button button-primary", "data-testid": "publish" }, trusted ? "Publish" : "Submit for review");
+  }, t("Saving…")));
+  const publish = h("button", { type: "submit", class: "button button-primary", "data-testid": "publish" }, trusted ? t("Publish") : t("Submit for review"));
   const form = h(
     "form",
     { class: "community-form article-form" },
-    field("Kind", kind),
-    field("Title", title),
-    field("Language", language),
-    field("Summary", summary),
-    field("Body (HTML: paragraphs, headings, lists, links, images; scripts and styles are removed)", body),
-    field("Cover image URL", cover, imageUpload(cover)),
-    field("Linked products", products),
+    field(t("Kind"), kind),
+    field(t("Title"), title),
+    field(t("Language"), language),
+    field(t("Summary"), summary),
+    field(t("Body (HTML: paragraphs, headings, lists, links, images; scripts and styles are removed)"), body),
+    field(t("Cover image URL"), cover, imageUpload(cover)),
+    field(t("Linked products"), products),
     looksBox,
-    field("Tags", tags),
-    field("Publish at (empty: now)", publishAt),
+    field(t("Tags"), tags),
+    field(t("Publish at (empty: now)"), publishAt),
     h("div", { class: "actions row" }, previewButton, publish),
     result,
   );
@@ -115,22 +116,22 @@ function editor(existing) {
       mount(result);
       try {
         const saved = await save(false);
-        toast(saved.state === "pending" ? "Thanks! A moderator checks it first." : saved.state === "scheduled" ? "Scheduled." : "Published.", "success");
+        toast(saved.state === "pending" ? t("Thanks! A moderator checks it first.") : saved.state === "scheduled" ? t("Scheduled.") : t("Published."), "success");
         navigate(`/articles/${seg(saved.article_id)}`);
       } catch (error) {
         mount(result, h("p", { class: "warn" }, plainMessage(error)));
       }
-    }, "Saving…");
+    }, t("Saving…"));
   });
-  return h("div", {}, form, preview, existing ? h("p", {}, h("a", { href: link(`/articles/${seg(existing.article_id)}`) }, "Back to the article")) : null);
+  return h("div", {}, form, preview, existing ? h("p", {}, h("a", { href: link(`/articles/${seg(existing.article_id)}`) }, t("Back to the article"))) : null);
 }
 
 function lookRow(look = {}) {
-  const image = h("input", { type: "url", name: "look_image", value: look.image || "", placeholder: "https://… image" });
-  const caption = h("input", { name: "look_caption", value: look.caption || "", maxlength: 300, placeholder: "caption" });
-  const ids = h("input", { name: "look_products", value: (look.product_ids || []).join(", "), placeholder: "product ids" });
-  const remove = h("button", { type: "button", class: "button button-ghost button-small" }, "Remove");
-  const row = h("li", { class: "look-row" }, field("Image", image, imageUpload(image)), field("Caption", caption), field("Products", ids), remove);
+  const image = h("input", { type: "url", name: "look_image", value: look.image || "", placeholder: t("https://… image") });
+  const caption = h("input", { name: "look_caption", value: look.caption || "", maxlength: 300, placeholder: t("caption") });
+  const ids = h("input", { name: "look_products", value: (look.product_ids || []).join(", "), placeholder: t("product ids") });
+  const remove = h("button", { type: "button", class: "button button-ghost button-small" }, t("Remove"));
+  const row = h("li", { class: "look-row" }, field(t("Image"), image, imageUpload(image)), field(t("Caption"), caption), field(t("Products"), ids), remove);
   remove.addEventListener("click", () => row.remove());
   return row;
 }
@@ -143,12 +144,12 @@ const lookValue = (row) => ({
 
 /** Upload an image (presigned POST to storage) and put its URL in `target`. */
 function imageUpload(target) {
-  const input = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp", "aria-label": "Upload an image" });
+  const input = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp", "aria-label": t("Upload an image") });
   const note = h("span", { class: "small", "aria-live": "polite" });
   input.addEventListener("change", async () => {
     const file = input.files?.[0];
     if (!file) return;
-    note.textContent = "Uploading…";
+    note.textContent = t("Uploading…");
     try {
       const upload = await api.post("/article-images", { content_type: file.type, size: file.size });
       const form = new FormData();
@@ -157,7 +158,7 @@ function imageUpload(target) {
       const stored = await fetch(upload.url, { method: "POST", body: form });
       if (!stored.ok) throw new Error(`Storage answered HTTP ${stored.status}`);
       target.value = upload.image_url;
-      note.textContent = "Uploaded.";
+      note.textContent = t("Uploaded.");
     } catch (error) {
       note.textContent = plainMessage(error);
     }

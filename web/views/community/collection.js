@@ -14,7 +14,6 @@ import {
   findCollection,
   memberLink,
   plainMessage,
-  plural,
   problem,
   product,
   shareButton,
@@ -22,24 +21,25 @@ import {
   starInput,
   statusNote,
 } from "./shared.js";
+import { plural, t } from "../../i18n.js";
 
 export async function render(view, { params, signal }) {
-  mount(view, communityTabs("collections"), h("h1", {}, "Collection"), loading("Loading the collection…"));
+  mount(view, communityTabs("collections"), h("h1", {}, t("Collection")), loading(t("Loading the collection…")));
   let collection;
   try {
     collection = await findCollection(params.id, signal);
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
-    mount(view, communityTabs("collections"), h("h1", {}, "Collection"), problem(error, "Could not load the collection"));
+    mount(view, communityTabs("collections"), h("h1", {}, t("Collection")), problem(error, t("Could not load the collection")));
     return;
   }
   if (!collection) {
     mount(
       view,
       communityTabs("collections"),
-      h("h1", {}, "Collection not found"),
-      errorBox({ message: "This collection does not exist or is not public." }),
-      h("p", {}, h("a", { href: "#/collections" }, "See all collections")),
+      h("h1", {}, t("Collection not found")),
+      errorBox({ message: t("This collection does not exist or is not public.") }),
+      h("p", {}, h("a", { href: "#/collections" }, t("See all collections"))),
     );
     return;
   }
@@ -61,15 +61,15 @@ function draw(view, collection) {
       h("h1", {}, collection.title),
       h("div", { class: "row" }, listed ? shareButton("collection", collection.collection_id) : null, owner ? ownerActions(collection) : null),
     ),
-    h("p", { class: "muted" }, "By ", memberLink(collection.owner_id),
-      collection.published_at ? ` · published ${date(collection.published_at)}` : "",
-      collection.visibility === "private" ? h("span", { class: "badge collection-private" }, "Private: only you see it") : null),
+    h("p", { class: "muted" }, t("By "), memberLink(collection.owner_id),
+      collection.published_at ? ` · ${t("published {date}", { date: date(collection.published_at) })}` : "",
+      collection.visibility === "private" ? h("span", { class: "badge collection-private" }, t("Private: only you see it")) : null),
     statusNote(collection, "collection"),
     collection.cover_image ? h("img", { class: "collection-cover", src: collection.cover_image, alt: "" }) : null,
     collection.description ? h("p", { class: "community-text" }, collection.description) : null,
     rating,
     listed && user && !owner ? rateForm(collection, rating) : null,
-    listed && !user ? signInLink("to rate this collection.") : null,
+    listed && !user ? signInLink(t("to rate this collection.")) : null,
     itemsSection(collection),
     listed ? comments : null,
   );
@@ -78,83 +78,85 @@ function draw(view, collection) {
 
 function ratingLine(collection) {
   return collection.rating_count
-    ? h("p", {}, stars(collection.average), ` ${collection.average.toFixed(1)} from ${plural(collection.rating_count, "rating")}`)
-    : h("p", { class: "muted" }, "No ratings yet.");
+    ? h("p", {}, stars(collection.average), ` ${t("{average} from {ratings}", { average: collection.average.toFixed(1), ratings: plural(collection.rating_count, "{n} rating", "{n} ratings") })}`)
+    : h("p", { class: "muted" }, t("No ratings yet."));
 }
 
 function ownerActions(collection) {
   const confirmBox = h("div", { class: "delete-confirm", "aria-live": "polite" });
-  const remove = h("button", { type: "button", class: "button button-danger" }, "Delete");
+  const remove = h("button", { type: "button", class: "button button-danger" }, t("Delete"));
   remove.addEventListener("click", () => {
-    const yes = h("button", { type: "button", class: "button button-danger" }, "Yes, delete it");
+    const yes = h("button", { type: "button", class: "button button-danger" }, t("Yes, delete it"));
     yes.addEventListener("click", () =>
       busy(yes, async () => {
         try {
           await api.del(`/collections/${seg(collection.collection_id)}`);
-          toast("Collection deleted.", "success");
+          toast(t("Collection deleted."), "success");
           navigate("/collections", { sort: "mine" });
         } catch (error) {
-          mount(confirmBox, problem(error, "The collection was not deleted"));
+          mount(confirmBox, problem(error, t("The collection was not deleted")));
         }
-      }, "Deleting…"),
+      }, t("Deleting…")),
     );
-    mount(confirmBox, h("p", {}, "Delete this collection for good?"), h("div", { class: "row" }, yes, h("button", { type: "button", class: "button button-ghost", onclick: () => mount(confirmBox) }, "Keep it")));
+    mount(confirmBox, h("p", {}, t("Delete this collection for good?")), h("div", { class: "row" }, yes, h("button", { type: "button", class: "button button-ghost", onclick: () => mount(confirmBox) }, t("Keep it"))));
   });
-  return h("div", { class: "owner-actions" }, h("a", { class: "button button-ghost", href: link(`/collections/${seg(collection.collection_id)}/edit`) }, "Edit"), remove, confirmBox);
+  return h("div", { class: "owner-actions" }, h("a", { class: "button button-ghost", href: link(`/collections/${seg(collection.collection_id)}/edit`) }, t("Edit")), remove, confirmBox);
 }
 
 function rateForm(collection, rating) {
-  const input = starInput("Your rating of this collection");
-  const send = h("button", { type: "submit", class: "button button-small" }, "Rate");
+  const input = starInput(t("Your rating of this collection"));
+  const send = h("button", { type: "submit", class: "button button-small" }, t("Rate"));
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "community-form rate-form" }, input, h("div", { class: "actions" }, send), result);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     mount(result);
     if (!input.value()) {
-      mount(result, h("p", { class: "warn" }, "Choose from 1 to 5 stars."));
+      mount(result, h("p", { class: "warn" }, t("Choose from 1 to 5 stars.")));
       return;
     }
     busy(send, async () => {
       try {
         const updated = await api.post(`/collections/${seg(collection.collection_id)}/ratings`, { stars: input.value() });
         mount(rating, ratingLine(updated));
-        mount(result, h("p", { class: "ok" }, "Thanks for rating! You can change your rating any time."));
+        mount(result, h("p", { class: "ok" }, t("Thanks for rating! You can change your rating any time.")));
       } catch (error) {
-        mount(result, problem(error, "Your rating was not saved"));
+        mount(result, problem(error, t("Your rating was not saved")));
       }
-    }, "Saving…");
+    }, t("Saving…"));
   });
   return form;
 }
 
 function itemsSection(collection) {
   const result = h("div", { "aria-live": "polite" });
-  const addAll = h("button", { type: "button", class: "button button-primary", "data-testid": "add-all" }, "Add all to cart");
-  addAll.addEventListener("click", () => busy(addAll, () => addAllToCart(collection, result), "Adding…"));
+  const addAll = h("button", { type: "button", class: "button button-primary", "data-testid": "add-all" }, t("Add all to cart"));
+  addAll.addEventListener("click", () => busy(addAll, () => addAllToCart(collection, result), t("Adding…")));
   const list = h("ul", { class: "collection-items plain" }, collection.items.map(itemRow));
   return h(
     "section",
     { class: "community-section", "aria-labelledby": "items-title" },
-    h("div", { class: "page-head" }, h("h2", { id: "items-title" }, `Products (${collection.items.length})`), collection.items.length ? addAll : null),
+    h("div", { class: "page-head" }, h("h2", { id: "items-title" }, t("Products ({n})", { n: collection.items.length })), collection.items.length ? addAll : null),
     result,
-    collection.items.length ? list : empty("This collection has no products yet."),
+    collection.items.length ? list : empty(t("This collection has no products yet.")),
   );
 }
 
 function itemRow(item) {
-  const name = h("a", { href: link(`/product/${seg(item.product_id)}`), class: "item-title" }, "Loading…");
+  const name = h("a", { href: link(`/product/${seg(item.product_id)}`), class: "item-title" }, t("Loading…"));
   const offerLine = h("span", { class: "muted small" });
   const thumb = h("span", { class: "thumb small-thumb" }, noImage());
   product(item.product_id).then((p) => {
     if (!p) {
-      name.textContent = "A product that is no longer sold";
+      name.textContent = t("A product that is no longer sold");
       return;
     }
     name.textContent = p.title;
     if (p.images?.[0]) mount(thumb, h("img", { src: p.images[0], alt: "", loading: "lazy" }));
     const best = bestOffer(p);
-    offerLine.textContent = best ? `${money(best.current_price, best.currency)} from ${best.vendor_name}` : `Not available for ${country()} right now`;
+    offerLine.textContent = best
+      ? t("{price} from {vendor}", { price: money(best.current_price, best.currency), vendor: best.vendor_name })
+      : t("Not available for {country} right now", { country: country() });
   });
   return h(
     "li",
@@ -168,7 +170,7 @@ function itemRow(item) {
 async function addAllToCart(collection, result) {
   mount(result);
   if (!session()) {
-    mount(result, signInLink("to add these products to your cart."));
+    mount(result, signInLink(t("to add these products to your cart.")));
     return;
   }
   try {
@@ -182,7 +184,7 @@ async function addAllToCart(collection, result) {
     for (const p of found) {
       const offer = bestOffer(p);
       if (!offer) {
-        missed.push(`${p?.title || "A product"}: no vendor can deliver it to you right now`);
+        missed.push(t("{title}: no vendor can deliver it to you right now", { title: p?.title || t("A product") }));
         continue;
       }
       const existing = cart.vendors.flatMap((g) => g.lines).find((l) => l.offer_id === offer.offer_id);
@@ -200,29 +202,29 @@ async function addAllToCart(collection, result) {
     cartChanged(cart);
     mount(
       result,
-      added.length ? h("p", { class: "notice success-box" }, `Added ${plural(added.length, "product")} to your cart. `, h("a", { href: "#/cart" }, "View cart")) : null,
-      missed.length ? errorBox({ message: "Some products were not added:", details: missed }, { title: "Not everything fits in your cart" }) : null,
+      added.length ? h("p", { class: "notice success-box" }, `${plural(added.length, "Added {n} product to your cart.", "Added {n} products to your cart.")} `, h("a", { href: "#/cart" }, t("View cart"))) : null,
+      missed.length ? errorBox({ message: t("Some products were not added:"), details: missed }, { title: t("Not everything fits in your cart") }) : null,
     );
-    if (added.length) toast(`Added ${plural(added.length, "product")} to your cart.`, "success");
+    if (added.length) toast(plural(added.length, "Added {n} product to your cart.", "Added {n} products to your cart."), "success");
   } catch (error) {
-    mount(result, problem(error, "Could not add the products to your cart"));
+    mount(result, problem(error, t("Could not add the products to your cart")));
   }
 }
 
-const CART_PROBLEMS = {
-  insufficient_stock: "not enough stock",
-  offer_unavailable: "no longer offered",
-  offer_not_found: "no longer offered",
-  not_shippable: "the vendor does not deliver to you",
-  price_changed: "the price just changed; open the product to see the new price",
-  cart_full: "your cart is full",
-  quantity_above_maximum: "you have the most you can order of it in your cart",
-};
+const cartProblems = () => ({
+  insufficient_stock: t("not enough stock"),
+  offer_unavailable: t("no longer offered"),
+  offer_not_found: t("no longer offered"),
+  not_shippable: t("the vendor does not deliver to you"),
+  price_changed: t("the price just changed; open the product to see the new price"),
+  cart_full: t("your cart is full"),
+  quantity_above_maximum: t("you have the most you can order of it in your cart"),
+});
 
-const cartProblem = (error) => CART_PROBLEMS[error.code] || plainMessage(error);
+const cartProblem = (error) => cartProblems()[error.code] || plainMessage(error);
 
 async function showComments(section, collection) {
-  const heading = h("h2", { id: "comments-title" }, `Comments (${collection.comments})`);
+  const heading = h("h2", { id: "comments-title" }, t("Comments ({n})", { n: collection.comments }));
   const list = h("ul", { class: "comment-list plain", "data-testid": "comments" });
   const more = h("div", { class: "pager" });
   const load = pagedLoader({
@@ -230,23 +232,23 @@ async function showComments(section, collection) {
     into: list,
     renderItem: (comment) => commentItem(comment, "comment"),
     more,
-    label: "More comments",
+    label: t("More comments"),
   });
   mount(section, heading, loading());
   try {
     await load(null);
   } catch (error) {
-    mount(section, heading, problem(error, "Could not load the comments"));
+    mount(section, heading, problem(error, t("Could not load the comments")));
     return;
   }
-  mount(section, heading, session() ? commentForm(collection, list) : signInLink("to comment."), list, more);
+  mount(section, heading, session() ? commentForm(collection, list) : signInLink(t("to comment.")), list, more);
 }
 
 function commentForm(collection, list) {
   const text = h("textarea", { rows: "2", maxlength: "1000", required: true });
-  const send = h("button", { type: "submit", class: "button" }, "Comment");
+  const send = h("button", { type: "submit", class: "button" }, t("Comment"));
   const result = h("div", { "aria-live": "polite" });
-  const form = h("form", { class: "community-form" }, field("Your comment", text), h("div", { class: "actions" }, send), result);
+  const form = h("form", { class: "community-form" }, field(t("Your comment"), text), h("div", { class: "actions" }, send), result);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     mount(result);
@@ -257,9 +259,9 @@ function commentForm(collection, list) {
         if (comment.status === "published") list.prepend(commentItem(comment, "comment"));
         else mount(result, statusNote(comment, "comment"));
       } catch (error) {
-        mount(result, problem(error, "Your comment was not saved", { text: "Your comment" }));
+        mount(result, problem(error, t("Your comment was not saved"), { text: t("Your comment") }));
       }
-    }, "Posting…");
+    }, t("Posting…"));
   });
   return form;
 }

@@ -5,35 +5,33 @@ import { api, seg } from "../../api.js";
 import { session } from "../../auth.js";
 import { link } from "../../router.js";
 import { empty, h, loading, mount, noImage, pagedLoader, stars } from "../../ui.js";
-import { communityTabs, draft, memberLink, plural, problem, signInLink } from "./shared.js";
+import { communityTabs, draft, memberLink, problem, signInLink } from "./shared.js";
+import { plural, t } from "../../i18n.js";
 
-const SORTS = [
-  ["top", "Top rated"],
-  ["new", "Newest"],
-  ["mine", "Mine"],
-];
+const SORTS = ["top", "new", "mine"];
+const sortNames = () => ({ top: t("Top rated"), new: t("Newest"), mine: t("Mine") });
 
 export async function render(view, { query, signal }) {
-  const sort = SORTS.some(([key]) => key === query.get("sort")) ? query.get("sort") : "top";
+  const sort = SORTS.includes(query.get("sort")) ? query.get("sort") : "top";
   const picked = draft().length;
   const list = h("ul", { class: "collection-grid", "data-testid": "collections" });
   const more = h("div", { class: "pager" });
-  const body = h("div", {}, loading("Loading collections…"));
+  const body = h("div", {}, loading(t("Loading collections…")));
   mount(
     view,
     communityTabs("collections"),
     h(
       "div",
       { class: "page-head" },
-      h("h1", {}, "Collections"),
-      h("a", { class: "button", href: "#/collections/new" }, picked ? `New collection (${plural(picked, "product")} picked)` : "New collection"),
+      h("h1", {}, t("Collections")),
+      h("a", { class: "button", href: "#/collections/new" }, picked ? plural(picked, "New collection ({n} product picked)", "New collection ({n} products picked)") : t("New collection")),
     ),
-    h("p", { class: "muted" }, "Members put together products from different vendors: outfits, kits, gift ideas. Pick products with “Add to collection” on a product page."),
-    h("nav", { class: "window-switch", "aria-label": "Show" }, SORTS.map(([key, label]) => h("a", { href: link("/collections", { sort: key }), class: "chip", "aria-current": key === sort ? "page" : null }, label))),
+    h("p", { class: "muted" }, t("Members put together products from different vendors: outfits, kits, gift ideas. Pick products with “Add to collection” on a product page.")),
+    h("nav", { class: "window-switch", "aria-label": t("Show") }, SORTS.map((key) => h("a", { href: link("/collections", { sort: key }), class: "chip", "aria-current": key === sort ? "page" : null }, sortNames()[key]))),
     body,
   );
   if (sort === "mine" && !session()) {
-    mount(body, signInLink("to see your collections."));
+    mount(body, signInLink(t("to see your collections.")));
     return;
   }
   const path = sort === "mine" ? "/me/collections" : "/collections";
@@ -42,14 +40,14 @@ export async function render(view, { query, signal }) {
     into: list,
     renderItem: collectionCard,
     more,
-    label: "More collections",
+    label: t("More collections"),
   });
   try {
     const first = await load(null);
-    mount(body, first.items.length ? list : empty(sort === "mine" ? "You have no collections yet." : "No public collections yet."), more);
+    mount(body, first.items.length ? list : empty(sort === "mine" ? t("You have no collections yet.") : t("No public collections yet.")), more);
   } catch (error) {
     if (error.name === "AbortError") return;
-    mount(body, problem(error, "Could not load the collections"));
+    mount(body, problem(error, t("Could not load the collections")));
   }
 }
 
@@ -64,14 +62,14 @@ export function collectionCard(collection) {
       h("span", { class: "thumb cover" }, collection.cover_image ? h("img", { src: collection.cover_image, alt: "", loading: "lazy" }) : noImage()),
       h("span", { class: "title" }, collection.title),
     ),
-    h("span", { class: "muted small" }, "by ", memberLink(collection.owner_id)),
+    h("span", { class: "muted small" }, t("by "), memberLink(collection.owner_id)),
     h(
       "span",
       { class: "meta small" },
-      plural(collection.items.length, "product"),
+      plural(collection.items.length, "{n} product", "{n} products"),
       collection.rating_count ? stars(collection.average, collection.rating_count) : null,
-      collection.visibility === "private" ? h("span", { class: "badge" }, "Private") : null,
-      collection.status !== "published" ? h("span", { class: `badge badge-${collection.status}` }, collection.status === "pending" ? "Waiting for a moderator" : "Not published") : null,
+      collection.visibility === "private" ? h("span", { class: "badge" }, t("Private")) : null,
+      collection.status !== "published" ? h("span", { class: `badge badge-${collection.status}` }, collection.status === "pending" ? t("Waiting for a moderator") : t("Not published")) : null,
     ),
   );
 }

@@ -3,32 +3,42 @@
 import { api } from "../../api.js";
 import { busy, field, h, mount } from "../../ui.js";
 import { communityTabs, problem, starInput } from "./shared.js";
+import { t } from "../../i18n.js";
 
-const TOPICS = ["Finding products", "Ordering and paying", "Delivery", "Returns", "Rewards", "Community", "Something else"];
+// The topic goes to Plein as its English name (the value); members read it in their language.
+const topics = () => [
+  ["Finding products", t("Finding products")],
+  ["Ordering and paying", t("Ordering and paying")],
+  ["Delivery", t("Delivery")],
+  ["Returns", t("Returns")],
+  ["Rewards", t("Rewards")],
+  ["Community", t("Community")],
+  ["Something else", t("Something else")],
+];
 
 export async function render(view) {
   mount(
     view,
     communityTabs("feedback"),
-    h("h1", {}, "Feedback and suggestions"),
-    h("p", { class: "muted" }, "We read everything. When we act on your feedback or suggestion, you earn points."),
+    h("h1", {}, t("Feedback and suggestions")),
+    h("p", { class: "muted" }, t("We read everything. When we act on your feedback or suggestion, you earn points.")),
     feedbackForm(),
     suggestionForm(),
   );
 }
 
 function feedbackForm() {
-  const topic = h("select", {}, TOPICS.map((t) => h("option", { value: t }, t)));
+  const topic = h("select", {}, topics().map(([value, label]) => h("option", { value }, label)));
   const text = h("textarea", { rows: "4", maxlength: "5000", required: true });
-  const rating = starInput("How happy are you with Plein? (optional)");
-  const send = h("button", { type: "submit", class: "button" }, "Send feedback");
+  const rating = starInput(t("How happy are you with Plein? (optional)"));
+  const send = h("button", { type: "submit", class: "button" }, t("Send feedback"));
   const result = h("div", { "aria-live": "polite" });
   const form = h(
     "form",
     { class: "card community-form", "aria-labelledby": "feedback-title" },
-    h("h2", { id: "feedback-title" }, "Your feedback"),
-    field("Topic", topic),
-    field("What would you like to tell us?", text),
+    h("h2", { id: "feedback-title" }, t("Your feedback")),
+    field(t("Topic"), topic),
+    field(t("What would you like to tell us?"), text),
     rating,
     result,
     h("div", { class: "actions" }, send),
@@ -40,11 +50,11 @@ function feedbackForm() {
       try {
         await api.post("/feedback", { topic: topic.value, text: text.value, rating: rating.value() || null });
         form.reset();
-        mount(result, h("p", { class: "ok", role: "status" }, "Thank you! Your feedback reached us."));
+        mount(result, h("p", { class: "ok", role: "status" }, t("Thank you! Your feedback reached us.")));
       } catch (error) {
-        mount(result, problem(error, "Your feedback was not sent", { topic: "Topic", text: "Your feedback", rating: "Stars" }));
+        mount(result, problem(error, t("Your feedback was not sent"), { topic: t("Topic"), text: t("Your feedback"), rating: t("Stars") }));
       }
-    }, "Sending…");
+    }, t("Sending…"));
   });
   return form;
 }
@@ -53,15 +63,15 @@ function suggestionForm() {
   const topic = h("input", { type: "text", maxlength: "80", required: true, autocomplete: "off" });
   const text = h("textarea", { rows: "3", maxlength: "5000", required: true });
   const url = h("input", { type: "url", maxlength: "2000", placeholder: "https://…" });
-  const send = h("button", { type: "submit", class: "button" }, "Send suggestion");
+  const send = h("button", { type: "submit", class: "button" }, t("Send suggestion"));
   const result = h("div", { "aria-live": "polite" });
   const form = h(
     "form",
     { class: "card community-form", "aria-labelledby": "suggestion-title" },
-    h("h2", { id: "suggestion-title" }, "Suggest a product"),
-    field("Which product?", topic),
-    field("Why should Plein offer it?", text),
-    field("Where can we see it? (optional)", url, "A web address."),
+    h("h2", { id: "suggestion-title" }, t("Suggest a product")),
+    field(t("Which product?"), topic),
+    field(t("Why should Plein offer it?"), text),
+    field(t("Where can we see it? (optional)"), url, t("A web address.")),
     result,
     h("div", { class: "actions" }, send),
   );
@@ -72,11 +82,11 @@ function suggestionForm() {
       try {
         await api.post("/suggestions", { topic: topic.value, text: text.value, product_url: url.value.trim() || null });
         form.reset();
-        mount(result, h("p", { class: "ok", role: "status" }, "Thank you! Your suggestion reached us."));
+        mount(result, h("p", { class: "ok", role: "status" }, t("Thank you! Your suggestion reached us.")));
       } catch (error) {
-        mount(result, problem(error, "Your suggestion was not sent", { topic: "Which product", text: "Why", product_url: "Web address" }));
+        mount(result, problem(error, t("Your suggestion was not sent"), { topic: t("Which product"), text: t("Why"), product_url: t("Web address") }));
       }
-    }, "Sending…");
+    }, t("Sending…"));
   });
   return form;
 }

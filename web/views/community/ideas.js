@@ -6,31 +6,33 @@ import { api, seg } from "../../api.js";
 import { session } from "../../auth.js";
 import { link, navigate } from "../../router.js";
 import { busy, date, empty, field, h, loading, mount, pagedLoader } from "../../ui.js";
-import { communityTabs, memberLink, plural, problem, signInLink, statusNote } from "./shared.js";
+import { communityTabs, memberLink, number, problem, signInLink, statusNote } from "./shared.js";
+import { plural, t } from "../../i18n.js";
 
-const STATES = [
-  ["", "All"],
-  ["open", "Open"],
-  ["in_review", "In review"],
-  ["accepted", "Accepted"],
-  ["declined", "Declined"],
-  ["expired", "Expired"],
+// A function, not a constant: the names are looked up in the chosen language when drawn.
+const states = () => [
+  ["", t("All")],
+  ["open", t("Open")],
+  ["in_review", t("In review")],
+  ["accepted", t("Accepted")],
+  ["declined", t("Declined")],
+  ["expired", t("Expired")],
 ];
 
-export const stateName = (state) => (STATES.find(([key]) => key === state) || [state, String(state).replaceAll("_", " ")])[1];
+export const stateName = (state) => (states().find(([key]) => key === state) || [state, String(state).replaceAll("_", " ")])[1];
 
 export async function render(view, { query, signal }) {
-  const state = STATES.some(([key]) => key && key === query.get("state")) ? query.get("state") : "";
+  const state = states().some(([key]) => key && key === query.get("state")) ? query.get("state") : "";
   const list = h("ul", { class: "idea-list plain", "data-testid": "ideas" });
   const more = h("div", { class: "pager" });
-  const body = h("div", {}, loading("Loading ideas…"));
+  const body = h("div", {}, loading(t("Loading ideas…")));
   mount(
     view,
     communityTabs("ideas"),
-    h("h1", {}, "Product ideas"),
-    h("p", { class: "muted" }, "Propose a product you miss. When enough members support it, Plein and its vendors look at making it."),
-    session() ? proposeForm() : signInLink("to propose an idea."),
-    h("nav", { class: "window-switch", "aria-label": "Show ideas" }, STATES.map(([key, label]) => h("a", { href: link("/ideas", { state: key }), class: "chip", "aria-current": key === state ? "page" : null }, label))),
+    h("h1", {}, t("Product ideas")),
+    h("p", { class: "muted" }, t("Propose a product you miss. When enough members support it, Plein and its vendors look at making it.")),
+    session() ? proposeForm() : signInLink(t("to propose an idea.")),
+    h("nav", { class: "window-switch", "aria-label": t("Show ideas") }, states().map(([key, label]) => h("a", { href: link("/ideas", { state: key }), class: "chip", "aria-current": key === state ? "page" : null }, label))),
     body,
   );
   const load = pagedLoader({
@@ -38,28 +40,28 @@ export async function render(view, { query, signal }) {
     into: list,
     renderItem: ideaCard,
     more,
-    label: "More ideas",
+    label: t("More ideas"),
   });
   try {
     const first = await load(null);
-    mount(body, first.items.length ? list : empty("No ideas here yet."), more);
+    mount(body, first.items.length ? list : empty(t("No ideas here yet.")), more);
   } catch (error) {
     if (error.name === "AbortError") return;
-    mount(body, problem(error, "Could not load the ideas"));
+    mount(body, problem(error, t("Could not load the ideas")));
   }
 }
 
 /** Supporters towards the next milestone, as a bar and in words. */
 export function milestoneProgress(idea) {
   if (!idea.next_milestone) {
-    return h("p", { class: "small" }, `${plural(idea.supporters, "supporter")} · every milestone reached`);
+    return h("p", { class: "small" }, `${plural(idea.supporters, "{n} supporter", "{n} supporters")} · ${t("every milestone reached")}`);
   }
   return h(
     "div",
     { class: "milestone" },
-    h("progress", { max: String(idea.next_milestone), value: String(Math.min(idea.supporters, idea.next_milestone)), "aria-label": `Supporters towards the next milestone of ${idea.next_milestone}` }),
-    h("p", { class: "small" }, `${plural(idea.supporters, "supporter")} of ${idea.next_milestone.toLocaleString("en-GB")} for the next milestone`,
-      idea.milestone ? h("span", { class: "muted" }, ` · reached ${idea.milestone.toLocaleString("en-GB")}`) : null),
+    h("progress", { max: String(idea.next_milestone), value: String(Math.min(idea.supporters, idea.next_milestone)), "aria-label": t("Supporters towards the next milestone of {n}", { n: idea.next_milestone }) }),
+    h("p", { class: "small" }, t("{supporters} of {goal} for the next milestone", { supporters: plural(idea.supporters, "{n} supporter", "{n} supporters"), goal: number(idea.next_milestone) }),
+      idea.milestone ? h("span", { class: "muted" }, ` · ${t("reached {n}", { n: number(idea.milestone) })}`) : null),
   );
 }
 
@@ -69,9 +71,9 @@ export function decision(idea) {
   return h(
     "div",
     { class: `decision decision-${idea.state}` },
-    h("p", {}, h("strong", {}, idea.state === "accepted" ? "Accepted" : "Declined"), idea.decided_at ? ` on ${date(idea.decided_at)}` : ""),
+    h("p", {}, h("strong", {}, idea.state === "accepted" ? t("Accepted") : t("Declined")), idea.decided_at ? t(" on {date}", { date: date(idea.decided_at) }) : ""),
     idea.feedback ? h("p", { class: "community-text" }, idea.feedback) : null,
-    idea.product_id ? h("p", {}, h("a", { href: link(`/product/${seg(idea.product_id)}`) }, "See the product")) : null,
+    idea.product_id ? h("p", {}, h("a", { href: link(`/product/${seg(idea.product_id)}`) }, t("See the product"))) : null,
   );
 }
 
@@ -80,26 +82,26 @@ function ideaCard(idea) {
     "li",
     { class: "card idea-card" },
     h("h2", { class: "idea-title" }, h("a", { href: link(`/ideas/${seg(idea.idea_id)}`) }, idea.title), " ", h("span", { class: `badge badge-${idea.state.replaceAll("_", "-")}` }, stateName(idea.state))),
-    h("p", { class: "muted small" }, "Proposed by ", memberLink(idea.author_id), ` · ${date(idea.created_at)}`),
+    h("p", { class: "muted small" }, t("Proposed by "), memberLink(idea.author_id), ` · ${date(idea.created_at)}`),
     h("p", { class: "community-text idea-excerpt" }, idea.description),
-    idea.state === "open" || idea.state === "in_review" ? milestoneProgress(idea) : h("p", { class: "small" }, plural(idea.supporters, "supporter")),
+    idea.state === "open" || idea.state === "in_review" ? milestoneProgress(idea) : h("p", { class: "small" }, plural(idea.supporters, "{n} supporter", "{n} supporters")),
     decision(idea),
   );
 }
 
 function proposeForm() {
-  const details = h("details", { class: "card propose" }, h("summary", {}, "Propose an idea"));
+  const details = h("details", { class: "card propose" }, h("summary", {}, t("Propose an idea")));
   const title = h("input", { type: "text", maxlength: "120", required: true, autocomplete: "off" });
   const description = h("textarea", { rows: "4", maxlength: "5000", required: true });
   const images = h("textarea", { rows: "2", placeholder: "https://…" });
-  const send = h("button", { type: "submit", class: "button" }, "Propose");
+  const send = h("button", { type: "submit", class: "button" }, t("Propose"));
   const result = h("div", { "aria-live": "polite" });
   const form = h(
     "form",
     { class: "community-form" },
-    field("Title", title),
-    field("Description", description, "What should it be, who is it for, what makes it better than what exists?"),
-    field("Picture links (optional)", images, "Web addresses of pictures, one per line, up to 6."),
+    field(t("Title"), title),
+    field(t("Description"), description, t("What should it be, who is it for, what makes it better than what exists?")),
+    field(t("Picture links (optional)"), images, t("Web addresses of pictures, one per line, up to 6.")),
     result,
     h("div", { class: "actions" }, send),
   );
@@ -112,9 +114,9 @@ function proposeForm() {
         if (idea.status === "published") navigate(`/ideas/${seg(idea.idea_id)}`);
         else mount(result, statusNote(idea, "idea"));
       } catch (error) {
-        mount(result, problem(error, "Your idea was not saved", { title: "Title", description: "Description", images: "Picture links" }));
+        mount(result, problem(error, t("Your idea was not saved"), { title: t("Title"), description: t("Description"), images: t("Picture links") }));
       }
-    }, "Proposing…");
+    }, t("Proposing…"));
   });
   details.append(form);
   return details;

@@ -8,27 +8,29 @@ import { link } from "../../router.js";
 import { busy, date, empty, errorBox, field, h, loading, mount, pagedLoader, stars } from "../../ui.js";
 import { milestoneProgress } from "./ideas.js";
 import { communityTabs, memberLink, problem, reasonWords } from "./shared.js";
+import { t } from "../../i18n.js";
 
-const TABS = [
-  ["moderation", "Moderation queue"],
-  ["ideas", "Ideas in review"],
-  ["feedback", "Feedback"],
+// Functions, not constants: the texts are looked up in the chosen language when drawn.
+const tabs = () => [
+  ["moderation", t("Moderation queue")],
+  ["ideas", t("Ideas in review")],
+  ["feedback", t("Feedback")],
 ];
 
-const SUBJECTS = { review: "Review", question: "Question", answer: "Answer", collection: "Collection", comment: "Comment", idea: "Idea" };
+const subjects = () => ({ review: t("Review"), question: t("Question"), answer: t("Answer"), collection: t("Collection"), comment: t("Comment"), idea: t("Idea") });
 
 export async function render(view, { query, signal }) {
-  const tab = TABS.some(([key]) => key === query.get("tab")) ? query.get("tab") : "moderation";
+  const tab = tabs().some(([key]) => key === query.get("tab")) ? query.get("tab") : "moderation";
   const body = h("div", {}, loading());
   mount(
     view,
     communityTabs("moderation"),
-    h("h1", {}, "Community administration"),
-    h("nav", { class: "window-switch", "aria-label": "Administration" }, TABS.map(([key, label]) => h("a", { href: link("/admin/community", { tab: key }), class: "chip", "aria-current": key === tab ? "page" : null }, label))),
+    h("h1", {}, t("Community administration")),
+    h("nav", { class: "window-switch", "aria-label": t("Administration") }, tabs().map(([key, label]) => h("a", { href: link("/admin/community", { tab: key }), class: "chip", "aria-current": key === tab ? "page" : null }, label))),
     body,
   );
   if (!session()?.groups.includes("admin")) {
-    mount(body, errorBox({ message: "This page is for administrators. Sign in with an admin account." }, { title: "Administrators only" }));
+    mount(body, errorBox({ message: t("This page is for administrators. Sign in with an admin account.") }, { title: t("Administrators only") }));
     return;
   }
   const show = { moderation: showQueue, ideas: showIdeas, feedback: showFeedback }[tab];
@@ -39,13 +41,13 @@ export async function render(view, { query, signal }) {
 async function paged(body, { heading, filters, fetchPage, renderItem, nothing, testid }) {
   const list = h("ul", { class: "admin-list plain", "data-testid": testid });
   const more = h("div", { class: "pager" });
-  const load = pagedLoader({ fetchPage, into: list, renderItem, more, label: "Load more" });
+  const load = pagedLoader({ fetchPage, into: list, renderItem, more, label: t("Load more") });
   try {
     const first = await load(null);
     mount(body, heading, filters, first.items.length ? list : empty(nothing), more);
   } catch (error) {
     if (error.name === "AbortError") return;
-    mount(body, heading, filters, problem(error, "Could not load the list"));
+    mount(body, heading, filters, problem(error, t("Could not load the list")));
   }
 }
 
@@ -59,43 +61,44 @@ function filterLinks(label, tab, key, current, options, extra = {}) {
 async function showQueue(body, query, signal) {
   const state = ["open", "approved", "rejected"].includes(query.get("state")) ? query.get("state") : "open";
   await paged(body, {
-    heading: h("h2", {}, state === "open" ? "Waiting for a decision (oldest first)" : "Decided cases"),
-    filters: filterLinks("Cases", "moderation", "state", state, [["open", "Open"], ["approved", "Published"], ["rejected", "Rejected"]]),
+    heading: h("h2", {}, state === "open" ? t("Waiting for a decision (oldest first)") : t("Decided cases")),
+    filters: filterLinks(t("Cases"), "moderation", "state", state, [["open", t("Open")], ["approved", t("Published")], ["rejected", t("Rejected")]]),
     fetchPage: (cursor) => api.get("/admin/moderation", { query: { state, cursor, limit: 20 }, signal }),
     renderItem: caseItem,
-    nothing: state === "open" ? "Nothing waits for a decision." : "No decided cases yet.",
+    nothing: state === "open" ? t("Nothing waits for a decision.") : t("No decided cases yet."),
     testid: "moderation-queue",
   });
 }
 
 function caseItem(item) {
-  const origin = item.origin === "report" ? "Reported by members" : "Held by the automatic checks";
+  const origin = item.origin === "report" ? t("Reported by members") : t("Held by the automatic checks");
   const box = h("div", { class: "case-decision", "aria-live": "polite" });
   if (item.state === "open") {
     const note = h("input", { type: "text", maxlength: "1000", autocomplete: "off" });
-    const publish = h("button", { type: "button", class: "button button-small" }, "Publish");
-    const reject = h("button", { type: "button", class: "button button-small button-danger" }, "Reject");
+    const publish = h("button", { type: "button", class: "button button-small" }, t("Publish"));
+    const reject = h("button", { type: "button", class: "button button-small button-danger" }, t("Reject"));
     const decide = (button, decision) =>
       busy(button, async () => {
         try {
           const decided = await api.post(`/admin/moderation/${seg(item.case_id)}/decision`, { decision, note: note.value.trim() || null });
-          mount(box, h("p", { class: decision === "approve" ? "ok" : "warn" }, decided.state === "approved" ? "Published." : "Rejected.", decided.note ? ` Reason: ${decided.note}` : ""));
+          mount(box, h("p", { class: decision === "approve" ? "ok" : "warn" }, decided.state === "approved" ? t("Published.") : t("Rejected."), decided.note ? ` ${t("Reason: {note}", { note: decided.note })}` : ""));
         } catch (error) {
-          mount(box, problem(error, "The decision was not saved"), field("Reason (shown in the audit trail)", note), h("div", { class: "row" }, publish, reject));
+          mount(box, problem(error, t("The decision was not saved")), field(t("Reason (shown in the audit trail)"), note), h("div", { class: "row" }, publish, reject));
         }
-      }, "Saving…");
+      }, t("Saving…"));
     publish.addEventListener("click", () => decide(publish, "approve"));
     reject.addEventListener("click", () => decide(reject, "reject"));
-    mount(box, field("Reason (shown in the audit trail)", note, "Optional. Say why when you reject, for example “advertising”."), h("div", { class: "row" }, publish, reject));
+    mount(box, field(t("Reason (shown in the audit trail)"), note, t("Optional. Say why when you reject, for example “advertising”.")), h("div", { class: "row" }, publish, reject));
   } else {
-    mount(box, h("p", { class: "small muted" }, `${item.state === "approved" ? "Published" : "Rejected"} ${date(item.decided_at)}`, item.decided_by ? [" by ", memberLink(item.decided_by)] : null, item.note ? ` · ${item.note}` : ""));
+    const when = { date: date(item.decided_at) };
+    mount(box, h("p", { class: "small muted" }, item.state === "approved" ? t("Published {date}", when) : t("Rejected {date}", when), item.decided_by ? [` ${t("by ")}`, memberLink(item.decided_by)] : null, item.note ? ` · ${item.note}` : ""));
   }
   return h(
     "li",
     { class: "card case", "data-case": item.case_id },
-    h("p", { class: "small" }, h("span", { class: "badge" }, SUBJECTS[item.subject] || item.subject), ` ${origin} · ${date(item.created_at)} · by `, memberLink(item.author_id)),
+    h("p", { class: "small" }, h("span", { class: "badge" }, subjects()[item.subject] || item.subject), ` ${origin} · ${date(item.created_at)} · ${t("by ")}`, memberLink(item.author_id)),
     h("blockquote", { class: "community-text case-excerpt" }, item.excerpt),
-    item.reasons.length ? h("p", { class: "small" }, "Contains ", reasonWords(item.reasons)) : null,
+    item.reasons.length ? h("p", { class: "small" }, t("Contains {reasons}", { reasons: reasonWords(item.reasons) })) : null,
     box,
   );
 }
@@ -104,11 +107,11 @@ function caseItem(item) {
 
 async function showIdeas(body, _query, signal) {
   await paged(body, {
-    heading: h("h2", {}, "Ideas that reached their last milestone"),
+    heading: h("h2", {}, t("Ideas that reached their last milestone")),
     filters: null,
     fetchPage: (cursor) => api.get("/ideas", { query: { state: "in_review", cursor, limit: 20 }, signal }),
     renderItem: ideaItem,
-    nothing: "No idea waits for a decision.",
+    nothing: t("No idea waits for a decision."),
     testid: "ideas-in-review",
   });
 }
@@ -118,13 +121,13 @@ function ideaItem(idea) {
   const choice = (value, label) => h("label", { class: "choice" }, h("input", { type: "radio", name: `decision-${idea.idea_id}`, value, checked: value === "accepted" }), ` ${label}`);
   const feedback = h("textarea", { rows: "2", maxlength: "1000", required: true });
   const productId = h("input", { type: "text", maxlength: "64", autocomplete: "off" });
-  const send = h("button", { type: "submit", class: "button button-small" }, "Save decision");
+  const send = h("button", { type: "submit", class: "button button-small" }, t("Save decision"));
   const form = h(
     "form",
     { class: "community-form" },
-    h("fieldset", { class: "choices" }, h("legend", {}, "Decision"), choice("accepted", "Accept"), choice("declined", "Decline")),
-    field("Feedback to the members", feedback),
-    field("Product it became (optional)", productId, "The product id, once the product exists."),
+    h("fieldset", { class: "choices" }, h("legend", {}, t("Decision")), choice("accepted", t("Accept")), choice("declined", t("Decline"))),
+    field(t("Feedback to the members"), feedback),
+    field(t("Product it became (optional)"), productId, t("The product id, once the product exists.")),
     h("div", { class: "actions" }, send),
   );
   form.addEventListener("submit", (event) => {
@@ -136,18 +139,18 @@ function ideaItem(idea) {
           feedback: feedback.value,
           product_id: productId.value.trim() || null,
         });
-        mount(box, h("p", { class: "ok" }, decided.state === "accepted" ? "Accepted." : "Declined.", " Members see your feedback."));
+        mount(box, h("p", { class: "ok" }, decided.state === "accepted" ? t("Accepted.") : t("Declined."), ` ${t("Members see your feedback.")}`));
       } catch (error) {
-        mount(box, problem(error, "The decision was not saved", { feedback: "Feedback", product_id: "Product" }), form);
+        mount(box, problem(error, t("The decision was not saved"), { feedback: t("Feedback"), product_id: t("Product") }), form);
       }
-    }, "Saving…");
+    }, t("Saving…"));
   });
   mount(box, form);
   return h(
     "li",
     { class: "card" },
     h("h3", {}, h("a", { href: link(`/ideas/${seg(idea.idea_id)}`) }, idea.title)),
-    h("p", { class: "muted small" }, "Proposed by ", memberLink(idea.author_id), ` · ${date(idea.created_at)}`),
+    h("p", { class: "muted small" }, t("Proposed by "), memberLink(idea.author_id), ` · ${date(idea.created_at)}`),
     h("p", { class: "community-text" }, idea.description),
     milestoneProgress(idea),
     box,
@@ -160,13 +163,13 @@ async function showFeedback(body, query, signal) {
   const kind = query.get("kind") === "suggestion" ? "suggestion" : "feedback";
   const state = query.get("state") === "acted_on" ? "acted_on" : "open";
   await paged(body, {
-    heading: h("h2", {}, kind === "feedback" ? "Feedback" : "Product suggestions"),
+    heading: h("h2", {}, kind === "feedback" ? t("Feedback") : t("Product suggestions")),
     filters: h("div", { class: "row" },
-      filterLinks("Kind", "feedback", "kind", kind, [["feedback", "Feedback"], ["suggestion", "Suggestions"]], { state }),
-      filterLinks("State", "feedback", "state", state, [["open", "Open"], ["acted_on", "Acted on"]], { kind })),
+      filterLinks(t("Kind"), "feedback", "kind", kind, [["feedback", t("Feedback")], ["suggestion", t("Suggestions")]], { state }),
+      filterLinks(t("State"), "feedback", "state", state, [["open", t("Open")], ["acted_on", t("Acted on")]], { kind })),
     fetchPage: (cursor) => api.get("/admin/feedback", { query: { kind, state, cursor, limit: 20 }, signal }),
     renderItem: feedbackItem,
-    nothing: "Nothing here.",
+    nothing: t("Nothing here."),
     testid: "feedback-list",
   });
 }
@@ -174,26 +177,26 @@ async function showFeedback(body, query, signal) {
 function feedbackItem(item) {
   const box = h("div", { "aria-live": "polite" });
   if (item.acted_on) {
-    mount(box, h("p", { class: "small ok" }, `Acted on ${date(item.acted_at)}`, item.note ? `: ${item.note}` : ""));
+    mount(box, h("p", { class: "small ok" }, t("Acted on {date}", { date: date(item.acted_at) }), item.note ? `: ${item.note}` : ""));
   } else {
     const note = h("input", { type: "text", maxlength: "1000", autocomplete: "off" });
-    const act = h("button", { type: "button", class: "button button-small" }, "Mark acted on");
+    const act = h("button", { type: "button", class: "button button-small" }, t("Mark acted on"));
     act.addEventListener("click", () =>
       busy(act, async () => {
         try {
           await api.post(`/admin/feedback/${seg(item.feedback_id)}/acted-on`, { note: note.value.trim() || null });
-          mount(box, h("p", { class: "small ok" }, "Marked acted on. The member earns their reward."));
+          mount(box, h("p", { class: "small ok" }, t("Marked acted on. The member earns their reward.")));
         } catch (error) {
-          mount(box, problem(error, "Could not mark it acted on"), field("What did we do? (optional)", note), act);
+          mount(box, problem(error, t("Could not mark it acted on")), field(t("What did we do? (optional)"), note), act);
         }
-      }, "Saving…"),
+      }, t("Saving…")),
     );
-    mount(box, field("What did we do? (optional)", note), act);
+    mount(box, field(t("What did we do? (optional)"), note), act);
   }
   return h(
     "li",
     { class: "card" },
-    h("p", { class: "small" }, h("strong", {}, item.topic), " · by ", memberLink(item.user_id), ` · ${date(item.created_at)}`),
+    h("p", { class: "small" }, h("strong", {}, item.topic), ` · ${t("by ")}`, memberLink(item.user_id), ` · ${date(item.created_at)}`),
     item.rating ? h("p", {}, stars(item.rating)) : null,
     h("p", { class: "community-text" }, item.text),
     item.product_url ? h("p", { class: "small" }, h("a", { href: item.product_url, target: "_blank", rel: "noopener noreferrer" }, item.product_url)) : null,

@@ -5,6 +5,7 @@ import { api, seg } from "../../api.js";
 import { link } from "../../router.js";
 import { busy, field, h, loading, mount, toast } from "../../ui.js";
 import { communityTabs, problem } from "./shared.js";
+import { t } from "../../i18n.js";
 
 const LANGUAGES = [
   ["nl", "Nederlands"],
@@ -14,17 +15,17 @@ const LANGUAGES = [
   ["fr", "Français"],
 ];
 
-const FIELDS = { display_name: "Display name", bio: "About you", interests: "Interests", languages: "Languages" };
+const fields = () => ({ display_name: t("Display name"), bio: t("About you"), interests: t("Interests"), languages: t("Languages") });
 
 export async function render(view, { signal }) {
-  const heading = h("h1", {}, "My community profile");
+  const heading = h("h1", {}, t("My community profile"));
   mount(view, communityTabs("profile"), heading, loading());
   let profile;
   try {
     profile = await api.get("/me/profile", { signal });
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
-    mount(view, communityTabs("profile"), heading, problem(error, "Could not load your profile"));
+    mount(view, communityTabs("profile"), heading, problem(error, t("Could not load your profile")));
     return;
   }
   mount(view, communityTabs("profile"), heading, form(profile));
@@ -40,17 +41,17 @@ function form(profile) {
   const newsletter = h("input", { type: "checkbox", checked: profile.newsletter || profile.newsletter_pending });
   const newsletterState = h("p", { class: "hint" }, newsletterText(profile));
   const result = h("div", { "aria-live": "polite" });
-  const save = h("button", { type: "submit", class: "button" }, "Save profile");
+  const save = h("button", { type: "submit", class: "button" }, t("Save profile"));
   const element = h(
     "form",
-    { class: "card community-form profile-form", "aria-label": "Your profile" },
-    h("p", {}, h("a", { href: link(`/users/${seg(profile.user_id)}`) }, "See your public profile")),
-    field("Display name", name, "How other members see you. Leave it empty to stay “A Plein member”."),
-    field("About you", bio),
-    field("Interests", interests, "Words separated by commas, for example: coffee, hiking, design."),
-    h("fieldset", { class: "choices" }, h("legend", {}, "Languages you speak"), languages),
-    h("div", { class: "field" }, h("label", { class: "choice" }, newsletter, " Send me the Plein newsletter"), newsletterState, h("p", { class: "small" }, h("a", { href: "#/newsletter" }, "Newsletter settings"))),
-    profile.badges.length ? h("p", {}, "Your badges: ", profile.badges.map((b) => h("span", { class: "chip" }, b))) : null,
+    { class: "card community-form profile-form", "aria-label": t("Your profile") },
+    h("p", {}, h("a", { href: link(`/users/${seg(profile.user_id)}`) }, t("See your public profile"))),
+    field(t("Display name"), name, t("How other members see you. Leave it empty to stay “A Plein member”.")),
+    field(t("About you"), bio),
+    field(t("Interests"), interests, t("Words separated by commas, for example: coffee, hiking, design.")),
+    h("fieldset", { class: "choices" }, h("legend", {}, t("Languages you speak")), languages),
+    h("div", { class: "field" }, h("label", { class: "choice" }, newsletter, ` ${t("Send me the Plein newsletter")}`), newsletterState, h("p", { class: "small" }, h("a", { href: "#/newsletter" }, t("Newsletter settings")))),
+    profile.badges.length ? h("p", {}, t("Your badges: "), profile.badges.map((b) => h("span", { class: "chip" }, b))) : null,
     result,
     h("div", { class: "actions" }, save),
   );
@@ -60,7 +61,7 @@ function form(profile) {
     const body = {
       display_name: name.value.trim() || null,
       bio: bio.value,
-      interests: interests.value.split(",").map((t) => t.trim()).filter(Boolean),
+      interests: interests.value.split(",").map((s) => s.trim()).filter(Boolean),
       languages: languages.map((l) => l.querySelector("input")).filter((i) => i.checked).map((i) => i.value),
       newsletter: newsletter.checked,
     };
@@ -68,18 +69,18 @@ function form(profile) {
       try {
         const saved = await api.put("/me/profile", body);
         newsletterState.textContent = newsletterText(saved);
-        mount(result, h("p", { class: "ok", role: "status" }, "Your profile is saved."));
-        toast("Profile saved.", "success");
+        mount(result, h("p", { class: "ok", role: "status" }, t("Your profile is saved.")));
+        toast(t("Profile saved."), "success");
       } catch (error) {
-        mount(result, problem(error, "Your profile was not saved", FIELDS));
+        mount(result, problem(error, t("Your profile was not saved"), fields()));
       }
-    }, "Saving…");
+    }, t("Saving…"));
   });
   return element;
 }
 
 function newsletterText(profile) {
-  if (profile.newsletter) return "You receive the newsletter.";
-  if (profile.newsletter_pending) return "Almost done: open the link in the e-mail we sent you to confirm.";
-  return "We send a confirmation e-mail first; you can stop any time.";
+  if (profile.newsletter) return t("You receive the newsletter.");
+  if (profile.newsletter_pending) return t("Almost done: open the link in the e-mail we sent you to confirm.");
+  return t("We send a confirmation e-mail first; you can stop any time.");
 }

@@ -8,110 +8,140 @@ import { link } from "../../router.js";
 import { busy, date, errorBox, field, h, mount } from "../../ui.js";
 import { copyButton } from "../rewards_shared.js";
 import { country } from "../cart.js";
+import { intlLocale, t } from "../../i18n.js";
 
 // ---------------------------------------------------------------- errors in plain words
 
-const PLAIN = {
-  network: "We cannot reach Plein right now. Check your connection and try again.",
-  unauthorized: "Please sign in to do this.",
-  unauthenticated: "Please sign in to do this.",
-  forbidden: "This is for administrators. Sign in with an admin account.",
-  missing_group: "This is for administrators. Sign in with an admin account.",
-  throttled: "Plein is busy right now. Try again in a moment.",
-  busy: "Plein is busy right now. Try again in a moment.",
-  concurrent_update: "Someone changed this at the same moment. Please try again.",
-  invalid_cursor: "The list changed while you were reading it. Reload the page.",
-  payload_too_large: "That is too long. Please shorten it.",
-  validation_failed: "Some values are not valid. Please check:",
-  duplicate_review: "You have already reviewed this product. Each member reviews a product once.",
-  already_voted: "You have already marked this review as helpful.",
-  own_review: "You cannot mark your own review as helpful.",
-  already_reported: "You have already reported this. Our moderators will look at it.",
-  own_content: "You cannot report something you wrote yourself.",
-  not_your_product: "Vendors can reply only to reviews of products they delivered through Plein.",
-  not_your_vendor: "This belongs to another vendor.",
-  moderation_refused: "This text cannot be published. Leave out links, e-mail addresses, phone numbers and rude words, then try again.",
-  not_your_question: "Only the member who asked can accept an answer.",
-  own_answer: "You cannot accept your own answer.",
-  not_your_collection: "Only the member who made this collection can change it.",
-  own_collection: "You cannot rate your own collection.",
-  collection_not_found: "This collection does not exist or is not public.",
-  own_idea: "You cannot support your own idea. Share it with others instead.",
-  idea_closed: "This idea is no longer open for support.",
-  not_your_idea: "Only administrators or the vendor this idea is addressed to can decide on it.",
-  idea_not_in_review: "Only ideas in review can be decided.",
-  idea_not_found: "This idea does not exist.",
-  review_not_found: "This review is no longer available.",
-  question_not_found: "This question is no longer available.",
-  answer_not_found: "This answer is no longer available.",
-  product_not_found: "This product does not exist.",
-  cannot_follow_self: "You cannot follow yourself.",
-  member_not_found: "This member has no public profile yet.",
-  already_acted_on: "This was already marked as acted on.",
-  already_decided: "This case was already decided. Reload to see the current queue.",
-  case_not_found: "This case no longer exists. Reload the queue.",
-  feedback_not_found: "This feedback no longer exists.",
-};
+// Tables of texts are built when asked (not at import), so that they are in the chosen language.
+const plainTexts = () => ({
+  network: t("We cannot reach Plein right now. Check your connection and try again."),
+  unauthorized: t("Please sign in to do this."),
+  unauthenticated: t("Please sign in to do this."),
+  forbidden: t("This is for administrators. Sign in with an admin account."),
+  missing_group: t("This is for administrators. Sign in with an admin account."),
+  throttled: t("Plein is busy right now. Try again in a moment."),
+  busy: t("Plein is busy right now. Try again in a moment."),
+  concurrent_update: t("Someone changed this at the same moment. Please try again."),
+  invalid_cursor: t("The list changed while you were reading it. Reload the page."),
+  payload_too_large: t("That is too long. Please shorten it."),
+  validation_failed: t("Some values are not valid. Please check:"),
+  duplicate_review: t("You have already reviewed this product. Each member reviews a product once."),
+  already_voted: t("You have already marked this review as helpful."),
+  own_review: t("You cannot mark your own review as helpful."),
+  already_reported: t("You have already reported this. Our moderators will look at it."),
+  own_content: t("You cannot report something you wrote yourself."),
+  not_your_product: t("Vendors can reply only to reviews of products they delivered through Plein."),
+  not_your_vendor: t("This belongs to another vendor."),
+  moderation_refused: t("This text cannot be published. Leave out links, e-mail addresses, phone numbers and rude words, then try again."),
+  not_your_question: t("Only the member who asked can accept an answer."),
+  own_answer: t("You cannot accept your own answer."),
+  not_your_collection: t("Only the member who made this collection can change it."),
+  own_collection: t("You cannot rate your own collection."),
+  collection_not_found: t("This collection does not exist or is not public."),
+  own_idea: t("You cannot support your own idea. Share it with others instead."),
+  idea_closed: t("This idea is no longer open for support."),
+  not_your_idea: t("Only administrators or the vendor this idea is addressed to can decide on it."),
+  idea_not_in_review: t("Only ideas in review can be decided."),
+  idea_not_found: t("This idea does not exist."),
+  review_not_found: t("This review is no longer available."),
+  question_not_found: t("This question is no longer available."),
+  answer_not_found: t("This answer is no longer available."),
+  product_not_found: t("This product does not exist."),
+  cannot_follow_self: t("You cannot follow yourself."),
+  member_not_found: t("This member has no public profile yet."),
+  already_acted_on: t("This was already marked as acted on."),
+  already_decided: t("This case was already decided. Reload to see the current queue."),
+  case_not_found: t("This case no longer exists. Reload the queue."),
+  feedback_not_found: t("This feedback no longer exists."),
+});
 
-const FIELD_PROBLEMS = {
-  string_too_short: "please fill this in",
-  missing: "please fill this in",
-  string_too_long: "is too long",
-  too_long: "has too many entries",
-  less_than_equal: "is too high",
-  greater_than_equal: "is too low",
-  string_pattern_mismatch: "is not in the right form",
-  url_parsing: "is not a web address",
-};
+const fieldProblems = () => ({
+  string_too_short: t("please fill this in"),
+  missing: t("please fill this in"),
+  string_too_long: t("is too long"),
+  too_long: t("has too many entries"),
+  less_than_equal: t("is too high"),
+  greater_than_equal: t("is too low"),
+  string_pattern_mismatch: t("is not in the right form"),
+  url_parsing: t("is not a web address"),
+});
 
 /** What went wrong, in words a member understands (never a code or an HTTP status). */
 export function plainMessage(error) {
-  if (error?.code && PLAIN[error.code]) return PLAIN[error.code];
-  if (!error?.status || error.status >= 500) return "Something went wrong on our side. Please try again in a moment.";
-  const message = String(error.message || "The request was not accepted.");
+  const plain = plainTexts();
+  if (error?.code && plain[error.code]) return plain[error.code];
+  if (!error?.status || error.status >= 500) return t("Something went wrong on our side. Please try again in a moment.");
+  const message = String(error.message || t("The request was not accepted."));
   return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 /** An error box in plain words; `labels` names the fields of a form ({title: "Title", ...}). */
 export function problem(error, title, labels = {}) {
+  const problems = fieldProblems();
   const details = (Array.isArray(error?.details) ? error.details : [])
     .filter((d) => d && typeof d === "object")
     .map((d) => {
       const name = String(d.field || "").split(".")[0];
-      const label = labels[name] || (name ? name.replaceAll("_", " ") : "The form");
-      return `${label}: ${FIELD_PROBLEMS[d.code] || d.message || "is not valid"}`;
+      const label = labels[name] || (name ? name.replaceAll("_", " ") : t("The form"));
+      return `${label}: ${problems[d.code] || d.message || t("is not valid")}`;
     });
   return errorBox({ message: plainMessage(error), details }, { title });
 }
 
 // ---------------------------------------------------------------- moderation outcomes
 
-const REASONS = {
-  link: "a link",
-  email_address: "an e-mail address",
-  phone_number: "a phone number",
-  rate_limited: "many posts in a short time",
-  profanity: "words we do not allow",
-  duplicate: "the same text as an earlier post of yours",
+const reasonTexts = () => ({
+  link: t("a link"),
+  email_address: t("an e-mail address"),
+  phone_number: t("a phone number"),
+  rate_limited: t("many posts in a short time"),
+  profanity: t("words we do not allow"),
+  duplicate: t("the same text as an earlier post of yours"),
+});
+
+export const reasonWords = (reasons) => {
+  const texts = reasonTexts();
+  return (reasons || []).map((r) => texts[r] || r.replaceAll("_", " ")).join(", ");
 };
 
-export const reasonWords = (reasons) => (reasons || []).map((r) => REASONS[r] || r.replaceAll("_", " ")).join(", ");
+/** "Thanks! Your … waits for a moderator" as one whole sentence per kind of content. */
+function pendingText(what, reasons) {
+  const values = { reasons: reasons || t("something to check") };
+  switch (what) {
+    case "review": return t("Thanks! Your review waits for a moderator because it contains {reasons}. It appears once approved.", values);
+    case "question": return t("Thanks! Your question waits for a moderator because it contains {reasons}. It appears once approved.", values);
+    case "answer": return t("Thanks! Your answer waits for a moderator because it contains {reasons}. It appears once approved.", values);
+    case "comment": return t("Thanks! Your comment waits for a moderator because it contains {reasons}. It appears once approved.", values);
+    case "collection": return t("Thanks! Your collection waits for a moderator because it contains {reasons}. It appears once approved.", values);
+    case "idea": return t("Thanks! Your idea waits for a moderator because it contains {reasons}. It appears once approved.", values);
+    case "article": return t("Thanks! Your article waits for a moderator because it contains {reasons}. It appears once approved.", values);
+    default: return t("Thanks! Your post waits for a moderator because it contains {reasons}. It appears once approved.", values);
+  }
+}
 
-/** A notice when content was held for a moderator or refused; null when it is published. */
+/** "Your … was not published" as one whole sentence per kind of content. */
+function refusedText(what, reasons) {
+  const values = { reasons: reasons || t("something we do not allow") };
+  switch (what) {
+    case "review": return t("Your review was not published because it contains {reasons}.", values);
+    case "question": return t("Your question was not published because it contains {reasons}.", values);
+    case "answer": return t("Your answer was not published because it contains {reasons}.", values);
+    case "comment": return t("Your comment was not published because it contains {reasons}.", values);
+    case "collection": return t("Your collection was not published because it contains {reasons}.", values);
+    case "idea": return t("Your idea was not published because it contains {reasons}.", values);
+    case "article": return t("Your article was not published because it contains {reasons}.", values);
+    default: return t("Your post was not published because it contains {reasons}.", values);
+  }
+}
+
+/** A notice when content was held for a moderator or refused; null when it is published.
+ *  `what` is the kind of content: review, question, answer, comment, collection, idea or article. */
 export function statusNote(item, what) {
   if (!item || item.status === "published") return null;
   if (item.status === "pending") {
-    return h(
-      "p",
-      { class: "notice community-pending", role: "status" },
-      `Thanks! Your ${what} waits for a moderator because it contains ${reasonWords(item.reasons) || "something to check"}. It appears once approved.`,
-    );
+    return h("p", { class: "notice community-pending", role: "status" }, pendingText(what, reasonWords(item.reasons)));
   }
-  return h(
-    "p",
-    { class: "notice warn-box", role: "status" },
-    `Your ${what} was not published because it contains ${reasonWords(item.reasons) || "something we do not allow"}.`,
-  );
+  return h("p", { class: "notice warn-box", role: "status" }, refusedText(what, reasonWords(item.reasons)));
 }
 
 // ---------------------------------------------------------------- members and products
@@ -138,12 +168,12 @@ function cached(cache, key, load) {
 /** A member's public profile (null when they have none yet). */
 export const member = (userId) => cached(members, userId, () => api.get(`/users/${seg(userId)}`));
 
-export const displayName = (profile) => profile?.display_name || "A Plein member";
+export const displayName = (profile) => profile?.display_name || t("A Plein member");
 
 /** A link to a member's profile that shows their display name once it is known. */
 export function memberLink(userId) {
   const me = session();
-  const a = h("a", { href: link(`/users/${seg(userId)}`), class: "member-link" }, me?.userId === userId ? "You" : "A Plein member");
+  const a = h("a", { href: link(`/users/${seg(userId)}`), class: "member-link" }, me?.userId === userId ? t("You") : t("A Plein member"));
   if (me?.userId !== userId) member(userId).then((p) => { if (p?.display_name) a.textContent = p.display_name; });
   return a;
 }
@@ -155,7 +185,7 @@ export function product(productId) {
 
 /** A link to a product that shows its title once it is known. */
 export function productLink(productId) {
-  const a = h("a", { href: link(`/product/${seg(productId)}`) }, "a product");
+  const a = h("a", { href: link(`/product/${seg(productId)}`) }, t("a product"));
   product(productId).then((p) => { if (p) a.textContent = p.title; });
   return a;
 }
@@ -167,8 +197,14 @@ export function bestOffer(item) {
 
 // ---------------------------------------------------------------- small widgets
 
+/** A translated sentence with nodes (links) in its {placeholders}, as children for h(): the
+ *  sentence "{member} follows {other}" with { member: a, other: b } gives [a, " follows ", b]. */
+export function withNodes(text, nodes) {
+  return text.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? nodes[part] ?? `{${part}}` : part)).filter((part) => part !== "");
+}
+
 export function signInLink(text) {
-  return h("p", { class: "muted" }, h("a", { href: link("/signin", { next: location.hash }) }, "Sign in"), ` ${text}`);
+  return h("p", { class: "muted" }, h("a", { href: link("/signin", { next: location.hash }) }, t("Sign in")), ` ${text}`);
 }
 
 let inputs = 0;
@@ -183,7 +219,7 @@ export function starInput(legend, { value = 0, name } = {}) {
     "fieldset",
     { class: "star-input" },
     h("legend", {}, legend),
-    radios.map((radio, i) => h("label", { class: "star-option" }, radio, h("span", { "aria-hidden": "true" }, "★"), h("span", { class: "visually-hidden" }, `${i + 1} star${i ? "s" : ""}`))),
+    radios.map((radio, i) => h("label", { class: "star-option" }, radio, h("span", { "aria-hidden": "true" }, "★"), h("span", { class: "visually-hidden" }, i ? t("{n} stars", { n: i + 1 }) : t("{n} star", { n: 1 })))),
   );
   fieldset.value = () => Number(radios.find((r) => r.checked)?.value || 0);
   return fieldset;
@@ -193,34 +229,34 @@ export function starInput(legend, { value = 0, name } = {}) {
 export function communityTabs(current) {
   const user = session();
   const tabs = [
-    ["trending", "/community", "Trending"],
-    ["collections", "/collections", "Collections"],
-    ["guides", "/guides", "Guides"],
-    ["ideas", "/ideas", "Ideas"],
-    ["feed", "/feed", "Following"],
-    ["profile", "/profile", "My profile"],
-    ["feedback", "/feedback", "Feedback"],
+    ["trending", "/community", t("Trending")],
+    ["collections", "/collections", t("Collections")],
+    ["guides", "/guides", t("Guides")],
+    ["ideas", "/ideas", t("Ideas")],
+    ["feed", "/feed", t("Following")],
+    ["profile", "/profile", t("My profile")],
+    ["feedback", "/feedback", t("Feedback")],
   ];
-  if (user?.groups.includes("admin")) tabs.push(["moderation", "/admin/community", "Moderation"]);
+  if (user?.groups.includes("admin")) tabs.push(["moderation", "/admin/community", t("Moderation")]);
   return h(
     "nav",
-    { class: "community-tabs", "aria-label": "Community" },
+    { class: "community-tabs", "aria-label": t("Community") },
     tabs.map(([key, path, label]) => h("a", { href: link(path), "aria-current": key === current ? "page" : null }, label)),
   );
 }
 
-const NETWORKS = [
+const networks = () => [
   ["facebook", "Facebook"],
   ["x", "X"],
   ["whatsapp", "WhatsApp"],
   ["pinterest", "Pinterest"],
   ["linkedin", "LinkedIn"],
   ["telegram", "Telegram"],
-  ["email", "E-mail"],
+  ["email", t("E-mail")],
 ];
 
 /** "Share": makes a short link with the member's referral code, then offers copy and networks. */
-export function shareButton(targetType, targetId, label = "Share") {
+export function shareButton(targetType, targetId, label = t("Share")) {
   const panel = h("div", { class: "share-panel", "aria-live": "polite" });
   const button = h("button", { type: "button", class: "button button-ghost", "aria-expanded": "false" }, label);
   button.addEventListener("click", () =>
@@ -231,63 +267,63 @@ export function shareButton(targetType, targetId, label = "Share") {
         return;
       }
       if (!session()) {
-        mount(panel, signInLink("to share with your own invitation link."));
+        mount(panel, signInLink(t("to share with your own invitation link.")));
         return;
       }
       try {
         const share = await api.post("/shares", { target_type: targetType, target_id: targetId });
-        const input = h("input", { type: "text", readonly: true, value: share.link, class: "share-link", "aria-label": "Share link", "data-testid": "share-link" });
+        const input = h("input", { type: "text", readonly: true, value: share.link, class: "share-link", "aria-label": t("Share link"), "data-testid": "share-link" });
         const targets = share.targets || {};
         mount(
           panel,
-          h("div", { class: "code-row" }, input, copyButton("Copy link", () => share.link, input)),
-          h("ul", { class: "share-targets", "aria-label": "Share on" }, NETWORKS.filter(([key]) => targets[key]).map(([key, name]) =>
+          h("div", { class: "code-row" }, input, copyButton(t("Copy link"), () => share.link, input)),
+          h("ul", { class: "share-targets", "aria-label": t("Share on") }, networks().filter(([key]) => targets[key]).map(([key, name]) =>
             h("li", {}, h("a", { href: targets[key], target: "_blank", rel: "noopener noreferrer", class: "chip" }, name)))),
-          h("p", { class: "muted small" }, "Friends who join through your link count as your invitations."),
+          h("p", { class: "muted small" }, t("Friends who join through your link count as your invitations.")),
         );
         button.setAttribute("aria-expanded", "true");
       } catch (error) {
-        mount(panel, problem(error, "Could not make a share link"));
+        mount(panel, problem(error, t("Could not make a share link")));
       }
-    }, "Sharing…"),
+    }, t("Sharing…")),
   );
   return h("div", { class: "share" }, button, panel);
 }
 
-const REPORT_REASONS = [
-  ["spam", "Spam or advertising"],
-  ["offensive", "Offensive"],
-  ["off_topic", "Not about this product"],
-  ["fake", "Fake or misleading"],
-  ["other", "Something else"],
+const reportReasons = () => [
+  ["spam", t("Spam or advertising")],
+  ["offensive", t("Offensive")],
+  ["off_topic", t("Not about this product")],
+  ["fake", t("Fake or misleading")],
+  ["other", t("Something else")],
 ];
 
 /** "Report": a reason and an optional note to the moderators (reviews, questions, answers, comments of collections and articles). */
 export function reportButton(subject, subjectId, note) {
-  const button = h("button", { type: "button", class: "button button-small button-ghost" }, "Report");
+  const button = h("button", { type: "button", class: "button button-small button-ghost" }, t("Report"));
   button.addEventListener("click", () => {
-    if (!session()) return mount(note, signInLink("to report."));
-    const reason = h("select", {}, REPORT_REASONS.map(([value, label]) => h("option", { value }, label)));
+    if (!session()) return mount(note, signInLink(t("to report.")));
+    const reason = h("select", {}, reportReasons().map(([value, label]) => h("option", { value }, label)));
     const detail = h("input", { type: "text", maxlength: "500" });
-    const send = h("button", { type: "submit", class: "button button-small" }, "Send report");
+    const send = h("button", { type: "submit", class: "button button-small" }, t("Send report"));
     const form = h(
       "form",
       { class: "community-form report-form" },
-      field("What is wrong?", reason),
-      field("Anything to add (optional)", detail),
-      h("div", { class: "actions" }, h("button", { type: "button", class: "button button-small button-ghost", onclick: () => mount(note) }, "Cancel"), send),
+      field(t("What is wrong?"), reason),
+      field(t("Anything to add (optional)"), detail),
+      h("div", { class: "actions" }, h("button", { type: "button", class: "button button-small button-ghost", onclick: () => mount(note) }, t("Cancel")), send),
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(send, async () => {
         try {
           await api.post("/reports", { subject, subject_id: subjectId, reason: reason.value, note: detail.value || null });
-          mount(note, h("p", { class: "ok small" }, "Thank you. A moderator will look at it."));
+          mount(note, h("p", { class: "ok small" }, t("Thank you. A moderator will look at it.")));
           button.disabled = true;
         } catch (error) {
-          mount(note, problem(error, "Your report was not sent"));
+          mount(note, problem(error, t("Your report was not sent")));
         }
-      }, "Sending…");
+      }, t("Sending…"));
     });
     mount(note, form);
     reason.focus();
@@ -353,4 +389,8 @@ export async function findCollection(collectionId, signal) {
   return mine.find((c) => c.collection_id === collectionId) || null;
 }
 
+/** A whole number with the current language's digit grouping (1,234 in English, 1.234 in Dutch and German). */
+export const number = (n) => Number(n).toLocaleString(intlLocale() === "en-IE" ? "en-GB" : intlLocale());
+
+/** "3 products" in English only; the translated community views use plural() of i18n.js. */
 export const plural = (n, one, many = `${one}s`) => `${Number(n).toLocaleString("en-GB")} ${n === 1 ? one : many}`;

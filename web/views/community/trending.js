@@ -5,21 +5,22 @@ import { link } from "../../router.js";
 import { empty, h, loading, money, mount, noImage } from "../../ui.js";
 import { collectionCard } from "./collections.js";
 import { communityTabs, problem, product } from "./shared.js";
+import { t } from "../../i18n.js";
 
-const WINDOWS = [
-  ["24h", "Last 24 hours"],
-  ["7d", "Last 7 days"],
+const windows = () => [
+  ["24h", t("Last 24 hours")],
+  ["7d", t("Last 7 days")],
 ];
 
 export async function render(view, { query, signal }) {
   const period = query.get("window") === "7d" ? "7d" : "24h";
-  const trending = h("section", { class: "community-section", "aria-labelledby": "trending-title" }, loading("Loading what is trending…"));
-  const top = h("section", { class: "community-section", "aria-labelledby": "top-title" }, loading("Loading top collections…"));
+  const trending = h("section", { class: "community-section", "aria-labelledby": "trending-title" }, loading(t("Loading what is trending…")));
+  const top = h("section", { class: "community-section", "aria-labelledby": "top-title" }, loading(t("Loading top collections…")));
   mount(
     view,
     communityTabs("trending"),
-    h("h1", {}, "Trending in the community"),
-    h("p", { class: "muted" }, "Products members heart most lately. Recent hearts count more; brand-new accounts count less."),
+    h("h1", {}, t("Trending in the community")),
+    h("p", { class: "muted" }, t("Products members heart most lately. Recent hearts count more; brand-new accounts count less.")),
     trending,
     top,
   );
@@ -29,16 +30,16 @@ export async function render(view, { query, signal }) {
 async function showTrending(section, period, signal) {
   const switcher = h(
     "nav",
-    { class: "window-switch", "aria-label": "Period" },
-    WINDOWS.map(([key, label]) => h("a", { href: link("/community", { window: key }), class: "chip", "aria-current": key === period ? "page" : null }, label)),
+    { class: "window-switch", "aria-label": t("Period") },
+    windows().map(([key, label]) => h("a", { href: link("/community", { window: key }), class: "chip", "aria-current": key === period ? "page" : null }, label)),
   );
-  const heading = h("h2", { id: "trending-title" }, "Trending products");
+  const heading = h("h2", { id: "trending-title" }, t("Trending products"));
   let data;
   try {
     data = await api.get("/community/trending", { query: { window: period, limit: 12 }, signal });
   } catch (error) {
     if (error.name === "AbortError") return;
-    mount(section, heading, switcher, problem(error, "Could not load what is trending"));
+    mount(section, heading, switcher, problem(error, t("Could not load what is trending")));
     return;
   }
   const details = await Promise.all(data.items.map((item) => product(item.product_id)));
@@ -48,7 +49,7 @@ async function showTrending(section, period, signal) {
     switcher,
     data.items.length
       ? h("ol", { class: "trend-ranking", "data-testid": "trending" }, data.items.map((item, i) => trendItem(item, details[i])))
-      : empty(period === "24h" ? "Nothing hearted in the last 24 hours. Try the last 7 days." : "Nothing hearted in the last 7 days yet."),
+      : empty(period === "24h" ? t("Nothing hearted in the last 24 hours. Try the last 7 days.") : t("Nothing hearted in the last 7 days yet.")),
   );
 }
 
@@ -63,25 +64,25 @@ function trendItem(item, detail) {
       { href: link(`/product/${seg(item.product_id)}`), class: "trend-link" },
       h("span", { class: "thumb small-thumb" }, image ? h("img", { src: image, alt: "", loading: "lazy" }) : noImage()),
       h("span", { class: "trend-text" },
-        h("span", { class: "trend-title" }, detail?.title || "A product"),
+        h("span", { class: "trend-title" }, detail?.title || t("A product")),
         offer ? h("span", { class: "price" }, money(offer.current_price, offer.currency)) : null),
     ),
-    h("span", { class: "trend-hearts" }, h("span", { "aria-hidden": "true" }, "♥ "), String(item.hearts), h("span", { class: "visually-hidden" }, item.hearts === 1 ? " heart" : " hearts")),
+    h("span", { class: "trend-hearts" }, h("span", { "aria-hidden": "true" }, "♥ "), String(item.hearts), h("span", { class: "visually-hidden" }, ` ${item.hearts === 1 ? t("heart") : t("hearts")}`)),
   );
 }
 
 async function showTop(section, signal) {
-  const heading = h("h2", { id: "top-title" }, "Top collections");
+  const heading = h("h2", { id: "top-title" }, t("Top collections"));
   try {
     const page = await api.get("/collections", { query: { sort: "top", limit: 6 }, signal });
     mount(
       section,
       heading,
-      page.items.length ? h("ul", { class: "collection-grid" }, page.items.map(collectionCard)) : empty("No public collections yet."),
-      h("p", {}, h("a", { href: "#/collections" }, "All collections"), " · ", h("a", { href: "#/ideas" }, "Product ideas")),
+      page.items.length ? h("ul", { class: "collection-grid" }, page.items.map(collectionCard)) : empty(t("No public collections yet.")),
+      h("p", {}, h("a", { href: "#/collections" }, t("All collections")), " · ", h("a", { href: "#/ideas" }, t("Product ideas"))),
     );
   } catch (error) {
     if (error.name === "AbortError") return;
-    mount(section, heading, problem(error, "Could not load the top collections"));
+    mount(section, heading, problem(error, t("Could not load the top collections")));
   }
 }
