@@ -28,7 +28,7 @@ def read(path: Path) -> dict[int, list[str]]:
         if not line.strip() or line.startswith("#"):
             continue
         number, _, path_text = line.partition(" - ")
-        paths[int(number)] = [name.strip() for name in path_text.split(SEPARATOR)]
+        paths[int(number)] = [" ".join(name.split()) for name in path_text.split(SEPARATOR)]
     return paths
 
 

@@ -3,14 +3,17 @@
 // ICE candidates, all as `signal` frames over the advice socket. Chime and KVS join data need
 // their vendors' browser SDKs, which this build-free client does not bundle.
 
-const STATES = {
-  new: "Starting the call…",
-  connecting: "Connecting the video…",
-  connected: "Video connected",
-  disconnected: "The video connection is interrupted…",
-  failed: "The video connection failed.",
-  closed: "The video call has ended.",
-};
+import { t } from "./i18n.js";
+
+// Built when asked (not at import), so that the texts are in the chosen language.
+const states = () => ({
+  new: t("Starting the call…"),
+  connecting: t("Connecting the video…"),
+  connected: t("Video connected"),
+  disconnected: t("The video connection is interrupted…"),
+  failed: t("The video connection failed."),
+  closed: t("The video call has ended."),
+});
 
 /**
  * Start the call described by `media` (a `media` frame or the `media` of `matched`) and show it
@@ -19,11 +22,11 @@ const STATES = {
  */
 export function startCall({ socket, sessionId, media, localVideo, remoteVideo, onState }) {
   if (media.provider !== "p2p") {
-    onState("unsupported", "Video is not available in this web client yet; please continue in the chat.");
+    onState("unsupported", t("Video is not available in this web client yet; please continue in the chat."));
     return { stop() {} };
   }
   const pc = new RTCPeerConnection({ iceServers: media.ice_servers || [] });
-  const report = () => onState(pc.connectionState, STATES[pc.connectionState] || pc.connectionState);
+  const report = () => onState(pc.connectionState, states()[pc.connectionState] || pc.connectionState);
   pc.addEventListener("connectionstatechange", report);
   pc.addEventListener("track", (event) => {
     if (remoteVideo.srcObject !== event.streams[0]) remoteVideo.srcObject = event.streams[0];
@@ -35,7 +38,7 @@ export function startCall({ socket, sessionId, media, localVideo, remoteVideo, o
   // Signals are handled one after the other: the offer's description is set before its candidates.
   let chain = Promise.resolve();
   let stream = null;
-  const fail = (error) => onState("failed", `The video could not start: ${error.message || error}`);
+  const fail = (error) => onState("failed", t("The video could not start: {reason}", { reason: error.message || error }));
 
   const ready = navigator.mediaDevices
     .getUserMedia({ video: true, audio: true })
@@ -82,7 +85,7 @@ export function startCall({ socket, sessionId, media, localVideo, remoteVideo, o
       for (const track of stream?.getTracks() || []) track.stop();
       localVideo.srcObject = null;
       remoteVideo.srcObject = null;
-      onState("closed", STATES.closed);
+      onState("closed", states().closed);
     },
   };
 }

@@ -67,6 +67,12 @@ export function t(text, values) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
+/** A translated sentence with nodes (links) in its {placeholders}, as children for h():
+ * `withNodes(t("{member} follows {other}"), { member: a, other: b })` gives [a, " follows ", b]. */
+export function withNodes(text, nodes) {
+  return text.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? nodes[part] ?? `{${part}}` : part)).filter((part) => part !== "");
+}
+
 /** One of two texts by count (`{n}` filled, written as the language writes numbers: 1,250 or
  * 1.250): `plural(n, "{n} item", "{n} items")`. */
 export function plural(n, one, other) {

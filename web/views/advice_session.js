@@ -4,28 +4,30 @@
 
 import { startCall } from "../advice_call.js";
 import { h, mount } from "../ui.js";
+import { intlLocale, t } from "../i18n.js";
 
 const TYPING_SHOWN_MS = 3_000;
 const TYPING_SENT_EVERY_MS = 2_000;
 
-/** Plain words for the socket's refusal codes. */
-export const REFUSALS = {
-  not_an_advisor: "Only approved advisors can go online.",
-  too_many_sessions: "You already have 3 sessions running. End one before accepting another.",
-  session_not_found: "This session is not available.",
-  session_ended: "This session has already ended.",
-  request_not_found: "This question is no longer open.",
-  not_offered: "This question was not offered to you.",
-  advisor_only: "Only the advisor can do this.",
-  signal_not_relayed: "The video connection could not reach the other side.",
-  invalid_frame: "The message could not be sent. Please check what you typed.",
-};
+/** Plain words for the socket's refusal codes (built when asked, so in the chosen language). */
+export const refusals = () => ({
+  not_an_advisor: t("Only approved advisors can go online."),
+  too_many_sessions: t("You already have 3 sessions running. End one before accepting another."),
+  session_not_found: t("This session is not available."),
+  session_ended: t("This session has already ended."),
+  request_not_found: t("This question is no longer open."),
+  not_offered: t("This question was not offered to you."),
+  advisor_only: t("Only the advisor can do this."),
+  signal_not_relayed: t("The video connection could not reach the other side."),
+  invalid_frame: t("The message could not be sent. Please check what you typed."),
+});
 
 export function refusal(frame) {
-  return REFUSALS[frame.code] || frame.message || "Something went wrong.";
+  return refusals()[frame.code] || frame.message || t("Something went wrong.");
 }
 
-const time = (iso) => new Date(iso || Date.now()).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+const time = (iso) =>
+  new Date(iso || Date.now()).toLocaleTimeString(intlLocale() === "en-IE" ? "en-GB" : intlLocale(), { hour: "2-digit", minute: "2-digit" });
 
 /**
  * The panel of session `matched` (a `matched` or `resumed` frame). `onEnded(frame)` runs once
@@ -34,26 +36,30 @@ const time = (iso) => new Date(iso || Date.now()).toLocaleTimeString("en-GB", { 
 export function sessionPanel({ socket, matched, onEnded }) {
   const id = matched.session_id;
   const role = matched.role;
-  const peerName = matched.peer?.name || (role === "shopper" ? "your advisor" : "the shopper");
+  const named = matched.peer?.name;
+  /** A text about the other side: with their name, else about "your advisor" (for the shopper)
+   *  or "the shopper" (for the advisor); whole sentences, as languages put these in different cases. */
+  const aboutPeer = (withName, ofAdvisor, ofShopper) => (named ? withName : role === "shopper" ? ofAdvisor : ofShopper);
+  const peerName = aboutPeer(named, t("your advisor"), t("the shopper"));
   const unsubscribes = [];
   const mine = (type, listener) =>
     unsubscribes.push(socket.on(type, (frame) => (frame.session_id === undefined || frame.session_id === id) && listener(frame)));
   socket.track(id);
 
-  const log = h("ol", { class: "advice-log", role: "log", "aria-live": "polite", "aria-label": `Chat with ${peerName}` });
+  const log = h("ol", { class: "advice-log", role: "log", "aria-live": "polite", "aria-label": aboutPeer(t("Chat with {name}", { name: named }), t("Chat with your advisor"), t("Chat with the shopper")) });
   const typing = h("p", { class: "advice-typing muted small", "aria-live": "polite", "data-testid": "advice-typing" });
   const note = h("div", { class: "advice-note", "aria-live": "polite" });
-  const input = h("textarea", { rows: "2", maxlength: "4000", "aria-label": "Your message", placeholder: "Type your message" });
-  const send = h("button", { type: "submit", class: "button" }, "Send");
+  const input = h("textarea", { rows: "2", maxlength: "4000", "aria-label": t("Your message"), placeholder: t("Type your message") });
+  const send = h("button", { type: "submit", class: "button" }, t("Send"));
   const form = h("form", { class: "advice-compose" }, input, send);
   const videoState = h("p", { class: "advice-video-state", "data-testid": "advice-video-state", "aria-live": "polite" });
-  const localVideo = h("video", { autoplay: true, muted: true, playsinline: true, class: "advice-video-local", "aria-label": "Your camera" });
-  const remoteVideo = h("video", { autoplay: true, playsinline: true, class: "advice-video-remote", "aria-label": `${peerName}'s camera` });
+  const localVideo = h("video", { autoplay: true, muted: true, playsinline: true, class: "advice-video-local", "aria-label": t("Your camera") });
+  const remoteVideo = h("video", { autoplay: true, playsinline: true, class: "advice-video-remote", "aria-label": aboutPeer(t("{name}'s camera", { name: named }), t("your advisor's camera"), t("the shopper's camera")) });
   localVideo.muted = true;
   const video = h("div", { class: "advice-video", hidden: true }, h("div", { class: "advice-videos" }, remoteVideo, localVideo), videoState);
-  const startVideo = h("button", { type: "button", class: "button button-ghost" }, "Start video");
-  const end = h("button", { type: "button", class: "button button-danger" }, "End session");
-  const forward = role === "advisor" ? h("button", { type: "button", class: "button button-ghost" }, "Forward to customer service") : null;
+  const startVideo = h("button", { type: "button", class: "button button-ghost" }, t("Start video"));
+  const end = h("button", { type: "button", class: "button button-danger" }, t("End session"));
+  const forward = role === "advisor" ? h("button", { type: "button", class: "button button-ghost" }, t("Forward to customer service")) : null;
   const controls = h("div", { class: "advice-controls" }, startVideo, forward, end);
 
   let call = null;
@@ -67,7 +73,7 @@ export function sessionPanel({ socket, matched, onEnded }) {
       h(
         "li",
         { class: `advice-message ${self ? "advice-mine" : "advice-theirs"}` },
-        h("span", { class: "advice-who" }, self ? "You" : peerName),
+        h("span", { class: "advice-who" }, self ? t("You") : peerName),
         h("span", { class: "advice-text" }, message.text),
         h("time", { class: "muted small", datetime: message.sent_at || "" }, time(message.sent_at)),
       ),
@@ -106,12 +112,12 @@ export function sessionPanel({ socket, matched, onEnded }) {
     if (frame.role !== role) mount(typing);
   });
   mine("typing", () => {
-    typing.textContent = `${peerName} is typing…`;
+    typing.textContent = aboutPeer(t("{name} is typing…", { name: named }), t("your advisor is typing…"), t("the shopper is typing…"));
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => mount(typing), TYPING_SHOWN_MS);
   });
   mine("media", (frame) => showCall(frame));
-  mine("forwarded", () => mount(note, h("p", { class: "notice" }, "This question was passed on to customer service. They will contact the shopper.")));
+  mine("forwarded", () => mount(note, h("p", { class: "notice" }, t("This question was passed on to customer service. They will contact the shopper."))));
   mine("ended", (frame) => finish(frame));
   mine("resumed", (frame) => {
     mount(log);
@@ -148,15 +154,16 @@ export function sessionPanel({ socket, matched, onEnded }) {
   forward?.addEventListener("click", () => socket.send("forward", { session_id: id, to: "customer_service" }));
 
   const product = matched.product || {};
+  const [talkingBefore, talkingAfter] = t("You are talking with {name}").split("{name}");
   const el = h(
     "section",
-    { class: "card advice-session", "data-session": id, "aria-label": `Session with ${peerName}` },
-    h("p", { class: "advice-peer", "data-testid": "advice-peer" }, "You are talking with ", h("strong", {}, peerName)),
+    { class: "card advice-session", "data-session": id, "aria-label": aboutPeer(t("Session with {name}", { name: named }), t("Session with your advisor"), t("Session with the shopper")) },
+    h("p", { class: "advice-peer", "data-testid": "advice-peer" }, talkingBefore || null, h("strong", {}, peerName), talkingAfter || null),
     product.title || matched.question
       ? h(
           "p",
           { class: "muted small" },
-          product.title ? ["About ", h("strong", {}, product.title)] : null,
+          product.title ? [t("About "), h("strong", {}, product.title)] : null,
           matched.question ? [product.title ? ": " : "", `“${matched.question}”`] : null,
         )
       : null,

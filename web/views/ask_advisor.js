@@ -7,13 +7,16 @@ import { api, seg } from "../api.js";
 import { session } from "../auth.js";
 import { link } from "../router.js";
 import { busy, errorBox, field, h, loading, mount } from "../ui.js";
+import { plural, t } from "../i18n.js";
 import { refusal, sessionPanel } from "./advice_session.js";
 
+// Each language by its own name (not translated).
 const LANGUAGES = { nl: "Nederlands", en: "English", de: "Deutsch", fr: "Français" };
-const NO_ADVISOR = {
-  no_program: "Nobody gives advice on this product yet.",
-  nobody_available: "No advisor is available right now. Please try again later.",
-};
+// Built when asked (not at import), so that the texts are in the chosen language.
+const noAdvisor = () => ({
+  no_program: t("Nobody gives advice on this product yet."),
+  nobody_available: t("No advisor is available right now. Please try again later."),
+});
 
 /** The "Ask an advisor" section for `product`; its socket closes when `signal` aborts. */
 export function askAdvisor(product, { signal }) {
@@ -21,16 +24,16 @@ export function askAdvisor(product, { signal }) {
   const section = h(
     "section",
     { class: "card advice-ask", "aria-labelledby": "advice-title" },
-    h("h2", { id: "advice-title" }, "Ask an advisor"),
-    h("p", { class: "muted" }, "Get live advice on this product from a shopper who knows it, by chat or video."),
+    h("h2", { id: "advice-title" }, t("Ask an advisor")),
+    h("p", { class: "muted" }, t("Get live advice on this product from a shopper who knows it, by chat or video.")),
     body,
   );
   if (!adviceAvailable()) {
-    mount(body, h("p", { class: "muted" }, "Live advice is not available on this site yet."));
+    mount(body, h("p", { class: "muted" }, t("Live advice is not available on this site yet.")));
     return section;
   }
   if (!session()) {
-    mount(body, h("p", {}, h("a", { href: link("/signin", { next: location.hash }) }, "Sign in"), " to ask an advisor."));
+    mount(body, h("p", {}, h("a", { href: link("/signin", { next: location.hash }) }, t("Sign in")), ` ${t("to ask an advisor.")}`));
     return section;
   }
   const socket = new AdviceSocket();
@@ -47,15 +50,15 @@ function showForm(body, socket, product, previous = {}) {
     {},
     Object.entries(LANGUAGES).map(([code, name]) => h("option", { value: code, selected: code === (previous.language || "nl") }, name)),
   );
-  const question = h("textarea", { rows: "3", minlength: "2", maxlength: "2000", required: true, placeholder: "For example: is this good for a small kitchen?" });
-  const ask = h("button", { type: "submit", class: "button" }, "Ask an advisor");
+  const question = h("textarea", { rows: "3", minlength: "2", maxlength: "2000", required: true, placeholder: t("For example: is this good for a small kitchen?") });
+  const ask = h("button", { type: "submit", class: "button" }, t("Ask an advisor"));
   const problem = h("div", { "aria-live": "polite" });
   const form = h(
     "form",
     { class: "advice-form" },
-    h("fieldset", { class: "advice-modes" }, h("legend", {}, "How do you want to talk?"), mode("chat", "Chat"), mode("video", "Video call")),
-    field("Language", language),
-    field("Your question", question),
+    h("fieldset", { class: "advice-modes" }, h("legend", {}, t("How do you want to talk?")), mode("chat", t("Chat")), mode("video", t("Video call"))),
+    field(t("Language"), language),
+    field(t("Your question"), question),
     problem,
     h("div", { class: "actions" }, ask),
   );
@@ -63,7 +66,7 @@ function showForm(body, socket, product, previous = {}) {
     event.preventDefault();
     const text = question.value.trim();
     if (text.length < 2) {
-      mount(problem, h("p", { class: "field-error" }, "Please type your question."));
+      mount(problem, h("p", { class: "field-error" }, t("Please type your question.")));
       return;
     }
     const request = {
@@ -77,11 +80,11 @@ function showForm(body, socket, product, previous = {}) {
 }
 
 function wait(body, socket, product, request) {
-  const status = h("div", { class: "advice-status", role: "status", "data-testid": "advice-status" }, loading("Looking for an advisor who knows this product…"));
+  const status = h("div", { class: "advice-status", role: "status", "data-testid": "advice-status" }, loading(t("Looking for an advisor who knows this product…")));
   mount(body, status);
   const stop = [];
   const done = () => stop.splice(0).forEach((unsubscribe) => unsubscribe());
-  const again = () => h("button", { type: "button", class: "button button-ghost", onclick: () => showForm(body, socket, product, request) }, "Ask again");
+  const again = () => h("button", { type: "button", class: "button button-ghost", onclick: () => showForm(body, socket, product, request) }, t("Ask again"));
   let requestId = null;
 
   stop.push(
@@ -91,7 +94,8 @@ function wait(body, socket, product, request) {
     socket.on("no_advisor", (frame) => {
       if (requestId && frame.request_id !== requestId) return;
       done();
-      mount(status, h("p", {}, NO_ADVISOR[frame.reason] || NO_ADVISOR.nobody_available), again());
+      const words = noAdvisor();
+      mount(status, h("p", {}, words[frame.reason] || words.nobody_available), again());
     }),
     socket.on("matched", (frame) => {
       if (requestId && frame.request_id !== requestId) return;
@@ -104,7 +108,7 @@ function wait(body, socket, product, request) {
       mount(status, h("p", { class: "error", role: "alert" }, refusal(frame)), again());
     }),
     socket.on("connection", (frame) => {
-      if (frame.state === "lost" && !requestId) mount(status, loading("The connection dropped; trying again…"));
+      if (frame.state === "lost" && !requestId) mount(status, loading(t("The connection dropped; trying again…")));
     }),
   );
   const category = product.category?.length ? product.category.join(" > ") : null;
@@ -122,7 +126,7 @@ function talk(body, socket, product, request, matched) {
     socket,
     matched,
     onEnded: (frame) => {
-      const who = frame.by && frame.by === matched.peer?.user_id ? `${matched.peer.name} ended the session.` : "The session has ended.";
+      const who = frame.by && frame.by === matched.peer?.user_id ? t("{name} ended the session.", { name: matched.peer.name }) : t("The session has ended.");
       const rating = h("div", { class: "advice-after" });
       section.append(rating);
       rate(rating, matched, who, () => {
@@ -139,19 +143,19 @@ function rate(box, matched, endedText, askAgain) {
   const stars = h(
     "fieldset",
     { class: "advice-stars" },
-    h("legend", {}, "How helpful was this advice?"),
+    h("legend", {}, t("How helpful was this advice?")),
     [1, 2, 3, 4, 5].map((n) =>
-      h("label", { class: "advice-choice" }, h("input", { type: "radio", name: "advice-csat", value: String(n), required: true }), `${n} ${n === 1 ? "star" : "stars"}`),
+      h("label", { class: "advice-choice" }, h("input", { type: "radio", name: "advice-csat", value: String(n), required: true }), plural(n, "{n} star", "{n} stars")),
     ),
   );
   const nps = h(
     "select",
     {},
-    h("option", { value: "" }, "Rather not say"),
+    h("option", { value: "" }, t("Rather not say")),
     Array.from({ length: 11 }, (_, n) => h("option", { value: String(n) }, String(n))),
   );
-  const feedback = h("textarea", { rows: "3", maxlength: "2000", placeholder: "What did you like, what could be better?" });
-  const save = h("button", { type: "submit", class: "button" }, "Send rating");
+  const feedback = h("textarea", { rows: "3", maxlength: "2000", placeholder: t("What did you like, what could be better?") });
+  const save = h("button", { type: "submit", class: "button" }, t("Send rating"));
   const problem = h("div", { "aria-live": "polite" });
   const idempotencyKey = crypto.randomUUID();
   const form = h(
@@ -159,8 +163,8 @@ function rate(box, matched, endedText, askAgain) {
     { class: "advice-rating" },
     h("p", { class: "advice-ended", "data-testid": "advice-ended" }, endedText),
     stars,
-    field("How likely are you to recommend Plein's advisors to a friend? (0 = not at all, 10 = very likely)", nps),
-    field("Anything you want to tell us? (optional)", feedback),
+    field(t("How likely are you to recommend Plein's advisors to a friend? (0 = not at all, 10 = very likely)"), nps),
+    field(t("Anything you want to tell us? (optional)"), feedback),
     problem,
     h("div", { class: "actions" }, save),
   );
@@ -168,7 +172,7 @@ function rate(box, matched, endedText, askAgain) {
     event.preventDefault();
     const chosen = form.querySelector('input[name="advice-csat"]:checked');
     if (!chosen) {
-      mount(problem, h("p", { class: "field-error" }, "Please choose 1 to 5 stars."));
+      mount(problem, h("p", { class: "field-error" }, t("Please choose 1 to 5 stars.")));
       return;
     }
     const rating = { csat: Number(chosen.value) };
@@ -177,11 +181,11 @@ function rate(box, matched, endedText, askAgain) {
     busy(save, async () => {
       try {
         await api.post(`/advice/sessions/${seg(matched.session_id)}/rating`, rating, { headers: { "Idempotency-Key": idempotencyKey } });
-        mount(box, h("p", { class: "notice success-box", "data-testid": "advice-rated" }, "Thank you! Your rating helps other shoppers find good advice."), h("button", { type: "button", class: "button button-ghost", onclick: askAgain }, "Ask another question"));
+        mount(box, h("p", { class: "notice success-box", "data-testid": "advice-rated" }, t("Thank you! Your rating helps other shoppers find good advice.")), h("button", { type: "button", class: "button button-ghost", onclick: askAgain }, t("Ask another question")));
       } catch (error) {
-        mount(problem, errorBox(error, { title: error.code === "already_rated" ? "You already rated this session." : "Could not send your rating" }));
+        mount(problem, errorBox(error, { title: error.code === "already_rated" ? t("You already rated this session.") : t("Could not send your rating") }));
       }
-    }, "Sending…");
+    }, t("Sending…"));
   });
   mount(box, form);
 }

@@ -8,19 +8,21 @@
 import { api, seg } from "../api.js";
 import { busy, date, empty, errorBox, h, loading, mount, statusBadge, toast } from "../ui.js";
 import { STAGES, stageName } from "./rewards_shared.js";
+import { plural, t } from "../i18n.js";
 
-const LANGUAGES = [
-  ["nl", "Dutch"],
-  ["de", "German"],
-  ["en", "English"],
+// a function, not a constant: the names follow the interface language, loaded after the import
+const languageOptions = () => [
+  ["nl", t("Dutch")],
+  ["de", t("German")],
+  ["en", t("English")],
 ];
 const COUNT_DELAY_MS = 300;
 const REFRESH_MS = 2000;
 
 export async function render(view, { params, session: user, signal }) {
-  const title = h("h1", {}, "Campaigns");
+  const title = h("h1", {}, t("Campaigns"));
   if (!user.groups.includes("admin")) {
-    mount(view, title, empty("This page is for administrators. Sign in with an admin account.", h("a", { class: "button button-ghost", href: "#/signin?next=%23%2Fadmin%2Fcampaigns" }, "Sign in as an admin")));
+    mount(view, title, empty(t("This page is for administrators. Sign in with an admin account."), h("a", { class: "button button-ghost", href: "#/signin?next=%23%2Fadmin%2Fcampaigns" }, t("Sign in as an admin"))));
     return;
   }
   if (!params.id) return renderList(view, title, signal);
@@ -34,10 +36,10 @@ function stats(s) {
     "dl",
     { class: "campaign-stats", "data-testid": "campaign-stats" },
     [
-      ["Recipients", s.recipients, "recipients"],
-      ["Delivered", s.delivered, "delivered"],
-      ["Opened", s.opened, "opened"],
-      ["Clicked", s.clicked, "clicked"],
+      [t("Recipients"), s.recipients, "recipients"],
+      [t("Delivered"), s.delivered, "delivered"],
+      [t("Opened"), s.opened, "opened"],
+      [t("Clicked"), s.clicked, "clicked"],
     ].map(([label, value, key]) => h("div", {}, h("dt", {}, label), h("dd", { "data-stat": key }, String(value)))),
   );
 }
@@ -45,24 +47,24 @@ function stats(s) {
 async function renderList(view, title, signal) {
   const list = h("ul", { class: "campaign-list", "data-testid": "campaign-list" });
   const more = h("div", {});
-  mount(view, title, h("p", {}, h("a", { class: "button", href: "#/admin/campaigns/new" }, "New campaign")), list, more);
+  mount(view, title, h("p", {}, h("a", { class: "button", href: "#/admin/campaigns/new" }, t("New campaign"))), list, more);
   const load = async (cursor) => {
     const page = await api.get("/admin/campaigns", { query: { limit: 20, cursor }, signal });
-    if (!cursor && !page.items.length) mount(list, h("li", {}, empty("No campaigns yet.")));
+    if (!cursor && !page.items.length) mount(list, h("li", {}, empty(t("No campaigns yet."))));
     list.append(
       ...page.items.map((c) =>
         h(
           "li",
           { class: "card campaign-item", "data-campaign": c.campaign_id },
           h("p", { class: "campaign-head" }, h("a", { href: `#/admin/campaigns/${seg(c.campaign_id)}` }, c.name), " ", statusBadge(c.status)),
-          h("p", { class: "muted small" }, c.queued_at ? `Sent ${date(c.queued_at)}` : `Created ${date(c.created_at)}`, " · ", c.languages.join(", ")),
+          h("p", { class: "muted small" }, c.queued_at ? t("Sent {date}", { date: date(c.queued_at) }) : t("Created {date}", { date: date(c.created_at) }), " · ", c.languages.join(", ")),
           c.status === "draft" ? null : stats(c.stats),
         ),
       ),
     );
     mount(more);
     if (page.next_cursor) {
-      const button = h("button", { type: "button", class: "button button-ghost" }, "More campaigns");
+      const button = h("button", { type: "button", class: "button button-ghost" }, t("More campaigns"));
       button.addEventListener("click", () => busy(button, () => load(page.next_cursor).catch((e) => mount(more, errorBox(e)))));
       mount(more, button);
     }
@@ -71,7 +73,7 @@ async function renderList(view, title, signal) {
     await load(null);
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(list, h("li", {}, errorBox(error, { title: "Could not load the campaigns" })));
+    mount(list, h("li", {}, errorBox(error, { title: t("Could not load the campaigns") })));
   }
 }
 
@@ -87,16 +89,16 @@ function segmentQuery(segment) {
 }
 
 async function renderCampaign(view, campaignId, signal) {
-  const title = h("h1", {}, campaignId ? "Campaign" : "New campaign");
-  const back = h("p", {}, h("a", { href: "#/admin/campaigns" }, "← All campaigns"));
-  mount(view, back, title, loading("Loading…"));
+  const title = h("h1", {}, campaignId ? t("Campaign") : t("New campaign"));
+  const back = h("p", {}, h("a", { href: "#/admin/campaigns" }, t("← All campaigns")));
+  mount(view, back, title, loading(t("Loading…")));
   let campaign = null;
   if (campaignId) {
     try {
       campaign = await api.get(`/admin/campaigns/${seg(campaignId)}`, { signal });
     } catch (error) {
       if (error.name === "AbortError") throw error;
-      mount(view, back, title, errorBox(error, { title: "Could not load the campaign" }));
+      mount(view, back, title, errorBox(error, { title: t("Could not load the campaign") }));
       return;
     }
   }
@@ -106,9 +108,10 @@ async function renderCampaign(view, campaignId, signal) {
 
 function composer(view, back, title, initial, signal) {
   let campaign = initial;
+  const languageList = languageOptions();
   const name = h("input", { id: "campaign-name", name: "name", value: campaign?.name || "", maxlength: 120, required: true });
   const content = Object.fromEntries(
-    LANGUAGES.map(([code]) => [
+    languageList.map(([code]) => [
       code,
       {
         subject: h("input", { id: `subject-${code}`, name: `subject-${code}`, maxlength: 200, value: campaign?.content[code]?.subject || "" }),
@@ -118,16 +121,16 @@ function composer(view, back, title, initial, signal) {
   );
   const segment = campaign?.segment || { stages: [], affinities: [], active_within_days: null, languages: [] };
   const stageBoxes = STAGES.map((s) => h("label", { class: "choice" }, h("input", { type: "checkbox", value: s, checked: segment.stages.includes(s) }), ` ${stageName(s)}`));
-  const languageBoxes = LANGUAGES.map(([code, label]) => h("label", { class: "choice" }, h("input", { type: "checkbox", value: code, checked: segment.languages.includes(code) }), ` ${label}`));
+  const languageBoxes = languageList.map(([code, label]) => h("label", { class: "choice" }, h("input", { type: "checkbox", value: code, checked: segment.languages.includes(code) }), ` ${label}`));
   const affinities = h("input", { id: "segment-affinities", value: segment.affinities.join(", "), autocomplete: "off" });
   const active = h("input", { id: "segment-active", type: "number", min: 1, max: 3650, inputmode: "numeric", value: segment.active_within_days ?? "" });
-  const count = h("p", { class: "campaign-count", role: "status", "aria-live": "polite", "data-testid": "segment-count" }, "Counting…");
+  const count = h("p", { class: "campaign-count", role: "status", "aria-live": "polite", "data-testid": "segment-count" }, t("Counting…"));
   const result = h("div", { "aria-live": "polite" });
   const previewBox = h("div", { class: "campaign-preview" });
-  const previewLanguage = h("select", { id: "preview-language", "aria-label": "Preview language" }, LANGUAGES.map(([code, label]) => h("option", { value: code }, label)));
-  const save = h("button", { type: "submit", class: "button button-ghost" }, "Save draft");
-  const preview = h("button", { type: "button", class: "button button-ghost" }, "Preview");
-  const send = h("button", { type: "button", class: "button" }, "Send…");
+  const previewLanguage = h("select", { id: "preview-language", "aria-label": t("Preview language") }, languageList.map(([code, label]) => h("option", { value: code }, label)));
+  const save = h("button", { type: "submit", class: "button button-ghost" }, t("Save draft"));
+  const preview = h("button", { type: "button", class: "button button-ghost" }, t("Preview"));
+  const send = h("button", { type: "button", class: "button" }, t("Send…"));
   const confirmBox = h("div", { "aria-live": "polite" });
 
   const checked = (boxes) => boxes.map((l) => l.querySelector("input")).filter((i) => i.checked).map((i) => i.value);
@@ -139,7 +142,7 @@ function composer(view, back, title, initial, signal) {
   });
   const body = () => {
     const filled = {};
-    for (const [code] of LANGUAGES) {
+    for (const [code] of languageList) {
       const subject = content[code].subject.value.trim();
       const html = content[code].html.value.trim();
       if (subject || html) filled[code] = { subject, html };
@@ -153,16 +156,16 @@ function composer(view, back, title, initial, signal) {
     clearTimeout(countTimer);
     countTimer = setTimeout(async () => {
       const run = ++countRun;
-      count.textContent = "Counting…";
+      count.textContent = t("Counting…");
       try {
         const reach = await api.get("/admin/segments/preview", { query: segmentQuery(currentSegment()), signal });
         if (run !== countRun) return;
         count.dataset.recipients = String(reach.recipients);
-        mount(count, h("strong", {}, `${reach.recipients} ${reach.recipients === 1 ? "subscriber" : "subscribers"}`), ` in this segment (${reach.members} members, only confirmed subscribers get it)`);
+        mount(count, h("strong", {}, plural(reach.recipients, "{n} subscriber", "{n} subscribers")), t(" in this segment ({members} members, only confirmed subscribers get it)", { members: reach.members }));
       } catch (error) {
         if (error.name === "AbortError" || run !== countRun) return;
         delete count.dataset.recipients;
-        count.textContent = error.code === "invalid_segment" || error.code === "validation_failed" ? "This segment is not valid." : "Could not count the segment.";
+        count.textContent = error.code === "invalid_segment" || error.code === "validation_failed" ? t("This segment is not valid.") : t("Could not count the segment.");
       }
     }, COUNT_DELAY_MS);
   };
@@ -187,32 +190,32 @@ function composer(view, back, title, initial, signal) {
 
   const form = h(
     "form",
-    { class: "card campaign-form", "aria-label": "Campaign" },
-    h("div", { class: "field" }, h("label", { for: "campaign-name" }, "Name (only admins see it)"), name),
-    LANGUAGES.map(([code, label]) =>
+    { class: "card campaign-form", "aria-label": t("Campaign") },
+    h("div", { class: "field" }, h("label", { for: "campaign-name" }, t("Name (only admins see it)")), name),
+    languageList.map(([code, label]) =>
       h(
         "fieldset",
         { class: "campaign-language", lang: code },
         h("legend", {}, label),
-        h("div", { class: "field" }, h("label", { for: `subject-${code}` }, `Subject (${code})`), content[code].subject),
-        h("div", { class: "field" }, h("label", { for: `body-${code}` }, `Body (${code}, HTML)`), content[code].html),
+        h("div", { class: "field" }, h("label", { for: `subject-${code}` }, t("Subject ({code})", { code })), content[code].subject),
+        h("div", { class: "field" }, h("label", { for: `body-${code}` }, t("Body ({code}, HTML)", { code })), content[code].html),
       ),
     ),
-    h("p", { class: "hint" }, "Write at least one language; members get theirs, else English. Scripts, styles and event handlers are removed."),
+    h("p", { class: "hint" }, t("Write at least one language; members get theirs, else English. Scripts, styles and event handlers are removed.")),
     h(
       "fieldset",
       { class: "campaign-segment" },
-      h("legend", {}, "Segment"),
-      h("fieldset", { class: "choices" }, h("legend", {}, "Journey stages (none: any)"), stageBoxes),
-      h("div", { class: "field" }, h("label", { for: "segment-affinities" }, "Interests (comma-separated; any one matches)"), affinities),
-      h("div", { class: "field" }, h("label", { for: "segment-active" }, "Active within days (optional)"), active),
-      h("fieldset", { class: "choices" }, h("legend", {}, "Languages (none: any)"), languageBoxes),
+      h("legend", {}, t("Segment")),
+      h("fieldset", { class: "choices" }, h("legend", {}, t("Journey stages (none: any)")), stageBoxes),
+      h("div", { class: "field" }, h("label", { for: "segment-affinities" }, t("Interests (comma-separated; any one matches)")), affinities),
+      h("div", { class: "field" }, h("label", { for: "segment-active" }, t("Active within days (optional)")), active),
+      h("fieldset", { class: "choices" }, h("legend", {}, t("Languages (none: any)")), languageBoxes),
       count,
     ),
     result,
     h("div", { class: "actions" }, save, preview, send),
     confirmBox,
-    h("div", { class: "campaign-preview-bar" }, h("label", { for: "preview-language" }, "Preview in "), previewLanguage),
+    h("div", { class: "campaign-preview-bar" }, h("label", { for: "preview-language" }, t("Preview in ")), previewLanguage),
     previewBox,
   );
   form.addEventListener("input", (event) => {
@@ -224,8 +227,8 @@ function composer(view, back, title, initial, signal) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(save, async () => {
-      if (await persist()) toast("Draft saved.", "success");
-    }, "Saving…");
+      if (await persist()) toast(t("Draft saved."), "success");
+    }, t("Saving…"));
   });
   preview.addEventListener("click", () =>
     busy(preview, async () => {
@@ -234,18 +237,18 @@ function composer(view, back, title, initial, signal) {
       try {
         const shown = await api.post(`/admin/campaigns/${seg(saved.campaign_id)}/preview`, { language: previewLanguage.value });
         // sandbox="" : no scripts, no forms, no navigation of this page; the HTML is shown as a mail client would.
-        const frame = h("iframe", { sandbox: "", title: "Mail preview", class: "campaign-frame", "data-testid": "campaign-preview", referrerpolicy: "no-referrer" });
+        const frame = h("iframe", { sandbox: "", title: t("Mail preview"), class: "campaign-frame", "data-testid": "campaign-preview", referrerpolicy: "no-referrer" });
         frame.srcdoc = shown.html;
         mount(
           previewBox,
-          h("p", {}, h("strong", {}, "Subject: "), shown.subject, h("span", { class: "muted" }, ` (${shown.language})`)),
-          h("p", { class: "muted small", "data-testid": "preview-recipients" }, `Reaches ${shown.recipients} subscribers now.`),
+          h("p", {}, h("strong", {}, t("Subject: ")), shown.subject, h("span", { class: "muted" }, ` (${shown.language})`)),
+          h("p", { class: "muted small", "data-testid": "preview-recipients" }, t("Reaches {n} subscribers now.", { n: shown.recipients })),
           frame,
         );
       } catch (error) {
-        mount(previewBox, errorBox(error, { title: "Could not preview the campaign" }));
+        mount(previewBox, errorBox(error, { title: t("Could not preview the campaign") }));
       }
-    }, "Rendering…"),
+    }, t("Rendering…")),
   );
   send.addEventListener("click", () =>
     busy(send, async () => {
@@ -253,31 +256,31 @@ function composer(view, back, title, initial, signal) {
       if (!saved) return;
       const reach = await api.get("/admin/segments/preview", { query: segmentQuery(saved.segment), signal }).catch(() => null);
       const key = `send-${saved.campaign_id}-${crypto.randomUUID ? crypto.randomUUID() : Date.now()}`;
-      const yes = h("button", { type: "button", class: "button", "data-testid": "confirm-send" }, "Yes, send it now");
-      const no = h("button", { type: "button", class: "button button-ghost" }, "Cancel");
+      const yes = h("button", { type: "button", class: "button", "data-testid": "confirm-send" }, t("Yes, send it now"));
+      const no = h("button", { type: "button", class: "button button-ghost" }, t("Cancel"));
       no.addEventListener("click", () => mount(confirmBox));
       yes.addEventListener("click", () =>
         busy(yes, async () => {
           try {
             const queued = await api.post(`/admin/campaigns/${seg(saved.campaign_id)}/send`, undefined, { headers: { "Idempotency-Key": key } });
-            toast("The campaign is being sent.", "success");
-            renderSent(view, h("p", {}, h("a", { href: "#/admin/campaigns" }, "← All campaigns")), h("h1", {}, queued.name), queued, signal);
+            toast(t("The campaign is being sent."), "success");
+            renderSent(view, h("p", {}, h("a", { href: "#/admin/campaigns" }, t("← All campaigns"))), h("h1", {}, queued.name), queued, signal);
           } catch (error) {
-            mount(confirmBox, errorBox(error, { title: error.code === "campaign_already_sent" ? "This campaign was sent already" : "The campaign was not sent" }));
+            mount(confirmBox, errorBox(error, { title: error.code === "campaign_already_sent" ? t("This campaign was sent already") : t("The campaign was not sent") }));
           }
-        }, "Sending…"),
+        }, t("Sending…")),
       );
       mount(
         confirmBox,
         h(
           "div",
-          { class: "card campaign-confirm", role: "alertdialog", "aria-label": "Confirm sending" },
-          h("p", {}, reach ? `Send “${saved.name}” to ${reach.recipients} subscribers now? ` : `Send “${saved.name}” now? `, "It goes out once and cannot be changed afterwards."),
+          { class: "card campaign-confirm", role: "alertdialog", "aria-label": t("Confirm sending") },
+          h("p", {}, reach ? t("Send “{name}” to {n} subscribers now? ", { name: saved.name, n: reach.recipients }) : t("Send “{name}” now? ", { name: saved.name }), t("It goes out once and cannot be changed afterwards.")),
           h("div", { class: "actions" }, yes, no),
         ),
       );
       yes.focus();
-    }, "Saving…"),
+    }, t("Saving…")),
   );
   if (campaign) title.textContent = campaign.name;
   mount(view, back, title, form);
@@ -285,11 +288,11 @@ function composer(view, back, title, initial, signal) {
 }
 
 function problemTitle(error) {
-  if (error.code === "empty_body") return "A body is empty once scripts and styles are removed";
-  if (error.code === "no_content") return "Write the campaign in at least one language";
-  if (error.code === "campaign_changed") return "Someone changed this campaign meanwhile: reload the page";
-  if (error.code === "campaign_not_draft") return "This campaign was sent already";
-  return "The campaign was not saved";
+  if (error.code === "empty_body") return t("A body is empty once scripts and styles are removed");
+  if (error.code === "no_content") return t("Write the campaign in at least one language");
+  if (error.code === "campaign_changed") return t("Someone changed this campaign meanwhile: reload the page");
+  if (error.code === "campaign_not_draft") return t("This campaign was sent already");
+  return t("The campaign was not saved");
 }
 
 // ---------------------------------------------------------------- sent
@@ -306,10 +309,10 @@ function renderSent(view, back, title, campaign, signal) {
       "section",
       { class: "card" },
       status,
-      campaign.queued_at ? h("p", { class: "muted small" }, `Sent ${date(campaign.queued_at)}`) : null,
+      campaign.queued_at ? h("p", { class: "muted small" }, t("Sent {date}", { date: date(campaign.queued_at) })) : null,
       numbers,
-      campaign.stats.skipped ? h("p", { class: "muted small" }, `${campaign.stats.skipped} skipped (unsubscribed, bounced, preferences or caps).`) : null,
-      h("h2", {}, "Subjects"),
+      campaign.stats.skipped ? h("p", { class: "muted small" }, t("{n} skipped (unsubscribed, bounced, preferences or caps).", { n: campaign.stats.skipped })) : null,
+      h("h2", {}, t("Subjects")),
       h("ul", {}, languages),
     ),
   );

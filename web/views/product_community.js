@@ -10,7 +10,6 @@ import {
   draft,
   memberLink,
   plainMessage,
-  plural,
   problem,
   reportButton,
   saveDraft,
@@ -19,14 +18,16 @@ import {
   starInput,
   statusNote,
 } from "./community/shared.js";
+import { plural, t } from "../i18n.js";
 
-const REVIEW_FIELDS = { rating: "Stars", title: "Title", text: "Your review", photos: "Photo links" };
-const ROLE_NAMES = { vendor: "Vendor", advisor: "Advisor" };
+// Built when asked (not at import), so that the texts are in the chosen language.
+const reviewFields = () => ({ rating: t("Stars"), title: t("Title"), text: t("Your review"), photos: t("Photo links") });
+const roleNames = () => ({ vendor: t("Vendor"), advisor: t("Advisor") });
 
 /** The product page's community section; loads its parts in the background. */
 export function productCommunity(product, { signal }) {
-  const reviews = h("section", { class: "community-reviews", "aria-labelledby": "reviews-title" }, h("h2", { id: "reviews-title" }, "Reviews"), loading("Loading reviews…"));
-  const questions = h("section", { class: "community-questions", "aria-labelledby": "questions-title" }, h("h2", { id: "questions-title" }, "Questions and answers"), loading("Loading questions…"));
+  const reviews = h("section", { class: "community-reviews", "aria-labelledby": "reviews-title" }, h("h2", { id: "reviews-title" }, t("Reviews")), loading(t("Loading reviews…")));
+  const questions = h("section", { class: "community-questions", "aria-labelledby": "questions-title" }, h("h2", { id: "questions-title" }, t("Questions and answers")), loading(t("Loading questions…")));
   showReviews(reviews, product, signal);
   showQuestions(questions, product, signal);
   return h(
@@ -48,9 +49,9 @@ function heartButton(product, signal) {
     mount(
       button,
       h("span", { "aria-hidden": "true" }, state.hearted ? "♥" : "♡"),
-      state.hearted ? " Hearted" : " Heart",
+      ` ${state.hearted ? t("Hearted") : t("Heart")}`,
       h("span", { class: "heart-count" }, ` ${state.hearts}`),
-      h("span", { class: "visually-hidden" }, state.hearts === 1 ? " heart" : " hearts"),
+      h("span", { class: "visually-hidden" }, ` ${state.hearts === 1 ? t("heart") : t("hearts")}`),
     );
   };
   let state = { hearted: false, hearts: product.hearts || 0 };
@@ -62,7 +63,7 @@ function heartButton(product, signal) {
     busy(button, async () => {
       mount(note);
       if (!session()) {
-        mount(note, h("a", { href: link("/signin", { next: location.hash }) }, "Sign in"), " to heart products.");
+        mount(note, h("a", { href: link("/signin", { next: location.hash }) }, t("Sign in")), ` ${t("to heart products.")}`);
         return;
       }
       try {
@@ -81,12 +82,12 @@ function collectButton(product) {
   const button = h("button", { type: "button", class: "button button-ghost", "data-testid": "add-to-collection" });
   const show = () => {
     const inDraft = draft().includes(product.product_id);
-    button.textContent = inDraft ? "✓ In your new collection" : "Add to collection";
+    button.textContent = inDraft ? `✓ ${t("In your new collection")}` : t("Add to collection");
     button.setAttribute("aria-pressed", String(inDraft));
   };
   button.addEventListener("click", () => {
     if (!session()) {
-      mount(note, h("a", { href: link("/signin", { next: location.hash }) }, "Sign in"), " to make collections.");
+      mount(note, h("a", { href: link("/signin", { next: location.hash }) }, t("Sign in")), ` ${t("to make collections.")}`);
       return;
     }
     const ids = draft();
@@ -95,8 +96,8 @@ function collectButton(product) {
     show();
     mount(
       note,
-      next.length ? `${plural(next.length, "product")} picked. ` : "Removed. ",
-      next.length ? h("a", { href: "#/collections/new" }, "Compose your collection") : null,
+      `${next.length ? plural(next.length, "{n} product picked.", "{n} products picked.") : t("Removed.")} `,
+      next.length ? h("a", { href: "#/collections/new" }, t("Compose your collection")) : null,
     );
   });
   show();
@@ -116,13 +117,13 @@ async function showReviews(section, product, signal) {
     into: list,
     renderItem: (review) => reviewItem(review),
     more,
-    label: "More reviews",
+    label: t("More reviews"),
   });
   try {
     first = await load(null);
   } catch (error) {
     if (error.name === "AbortError") return;
-    mount(section, heading, problem(error, "Could not load the reviews"));
+    mount(section, heading, problem(error, t("Could not load the reviews")));
     return;
   }
   mount(summary, ratingSummary(first.rating));
@@ -131,8 +132,8 @@ async function showReviews(section, product, signal) {
       list.prepend(reviewItem(review));
       api.get(`/products/${seg(product.product_id)}/reviews`, { query: { limit: 1 } }).then((p) => mount(summary, ratingSummary(p.rating))).catch(() => {});
     }
-  }) : signInLink("to write a review.");
-  mount(section, heading, summary, write, list, first.items.length ? null : empty("No reviews yet. Be the first to share what you think."), more);
+  }) : signInLink(t("to write a review."));
+  mount(section, heading, summary, write, list, first.items.length ? null : empty(t("No reviews yet. Be the first to share what you think.")), more);
 }
 
 function ratingSummary(rating) {
@@ -140,17 +141,17 @@ function ratingSummary(rating) {
   return h(
     "div",
     { class: "rating-box", "data-testid": "rating-summary" },
-    h("p", { class: "rating-average" }, h("strong", {}, rating.average.toFixed(1)), " ", stars(rating.average), h("span", { class: "muted" }, ` ${plural(rating.count, "review")}`)),
+    h("p", { class: "rating-average" }, h("strong", {}, rating.average.toFixed(1)), " ", stars(rating.average), h("span", { class: "muted" }, ` ${plural(rating.count, "{n} review", "{n} reviews")}`)),
     h(
       "ul",
-      { class: "histogram", "aria-label": "Reviews per number of stars" },
+      { class: "histogram", "aria-label": t("Reviews per number of stars") },
       ["5", "4", "3", "2", "1"].map((n) => {
         const count = rating.histogram[n] || 0;
         return h(
           "li",
           {},
           h("span", { class: "histogram-label" }, `${n} ★`),
-          h("progress", { max: String(rating.count), value: String(count), "aria-label": `${n} stars: ${count} of ${rating.count}` }),
+          h("progress", { max: String(rating.count), value: String(count), "aria-label": n === "1" ? t("1 star: {count} of {total}", { count, total: rating.count }) : t("{stars} stars: {count} of {total}", { stars: n, count, total: rating.count }) }),
           h("span", { class: "histogram-count" }, String(count)),
         );
       }),
@@ -160,30 +161,30 @@ function ratingSummary(rating) {
 
 function reviewForm(product, onWritten) {
   const box = h("div", { class: "review-write" });
-  const open = h("button", { type: "button", class: "button", "aria-expanded": "false" }, "Write a review");
+  const open = h("button", { type: "button", class: "button", "aria-expanded": "false" }, t("Write a review"));
   const result = h("div", { "aria-live": "polite" });
   open.addEventListener("click", () => {
     open.setAttribute("aria-expanded", "true");
     open.hidden = true;
-    const rating = starInput("Your rating");
+    const rating = starInput(t("Your rating"));
     const title = h("input", { type: "text", maxlength: "120", required: true, autocomplete: "off" });
     const text = h("textarea", { rows: "5", maxlength: "5000", required: true });
     const photos = h("textarea", { rows: "2", placeholder: "https://…" });
-    const submit = h("button", { type: "submit", class: "button" }, "Publish review");
+    const submit = h("button", { type: "submit", class: "button" }, t("Publish review"));
     const form = h(
       "form",
-      { class: "card community-form", "aria-label": "Write a review" },
+      { class: "card community-form", "aria-label": t("Write a review") },
       rating,
-      field("Title", title),
-      field("Your review", text, "What did you like, what not? Up to 5,000 characters."),
-      field("Photo links (optional)", photos, "Web addresses of photos, one per line, up to 6."),
-      h("div", { class: "actions" }, h("button", { type: "button", class: "button button-ghost", onclick: () => { form.remove(); open.hidden = false; open.setAttribute("aria-expanded", "false"); } }, "Cancel"), submit),
+      field(t("Title"), title),
+      field(t("Your review"), text, t("What did you like, what not? Up to 5,000 characters.")),
+      field(t("Photo links (optional)"), photos, t("Web addresses of photos, one per line, up to 6.")),
+      h("div", { class: "actions" }, h("button", { type: "button", class: "button button-ghost", onclick: () => { form.remove(); open.hidden = false; open.setAttribute("aria-expanded", "false"); } }, t("Cancel")), submit),
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       mount(result);
       if (!rating.value()) {
-        mount(result, errorBox({ message: "Choose from 1 to 5 stars." }, { title: "Your rating is missing" }));
+        mount(result, errorBox({ message: t("Choose from 1 to 5 stars.") }, { title: t("Your rating is missing") }));
         return;
       }
       busy(submit, async () => {
@@ -195,12 +196,12 @@ function reviewForm(product, onWritten) {
             photos: photos.value.split(/\s+/).filter(Boolean),
           });
           form.remove();
-          mount(result, review.status === "published" ? h("p", { class: "notice success-box", role: "status" }, "Thank you! Your review is published.") : statusNote(review, "review"));
+          mount(result, review.status === "published" ? h("p", { class: "notice success-box", role: "status" }, t("Thank you! Your review is published.")) : statusNote(review, "review"));
           onWritten(review);
         } catch (error) {
-          mount(result, problem(error, "Your review was not saved", REVIEW_FIELDS));
+          mount(result, problem(error, t("Your review was not saved"), reviewFields()));
         }
-      }, "Publishing…");
+      }, t("Publishing…"));
     });
     box.insertBefore(form, result);
     rating.querySelector("input").focus();
@@ -212,30 +213,30 @@ function reviewItem(review) {
   const user = session();
   const actions = h("div", { class: "review-actions" });
   const note = h("div", { class: "review-note", "aria-live": "polite" });
-  const helpful = h("button", { type: "button", class: "button button-small button-ghost" }, `Helpful (${review.helpful})`);
+  const helpful = h("button", { type: "button", class: "button button-small button-ghost" }, t("Helpful ({n})", { n: review.helpful }));
   helpful.addEventListener("click", () =>
     busy(helpful, async () => {
       if (!user) {
-        mount(note, signInLink("to vote."));
+        mount(note, signInLink(t("to vote.")));
         return false;
       }
       try {
         const vote = await api.post(`/reviews/${seg(review.review_id)}/helpful`, {});
         review.helpful = vote.helpful;
-        mount(note, h("p", { class: "ok small" }, "Thanks for your vote."));
+        mount(note, h("p", { class: "ok small" }, t("Thanks for your vote.")));
         return true;
       } catch (error) {
         mount(note, h("p", { class: "warn small" }, plainMessage(error)));
         return error.code === "already_voted";
       }
     }, "…").then((voted) => {
-      helpful.textContent = `Helpful (${review.helpful})`;
+      helpful.textContent = t("Helpful ({n})", { n: review.helpful });
       if (voted) helpful.disabled = true;
     }),
   );
   const mine = user?.userId === review.user_id;
   if (!mine) actions.append(helpful, reportButton("review", review.review_id, note));
-  else actions.append(h("span", { class: "muted small" }, `${plural(review.helpful, "member")} found this helpful`));
+  else actions.append(h("span", { class: "muted small" }, plural(review.helpful, "{n} member found this helpful", "{n} members found this helpful")));
   if (user?.groups.includes("vendor") && user.vendorId && !mine) actions.append(replyButton(review, note));
   const reply = h("div", { class: "vendor-reply-box" }, vendorReply(review.reply));
   return h(
@@ -244,11 +245,11 @@ function reviewItem(review) {
     h("header", { class: "review-head" },
       stars(review.rating),
       h("h3", { class: "review-title" }, review.title),
-      review.verified ? h("span", { class: "badge badge-verified" }, "Verified buyer") : null),
-    h("p", { class: "muted small" }, "By ", memberLink(review.user_id), ` · ${date(review.created_at)}`),
+      review.verified ? h("span", { class: "badge badge-verified" }, t("Verified buyer")) : null),
+    h("p", { class: "muted small" }, t("By "), memberLink(review.user_id), ` · ${date(review.created_at)}`),
     h("p", { class: "community-text" }, review.text),
     review.photos.length
-      ? h("ul", { class: "review-photos", "aria-label": "Photos" }, review.photos.map((src, i) => h("li", {}, h("a", { href: src, target: "_blank", rel: "noopener noreferrer" }, h("img", { src, alt: `Photo ${i + 1} of this review`, loading: "lazy" })))))
+      ? h("ul", { class: "review-photos", "aria-label": t("Photos") }, review.photos.map((src, i) => h("li", {}, h("a", { href: src, target: "_blank", rel: "noopener noreferrer" }, h("img", { src, alt: t("Photo {n} of this review", { n: i + 1 }), loading: "lazy" })))))
       : null,
     reply,
     actions,
@@ -258,15 +259,15 @@ function reviewItem(review) {
 
 function vendorReply(reply) {
   if (!reply) return null;
-  return h("div", { class: "vendor-reply" }, h("p", { class: "small" }, h("strong", {}, "Reply from the vendor"), ` · ${date(reply.replied_at)}`), h("p", { class: "community-text" }, reply.text));
+  return h("div", { class: "vendor-reply" }, h("p", { class: "small" }, h("strong", {}, t("Reply from the vendor")), ` · ${date(reply.replied_at)}`), h("p", { class: "community-text" }, reply.text));
 }
 
 function replyButton(review, note) {
-  const button = h("button", { type: "button", class: "button button-small button-ghost" }, review.reply ? "Change your reply" : "Reply as vendor");
+  const button = h("button", { type: "button", class: "button button-small button-ghost" }, review.reply ? t("Change your reply") : t("Reply as vendor"));
   button.addEventListener("click", () => {
     const text = h("textarea", { rows: "3", maxlength: "1000", required: true, value: review.reply?.text || "" });
-    const send = h("button", { type: "submit", class: "button button-small" }, "Publish reply");
-    const form = h("form", { class: "community-form" }, field("Your public reply", text), h("div", { class: "actions" }, send));
+    const send = h("button", { type: "submit", class: "button button-small" }, t("Publish reply"));
+    const form = h("form", { class: "community-form" }, field(t("Your public reply"), text), h("div", { class: "actions" }, send));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(send, async () => {
@@ -275,11 +276,11 @@ function replyButton(review, note) {
           review.reply = updated.reply;
           const box = form.closest(".review").querySelector(".vendor-reply-box");
           mount(box, vendorReply(updated.reply));
-          mount(note, h("p", { class: "ok small" }, "Your reply is published."));
+          mount(note, h("p", { class: "ok small" }, t("Your reply is published.")));
         } catch (error) {
-          mount(note, problem(error, "Your reply was not published", { text: "Reply" }));
+          mount(note, problem(error, t("Your reply was not published"), { text: t("Reply") }));
         }
-      }, "Publishing…");
+      }, t("Publishing…"));
     });
     mount(note, form);
     text.focus();
@@ -298,25 +299,25 @@ async function showQuestions(section, product, signal) {
     into: list,
     renderItem: (question) => questionItem(question),
     more,
-    label: "More questions",
+    label: t("More questions"),
   });
   let first;
   try {
     first = await load(null);
   } catch (error) {
     if (error.name === "AbortError") return;
-    mount(section, heading, problem(error, "Could not load the questions"));
+    mount(section, heading, problem(error, t("Could not load the questions")));
     return;
   }
-  const ask = session() ? askForm(product, (question) => { if (question.status === "published") list.prepend(questionItem(question)); }) : signInLink("to ask a question.");
-  mount(section, heading, ask, list, first.items.length ? null : h("p", { class: "muted" }, "No questions yet."), more);
+  const ask = session() ? askForm(product, (question) => { if (question.status === "published") list.prepend(questionItem(question)); }) : signInLink(t("to ask a question."));
+  mount(section, heading, ask, list, first.items.length ? null : h("p", { class: "muted" }, t("No questions yet.")), more);
 }
 
 function askForm(product, onAsked) {
   const text = h("textarea", { rows: "2", maxlength: "1000", required: true });
-  const send = h("button", { type: "submit", class: "button" }, "Ask");
+  const send = h("button", { type: "submit", class: "button" }, t("Ask"));
   const result = h("div", { "aria-live": "polite" });
-  const form = h("form", { class: "community-form ask-form" }, field("Your question", text, "Members, vendors and advisors can answer."), h("div", { class: "actions" }, send), result);
+  const form = h("form", { class: "community-form ask-form" }, field(t("Your question"), text, t("Members, vendors and advisors can answer.")), h("div", { class: "actions" }, send), result);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     mount(result);
@@ -324,19 +325,19 @@ function askForm(product, onAsked) {
       try {
         const question = await api.post(`/products/${seg(product.product_id)}/questions`, { text: text.value });
         text.value = "";
-        mount(result, question.status === "published" ? h("p", { class: "ok" }, "Your question is published.") : statusNote(question, "question"));
+        mount(result, question.status === "published" ? h("p", { class: "ok" }, t("Your question is published.")) : statusNote(question, "question"));
         onAsked(question);
       } catch (error) {
-        mount(result, problem(error, "Your question was not saved", { text: "Your question" }));
+        mount(result, problem(error, t("Your question was not saved"), { text: t("Your question") }));
       }
-    }, "Asking…");
+    }, t("Asking…"));
   });
   return form;
 }
 
 function questionItem(question) {
   const thread = h("div", { class: "answers", "aria-live": "polite" });
-  const closed = question.answers ? `Show ${plural(question.answers, "answer")}` : "Answer";
+  const closed = question.answers ? plural(question.answers, "Show {n} answer", "Show {n} answers") : t("Answer");
   const toggle = h("button", { type: "button", class: "button button-small button-ghost", "aria-expanded": "false" }, closed);
   const note = h("div", { "aria-live": "polite" });
   toggle.addEventListener("click", () =>
@@ -350,18 +351,18 @@ function questionItem(question) {
         await showThread(thread, question.question_id);
         toggle.setAttribute("aria-expanded", "true");
       } catch (error) {
-        mount(thread, problem(error, "Could not load the answers"));
+        mount(thread, problem(error, t("Could not load the answers")));
       }
-    }, "Loading…").then(() => {
-      toggle.textContent = toggle.getAttribute("aria-expanded") === "true" ? "Hide answers" : closed;
+    }, t("Loading…")).then(() => {
+      toggle.textContent = toggle.getAttribute("aria-expanded") === "true" ? t("Hide answers") : closed;
     }),
   );
   const mine = session()?.userId === question.user_id;
   return h(
     "li",
     { class: "question card", "data-question": question.question_id },
-    h("p", { class: "question-text" }, h("span", { class: "q-mark", "aria-hidden": "true" }, "Q "), h("span", { class: "community-text" }, question.text)),
-    h("p", { class: "muted small" }, "Asked by ", memberLink(question.user_id), ` · ${date(question.created_at)}`, question.accepted_answer_id ? " · answered" : ""),
+    h("p", { class: "question-text" }, h("span", { class: "q-mark", "aria-hidden": "true" }, `${t("Q")} `), h("span", { class: "community-text" }, question.text)),
+    h("p", { class: "muted small" }, t("Asked by "), memberLink(question.user_id), ` · ${date(question.created_at)}`, question.accepted_answer_id ? ` · ${t("answered")}` : ""),
     h("div", { class: "review-actions" }, toggle, mine ? null : reportButton("question", question.question_id, note)),
     note,
     thread,
@@ -374,11 +375,11 @@ async function showThread(box, questionId) {
   const user = session();
   const asker = user?.userId === question.user_id;
   const text = h("textarea", { rows: "2", maxlength: "5000", required: true });
-  const send = h("button", { type: "submit", class: "button button-small" }, "Post answer");
+  const send = h("button", { type: "submit", class: "button button-small" }, t("Post answer"));
   const result = h("div", { "aria-live": "polite" });
   const form = user
-    ? h("form", { class: "community-form answer-form" }, field("Your answer", text), h("div", { class: "actions" }, send), result)
-    : signInLink("to answer.");
+    ? h("form", { class: "community-form answer-form" }, field(t("Your answer"), text), h("div", { class: "actions" }, send), result)
+    : signInLink(t("to answer."));
   if (user) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -388,16 +389,16 @@ async function showThread(box, questionId) {
           if (answer.status === "published") await showThread(box, questionId);
           else mount(result, statusNote(answer, "answer"));
         } catch (error) {
-          mount(result, problem(error, "Your answer was not saved", { text: "Your answer" }));
+          mount(result, problem(error, t("Your answer was not saved"), { text: t("Your answer") }));
         }
-      }, "Posting…");
+      }, t("Posting…"));
     });
   }
   mount(
     box,
     answers.length
       ? h("ul", { class: "answer-list plain" }, answers.map((answer) => answerItem(answer, { asker, onAccepted: () => showThread(box, questionId) })))
-      : h("p", { class: "muted small" }, "No answers yet."),
+      : h("p", { class: "muted small" }, t("No answers yet.")),
     form,
   );
 }
@@ -406,24 +407,24 @@ function answerItem(answer, { asker, onAccepted }) {
   const user = session();
   const note = h("div", { "aria-live": "polite" });
   const mine = user?.userId === answer.user_id;
-  const accept = asker && !mine && !answer.accepted ? h("button", { type: "button", class: "button button-small" }, "Accept this answer") : null;
+  const accept = asker && !mine && !answer.accepted ? h("button", { type: "button", class: "button button-small" }, t("Accept this answer")) : null;
   accept?.addEventListener("click", () =>
     busy(accept, async () => {
       try {
         await api.post(`/questions/${seg(answer.question_id)}/answers/${seg(answer.answer_id)}/accept`, {});
-        toast("Answer accepted. Thank you!", "success");
+        toast(t("Answer accepted. Thank you!"), "success");
         await onAccepted();
       } catch (error) {
-        mount(note, problem(error, "Could not accept the answer"));
+        mount(note, problem(error, t("Could not accept the answer")));
       }
-    }, "Accepting…"),
+    }, t("Accepting…")),
   );
   return h(
     "li",
     { class: `answer${answer.accepted ? " accepted" : ""}`, "data-answer": answer.answer_id },
     h("p", { class: "small answer-meta" },
-      answer.accepted ? h("span", { class: "badge badge-accepted" }, "Accepted answer") : null,
-      ROLE_NAMES[answer.role] ? h("span", { class: `badge badge-role badge-${answer.role}` }, ROLE_NAMES[answer.role]) : null,
+      answer.accepted ? h("span", { class: "badge badge-accepted" }, t("Accepted answer")) : null,
+      roleNames()[answer.role] ? h("span", { class: `badge badge-role badge-${answer.role}` }, roleNames()[answer.role]) : null,
       memberLink(answer.user_id),
       h("span", { class: "muted" }, ` · ${date(answer.created_at)}`)),
     h("p", { class: "community-text" }, answer.text),

@@ -140,7 +140,7 @@ export function bulkSelection(vendorId) {
   return {
     bar,
     /** The header cell: select every offer shown. */
-    headerCell: () => h("th", { scope: "col", class: "select" }, all),
+    headerCell: () => h("th", { scope: "col", class: "select" }, h("span", { class: "visually-hidden" }, t("Select")), all),
     /** The first cell of an offer's row: its checkbox while it is live. */
     cell(offer, draw) {
       if (offer.status === "withdrawn") {

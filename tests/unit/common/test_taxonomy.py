@@ -21,6 +21,8 @@ LOCKS = ("Sporting Goods", "Outdoor Recreation", "Cycling", "Bicycle Accessories
         "sporting goods>outdoor recreation >cycling> bicycle  accessories > BICYCLE LOCKS",
         "Sportartikel > Outdoor-Aktivitäten > Radsport > Fahrradzubehör > Fahrradschlösser",
         "Fahrradschlösser",
+        "Sportartikelen > Buitenrecreatie > Fietsen (sport) > Fietsaccessoires > Fietssloten",
+        "fietssloten",
         "Bicycle Locks",
     ],
 )
@@ -50,9 +52,11 @@ def test_every_category_is_found_again_by_its_path_in_every_language(google_id: 
 
 def test_labels_name_the_tree_in_the_shoppers_language_and_leave_other_names_alone() -> None:
     assert taxonomy.labels(LOCKS, "de")[-1] == "Fahrradschlösser"
+    assert taxonomy.labels(LOCKS, "nl")[:2] == ["Sportartikelen", "Buitenrecreatie"]
     assert taxonomy.labels(LOCKS, "en") == list(LOCKS)
     assert taxonomy.labels(["Home & Garden", "My own shelf"], "de") == ["Heim & Garten", "My own shelf"]
     assert taxonomy.labels(["Sale"], "nl") == ["Sale"]
+    assert taxonomy.labels(["Home & Garden", "Decor", "Vases"], "fr") == ["Home & Garden", "Decor", "Vases"]
 
 
 def test_a_path_outside_the_tree_stays_as_given() -> None:

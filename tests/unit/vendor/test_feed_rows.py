@@ -114,6 +114,7 @@ VASES = ["Home & Garden", "Decor", "Vases"]
         ({"google_product_category": "602", "product_type": "Keramik > Vasen"}, VASES),
         ({"product_type": "heim & garten > dekoration > vasen"}, VASES),
         ({"product_type": "Vasen"}, VASES),
+        ({"product_type": "Huis en tuin > Decoratie > Vazen"}, VASES),
         ({"product_type": "Keramik > Vasen"}, ["Keramik", "Vasen"]),
     ],
 )

@@ -3,8 +3,8 @@
 import { api, seg } from "../../api.js";
 import { link } from "../../router.js";
 import { date, empty, h, loading, mount } from "../../ui.js";
-import { communityTabs, memberLink, problem, productLink, withNodes } from "./shared.js";
-import { t } from "../../i18n.js";
+import { communityTabs, memberLink, problem, productLink } from "./shared.js";
+import { t, withNodes } from "../../i18n.js";
 
 export async function render(view, { signal }) {
   const heading = h("h1", {}, t("Following"));

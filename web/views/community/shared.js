@@ -197,12 +197,6 @@ export function bestOffer(item) {
 
 // ---------------------------------------------------------------- small widgets
 
-/** A translated sentence with nodes (links) in its {placeholders}, as children for h(): the
- *  sentence "{member} follows {other}" with { member: a, other: b } gives [a, " follows ", b]. */
-export function withNodes(text, nodes) {
-  return text.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? nodes[part] ?? `{${part}}` : part)).filter((part) => part !== "");
-}
-
 export function signInLink(text) {
   return h("p", { class: "muted" }, h("a", { href: link("/signin", { next: location.hash }) }, t("Sign in")), ` ${text}`);
 }
@@ -392,5 +386,3 @@ export async function findCollection(collectionId, signal) {
 /** A whole number with the current language's digit grouping (1,234 in English, 1.234 in Dutch and German). */
 export const number = (n) => Number(n).toLocaleString(intlLocale() === "en-IE" ? "en-GB" : intlLocale());
 
-/** "3 products" in English only; the translated community views use plural() of i18n.js. */
-export const plural = (n, one, many = `${one}s`) => `${Number(n).toLocaleString("en-GB")} ${n === 1 ? one : many}`;

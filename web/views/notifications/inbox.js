@@ -5,33 +5,34 @@
 import { api, seg } from "../../api.js";
 import { busy, date, empty, h, loading, mount, pagedLoader, toast } from "../../ui.js";
 import { appLink, linkProblem } from "./shared.js";
+import { t } from "../../i18n.js";
 
 export async function render(view, { signal }) {
-  const title = h("h1", {}, "Inbox");
-  mount(view, title, loading("Loading your notifications…"));
+  const title = h("h1", {}, t("Inbox"));
+  mount(view, title, loading(t("Loading your notifications…")));
   const list = h("ul", { class: "inbox-list", "data-testid": "inbox" });
   const more = h("div", {});
   const state = { unread: 0 };
   const counter = h("p", { class: "muted", "aria-live": "polite" });
-  const readAll = h("button", { type: "button", class: "button button-small button-ghost" }, "Mark all as read");
+  const readAll = h("button", { type: "button", class: "button button-small button-ghost" }, t("Mark all as read"));
 
   const report = (unread) => {
     state.unread = unread;
-    mount(counter, unread ? `${unread} unread` : "All read");
+    mount(counter, unread ? t("{n} unread", { n: unread }) : t("All read"));
     readAll.disabled = !unread;
     document.dispatchEvent(new CustomEvent("plein:inbox", { detail: unread }));
   };
 
   const item = (n) => {
     const target = appLink(n.link);
-    const mark = h("button", { type: "button", class: "button button-small button-ghost", hidden: n.read }, "Mark as read");
+    const mark = h("button", { type: "button", class: "button button-small button-ghost", hidden: n.read }, t("Mark as read"));
     const li = h(
       "li",
       { class: `card inbox-item${n.read ? "" : " unread"}`, "data-topic": n.topic, "data-id": n.notification_id },
-      h("p", { class: "inbox-title" }, n.read ? null : h("span", { class: "chip" }, "new"), " ", h("strong", {}, n.title)),
+      h("p", { class: "inbox-title" }, n.read ? null : h("span", { class: "chip" }, t("new")), " ", h("strong", {}, n.title)),
       h("p", {}, n.body),
       h("p", { class: "muted small" }, date(n.created_at)),
-      h("div", { class: "actions" }, target ? h("a", { class: "button button-small", href: target, onclick: () => markRead(true) }, "Open") : null, mark),
+      h("div", { class: "actions" }, target ? h("a", { class: "button button-small", href: target, onclick: () => markRead(true) }, t("View")) : null, mark),
     );
     async function markRead(quiet = false) {
       if (li.classList.contains("unread") === false) return;
@@ -70,14 +71,14 @@ export async function render(view, { signal }) {
     into: list,
     renderItem: item,
     more,
-    label: "Older notifications",
+    label: t("Older notifications"),
   });
   let first;
   try {
     first = await load(null);
   } catch (error) {
     if (error.name === "AbortError" || error.status === 401) throw error;
-    mount(view, title, linkProblem(error, "Could not load your inbox"));
+    mount(view, title, linkProblem(error, t("Could not load your inbox")));
     return;
   }
   report(first.unread);
@@ -91,9 +92,9 @@ export async function render(view, { signal }) {
   document.addEventListener("plein:notification", live);
   mount(
     view,
-    h("div", { class: "heading-row" }, title, h("a", { href: "#/settings/notifications" }, "Settings")),
+    h("div", { class: "heading-row" }, title, h("a", { href: "#/settings/notifications" }, t("Settings"))),
     h("div", { class: "heading-row" }, counter, readAll),
-    first.items.length ? null : empty("Nothing here yet. Order updates, answers and rewards show up here."),
+    first.items.length ? null : empty(t("Nothing here yet. Order updates, answers and rewards show up here.")),
     list,
     more,
   );

@@ -4,6 +4,7 @@
 
 import { config } from "../../config.js";
 import { empty, h, loading, mount } from "../../ui.js";
+import { t } from "../../i18n.js";
 
 const URL_IN_TEXT = /(https?:\/\/[^\s<>"]+)/g;
 
@@ -17,18 +18,18 @@ function mailCard(mail) {
     "li",
     { class: "card mail", "data-testid": "mail" },
     h("p", { class: "mail-subject" }, h("strong", {}, mail.subject)),
-    h("p", { class: "muted small" }, `to ${mail.to.join(", ")} · from ${mail.from}`),
+    h("p", { class: "muted small" }, t("to {to} · from {from}", { to: mail.to.join(", "), from: mail.from })),
     unsubscribe ? h("p", { class: "muted small" }, "List-Unsubscribe: ", h("code", {}, unsubscribe)) : null,
     h("pre", { class: "mail-text" }, linkified(mail.text || "")),
     mail.html
-      ? h("details", {}, h("summary", {}, "HTML version"), h("iframe", { class: "mail-html", sandbox: "", srcdoc: mail.html, title: `HTML of “${mail.subject}”` }))
+      ? h("details", {}, h("summary", {}, t("HTML version")), h("iframe", { class: "mail-html", sandbox: "", srcdoc: mail.html, title: t("HTML of “{subject}”", { subject: mail.subject }) }))
       : null,
   );
 }
 
 export async function render(view, { signal }) {
-  const title = h("h1", {}, "Local mailbox");
-  mount(view, title, loading("Loading the mailbox…"));
+  const title = h("h1", {}, t("Local mailbox"));
+  mount(view, title, loading(t("Loading the mailbox…")));
   let box;
   try {
     const response = await fetch(`${config().api_url}/local/mailbox`, { signal, cache: "no-store" });
@@ -36,20 +37,20 @@ export async function render(view, { signal }) {
     box = await response.json();
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(view, title, h("p", { class: "notice" }, "The mailbox exists on the local runtime only (make up)."));
+    mount(view, title, h("p", { class: "notice" }, t("The mailbox exists on the local runtime only (make up).")));
     return;
   }
-  const reload = h("button", { type: "button", class: "button button-small button-ghost", onclick: () => window.dispatchEvent(new Event("plein:rerender")) }, "Refresh");
+  const reload = h("button", { type: "button", class: "button button-small button-ghost", onclick: () => window.dispatchEvent(new Event("plein:rerender")) }, t("Refresh"));
   const mails = [...box.mails].reverse();
   const pushes = [...box.pushes].reverse();
   mount(
     view,
     h("div", { class: "heading-row" }, title, reload),
-    h("p", { class: "muted" }, `${mails.length} e-mails and ${pushes.length} pushes sent by the local runtime, newest first.`),
-    mails.length ? h("ul", { class: "mail-list" }, mails.map(mailCard)) : empty("No e-mail sent yet."),
-    h("h2", {}, "Pushes"),
+    h("p", { class: "muted" }, t("{mails} e-mails and {pushes} pushes sent by the local runtime, newest first.", { mails: mails.length, pushes: pushes.length })),
+    mails.length ? h("ul", { class: "mail-list" }, mails.map(mailCard)) : empty(t("No e-mail sent yet.")),
+    h("h2", {}, t("Pushes")),
     pushes.length
       ? h("ul", { class: "mail-list" }, pushes.map((p) => h("li", { class: "card" }, h("p", { class: "muted small" }, p.endpoint_arn), h("pre", { class: "mail-text" }, p.message))))
-      : empty("No push sent yet."),
+      : empty(t("No push sent yet.")),
   );
 }

@@ -6,9 +6,10 @@ import { api, seg } from "../../api.js";
 import { busy, errorBox, field, h, loading, mount } from "../../ui.js";
 import { starInput } from "../community/shared.js";
 import { linkProblem } from "./shared.js";
+import { t, withNodes } from "../../i18n.js";
 
 export async function render(view, { params, signal }) {
-  const title = h("h1", {}, "Write a review");
+  const title = h("h1", {}, t("Write a review"));
   mount(view, title, loading());
   const path = `/review-invitations/${seg(params.id)}`;
   let invitation;
@@ -16,7 +17,7 @@ export async function render(view, { params, signal }) {
     invitation = await api.get(path, { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(view, title, linkProblem(error, "This review link does not work"));
+    mount(view, title, linkProblem(error, t("This review link does not work")));
     return;
   }
   let product = null;
@@ -26,22 +27,22 @@ export async function render(view, { params, signal }) {
     if (error.name === "AbortError") throw error;
   }
   const productLink = h("a", { href: `#/product/${seg(invitation.product_id)}`, "data-testid": "invited-product" }, product?.title || invitation.product_id);
-  const intro = h("p", {}, "How do you like ", productLink, `? (order ${invitation.order_id})`);
+  const intro = h("p", {}, withNodes(t("How do you like {product}? (order {order})", { order: invitation.order_id }), { product: productLink }));
   if (invitation.reviewed) {
-    mount(view, title, intro, h("p", { class: "notice" }, "You already reviewed this product. Thank you!"));
+    mount(view, title, intro, h("p", { class: "notice" }, t("You already reviewed this product. Thank you!")));
     return;
   }
-  const rating = starInput("Your rating");
+  const rating = starInput(t("Your rating"));
   const heading = h("input", { type: "text", name: "title", maxlength: "120", required: true, autocomplete: "off" });
   const text = h("textarea", { name: "text", rows: "5", maxlength: "5000", required: true });
-  const submit = h("button", { type: "submit", class: "button" }, "Publish review");
+  const submit = h("button", { type: "submit", class: "button" }, t("Publish review"));
   const result = h("div", { "aria-live": "polite" });
-  const form = h("form", { class: "card community-form", "aria-label": "Write a review" }, rating, field("Title", heading), field("Your review", text, "What did you like, what not?"), h("div", { class: "actions" }, submit));
+  const form = h("form", { class: "card community-form", "aria-label": t("Write a review") }, rating, field(t("Title"), heading), field(t("Your review"), text, t("What did you like, what not?")), h("div", { class: "actions" }, submit));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     mount(result);
     if (!rating.value()) {
-      mount(result, errorBox({ message: "Choose from 1 to 5 stars." }, { title: "Your rating is missing" }));
+      mount(result, errorBox({ message: t("Choose from 1 to 5 stars.") }, { title: t("Your rating is missing") }));
       return;
     }
     busy(submit, async () => {
@@ -53,14 +54,14 @@ export async function render(view, { params, signal }) {
           h(
             "div",
             { class: "notice success-box", role: "status", "data-testid": "review-thanks" },
-            h("p", {}, "Thank you for your review!"),
-            review.verified ? h("p", {}, h("span", { class: "chip", "data-testid": "verified" }, "verified purchase"), " It shows as a verified purchase.") : null,
-            review.status !== "published" ? h("p", {}, "It will appear once it has been checked.") : null,
-            h("p", {}, h("a", { href: `#/product/${seg(invitation.product_id)}` }, "See it on the product page")),
+            h("p", {}, t("Thank you for your review!")),
+            review.verified ? h("p", {}, h("span", { class: "chip", "data-testid": "verified" }, t("verified purchase")), t(" It shows as a verified purchase.")) : null,
+            review.status !== "published" ? h("p", {}, t("It will appear once it has been checked.")) : null,
+            h("p", {}, h("a", { href: `#/product/${seg(invitation.product_id)}` }, t("See it on the product page"))),
           ),
         );
       } catch (error) {
-        mount(result, linkProblem(error, "Could not publish your review"));
+        mount(result, linkProblem(error, t("Could not publish your review")));
       }
     });
   });

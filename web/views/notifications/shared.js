@@ -1,28 +1,30 @@
 // Words shared by the notification views: topic and channel names, problem boxes.
 
 import { errorBox } from "../../ui.js";
+import { t } from "../../i18n.js";
 
-export const TOPICS = {
-  order: "Orders (confirmation, shipping, delivery)",
-  review_request: "Review requests after delivery",
-  community: "Community (answers, replies, ideas)",
-  rewards: "Rewards (points, stages, gift cards)",
-  vendor: "My shop (new orders, feed imports)",
-  advice: "Advice (advisor programme)",
-  content: "New articles by members you follow",
-  newsletter: "Newsletter",
-};
+// functions, not constants: the words follow the interface language, loaded after the import
+export const topics = () => ({
+  order: t("Orders (confirmation, shipping, delivery)"),
+  review_request: t("Review requests after delivery"),
+  community: t("Community (answers, replies, ideas)"),
+  rewards: t("Rewards (points, stages, gift cards)"),
+  vendor: t("My shop (new orders, feed imports)"),
+  advice: t("Advice (advisor programme)"),
+  content: t("New articles by members you follow"),
+  newsletter: t("Newsletter"),
+});
 
-export const CHANNELS = { inbox: "Inbox", email: "E-mail", push: "Push" };
+export const channels = () => ({ inbox: t("Inbox"), email: t("E-mail"), push: t("Push") });
 
-const LINK_PROBLEMS = {
-  link_not_found: "This link is not valid. Please use the link from the e-mail exactly as it was sent.",
-  link_expired: "This link has expired.",
-  duplicate_review: "You already reviewed this product. Thank you!",
-};
+const linkProblems = () => ({
+  link_not_found: t("This link is not valid. Please use the link from the e-mail exactly as it was sent."),
+  link_expired: t("This link has expired."),
+  duplicate_review: t("You already reviewed this product. Thank you!"),
+});
 
 export function linkProblem(error, title) {
-  const known = LINK_PROBLEMS[error?.code];
+  const known = linkProblems()[error?.code];
   return errorBox(known ? { ...error, message: known } : error, { title });
 }
 

@@ -3,10 +3,11 @@
 
 import { api, seg } from "../../api.js";
 import { busy, h, loading, mount } from "../../ui.js";
-import { CHANNELS, TOPICS, linkProblem } from "./shared.js";
+import { linkProblem, topics } from "./shared.js";
+import { t } from "../../i18n.js";
 
 export async function render(view, { params, signal }) {
-  const title = h("h1", {}, "Unsubscribe");
+  const title = h("h1", {}, t("Unsubscribe"));
   mount(view, title, loading());
   const path = `/unsubscribe/${seg(params.id)}`;
   let state;
@@ -14,26 +15,27 @@ export async function render(view, { params, signal }) {
     state = await api.get(path, { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    mount(view, title, linkProblem(error, "This unsubscribe link does not work"));
+    mount(view, title, linkProblem(error, t("This unsubscribe link does not work")));
     return;
   }
-  const what = `${TOPICS[state.topic] || state.topic} by ${(CHANNELS[state.channel] || state.channel).toLowerCase()}`;
-  const done = () => h("p", { class: "notice success-box", role: "status", "data-testid": "unsubscribed" }, `You are unsubscribed from ${what}.`);
+  const topic = topics()[state.topic] || state.topic;
+  const by = { inbox: t("by inbox"), email: t("by e-mail"), push: t("by push") }[state.channel] ?? t("by {channel}", { channel: state.channel.toLowerCase() });
+  const done = () => h("p", { class: "notice success-box", role: "status", "data-testid": "unsubscribed" }, t("You are unsubscribed from {topic} {by}.", { topic, by }));
   if (!state.subscribed) {
-    mount(view, title, done(), h("p", {}, h("a", { href: "#/settings/notifications" }, "All notification settings")));
+    mount(view, title, done(), h("p", {}, h("a", { href: "#/settings/notifications" }, t("All notification settings"))));
     return;
   }
-  const confirm = h("button", { type: "button", class: "button" }, "Unsubscribe");
-  const box = h("div", { class: "card" }, h("p", {}, `Stop receiving ${what}?`), confirm);
+  const confirm = h("button", { type: "button", class: "button" }, t("Unsubscribe"));
+  const box = h("div", { class: "card" }, h("p", {}, t("Stop receiving {topic} {by}?", { topic, by })), confirm);
   confirm.addEventListener("click", () =>
     busy(confirm, async () => {
       try {
         await api.post(path);
         mount(box, done());
       } catch (error) {
-        mount(box, linkProblem(error, "Could not unsubscribe"));
+        mount(box, linkProblem(error, t("Could not unsubscribe")));
       }
     }),
   );
-  mount(view, title, box, h("p", { class: "muted" }, h("a", { href: "#/settings/notifications" }, "All notification settings"), " (sign-in needed)"));
+  mount(view, title, box, h("p", { class: "muted" }, h("a", { href: "#/settings/notifications" }, t("All notification settings")), t(" (sign-in needed)")));
 }
