@@ -136,8 +136,8 @@ def test_the_vendor_finds_sold_out_offers_by_sku_changes_them_together_and_withd
     vendor_id = plein.users["vendor"].vendor_id
     client = plein.client("vendor")
     family = f"FLT-{uuid.uuid4().hex[:6].upper()}"
-    for suffix, quantity in (("A", 0), ("B", 3)):
-        body = {"title": f"Filter mug {suffix}", "price": 1295, "quantity": quantity, "availability": "in_stock"}
+    for suffix, quantity, price in (("A", 0, 1295), ("B", 3, 1495)):
+        body = {"title": f"Filter mug {suffix}", "price": price, "quantity": quantity, "availability": "in_stock"}
         assert client.put(f"/vendors/{vendor_id}/offers/{family}-{suffix}", json=body).status_code in (200, 201)
 
     # When the vendor shows the out-of-stock offers whose SKU starts with the family
@@ -171,8 +171,14 @@ def test_the_vendor_finds_sold_out_offers_by_sku_changes_them_together_and_withd
     listed = client.get(f"/vendors/{vendor_id}/offers", params={"sku": family}).json()["items"]
     assert sorted((o["sku"], o["price"], o["quantity"]) for o in listed) == [
         (f"{family}-A", 1166, 7),
-        (f"{family}-B", 1166, 7),
+        (f"{family}-B", 1346, 7),
     ]
+
+    # And sorted by price, highest first, the dearer one leads
+    page.get_by_label("Sort by").select_option("price_desc")
+    page.get_by_role("button", name="Show offers").click()
+    page.locator(f'tr[data-sku="{family}-B"]:first-child + tr[data-sku="{family}-A"]').wait_for(timeout=TIMEOUT_MS)
+    assert rows.count() == 2
 
     # When they withdraw one of them, confirming it
     page.get_by_role("button", name=f"Withdraw {family}-B").click()

@@ -600,6 +600,7 @@ export default {
   "Lookbooks": "Lookbooks",
   "Looking for an advisor who knows this product…": "Wir suchen einen Berater, der dieses Produkt kennt…",
   "Looks": "Looks",
+  "Lowest stock first": "Niedrigster Bestand zuerst",
   "Mail preview": "Vorschau der E-Mail",
   "Main": "Hauptmenü",
   "Manufacturer part number": "Herstellerartikelnummer",

@@ -600,6 +600,7 @@ export default {
   "Lookbooks": "Lookbooks",
   "Looking for an advisor who knows this product…": "We zoeken een adviseur die dit product kent…",
   "Looks": "Looks",
+  "Lowest stock first": "Laagste voorraad eerst",
   "Mail preview": "Voorbeeld van de mail",
   "Main": "Hoofdmenu",
   "Manufacturer part number": "Artikelnummer van de fabrikant",

@@ -124,12 +124,16 @@ function statusWord(status) {
 
 const LISTINGS = ["live", "out_of_stock", "withdrawn"];
 const listingWords = () => ({ live: t("Live"), out_of_stock: t("Out of stock"), withdrawn: t("Withdrawn") });
+const SORTS = ["sku", "price_asc", "price_desc", "stock_asc"];
+const sortWords = () => ({ sku: t("SKU"), price_asc: t("Price: low to high"), price_desc: t("Price: high to low"), stock_asc: t("Lowest stock first") });
 
-/** Which offers to show: a listing and the start of the SKU (`?tab=offers&listing=&sku=`). */
+/** Which offers to show and in what order: a listing, the start of the SKU and a sort (`?tab=offers&listing=&sku=&sort=`). */
 function offerFilters(query) {
   const listing = LISTINGS.includes(query.get("listing")) ? query.get("listing") : "live";
   const sku = (query.get("sku") || "").trim();
+  const sort = SORTS.includes(query.get("sort")) ? query.get("sort") : "sku";
   const chosen = h("select", { name: "listing" }, LISTINGS.map((key) => h("option", { value: key, selected: key === listing }, listingWords()[key])));
+  const order = h("select", { name: "sort" }, SORTS.map((key) => h("option", { value: key, selected: key === sort }, sortWords()[key])));
   const prefix = h("input", { name: "sku", value: sku, maxlength: 50, autocapitalize: "characters", spellcheck: "false" });
   const form = h(
     "form",
@@ -139,25 +143,26 @@ function offerFilters(query) {
       "aria-label": t("Find offers"),
       onsubmit: (event) => {
         event.preventDefault();
-        location.hash = link("/vendor", { tab: "offers", listing: chosen.value === "live" ? null : chosen.value, sku: prefix.value.trim() });
+        location.hash = link("/vendor", { tab: "offers", listing: chosen.value === "live" ? null : chosen.value, sku: prefix.value.trim(), sort: order.value === "sku" ? null : order.value });
       },
     },
     field(t("Show"), chosen),
     field(t("SKU starts with"), prefix),
+    field(t("Sort by"), order),
     h("button", { type: "submit", class: "button button-small" }, t("Show offers")),
   );
-  return { listing, sku, form };
+  return { listing, sku, sort, form };
 }
 
 async function offersTab(panel, vendorId, signal, query) {
   mount(panel, loading(t("Loading offers…")));
-  const { listing, sku, form } = offerFilters(query);
+  const { listing, sku, sort, form } = offerFilters(query);
   const filtered = listing !== "live" || sku;
   const body = h("tbody");
   const more = h("div", { class: "pager" });
   const selection = bulkSelection(vendorId);
   const load = pagedLoader({
-    fetchPage: (cursor) => api.get(`/vendors/${seg(vendorId)}/offers`, { query: { limit: 50, cursor, listing, sku }, signal }),
+    fetchPage: (cursor) => api.get(`/vendors/${seg(vendorId)}/offers`, { query: { limit: 50, cursor, listing, sku, sort }, signal }),
     into: body,
     renderItem: (offer) => offerRow(vendorId, offer, selection),
     more,

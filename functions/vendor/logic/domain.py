@@ -19,6 +19,8 @@ VendorStatus = Literal["pending", "approved", "declined", "suspended"]
 OfferStatus = Literal["active", "withdrawn"]
 OfferListing = Literal["live", "out_of_stock", "withdrawn"]
 """Which of a vendor's offers a listing shows: live (active) ones, the live ones out of stock, or withdrawn ones."""
+OfferSort = Literal["sku", "price_asc", "price_desc", "stock_asc"]
+"""The order of a vendor's offer listing: by SKU, by price (either way) or lowest stock first; ties by SKU."""
 FeedMode = Literal["upsert", "partial", "replace"]
 FeedFormat = Literal["csv", "jsonl", "xml", "xlsx", "shopify", "woocommerce"]
 FeedStatus = Literal["pending", "importing", "completed", "failed"]
@@ -68,6 +70,14 @@ class Offer(Record):
     @property
     def out_of_stock(self) -> bool:
         return self.snapshot.quantity == 0 or self.snapshot.availability == "out_of_stock"
+
+    def sort_key(self, sort: OfferSort) -> str:
+        """The offer's place in a listing sorted by `sort`, as text that sorts the same way."""
+        if sort in ("price_asc", "price_desc"):
+            return f"{self.snapshot.price:012d}#{self.snapshot.sku}"
+        if sort == "stock_asc":
+            return f"{self.snapshot.quantity:09d}#{self.snapshot.sku}"
+        return self.snapshot.sku
 
     def listed_as(self, listing: OfferListing) -> bool:
         if listing == "withdrawn":

@@ -16,7 +16,7 @@ from functions.common.auth import Principal
 from functions.common.errors import Conflict, ErrorDetail, NotFound, UnprocessableEntity
 from functions.common.pagination import CursorCodec, Page, clamp_limit
 from functions.vendor.logic import ids
-from functions.vendor.logic.domain import Offer, OfferListing, Vendor
+from functions.vendor.logic.domain import Offer, OfferListing, OfferSort, Vendor
 from functions.vendor.logic.ports import OfferRepository, VendorRepository
 from functions.vendor.models.api import (
     OfferBatchPatch,
@@ -197,14 +197,20 @@ class OfferService:
         *,
         listing: OfferListing = "live",
         sku_prefix: str | None = None,
+        sort: OfferSort = "sku",
     ) -> Page[VendorOffer]:
-        """A page of the vendor's offers of one listing by SKU; `cursor` continues a previous page
-        (of the same listing and prefix: the cursor is bound to them)."""
+        """A page of the vendor's offers of one listing in `sort` order; `cursor` continues a
+        previous page (of the same listing, prefix and order: the cursor is bound to them)."""
         caller.require_vendor(vendor_id)
-        scope = f"offers:{vendor_id}:{listing}:{sku_prefix or ''}"
+        scope = f"offers:{vendor_id}:{listing}:{sku_prefix or ''}:{sort}"
         after = self._cursors.decode(cursor, scope)
         offers, last = self._offers.list_by_vendor(
-            vendor_id, clamp_limit(limit), (after or {}).get("after"), listing=listing, sku_prefix=sku_prefix
+            vendor_id,
+            clamp_limit(limit),
+            (after or {}).get("after"),
+            listing=listing,
+            sku_prefix=sku_prefix,
+            sort=sort,
         )
         return Page[VendorOffer](
             items=[to_out(offer) for offer in offers],

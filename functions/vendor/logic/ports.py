@@ -12,6 +12,7 @@ from functions.vendor.logic.domain import (
     FeedSource,
     Offer,
     OfferListing,
+    OfferSort,
     PresignedPost,
     SavedMapping,
     StreamChange,
@@ -66,13 +67,15 @@ class OfferRepository(Protocol):
         self,
         vendor_id: str,
         limit: int,
-        after_sku: str | None,
+        after: str | None,
         *,
         listing: OfferListing = "live",
         sku_prefix: str | None = None,
+        sort: OfferSort = "sku",
     ) -> tuple[list[Offer], str | None]:
-        """A vendor's offers of one listing by SKU, only SKUs starting with `sku_prefix` when given;
-        full pages (the second value is the SKU to continue after, None at the end)."""
+        """A vendor's offers of one listing in `sort` order (`Offer.sort_key`), only SKUs starting
+        with `sku_prefix` when given; full pages (the second value is the sort key to continue
+        after, None at the end)."""
 
     def vendor_offer_ids(self, vendor_id: str) -> Iterator[tuple[str, str]]:
         """(offer_id, status) of every offer of a vendor, streamed page by page."""

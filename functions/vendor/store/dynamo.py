@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -22,6 +23,7 @@ from functions.vendor.logic.domain import (
     FeedSource,
     Offer,
     OfferListing,
+    OfferSort,
     SavedMapping,
     StreamChange,
     Vendor,
@@ -193,7 +195,11 @@ def offer_item(offer: Offer) -> OfferItem:
         content_hash=offer.content_hash,
         data=snapshot.model_dump_json(),
         gsi1pk=offers_gsi(snapshot.vendor_id),
-        gsi1sk=snapshot.sku,
+        gsi1sk=offer.sort_key("sku"),
+        gsi2pk=offers_gsi(snapshot.vendor_id),
+        gsi2sk=offer.sort_key("price_asc"),
+        gsi3pk=offers_gsi(snapshot.vendor_id),
+        gsi3sk=offer.sort_key("stock_asc"),
     )
 
 
@@ -224,6 +230,13 @@ class DynamoOfferStream:
 
 
 OFFERS_INDEX: str = OfferItem.by_gsi1.Meta.index_name
+SORTED: dict[OfferSort, tuple[str, UnicodeAttribute, bool]] = {
+    "sku": (OFFERS_INDEX, OfferItem.gsi1sk, True),
+    "price_asc": (OfferItem.by_price.Meta.index_name, OfferItem.gsi2sk, True),
+    "price_desc": (OfferItem.by_price.Meta.index_name, OfferItem.gsi2sk, False),
+    "stock_asc": (OfferItem.by_stock.Meta.index_name, OfferItem.gsi3sk, True),
+}
+"""Each listing order: its index, that index's sort key attribute, and whether it runs forward."""
 
 
 LISTINGS: dict[OfferListing, Condition] = {
@@ -236,13 +249,17 @@ LISTINGS: dict[OfferListing, Condition] = {
 }
 
 
-def _sku_range(after_sku: str | None, prefix: str | None) -> Condition | None:
-    """The SKU key range: after `after_sku` (exclusive) and, with a prefix, within it."""
-    if not prefix:
-        return OfferItem.gsi1sk > after_sku if after_sku else None
-    # after_sku + NUL is the least string above after_sku; U+10FFFF sorts after every SKU character
-    start = max(prefix, f"{after_sku}\x00") if after_sku else prefix
-    return OfferItem.gsi1sk.between(start, f"{prefix}\U0010ffff")
+def _key_range(sort: OfferSort, after: str | None, prefix: str | None) -> Condition | None:
+    """The listing's key range: past `after` (exclusive) and, in SKU order with a prefix, within it
+    (in other orders the prefix is a filter)."""
+    _, key, forward = SORTED[sort]
+    if not prefix or sort != "sku":
+        if not after:
+            return None
+        return key > after if forward else key < after
+    # after + NUL is the least string above after; U+10FFFF sorts after every SKU character
+    start = max(prefix, f"{after}\x00") if after else prefix
+    return key.between(start, f"{prefix}\U0010ffff")
 
 
 def _offer_from_wire(item: Mapping[str, Any]) -> Offer:
@@ -339,22 +356,27 @@ class DynamoOffers:
         self,
         vendor_id: str,
         limit: int,
-        after_sku: str | None,
+        after: str | None,
         *,
         listing: OfferListing = "live",
         sku_prefix: str | None = None,
+        sort: OfferSort = "sku",
     ) -> tuple[list[Offer], str | None]:
-        """The vendor's first `limit` offers of `listing` after `after_sku`, in SKU order.
+        """The vendor's first `limit` offers of `listing` after `after`, in `sort` order (SORTED).
 
         The hottest read of the context (offers page, storefront): offers are read from the wire
         items, without PynamoDB model objects (a quarter fewer Python calls per page in the handler).
         No ProjectionExpression: moto converts each projected item to plain JSON and back, which
         costs the local runtime more than parsing the few small attributes saves. Pages ask for
         `limit` items as DynamoDB counts them before the filter, and go on while filtered-out
-        offers leave the page short. A SKU prefix narrows the key range itself.
+        offers leave the page short. In SKU order a SKU prefix narrows the key range itself.
         """
         table = OfferItem._get_connection()
-        range_condition = _sku_range(after_sku, sku_prefix)
+        index, _, forward = SORTED[sort]
+        range_condition = _key_range(sort, after, sku_prefix)
+        wanted = LISTINGS[listing]
+        if sku_prefix and sort != "sku":
+            wanted &= OfferItem.sku.startswith(sku_prefix)
         offers: list[Offer] = []
         start: dict[str, Any] | None = None
         with translate_errors():
@@ -362,17 +384,18 @@ class DynamoOffers:
                 page = table.query(
                     offers_gsi(vendor_id),
                     range_condition,
-                    filter_condition=LISTINGS[listing],
-                    index_name=OFFERS_INDEX,
+                    filter_condition=wanted,
+                    index_name=index,
                     exclusive_start_key=start,
                     limit=limit,
+                    scan_index_forward=forward,
                 )
                 offers += [_offer_from_wire(item) for item in page.get("Items", ())]
                 start = page.get("LastEvaluatedKey")
                 if start is None:
                     break
         offers = offers[:limit]
-        last = offers[-1].snapshot.sku if len(offers) == limit else None
+        last = offers[-1].sort_key(sort) if len(offers) == limit else None
         return offers, last
 
     def vendor_offer_ids(self, vendor_id: str) -> Iterator[tuple[str, str]]:

@@ -1,6 +1,8 @@
 """Key schema, indexes and items of the vendor table; the CDK app derives the table definition from it.
 
-Single-table design on pk/sk, gsi1 for per-vendor listings:
+Single-table design on pk/sk, gsi1 for per-vendor listings, gsi2 and gsi3 for a vendor's offers by
+price and by stock (`<price or quantity, zero-padded>#<sku>`, so the offers page sorts and pages
+on the index's key):
 
 | item    | pk                | sk        | gsi1pk              | gsi1sk |
 | ------- | ----------------- | --------- | ------------------- | ------ |
@@ -10,7 +12,7 @@ Single-table design on pk/sk, gsi1 for per-vendor listings:
 | feed    | VENDOR#<id>       | FEED#<feed_id> |                |        |
 | mapping | VENDOR#<id>       | MAPPING   |                     |        |
 | source  | VENDOR#<id>       | SOURCE    | FEEDSOURCES         | <next_pull_at> |
-| offer   | OFFER#<offer_id>  | OFFER     | VOFFERS#<vendor_id> | <sku>  |
+| offer   | OFFER#<offer_id>  | OFFER     | VOFFERS#<vendor_id> | <sku> (gsi2, gsi3: see above) |
 | marker  | EVENT#<event_id>  | SALES     |                     |        |
 
 Offers have their own partition (offer ids are hashes), so a 100k-row import spreads its writes;
@@ -39,6 +41,12 @@ class VendorRecord(TableRecord):
         table_name = "unbound"
 
     by_gsi1 = global_index("gsi1")
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_price = global_index("gsi2")
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    by_stock = global_index("gsi3")
 
 
 def vendor_pk(vendor_id: str) -> str:

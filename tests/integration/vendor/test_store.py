@@ -8,7 +8,7 @@ from typing import get_args
 import pytest
 
 from functions.common.errors import Conflict
-from functions.vendor.logic.domain import FeedImport, OfferListing, Vendor, VendorStats
+from functions.vendor.logic.domain import FeedImport, OfferListing, OfferSort, Vendor, VendorStats
 from functions.vendor.logic.offers import build_offer, withdrawn
 from functions.vendor.models.events import FeedCounts
 from functions.vendor.store.dynamo import DynamoFeeds, DynamoOffers, DynamoVendors
@@ -320,3 +320,38 @@ def test_feed_sources_come_due_by_their_next_pull(aws: Aws) -> None:
     store.save(source("vd_first", 24))  # pulled: due again tomorrow
     assert [s.vendor_id for s in store.due(NOW, 10)] == ["vd_second", "vd_now"]
     assert (store.delete("vd_now"), store.delete("vd_now"), store.get("vd_now")) == (True, False, None)
+
+
+def test_offer_listings_sort_by_price_and_stock_page_after_page(aws: Aws) -> None:
+    # Given offers whose prices and stocks tie, differ by digits, and one withdrawn
+    store = DynamoOffers()
+    terms = {"MUG-1": (900, 3), "MUG-2": (12900, 0), "MUG-3": (900, 40), "PLATE-1": (95, 3), "PLATE-2": (100000, 7)}
+    made = [
+        build_offer("vd_1", "V", sku, {"title": sku, "price": price, "quantity": quantity}, None, NOW)
+        for sku, (price, quantity) in terms.items()
+    ]
+    offers = [o for o in made if o is not None]
+    assert store.put_unless_changed([(o, None) for o in offers]) == set()
+    store.put(withdrawn(offers[-1], NOW), 1)
+    stored = [o for o in (store.get(x.offer_id) for x in offers) if o is not None]
+
+    def listed(sort: OfferSort, listing: OfferListing, prefix: str | None, size: int) -> list[str]:
+        skus: list[str] = []
+        after: str | None = None
+        while True:
+            page, after = store.list_by_vendor("vd_1", size, after, listing=listing, sku_prefix=prefix, sort=sort)
+            skus += [o.snapshot.sku for o in page]
+            if after is None:
+                return skus
+
+    # Then every order, listing, prefix and page size lists what Offer.sort_key says
+    for sort in get_args(OfferSort):
+        for listing in get_args(OfferListing):
+            for prefix in (None, "MUG"):
+                kept = [o for o in stored if o.listed_as(listing) and o.snapshot.sku.startswith(prefix or "")]
+                ordered = sorted(kept, key=lambda o: o.sort_key(sort), reverse=sort == "price_desc")
+                for size in (1, 2, 50):
+                    assert listed(sort, listing, prefix, size) == [o.snapshot.sku for o in ordered], (sort, listing)
+    assert listed("price_asc", "live", None, 2) == ["PLATE-1", "MUG-1", "MUG-3", "MUG-2"]
+    assert listed("price_desc", "live", None, 2) == ["MUG-2", "MUG-3", "MUG-1", "PLATE-1"]
+    assert listed("stock_asc", "live", "MUG", 1) == ["MUG-2", "MUG-1", "MUG-3"]

@@ -18,6 +18,7 @@ from functions.vendor.logic.domain import (
     FeedSource,
     Offer,
     OfferListing,
+    OfferSort,
     PresignedPost,
     SavedMapping,
     Vendor,
@@ -142,12 +143,14 @@ class FakeOffers:
         self,
         vendor_id: str,
         limit: int,
-        after_sku: str | None,
+        after: str | None,
         *,
         listing: OfferListing = "live",
         sku_prefix: str | None = None,
+        sort: OfferSort = "sku",
     ) -> tuple[list[Offer], str | None]:
-        live = sorted(
+        backwards = sort == "price_desc"
+        listed = sorted(
             (
                 o
                 for o in self.items.values()
@@ -155,12 +158,13 @@ class FakeOffers:
                 and o.listed_as(listing)
                 and o.snapshot.sku.startswith(sku_prefix or "")
             ),
-            key=lambda o: o.snapshot.sku,
+            key=lambda o: o.sort_key(sort),
+            reverse=backwards,
         )
-        if after_sku:
-            live = [o for o in live if o.snapshot.sku > after_sku]
-        page = live[:limit]
-        return page, page[-1].snapshot.sku if len(page) == limit else None
+        if after:
+            listed = [o for o in listed if (o.sort_key(sort) < after if backwards else o.sort_key(sort) > after)]
+        page = listed[:limit]
+        return page, page[-1].sort_key(sort) if len(page) == limit else None
 
     def vendor_offer_ids(self, vendor_id: str) -> Iterator[tuple[str, str]]:
         for offer in list(self.items.values()):

@@ -87,6 +87,38 @@ def test_offers_page_through_with_cursors_bound_to_their_list(world: World, call
     assert (status, error["error"]["code"]) == (400, "invalid_cursor")
 
 
+def test_offers_sort_by_price_and_stock_and_their_cursors_keep_the_order(world: World, call: Call) -> None:
+    # Given three offers with different prices and stocks
+    vendor_id, _ = world.approved_vendor()
+    claims = claims_of("anna", vendor_id)
+    for sku, price, quantity in (("A", 1500, 9), ("B", 900, 0), ("C", 12000, 4)):
+        assert (
+            call("PUT", f"/vendors/{vendor_id}/offers/{sku}", {**OFFER, "price": price, "quantity": quantity}, claims)[
+                0
+            ]
+            == 201
+        )
+
+    def skus(sort: str) -> list[str]:
+        path = f"/vendors/{vendor_id}/offers"
+        first = call("GET", path, None, claims, {"limit": "2", "sort": sort})[1]
+        rest = call("GET", path, None, claims, {"limit": "2", "sort": sort, "cursor": first["next_cursor"]})[1]
+        return [o["sku"] for o in first["items"] + rest["items"]]
+
+    # Then each order pages through every offer once
+    assert skus("price_asc") == ["B", "A", "C"]
+    assert skus("price_desc") == ["C", "A", "B"]
+    assert skus("stock_asc") == ["B", "C", "A"]
+    assert skus("sku") == ["A", "B", "C"]
+
+    # And a cursor of one order is refused by another, an unknown order is a 422
+    first = call("GET", f"/vendors/{vendor_id}/offers", None, claims, {"limit": "2", "sort": "price_asc"})[1]
+    status, error = call("GET", f"/vendors/{vendor_id}/offers", None, claims, {"cursor": first["next_cursor"]})
+    assert (status, error["error"]["code"]) == (400, "invalid_cursor")
+    status, error = call("GET", f"/vendors/{vendor_id}/offers", None, claims, {"sort": "title"})
+    assert (status, error["error"]["code"]) == (422, "validation_failed")
+
+
 def test_storefront_pages_are_public(world: World, call: Call) -> None:
     vendor_id, _ = world.approved_vendor()
     for sku in "AB":

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from functions.common.api import SIGNED_IN, json_response, principal
 from functions.common.pagination import Page
 from functions.vendor.handlers.dependencies import offer_service
-from functions.vendor.logic.domain import OfferListing
+from functions.vendor.logic.domain import OfferListing, OfferSort
 from functions.vendor.logic.offers import OfferService
 from functions.vendor.models.api import (
     SKU_PATTERN,
@@ -30,7 +30,7 @@ SkuPath = Annotated[str, Path(min_length=1, max_length=50, pattern=SKU_PATTERN)]
 Service = Annotated[OfferService, Depends(offer_service)]
 
 
-@router.get("/vendors/<vendor_id>/offers", summary="A vendor's offers by SKU", tags=TAGS, security=SIGNED_IN)
+@router.get("/vendors/<vendor_id>/offers", summary="A vendor's offers, sorted", tags=TAGS, security=SIGNED_IN)
 def list_offers(
     vendor_id: str,
     service: Service,
@@ -41,8 +41,11 @@ def list_offers(
         OfferListing, Query(description="`live` (default), `out_of_stock` (live, nothing to sell) or `withdrawn`")
     ] = "live",
     sku: Annotated[str | None, Query(min_length=1, max_length=50, description="Only SKUs starting with this")] = None,
+    sort: Annotated[
+        OfferSort, Query(description="`sku` (default), `price_asc`, `price_desc` or `stock_asc`; ties by SKU")
+    ] = "sku",
 ) -> Page[VendorOffer]:
-    return service.list(principal(router), vendor_id, limit, cursor, listing=listing, sku_prefix=sku)
+    return service.list(principal(router), vendor_id, limit, cursor, listing=listing, sku_prefix=sku, sort=sort)
 
 
 @router.patch(
