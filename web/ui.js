@@ -151,9 +151,41 @@ export function empty(text, ...actions) {
   return h("div", { class: "empty" }, h("p", {}, text), actions);
 }
 
-/** A readable box for an ApiError (or any Error). */
+/** What any page says for the API's general error codes, in the shopper's language (the API's
+ *  own messages are English). Views add the codes of their own domain. */
+export const generalProblems = () => ({
+  network: t("We cannot reach Plein right now. Check your connection and try again."),
+  unauthorized: t("Please sign in to do this."),
+  unauthenticated: t("Please sign in to do this."),
+  throttled: t("Plein is busy right now. Try again in a moment."),
+  busy: t("Plein is busy right now. Try again in a moment."),
+  concurrent_update: t("Someone changed this at the same moment. Please try again."),
+  invalid_cursor: t("The list changed while you were reading it. Reload the page."),
+  payload_too_large: t("That is too long. Please shorten it."),
+  validation_failed: t("Some values are not valid. Please check:"),
+});
+
+/** What is wrong with one field, by the API's detail code (pydantic's error types). */
+export const fieldProblems = () => ({
+  string_too_short: t("please fill this in"),
+  missing: t("please fill this in"),
+  string_too_long: t("is too long"),
+  too_long: t("has too many entries"),
+  less_than_equal: t("is too high"),
+  greater_than_equal: t("is too low"),
+  string_pattern_mismatch: t("is not in the right form"),
+  url_parsing: t("is not a web address"),
+});
+
+/** A readable box for an ApiError (or any Error): the API's general codes and field problems in
+ *  the shopper's language, other messages as the API wrote them. */
 export function errorBox(error, { title } = {}) {
-  const details = Array.isArray(error?.details) ? error.details : [];
+  const general = generalProblems()[error?.code];
+  if (general) error = { ...error, message: general };
+  const problems = fieldProblems();
+  const details = (Array.isArray(error?.details) ? error.details : []).map((d) =>
+    d && typeof d === "object" && problems[d.code] ? { ...d, message: problems[d.code] } : d,
+  );
   return h(
     "div",
     { class: "error", role: "alert" },

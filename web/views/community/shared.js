@@ -5,7 +5,7 @@
 import { api, seg } from "../../api.js";
 import { session } from "../../auth.js";
 import { link } from "../../router.js";
-import { busy, date, errorBox, field, h, mount } from "../../ui.js";
+import { busy, date, errorBox, field, fieldProblems, generalProblems, h, mount } from "../../ui.js";
 import { copyButton } from "../rewards_shared.js";
 import { country } from "../cart.js";
 import { intlLocale, t } from "../../i18n.js";
@@ -14,17 +14,9 @@ import { intlLocale, t } from "../../i18n.js";
 
 // Tables of texts are built when asked (not at import), so that they are in the chosen language.
 const plainTexts = () => ({
-  network: t("We cannot reach Plein right now. Check your connection and try again."),
-  unauthorized: t("Please sign in to do this."),
-  unauthenticated: t("Please sign in to do this."),
+  ...generalProblems(),
   forbidden: t("This is for administrators. Sign in with an admin account."),
   missing_group: t("This is for administrators. Sign in with an admin account."),
-  throttled: t("Plein is busy right now. Try again in a moment."),
-  busy: t("Plein is busy right now. Try again in a moment."),
-  concurrent_update: t("Someone changed this at the same moment. Please try again."),
-  invalid_cursor: t("The list changed while you were reading it. Reload the page."),
-  payload_too_large: t("That is too long. Please shorten it."),
-  validation_failed: t("Some values are not valid. Please check:"),
   duplicate_review: t("You have already reviewed this product. Each member reviews a product once."),
   already_voted: t("You have already marked this review as helpful."),
   own_review: t("You cannot mark your own review as helpful."),
@@ -53,17 +45,6 @@ const plainTexts = () => ({
   already_decided: t("This case was already decided. Reload to see the current queue."),
   case_not_found: t("This case no longer exists. Reload the queue."),
   feedback_not_found: t("This feedback no longer exists."),
-});
-
-const fieldProblems = () => ({
-  string_too_short: t("please fill this in"),
-  missing: t("please fill this in"),
-  string_too_long: t("is too long"),
-  too_long: t("has too many entries"),
-  less_than_equal: t("is too high"),
-  greater_than_equal: t("is too low"),
-  string_pattern_mismatch: t("is not in the right form"),
-  url_parsing: t("is not a web address"),
 });
 
 /** What went wrong, in words a member understands (never a code or an HTTP status). */
