@@ -50,7 +50,7 @@ def _tree() -> _Tree:
     by_id: dict[int, Category] = {}
     names: dict[int, tuple[str, str, str]] = {}
     by_key: dict[str, int | None] = {}
-    path_keys: dict[int, tuple[str, str, str]] = {0: ("", "", "")}
+    path_keys: dict[int, tuple[str, ...]] = {0: ("", "", "")}
     leaves: dict[str, set[int]] = {}
     # a parent's line comes before its children's (the file is sorted by path)
     for line in gzip.decompress(DATA.read_bytes()).decode("utf-8").splitlines():
@@ -63,7 +63,7 @@ def _tree() -> _Tree:
             f"{above}{SEPARATOR}{_name_key(name)}" if above else _name_key(name)
             for above, name in zip(path_keys[parent], own, strict=True)
         )
-        path_keys[number] = keys  # type: ignore[assignment]
+        path_keys[number] = keys
         for key, name in zip(keys, own, strict=True):
             by_key[key] = number
             leaves.setdefault(_name_key(name), set()).add(number)

@@ -72,9 +72,13 @@ def test_table_definition_comes_from_the_pynamodb_model() -> None:
 
     assert request["TableName"] == "plein-local-vendor"
     assert {k["AttributeName"]: k["KeyType"] for k in request["KeySchema"]} == {"pk": "HASH", "sk": "RANGE"}
-    assert request["GlobalSecondaryIndexes"][0]["IndexName"] == "gsi1"
+    assert [index["IndexName"] for index in request["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2", "gsi3"]
     assert request["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
-    assert {d["AttributeName"] for d in request["AttributeDefinitions"]} == {"pk", "sk", "gsi1pk", "gsi1sk"}
+    assert {d["AttributeName"] for d in request["AttributeDefinitions"]} == {
+        "pk",
+        "sk",
+        *(f"gsi{n}{key}" for n in (1, 2, 3) for key in ("pk", "sk")),
+    }
 
 
 def test_seeders_run_users_first_and_skip_missing_contexts() -> None:
