@@ -73,8 +73,17 @@ export function withNodes(text, nodes) {
   return text.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? nodes[part] ?? `{${part}}` : part)).filter((part) => part !== "");
 }
 
-/** One of two texts by count (`{n}` filled, written as the language writes numbers: 1,250 or
- * 1.250): `plural(n, "{n} item", "{n} items")`. */
+/** A number as the current language writes it: 1,250 or 1.250. */
+export function formatNumber(n) {
+  return new Intl.NumberFormat(INTL[current]).format(n);
+}
+
+/** The locale for dates and times: English ones as en-GB writes them (24-hour clock), the others per language. */
+export function dateLocale() {
+  return current === "en" ? "en-GB" : INTL[current];
+}
+
+/** One of two texts by count (`{n}` filled by formatNumber): `plural(n, "{n} item", "{n} items")`. */
 export function plural(n, one, other) {
-  return t(n === 1 ? one : other, { n: new Intl.NumberFormat(INTL[current]).format(n) });
+  return t(n === 1 ? one : other, { n: formatNumber(n) });
 }

@@ -1,7 +1,7 @@
 // Small DOM helpers shared by the views: element builder (no innerHTML with data), money,
 // dates, error, loading and empty states (in the interface language, i18n.js).
 
-import { intlLocale, t } from "./i18n.js";
+import { dateLocale, intlLocale, t } from "./i18n.js";
 
 /**
  * Create an element. `attrs` keys starting with "on" add listeners; `class`, `for`, `aria-*`,
@@ -93,7 +93,7 @@ export function noImage(label = null) {
 
 export function date(iso) {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString(intlLocale() === "en-IE" ? "en-GB" : intlLocale(), { dateStyle: "medium", timeStyle: "short" });
+  return new Date(iso).toLocaleString(dateLocale(), { dateStyle: "medium", timeStyle: "short" });
 }
 
 export function stars(rating, count) {

@@ -8,7 +8,7 @@ import { session } from "../auth.js";
 import { config } from "../config.js";
 import { busy, date, empty, h, loading, money, mount, pagedLoader, toMinor, toast } from "../ui.js";
 import { STAGES, plainMessage, problemBox, stageName } from "./rewards_shared.js";
-import { intlLocale, plural, t } from "../i18n.js";
+import { formatNumber, plural, t } from "../i18n.js";
 
 const UPPER_STAGES = STAGES.slice(1);
 
@@ -326,7 +326,7 @@ async function showMembers(box, stage, affinity) {
         "li",
         {},
         h("code", { class: "member-id" }, m.user_id),
-        h("span", { class: "muted small" }, ` · ${t("{points} points · {stage} since {date}", { points: m.balance.toLocaleString(intlLocale()), stage: stageName(m.stage), date: date(m.stage_since) })}`),
+        h("span", { class: "muted small" }, ` · ${t("{points} points · {stage} since {date}", { points: formatNumber(m.balance), stage: stageName(m.stage), date: date(m.stage_since) })}`),
         m.affinities?.length ? h("span", { class: "muted small member-affinities" }, ` · ${t("likes {affinities}", { affinities: m.affinities.join(", ") })}`) : null,
       ),
     more,

@@ -6,7 +6,7 @@
 import { AdviceSocket, adviceAvailable } from "../advice_socket.js";
 import { api, seg } from "../api.js";
 import { busy, date, empty, errorBox, field, h, loading, money, mount, toast } from "../ui.js";
-import { intlLocale, plural, t } from "../i18n.js";
+import { dateLocale, formatNumber, plural, t } from "../i18n.js";
 import { refusal, sessionPanel } from "./advice_session.js";
 
 // Tables of texts are built when asked (not at import), so that they are in the chosen language.
@@ -18,7 +18,6 @@ const presenceTexts = () => ({
   offline: t("You are offline."),
 });
 /** Numbers and times as the current language writes them (English as in the UK). */
-const locale = () => (intlLocale() === "en-IE" ? "en-GB" : intlLocale());
 
 export async function render(view, { query, signal }) {
   const title = h("h1", {}, t("Advisor console"));
@@ -162,7 +161,7 @@ function offerCard(offer, socket, onAnswer) {
     product.title ? h("p", {}, t("About "), h("strong", {}, product.title)) : null,
     h("p", { class: "advice-question" }, `“${offer.question}”`),
     offer.topics?.length ? h("p", { class: "muted small" }, t("Topics: {topics}", { topics: offer.topics.join(", ") })) : null,
-    offer.expires_at ? h("p", { class: "muted small" }, t("Answer before {time}", { time: new Date(offer.expires_at).toLocaleTimeString(locale()) })) : null,
+    offer.expires_at ? h("p", { class: "muted small" }, t("Answer before {time}", { time: new Date(offer.expires_at).toLocaleTimeString(dateLocale()) })) : null,
     h("div", { class: "actions" }, decline, accept),
   );
 }
@@ -188,7 +187,7 @@ async function showEarnings(box, signal) {
     h(
       "div",
       { class: "stats" },
-      stat(t("Points"), earned.points.toLocaleString(locale())),
+      stat(t("Points"), formatNumber(earned.points)),
       stat(t("Money"), money(earned.cash, earned.currency)),
       stat(t("Rated sessions"), String(earned.sessions)),
     ),

@@ -4,7 +4,7 @@
 
 import { startCall } from "../advice_call.js";
 import { h, mount } from "../ui.js";
-import { intlLocale, t } from "../i18n.js";
+import { dateLocale, t } from "../i18n.js";
 
 const TYPING_SHOWN_MS = 3_000;
 const TYPING_SENT_EVERY_MS = 2_000;
@@ -27,7 +27,7 @@ export function refusal(frame) {
 }
 
 const time = (iso) =>
-  new Date(iso || Date.now()).toLocaleTimeString(intlLocale() === "en-IE" ? "en-GB" : intlLocale(), { hour: "2-digit", minute: "2-digit" });
+  new Date(iso || Date.now()).toLocaleTimeString(dateLocale(), { hour: "2-digit", minute: "2-digit" });
 
 /**
  * The panel of session `matched` (a `matched` or `resumed` frame). `onEnded(frame)` runs once

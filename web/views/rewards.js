@@ -6,7 +6,7 @@
 import { api } from "../api.js";
 import { busy, date, empty, field, h, loading, money, mount, pagedLoader, toast } from "../ui.js";
 import { STAGES, copyButton, plainMessage, problemBox, stageName, words } from "./rewards_shared.js";
-import { intlLocale, plural, t } from "../i18n.js";
+import { formatNumber, plural, t } from "../i18n.js";
 
 // functions, not constants: the words follow the interface language, loaded after the import
 const kindNames = () => ({ earn: t("Earned"), redeem: t("Redeemed"), expire: t("Expired"), adjust: t("Correction"), reverse: t("Taken back") });
@@ -22,9 +22,7 @@ const refusals = () => ({
   monthly_cap_reached: t("no points, because you reached this month's limit of paid invitations."),
 });
 
-const number = (n) => Number(n).toLocaleString(intlLocale());
-
-const points = (n) => (Math.abs(n) === 1 ? t("{n} point", { n: number(n) }) : t("{n} points", { n: number(n) }));
+const points = (n) => (Math.abs(n) === 1 ? t("{n} point", { n: formatNumber(n) }) : t("{n} points", { n: formatNumber(n) }));
 
 export async function render(view, { query, signal }) {
   const title = h("h1", {}, t("Your rewards"));
@@ -328,7 +326,7 @@ function entryRow(entry) {
     "li",
     { class: "ledger-entry" },
     h("div", {}, h("strong", {}, reason), h("p", { class: "muted small" }, `${kindNames()[entry.kind] || words(entry.kind)} · ${date(entry.at)}`, entry.expires_at && entry.points > 0 ? ` · ${t("expires {date}", { date: date(entry.expires_at) })}` : "")),
-    h("span", { class: `ledger-points ${entry.points < 0 ? "minus" : "plus"}` }, `${entry.points > 0 ? "+" : ""}${number(entry.points)}`),
+    h("span", { class: `ledger-points ${entry.points < 0 ? "minus" : "plus"}` }, `${entry.points > 0 ? "+" : ""}${formatNumber(entry.points)}`),
   );
 }
 

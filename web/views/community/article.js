@@ -8,7 +8,7 @@ import { busy, date, empty, errorBox, field, h, loading, money, mount, noImage, 
 import { country } from "../cart.js";
 import { kindNames, stateNames } from "./articles.js";
 import { bestOffer, commentItem, communityTabs, memberLink, plainMessage, problem, product, signInLink, statusNote } from "./shared.js";
-import { intlLocale, t } from "../../i18n.js";
+import { dateLocale, t } from "../../i18n.js";
 
 export async function render(view, { params, signal }) {
   mount(view, communityTabs("guides"), h("h1", {}, t("Article")), loading(t("Loading the article…")));
@@ -64,7 +64,7 @@ function draw(view, article) {
       article.published_at ? ` · ${date(article.published_at)}` : "",
       article.state !== "published" ? h("span", { class: `badge badge-${article.state}`, "data-testid": "article-state" }, stateNames()[article.state] || article.state) : null),
     article.state === "pending" ? statusNote({ status: "pending", reasons: article.reasons.filter((r) => r !== "member_article") }, "article") : null,
-    article.state === "scheduled" ? h("p", { class: "notice", role: "status" }, t("Scheduled for {date}.", { date: new Date(article.publish_at).toLocaleString(intlLocale() === "en-IE" ? "en-GB" : intlLocale()) })) : null,
+    article.state === "scheduled" ? h("p", { class: "notice", role: "status" }, t("Scheduled for {date}.", { date: new Date(article.publish_at).toLocaleString(dateLocale()) })) : null,
     article.cover_image ? h("img", { class: "collection-cover", src: article.cover_image, alt: "" }) : null,
     article.summary ? h("p", { class: "lead" }, article.summary) : null,
     richText(article.body),

@@ -6,8 +6,8 @@ import { api, seg } from "../../api.js";
 import { session } from "../../auth.js";
 import { link, navigate } from "../../router.js";
 import { busy, date, empty, field, h, loading, mount, pagedLoader } from "../../ui.js";
-import { communityTabs, memberLink, number, problem, signInLink, statusNote } from "./shared.js";
-import { plural, t } from "../../i18n.js";
+import { communityTabs, memberLink, problem, signInLink, statusNote } from "./shared.js";
+import { formatNumber, plural, t } from "../../i18n.js";
 
 // A function, not a constant: the names are looked up in the chosen language when drawn.
 const states = () => [
@@ -60,8 +60,8 @@ export function milestoneProgress(idea) {
     "div",
     { class: "milestone" },
     h("progress", { max: String(idea.next_milestone), value: String(Math.min(idea.supporters, idea.next_milestone)), "aria-label": t("Supporters towards the next milestone of {n}", { n: idea.next_milestone }) }),
-    h("p", { class: "small" }, t("{supporters} of {goal} for the next milestone", { supporters: plural(idea.supporters, "{n} supporter", "{n} supporters"), goal: number(idea.next_milestone) }),
-      idea.milestone ? h("span", { class: "muted" }, ` · ${t("reached {n}", { n: number(idea.milestone) })}`) : null),
+    h("p", { class: "small" }, t("{supporters} of {goal} for the next milestone", { supporters: plural(idea.supporters, "{n} supporter", "{n} supporters"), goal: formatNumber(idea.next_milestone) }),
+      idea.milestone ? h("span", { class: "muted" }, ` · ${t("reached {n}", { n: formatNumber(idea.milestone) })}`) : null),
   );
 }
 

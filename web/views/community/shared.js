@@ -8,7 +8,7 @@ import { link } from "../../router.js";
 import { busy, date, errorBox, field, fieldProblems, generalProblems, h, mount } from "../../ui.js";
 import { copyButton } from "../rewards_shared.js";
 import { country } from "../cart.js";
-import { intlLocale, t } from "../../i18n.js";
+import { t } from "../../i18n.js";
 
 // ---------------------------------------------------------------- errors in plain words
 
@@ -363,7 +363,4 @@ export async function findCollection(collectionId, signal) {
   const mine = await allPages("/me/collections", { signal });
   return mine.find((c) => c.collection_id === collectionId) || null;
 }
-
-/** A whole number with the current language's digit grouping (1,234 in English, 1.234 in Dutch and German). */
-export const number = (n) => Number(n).toLocaleString(intlLocale() === "en-IE" ? "en-GB" : intlLocale());
 
