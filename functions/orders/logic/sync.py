@@ -2,6 +2,12 @@
 
 Idempotent by construction: an offer change applies only if its revision is newer than the stored one,
 vendor terms only if the event is newer; redelivered or reordered events change nothing.
+
+A withdrawal carries no revision, so one that a later upsert of the same offer in the same event
+supersedes is skipped: the vendor's move of an offer to another product (a withdrawal for the old
+product, then the upsert) and a withdrawal undone in the same batch would otherwise withdraw the
+offer for good when the event is redelivered, or arrives after a newer one (the upsert is then
+not newer than the stored revision and does not bring it back).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from functions.orders.models.consumed import (
     OFFERS_CHANGED,
     VENDOR_SOURCE,
     VENDOR_UPDATED,
+    OfferChangeView,
     OffersChangedView,
     OfferView,
     VendorUpdatedView,
@@ -38,21 +45,24 @@ class OfferSync:
     def offers_changed(self, event: OffersChangedView) -> int:
         """Apply the changes in event order; each run of upserts, and each run of withdrawals, goes
         to the store as one bulk write (an upsert applies only to an older revision, so within a
-        run only the newest counts)."""
+        run only the newest counts). Withdrawals superseded in the event are skipped (see above)."""
         applied = 0
         upserts: list[InventoryOffer] = []
         withdrawals: list[str] = []
-        for change in event.changes:
-            if change.change == "withdrawn" or change.offer is None:
+        last_upsert = {
+            change.offer_id: index for index, change in enumerate(event.changes) if _upsert(change) is not None
+        }
+        for index, change in enumerate(event.changes):
+            if (offer := _upsert(change)) is not None:
+                if withdrawals:
+                    applied += self._inventory.withdraw_offers(withdrawals)
+                    withdrawals = []
+                upserts.append(projection(offer))
+            elif last_upsert.get(change.offer_id, -1) < index:
                 if upserts:
                     applied += self._inventory.upsert_offers(upserts)
                     upserts = []
                 withdrawals.append(change.offer_id)
-            else:
-                if withdrawals:
-                    applied += self._inventory.withdraw_offers(withdrawals)
-                    withdrawals = []
-                upserts.append(projection(change.offer))
         if upserts:
             applied += self._inventory.upsert_offers(upserts)
         if withdrawals:
@@ -70,6 +80,11 @@ class OfferSync:
             version=int(event.occurred_at.timestamp() * 1_000_000),
         )
         return self._inventory.put_terms(terms)
+
+
+def _upsert(change: OfferChangeView) -> OfferView | None:
+    """The offer an upsert carries; None for a withdrawal."""
+    return change.offer if change.change == "upserted" else None
 
 
 def projection(offer: OfferView) -> InventoryOffer:

@@ -2,7 +2,10 @@
 
 `offer_id` depends only on (vendor, SKU), so a feed row, a PATCH and a re-import all address the
 same offer without a lookup. `product_id` depends on the GTIN (normalised to GTIN-14) when there
-is one, so every vendor's offer of the same article lands on the same product.
+is one, so every vendor's offer of the same article lands on the same product; without one it
+depends on (vendor, SKU), so the product is that one offer's. A product is one article: the
+variants of an `item_group_id` (sizes, colours) are separate products, which the catalog groups
+into a family by that id.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ def offer_id(vendor_id: str, sku: str) -> str:
     return "of_" + _digest(vendor_id, sku)
 
 
-def product_id(vendor_id: str, sku: str, gtin: str | None = None, item_group_id: str | None = None) -> str:
+def product_id(vendor_id: str, sku: str, gtin: str | None = None) -> str:
     if gtin:
         return "pr_" + _digest("gtin", gtin_14(gtin))
-    return "pr_" + _digest("vendor", vendor_id, item_group_id or sku)
+    return "pr_" + _digest("vendor", vendor_id, sku)
 
 
 def vendor_id() -> str:

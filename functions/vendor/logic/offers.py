@@ -95,7 +95,7 @@ def build_offer(  # noqa: PLR0917 - the six facts an offer is built from
     fields["vendor_name"] = vendor_name
     fields["sku"] = sku
     fields["offer_id"] = ids.offer_id(vendor_id, sku)
-    fields["product_id"] = ids.product_id(vendor_id, sku, fields.get("gtin"), fields.get("item_group_id"))
+    fields["product_id"] = ids.product_id(vendor_id, sku, fields.get("gtin"))
     if fields.get("gtin"):
         fields["gtin"] = ids.gtin_14(fields["gtin"])
     normalise(fields)

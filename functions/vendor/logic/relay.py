@@ -3,6 +3,10 @@
 Catalog and orders never read the vendor table: every committed offer change reaches them as an
 `OfferChange` with the full snapshot, batched per vendor (at most 100 changes and about 200 KB
 per event, far below EventBridge's 256 KB entry limit), in stream order.
+
+An active offer whose product id changed (its GTIN was added, changed or removed) moves: a
+`withdrawn` change for the old product comes right before the `upserted` one for the new, in the
+same event, so a consumer that keeps offers per product drops it from the old product.
 """
 
 from __future__ import annotations
@@ -53,39 +57,58 @@ class OfferRelay:
         }
 
 
-def offer_change(change: StreamChange) -> OfferChange | None:
-    new, old = change.new, change.old
+def offer_changes(change: StreamChange) -> list[OfferChange]:
+    """What one stream record tells consumers: nothing, an upsert, a withdrawal, or a move (the
+    old product's withdrawal, then the upsert)."""
+    new = change.new
+    live_before = change.old if change.old is not None and change.old.status == "active" else None
     if new is not None and new.status == "active":
-        return OfferChange(
+        upserted = OfferChange(
             offer_id=new.offer_id, product_id=new.snapshot.product_id, change="upserted", offer=new.snapshot
         )
-    gone = new if new is not None else old
-    was_live = old is not None and old.status == "active"
-    if gone is None or not was_live:
-        return None
-    return OfferChange(offer_id=gone.offer_id, product_id=gone.snapshot.product_id, change="withdrawn", offer=None)
+        if live_before is not None and live_before.snapshot.product_id != new.snapshot.product_id:
+            return [_withdrawal(live_before, new), upserted]
+        return [upserted]
+    if live_before is None:
+        return []
+    return [_withdrawal(live_before, new)]
+
+
+def _withdrawal(live_before: Offer, now: Offer | None) -> OfferChange:
+    """`live_before` leaves its product; timed and numbered by the offer as it is `now` (none: the
+    item was deleted, so the consumer times it by the event)."""
+    return OfferChange(
+        offer_id=live_before.offer_id,
+        product_id=live_before.snapshot.product_id,
+        change="withdrawn",
+        offer=None,
+        withdrawn_at=now.snapshot.updated_at if now is not None else None,
+        revision=now.snapshot.revision if now is not None else None,
+    )
 
 
 def events_for(changes: Iterable[StreamChange]) -> list[OffersChanged]:
-    """OffersChanged events for a batch of stream records, grouped by vendor, order kept."""
-    by_vendor: dict[str, list[OfferChange]] = {}
+    """OffersChanged events for a batch of stream records, grouped by vendor, order kept. A
+    record's changes stay in one event, so a move is never split."""
+    by_vendor: dict[str, list[list[OfferChange]]] = {}
     for change in changes:
-        item = offer_change(change)
-        if item is None:
+        items = offer_changes(change)
+        if not items:
             continue
         vendor_id = (change.new or change.old).snapshot.vendor_id  # type: ignore[union-attr]
-        by_vendor.setdefault(vendor_id, []).append(item)
+        by_vendor.setdefault(vendor_id, []).append(items)
     events: list[OffersChanged] = []
-    for vendor_id, items in by_vendor.items():
+    for vendor_id, records in by_vendor.items():
         batch: list[OfferChange] = []
         size = _ENVELOPE_BYTES
-        for item in items:
-            item_size = len(item.model_dump_json()) + 1
-            if batch and (len(batch) >= MAX_CHANGES_PER_EVENT or size + item_size > MAX_EVENT_BYTES):
+        for items in records:
+            items_size = sum(len(item.model_dump_json()) + 1 for item in items)
+            full = len(batch) + len(items) > MAX_CHANGES_PER_EVENT or size + items_size > MAX_EVENT_BYTES
+            if batch and full:
                 events.append(OffersChanged(vendor_id=vendor_id, changes=batch))
                 batch, size = [], _ENVELOPE_BYTES
-            batch.append(item)
-            size += item_size
+            batch += items
+            size += items_size
         if batch:
             events.append(OffersChanged(vendor_id=vendor_id, changes=batch))
     return events

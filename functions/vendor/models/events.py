@@ -68,10 +68,22 @@ class OfferChange(Record):
     product_id: Identifier
     change: Literal["upserted", "withdrawn"]
     offer: OfferSnapshot | None = Field(default=None, description="Absent when withdrawn")
+    withdrawn_at: datetime | None = Field(
+        default=None, description="A withdrawal's time (absent for an offer deleted from the table)"
+    )
+    revision: int | None = Field(
+        default=None, ge=1, description="A withdrawal's offer revision (absent for a deleted offer)"
+    )
 
 
 class OffersChanged(DomainEvent):
-    """A batch of offer changes, in table-stream order. Batched so a 100k-row feed is ~1k events."""
+    """A batch of offer changes, in table-stream order. Batched so a 100k-row feed is ~1k events.
+    An active offer whose product changed (its GTIN was added, changed or removed) moves: a
+    `withdrawn` change for the old `product_id` right before the `upserted` one for the new, in the
+    same event, timed and numbered as the upsert. Keyed by product, drop the offer from the old
+    product; keyed by offer, skip a withdrawal that a later upsert of the same offer in the event
+    supersedes. A withdrawal carries the offer's `revision` and `withdrawn_at`, so a consumer can
+    order it against upserts (an offer withdrawn and put back in one batch ends live)."""
 
     source: ClassVar[str] = SOURCE
     detail_type: ClassVar[str] = "OffersChanged"

@@ -143,7 +143,47 @@ def test_changes_apply_in_event_order_around_bulk_upserts() -> None:
     # When it is applied
     applied = OfferSync(store).offers_changed(OffersChangedView.model_validate(wire(event)))
 
-    # Then sku-1 ends withdrawn (at its newest revision) and sku-2 sellable again
-    assert applied == 5
+    # Then sku-1 ends withdrawn (at its newest revision) and sku-2 sellable again, its withdrawal
+    # superseded by the later upsert (three writes: sku-1's newest upsert and withdrawal, sku-2's newest)
+    assert applied == 3
     assert (store.offers["v1:sku-1"].sellable, store.offers["v1:sku-1"].revision) == (False, 4)
     assert (store.offers["v1:sku-2"].sellable, store.offers["v1:sku-2"].revision) == (True, 5)
+
+    # and so it stays when the event is delivered again
+    OfferSync(store).offers_changed(OffersChangedView.model_validate(wire(event)))
+    assert store.offers["v1:sku-2"].sellable
+
+
+def test_an_offer_moved_to_another_product_stays_sellable_however_often_the_move_arrives() -> None:
+    # Given an offer on p1, and the vendor's move of it to p2 (its GTIN was added): p1's withdrawal, then the upsert
+    store = InMemoryOrdersStore()
+    sync = OfferSync(store)
+    sync.handle(vendor.SOURCE, "OffersChanged", wire(offers_changed()))
+    move = vendor.OffersChanged(
+        vendor_id="v1",
+        changes=[
+            vendor.OfferChange(offer_id="v1:sku-1", product_id="p1", change="withdrawn"),
+            vendor.OfferChange(
+                offer_id="v1:sku-1", product_id="p2", change="upserted", offer=snapshot(product_id="p2", revision=4)
+            ),
+        ],
+    )
+    newer = vendor.OffersChanged(
+        vendor_id="v1",
+        changes=[
+            vendor.OfferChange(
+                offer_id="v1:sku-1",
+                product_id="p2",
+                change="upserted",
+                offer=snapshot(product_id="p2", quantity=8, revision=5),
+            )
+        ],
+    )
+
+    # When the move arrives, a newer change after it, and then the move again (redelivered)
+    for event in (move, newer, move):
+        sync.handle(vendor.SOURCE, "OffersChanged", wire(event))
+
+    # Then the offer is sellable on its new product, at the newest revision
+    item = store.offers["v1:sku-1"]
+    assert (item.sellable, item.product_id, item.revision, item.vendor_quantity) == (True, "p2", 5, 8)

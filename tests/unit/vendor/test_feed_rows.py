@@ -160,4 +160,3 @@ def test_ids_are_deterministic() -> None:
     # the same GTIN in any length gives the same product, whoever sells it
     assert product_id("vd_a", "x", "4006381333931") == product_id("vd_b", "y", "04006381333931")
     assert product_id("vd_a", "x") != product_id("vd_b", "x")
-    assert product_id("vd_a", "x", item_group_id="g") == product_id("vd_a", "y", item_group_id="g")

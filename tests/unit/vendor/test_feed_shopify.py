@@ -87,6 +87,7 @@ def test_an_export_imports_its_variants_as_offers_of_one_family_and_reports_the_
     assert (feed.status, feed.format, feed.counts.created, feed.counts.rejected) == ("completed", "shopify", 3, 1)
     offers = {offer.snapshot.sku: offer for offer in world.offers.items.values()}
     assert offers["TRUI-R-M"].snapshot.item_group_id == offers["TRUI-R-L"].snapshot.item_group_id == "trui"
+    assert offers["TRUI-R-M"].snapshot.product_id != offers["TRUI-R-L"].snapshot.product_id
     assert offers["sjaal-1"].snapshot.item_group_id == "sjaal"
     assert (offers["TRUI-R-M"].snapshot.price, offers["TRUI-R-M"].snapshot.sale_price) == (7995, 5995)
     assert offers["TRUI-R-M"].snapshot.attributes == {"color": "Rood", "size": "M"}

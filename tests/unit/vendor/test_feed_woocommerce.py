@@ -84,3 +84,4 @@ def test_an_export_imports_its_offers_and_reports_every_other_row(world: World) 
     assert (offers["LAMP-1"].price, offers["LAMP-1"].sale_price) == (4995, 3995)
     assert offers["HOODIE-B-S"].attributes == {"color": "Blauw", "size": "S"}
     assert offers["HOODIE-G-M"].availability == "out_of_stock"
+    assert offers["HOODIE-B-S"].product_id != offers["HOODIE-G-M"].product_id  # variants: one family, two products

@@ -46,6 +46,47 @@ def test_upserts_and_withdrawals() -> None:
         (a.offer_id, "withdrawn"),
     ]
     assert event.changes[0].offer == a.snapshot
+    gone = withdrawn(b, NOW)  # a withdrawal is timed and numbered by the offer; a deletion is not
+    assert (event.changes[1].withdrawn_at, event.changes[1].revision) == (NOW, gone.snapshot.revision)
+    assert (event.changes[2].withdrawn_at, event.changes[2].revision) == (None, None)
+
+
+def test_an_offer_whose_product_changed_is_withdrawn_from_the_old_product_before_its_upsert() -> None:
+    # Given an active offer without GTIN that gets one (or a stored variant rewritten onto its own product)
+    before = make("v1", "a")
+    content = {"title": "a", "price": 100, "quantity": 3, "gtin": "4006381333931"}
+    after = build_offer("v1", "V", "a", content, before, NOW)
+    assert after is not None
+    assert after.snapshot.product_id != before.snapshot.product_id
+
+    [event] = events_for([StreamChange(old=before, new=after)])
+
+    # Then the old product loses the offer first, and the new one gets it, in the same event
+    assert [(c.offer_id, c.product_id, c.change) for c in event.changes] == [
+        (before.offer_id, before.snapshot.product_id, "withdrawn"),
+        (after.offer_id, after.snapshot.product_id, "upserted"),
+    ]
+    assert (event.changes[0].withdrawn_at, event.changes[0].revision) == (NOW, after.snapshot.revision)
+    # a withdrawn offer that comes back on another product has nothing live to take from the old one
+    gone = withdrawn(before, NOW)
+    [revived] = events_for([StreamChange(old=gone, new=after)])
+    assert [c.change for c in revived.changes] == ["upserted"]
+
+
+def test_a_move_is_never_split_across_events() -> None:
+    # Given 99 new offers, then an offer that moves to another product (two changes)
+    before = make("v1", "moving")
+    after = build_offer(
+        "v1", "V", "moving", {"title": "m", "price": 100, "quantity": 1, "gtin": "4006381333931"}, before, NOW
+    )
+    assert after is not None
+    records = [StreamChange(old=None, new=make("v1", f"s{i}")) for i in range(99)]
+
+    events = events_for([*records, StreamChange(old=before, new=after)])
+
+    # Then the move's two changes open the next event together
+    assert [len(e.changes) for e in events] == [99, 2]
+    assert [c.change for c in events[1].changes] == ["withdrawn", "upserted"]
 
 
 def test_batches_by_vendor_count_and_size() -> None:

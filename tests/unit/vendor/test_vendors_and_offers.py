@@ -6,6 +6,7 @@ import pytest
 
 from functions.common.auth import Principal, Role
 from functions.common.errors import BadRequest, Conflict, Forbidden, NotFound, UnprocessableEntity
+from functions.vendor.logic.ids import product_id
 from functions.vendor.logic.offers import build_offer
 from functions.vendor.models.api import (
     OfferBatchItem,
@@ -256,3 +257,45 @@ def test_an_offer_rebuilt_from_its_own_content_is_unchanged_however_its_defaults
 
     # Then nothing changed: no new revision, no "updated" count
     assert again is None
+
+
+def test_each_variant_of_a_family_without_gtin_is_its_own_product() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    # Given two sizes of one jumper, neither with a GTIN
+    variant = {"title": "Trui", "price": 7995, "quantity": 3, "item_group_id": "trui"}
+    medium = build_offer("vd_1", "Wolkenweber", "TRUI-M", {**variant, "attributes": {"size": "M"}}, None, now)
+    large = build_offer("vd_1", "Wolkenweber", "TRUI-L", {**variant, "attributes": {"size": "L"}}, None, now)
+
+    # Then each is a product of its own (the catalog groups them by item_group_id), not one shared product
+    assert medium is not None
+    assert large is not None
+    assert medium.snapshot.item_group_id == large.snapshot.item_group_id == "trui"
+    assert medium.snapshot.product_id != large.snapshot.product_id
+    assert medium.snapshot.product_id == product_id("vd_1", "TRUI-M")
+
+
+def test_a_variant_stored_on_its_familys_shared_product_moves_to_its_own_on_its_next_write() -> None:
+    from datetime import UTC, datetime
+
+    from functions.vendor.logic.domain import Offer
+    from functions.vendor.logic.offers import CONTENT_FIELDS, content_hash
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    content = {"title": "Trui M", "price": 7995, "quantity": 3, "item_group_id": "trui"}
+    built = build_offer("vd_1", "Wolkenweber", "TRUI-M", content, None, now)
+    assert built is not None
+    # Given the variant as it was stored when a family shared one product
+    shared = built.snapshot.model_copy(update={"product_id": "pr_sharedbythefamily0"})
+    stored = Offer(
+        snapshot=shared, status="active", content_hash=content_hash(shared.model_dump(include=set(CONTENT_FIELDS)))
+    )
+
+    # When the same row is imported again
+    again = build_offer("vd_1", "Wolkenweber", "TRUI-M", content, stored, now)
+
+    # Then it is written onto its own product (the relay turns that into a move)
+    assert again is not None
+    assert again.snapshot.product_id == product_id("vd_1", "TRUI-M")
+    assert again.snapshot.revision == stored.snapshot.revision + 1
