@@ -304,6 +304,12 @@ def document_terms(
     return [(level, term) for term, level in best.items()]
 
 
+@functools.lru_cache(maxsize=16_384)
+def text_terms(text: str) -> frozenset[str]:
+    """The analyzed terms of a short text with their broader concepts (`rode` → red, colour)."""
+    return frozenset(found for term, _ in _plain(text, BODY) for found in _expanded(term))
+
+
 @dataclass(frozen=True)
 class WordQuery:
     """How one query word matches: every part at some level, or (`fuzzy` set) its surface word

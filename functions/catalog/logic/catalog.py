@@ -8,15 +8,28 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal
 
-from functions.catalog.logic.domain import Product, VendorInfo, available, current_price, sale_active
+from functions.catalog.logic.analysis import text_terms
+from functions.catalog.logic.domain import (
+    Product,
+    VendorInfo,
+    available,
+    current_price,
+    is_grouped,
+    sale_active,
+    to_document,
+    variants_of,
+)
 from functions.catalog.logic.ports import CatalogRepository
 from functions.catalog.logic.search import (
     CATEGORY_SEPARATOR,
     MAX_RESULT_WINDOW,
     Facets,
+    ProductHit,
     SearchBackend,
+    SearchDocument,
     SearchQuery,
     Sort,
+    member_ids,
     parse_category,
 )
 from functions.catalog.models.api import (
@@ -134,8 +147,9 @@ class CatalogService:
         more = end < result.total and end + query.limit <= MAX_RESULT_WINDOW and bool(result.hits)
         next_cursor = self._cursors.encode({"o": end, "f": fingerprint}, CURSOR_SCOPE) if more else None
         facets = _category_labels(self._with_current_vendor_names(result.facets), request.language)
+        asked = text_terms(query.text) if query.text else frozenset()
         return ProductList(
-            items=result.hits,
+            items=[chosen_variant(hit, asked) for hit in result.hits],
             facets=facets,
             total=result.total,
             next_cursor=next_cursor,
@@ -194,6 +208,7 @@ class CatalogService:
             raise NotFound("no such product", code="product_not_found")
         now = self._clock()
         offers = product.live_offers()
+        family = self._family(product, now)
         vendors = self._repository.get_vendors(offer.vendor_id for offer in offers)
         shown = [self._offer_out(offer, vendors.get(offer.vendor_id), country, now) for offer in offers]
         shown.sort(
@@ -205,7 +220,24 @@ class CatalogService:
                 o.offer_id,
             )
         )
-        return _detail(product, offers, shown, language)
+        detail = _detail(product, offers, shown, language)
+        if len(family) < 2:
+            return detail
+        options, variants = variants_of(family)
+        return detail.model_copy(update={"options": options, "variants": variants})
+
+    def _family(self, product: Product, now: datetime) -> list[SearchDocument]:
+        """The listed products of the product's family (it among them), as search documents."""
+        family_id = product.family_id
+        if not is_grouped(family_id):
+            return []
+        members = self._repository.family_members([family_id]).get(family_id, set()) - {product.product_id}
+        products = [product, *self._repository.get_products(members).values()] if members else [product]
+        ordered = sorted(
+            (p for p in products if p.listed and p.family_id == family_id),
+            key=lambda p: (p.first_seen or now, p.product_id),
+        )
+        return [document for p in ordered if (document := to_document(p, now)) is not None]
 
     def _offer_out(self, offer: OfferView, vendor: VendorInfo | None, country: str, now: datetime) -> OfferOut:
         return OfferOut(
@@ -243,18 +275,40 @@ class CatalogService:
         path = parse_category(category) if category else []
         hits = self._search.get(ranked[:TREND_CANDIDATES]) if ranked else []  # no events: no lookup
         items = [
-            TrendingProduct(product=hit, score=round(scores[hit.product_id], 4))
+            TrendingProduct(product=hit, score=round(max(scores.get(pid, 0.0) for pid in member_ids(hit)), 4))
             for hit in hits
             if hit.category[: len(path)] == path
         ][:limit]
+        items.sort(key=lambda item: -item.score)  # a family scores as its most trending variant
         source = "events" if items else "popularity"
         if len(items) < limit:
-            seen = {item.product.product_id for item in items}
+            seen = {item.product.family_id for item in items}
             fallback = self._search.search(
                 SearchQuery(category=path, sort=Sort.POPULAR, limit=limit + len(seen), facets=False)
             )
-            items += [TrendingProduct(product=hit, score=0.0) for hit in fallback.hits if hit.product_id not in seen]
+            items += [TrendingProduct(product=hit, score=0.0) for hit in fallback.hits if hit.family_id not in seen]
         return TrendingList(window=window, source=source, items=items[:limit])
+
+
+def chosen_variant(hit: ProductHit, asked: frozenset[str]) -> ProductHit:
+    """The hit showing the variant whose option values the query names most (`rode sneaker`: the
+    red one; ties keep the shown variant, then the first in stock), else the hit unchanged."""
+    if len(hit.variants) < 2 or not asked:
+        return hit
+    named = {v.product_id: len(asked & text_terms(" ".join(v.options.values()))) for v in hit.variants}
+    best = max(named.values())
+    if best == 0 or named.get(hit.product_id) == best:
+        return hit
+    choice = min(
+        (v for v in hit.variants if named[v.product_id] == best), key=lambda v: not v.in_stock
+    )  # min is stable: the first in stock, in the selector's order
+    return hit.model_copy(
+        update={
+            "product_id": choice.product_id,
+            "title": choice.title,
+            "image_link": choice.image_link or hit.image_link,
+        }
+    )
 
 
 def _shipping(offer: OfferView, vendor: VendorInfo | None, country: str, price: int) -> ShippingOut:
@@ -302,6 +356,7 @@ def _detail(product: Product, offers: list[OfferView], shown: list[OfferOut], la
         attributes.update(offer.attributes)
     return ProductDetail(
         product_id=product.product_id,
+        family_id=product.family_id,
         title=newest.title,
         brand=next((o.brand for o in offers if o.brand), None),
         description=next((o.description for o in offers if o.description), ""),

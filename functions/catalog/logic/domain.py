@@ -1,7 +1,8 @@
 """The product read model: all vendors' offers of one product, merged from offer changes.
 
 Each offer is a last-writer-wins register ordered by `(time, revision, kind)`: an upsert's time
-is its `updated_at`, a withdrawal's the event's `occurred_at`. Merging takes the larger entry,
+is its `updated_at`, a withdrawal's its `withdrawn_at` (the event's `occurred_at` when it has
+none: a deleted offer), so an offer withdrawn and put back in one batch ends live. Merging takes the larger entry,
 so applying the same changes in any order, or twice, gives the same product (idempotent and
 order-tolerant; SQS may redeliver and reorder). Withdrawn offers stay as tombstones so a late,
 older upsert cannot bring them back.
@@ -9,17 +10,25 @@ older upsert cannot bring them back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from functions.catalog.logic.search import SearchDocument, VendorRef
+from functions.catalog.logic.search import ProductOption, SearchDocument, VariantSummary, VendorRef
 from functions.catalog.models.consumed import OfferChangeView, OfferView, ShippingRuleView
 from functions.common.models import Record
 
 POPULARITY_WEIGHTS = {"sale": 3.0, "heart": 1.0, "review": 0.5}
+FAMILY_PREFIX = "fm_"
+MAX_VARIANTS = 100
+"""Variants listed per family (a feed's `item_group_id` rarely groups more; the rest stay searchable)."""
+OPTION_ORDER = ("color", "size", "material", "pattern", "gender", "age_group")
+SIZE_ORDER = ("xxxs", "xxs", "xs", "s", "m", "l", "xl", "xxl", "2xl", "xxxl", "3xl", "4xl", "5xl")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?")
 
 
 class OfferEntry(Record):
@@ -77,6 +86,25 @@ class Product(Record):
     def listed(self) -> bool:
         return bool(self.live_offers())
 
+    @property
+    def family_id(self) -> str:
+        """The family of the earliest live offer with an `item_group_id` (its vendor's family:
+        another vendor's offer of the same GTIN joins that family), else the product itself."""
+        grouped = [offer for offer in self.live_offers() if offer.item_group_id]
+        if not grouped:
+            return self.product_id
+        first = min(grouped, key=lambda offer: (offer.created_at, offer.offer_id))
+        return family_key(first.vendor_id, first.item_group_id or "")
+
+
+def family_key(vendor_id: str, item_group_id: str) -> str:
+    return FAMILY_PREFIX + hashlib.sha256(f"{vendor_id}\x1f{item_group_id}".encode()).hexdigest()[:20]
+
+
+def is_grouped(family_id: str) -> bool:
+    """Whether the id names a family of variants (else it is a product's own id)."""
+    return family_id.startswith(FAMILY_PREFIX)
+
 
 class Signal(Record):
     """Counter increments for one product from one event (negative for an un-heart)."""
@@ -97,7 +125,7 @@ class VendorInfo(Record):
 def entry_of(change: OfferChangeView, occurred_at: datetime) -> OfferEntry:
     if change.change == "upserted" and change.offer is not None:
         return OfferEntry(kind="live", at=change.offer.updated_at, revision=change.offer.revision, offer=change.offer)
-    return OfferEntry(kind="gone", at=occurred_at)
+    return OfferEntry(kind="gone", at=change.withdrawn_at or occurred_at, revision=change.revision or 0)
 
 
 def merge(product: Product, changes: Iterable[tuple[OfferChangeView, datetime]]) -> Product:
@@ -182,3 +210,109 @@ def to_document(product: Product, now: datetime) -> SearchDocument | None:
         created_at=product.first_seen or offers[-1].created_at,
         reprice_at=next_price_change(offers, now),
     )
+
+
+def family_document(family_id: str, products: Iterable[Product], now: datetime) -> SearchDocument | None:
+    """The search document of a family: its listed products merged into one result (products
+    whose family is another one now are left out: a membership not yet removed); None when none
+    is listed. A product without variants is a family of one, indexed as `to_document` makes it."""
+    members = {p.product_id: p for p in products if p.listed and p.family_id == family_id}
+    ordered = sorted(members.values(), key=lambda p: (p.first_seen or now, p.product_id))
+    documents = [document for product in ordered if (document := to_document(product, now)) is not None]
+    if not documents:
+        return None
+    if len(documents) == 1:
+        return documents[0].model_copy(update={"family_id": family_id})
+    counters = Counters(
+        hearts=sum(p.counters.hearts for p in ordered),
+        sales=sum(p.counters.sales for p in ordered),
+        rating_sum=sum(p.counters.rating_sum for p in ordered),
+        rating_count=sum(p.counters.rating_count for p in ordered),
+    )
+    shown = min(documents, key=lambda d: (not d.in_stock, -d.popularity, d.product_id))
+    in_stock = [d for d in documents if d.in_stock]
+    options, variants = variants_of(documents)
+    vendors = {vendor.vendor_id: vendor for d in documents for vendor in d.vendors}
+    repriced = [d.reprice_at for d in documents if d.reprice_at is not None]
+    return shown.model_copy(
+        update={
+            "family_id": family_id,
+            "brand": shown.brand or _first(d.brand for d in documents),
+            "description": shown.description or _first(d.description for d in documents) or "",
+            "category": shown.category or next((d.category for d in documents if d.category), []),
+            "attributes": _all_values([d.attributes for d in documents]),
+            "vendors": sorted(vendors.values(), key=lambda vendor: vendor.vendor_id),
+            "price": min(d.price for d in in_stock or documents),
+            "in_stock": bool(in_stock),
+            "offer_count": sum(d.offer_count for d in documents),
+            "rating": counters.rating,
+            "rating_count": counters.rating_count,
+            "popularity": counters.popularity,
+            "image_link": shown.image_link or _first(d.image_link for d in documents),
+            "created_at": min(d.created_at for d in documents),
+            "reprice_at": min(repriced, default=None),
+            "options": options,
+            "variants": variants,
+        }
+    )
+
+
+def _distinct_values(attributes: Sequence[dict[str, str]]) -> dict[str, list[str]]:
+    """Each attribute's values, once each, in the order first seen."""
+    values: dict[str, list[str]] = {}
+    for found in attributes:
+        for name, value in found.items():
+            known = values.setdefault(name, [])
+            if value and value not in known:
+                known.append(value)
+    return values
+
+
+def _all_values(attributes: Sequence[dict[str, str]]) -> dict[str, str]:
+    """Every attribute with each of its values (`color`: `Red, Blue`): all are searchable."""
+    return {name: ", ".join(found) for name, found in _distinct_values(attributes).items() if found}
+
+
+def variant_options(attributes: Sequence[dict[str, str]]) -> list[ProductOption]:
+    """The attributes in which variants differ (two values or more), in OPTION_ORDER, then by
+    name; values ordered as sizes or numbers when they all are, else alphabetically (the order
+    variants arrive in says nothing: a feed's rows land in one batch)."""
+    values = _distinct_values(attributes)
+    differing = [name for name, found in values.items() if len(found) > 1]
+    differing.sort(key=lambda name: (OPTION_ORDER.index(name) if name in OPTION_ORDER else len(OPTION_ORDER), name))
+    return [ProductOption(name=name, values=_ordered_values(values[name])) for name in differing]
+
+
+def _ordered_values(values: list[str]) -> list[str]:
+    if all(value.casefold() in SIZE_ORDER for value in values):
+        return sorted(values, key=lambda value: SIZE_ORDER.index(value.casefold()))
+    numbers = [_NUMBER.match(value) for value in values]
+    if all(numbers):
+        return sorted(values, key=lambda value: float(_NUMBER.match(value).group().replace(",", ".")))  # type: ignore[union-attr]
+    return sorted(values, key=str.casefold)
+
+
+def variants_of(documents: Sequence[SearchDocument]) -> tuple[list[ProductOption], list[VariantSummary]]:
+    """The options of a family whose products have these documents, and its variants as a
+    selector lists them: ordered by their option values in the options' order, at most
+    MAX_VARIANTS."""
+    options = variant_options([d.attributes for d in documents])
+    rank = {option.name: {value: index for index, value in enumerate(option.values)} for option in options}
+    summaries = [
+        VariantSummary(
+            product_id=d.product_id,
+            title=d.title,
+            options={option.name: d.attributes[option.name] for option in options if d.attributes.get(option.name)},
+            price=d.price,
+            in_stock=d.in_stock,
+            image_link=d.image_link,
+        )
+        for d in documents
+    ]
+    summaries.sort(
+        key=lambda v: (
+            [rank[option.name].get(v.options.get(option.name, ""), len(rank[option.name])) for option in options],
+            v.product_id,
+        )
+    )
+    return options, summaries[:MAX_VARIANTS]

@@ -11,12 +11,12 @@ redelivery.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from functions.catalog.logic.domain import Product, Signal, VendorInfo, merge, to_document
+from functions.catalog.logic.domain import Product, Signal, VendorInfo, family_document, is_grouped, merge
 from functions.catalog.logic.ports import CatalogRepository, ProductConflict
 from functions.catalog.logic.search import SearchBackend, SearchQuery
 from functions.catalog.models.consumed import (
@@ -84,9 +84,12 @@ class CatalogIndexer:
         if not changes:
             return []
         merged: dict[str, Product] = {}
+        previous: dict[str, set[str]] = defaultdict(set)  # family → its products before the merge
         pending = set(changes)
         for attempt in range(MERGE_ATTEMPTS):
             stored = self._repository.get_products(pending)
+            for product in stored.values():
+                previous[product.family_id].add(product.product_id)
             ids = [pid for pid in changes if pid in pending]  # in event order
             merged |= {pid: merge(stored.get(pid) or Product(product_id=pid), changes[pid]) for pid in ids}
             changed = [merged[pid] for pid in ids if merged[pid] != stored.get(pid)]
@@ -101,8 +104,24 @@ class CatalogIndexer:
                 if isinstance(conflict, ProductConflict):
                     pending &= set(conflict.product_ids)  # the others were written: re-merge only these
         products = [merged[pid] for pid in changes]
-        self.reindex(products)
+        self._record_families(products, previous)
+        self.reindex(products, previous)
         return products
+
+    def _record_families(self, products: Sequence[Product], previous: Mapping[str, set[str]] | None = None) -> None:
+        """Every listed product joins its family (again: idempotent, so a crash before this heals
+        on redelivery) and leaves the one it was in; families of one product are not recorded."""
+        joined: dict[str, set[str]] = defaultdict(set)
+        for product in products:
+            if product.listed and is_grouped(product.family_id):
+                joined[product.family_id].add(product.product_id)
+        now_in = {product.product_id: product.family_id if product.listed else "" for product in products}
+        left = {
+            family_id: {pid for pid in product_ids if now_in.get(pid, family_id) != family_id}
+            for family_id, product_ids in (previous or {}).items()
+            if is_grouped(family_id)
+        }
+        self._repository.update_families(joined, left)
 
     def rebuild(self, page_size: int = REBUILD_PAGE) -> int:
         """Index every product of the read model again (the search index is derived data): for a
@@ -113,6 +132,9 @@ class CatalogIndexer:
         read = 0
         with self._search.batch():
             for products in self._repository.scan_products(page_size):
+                self._record_families(products)  # also for products stored before families were
+                # a variant indexed on its own before it had a family: its family document replaces it
+                self._search.delete([p.product_id for p in products if p.product_id != p.family_id])
                 self.reindex(products)
                 read += len(products)
         return read
@@ -133,19 +155,34 @@ class CatalogIndexer:
             if not due:
                 break
             with self._search.batch():
-                products = self._repository.get_products(due)
-                self.reindex(list(products.values()))
-                self._search.delete([pid for pid in due if pid not in products])
+                self.reindex([], {family_id: set() for family_id in due})
             done += len(due)
         return done
 
-    def reindex(self, products: Sequence[Product]) -> None:
+    def reindex(self, products: Sequence[Product], families: Mapping[str, set[str]] | None = None) -> None:
+        """Write the search documents of these products' families, and of `families` (family →
+        products known to have been in it), reading the members not given from the repository;
+        a family with no listed member leaves the index."""
+        known = {product.product_id: product for product in products}
+        members: dict[str, set[str]] = defaultdict(set)
+        for family_id, product_ids in (families or {}).items():
+            members[family_id] |= product_ids
+        for product in products:
+            members[product.family_id].add(product.product_id)
+        grouped = [family_id for family_id in members if is_grouped(family_id)]
+        for family_id, recorded in self._repository.family_members(grouped).items():
+            members[family_id] |= recorded
+        for family_id, product_ids in members.items():
+            if not is_grouped(family_id):
+                product_ids.add(family_id)  # a product's own id: the product itself
+        missing = {pid for product_ids in members.values() for pid in product_ids} - known.keys()
+        known |= self._repository.get_products(missing) if missing else {}
         now = self._clock()
         documents, gone = [], []
-        for product in products:
-            document = to_document(product, now)
+        for family_id, product_ids in members.items():
+            document = family_document(family_id, (known[pid] for pid in product_ids if pid in known), now)
             if document is None:
-                gone.append(product.product_id)
+                gone.append(family_id)
             else:
                 documents.append(document)
         self._search.upsert(documents)

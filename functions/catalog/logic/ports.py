@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -35,6 +35,15 @@ class CatalogRepository(Protocol):
         """Store products, each only if its stored revision is still `product.revision` (0 = new);
         raises Conflict (nothing or part written) when one changed meanwhile, or ProductConflict
         naming exactly the products not written (all others were)."""
+        ...
+
+    def family_members(self, family_ids: Iterable[str]) -> dict[str, set[str]]:
+        """Strongly consistent: the product ids recorded as members of each family (a product that
+        moved to another family may still be listed; the family document leaves it out)."""
+        ...
+
+    def update_families(self, joined: Mapping[str, set[str]], left: Mapping[str, set[str]]) -> None:
+        """Add products to families and remove them (idempotent set additions and removals)."""
         ...
 
     def apply_signals(self, event_id: str, signals: Sequence[Signal], at: datetime) -> bool:

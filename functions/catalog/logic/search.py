@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from functions.catalog.logic.analysis import LEVELS, document_terms
 from functions.catalog.logic.text import fold, tokens
@@ -76,10 +76,34 @@ class Facets(View):
     rating: list[RatingBucket] = Field(default_factory=list)
 
 
-class ProductHit(View):
-    """A product in a result list: what the index stores next to the indexed fields."""
+class ProductOption(View):
+    """An attribute in which a family's variants differ (`color`: Black, Red)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    values: list[str]
+
+
+class VariantSummary(View):
+    """One product of a variant family, as a selector shows it."""
+
+    model_config = ConfigDict(frozen=True)
 
     product_id: str
+    title: str
+    options: dict[str, str] = Field(description="Its value of each of the family's options")
+    price: int = Field(description="Lowest current price of its offers (in stock ones, if any)")
+    in_stock: bool
+    image_link: str | None = None
+
+
+class ProductHit(View):
+    """A product family in a result list (one product, or the variants of one vendor's
+    `item_group_id`): what the index stores next to the indexed fields."""
+
+    product_id: str = Field(description="The variant shown: the one the query names, else the family's representative")
+    family_id: str = Field(description="The family's id; the product's own id when it has no variants")
     title: str
     brand: str | None = None
     category: list[str] = Field(default_factory=list)
@@ -93,6 +117,8 @@ class ProductHit(View):
     popularity: float
     image_link: str | None = None
     created_at: datetime
+    options: list[ProductOption] = Field(default_factory=list, description="Empty without variants")
+    variants: list[VariantSummary] = Field(default_factory=list, description="Empty without variants")
 
 
 class Suggestion(View):
@@ -109,11 +135,13 @@ class VendorRef(View):
 
 
 class SearchDocument(View):
-    """One product as the search index sees it (a projection of the catalog read model)."""
+    """One product family as the search index sees it (a projection of the catalog read model),
+    stored under `family_id`; `product_id` is its representative variant."""
 
     model_config = ConfigDict(frozen=True)
 
     product_id: str
+    family_id: str = Field(default="", description="Defaults to product_id (a product without variants)")
     title: str
     brand: str | None = None
     description: str = ""
@@ -132,6 +160,14 @@ class SearchDocument(View):
     reprice_at: datetime | None = Field(
         default=None, description="When a sale starts or ends and `price` must be computed again"
     )
+    options: list[ProductOption] = Field(default_factory=list)
+    variants: list[VariantSummary] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _own_family(self) -> SearchDocument:
+        if not self.family_id:
+            object.__setattr__(self, "family_id", self.product_id)
+        return self
 
 
 class SearchQuery(View):
@@ -168,11 +204,12 @@ class SearchResult(View):
 
 
 class SearchBackend(Protocol):
-    """A product search engine. Writes are idempotent (upsert by product_id, delete of unknown ids)."""
+    """A product search engine, one document per family. Writes are idempotent (upsert by
+    `family_id`, delete of unknown family ids)."""
 
     def upsert(self, documents: Sequence[SearchDocument]) -> None: ...
 
-    def delete(self, product_ids: Sequence[str]) -> None: ...
+    def delete(self, family_ids: Sequence[str]) -> None: ...
 
     def batch(self) -> AbstractContextManager[None]:
         """Group writes: inside, upserts and deletes may become visible only when the block ends
@@ -186,7 +223,8 @@ class SearchBackend(Protocol):
     def suggest(self, text: str, limit: int) -> list[Suggestion]: ...
 
     def get(self, product_ids: Sequence[str]) -> list[ProductHit]:
-        """The indexed products among `product_ids`, in that order."""
+        """The indexed families holding any of `product_ids`, once each, in the order of the
+        first product each holds."""
         ...
 
     def category_counts(self) -> dict[str, int]:
@@ -194,7 +232,7 @@ class SearchBackend(Protocol):
         ...
 
     def due_for_reprice(self, until: datetime, limit: int) -> list[str]:
-        """Up to `limit` ids of products whose `reprice_at` is at or before `until`."""
+        """Up to `limit` family ids whose `reprice_at` is at or before `until`."""
         ...
 
 
@@ -204,6 +242,7 @@ class SearchBackend(Protocol):
 def hit_of(doc: SearchDocument) -> ProductHit:
     return ProductHit(
         product_id=doc.product_id,
+        family_id=doc.family_id,
         title=doc.title,
         brand=doc.brand,
         category=doc.category,
@@ -217,7 +256,28 @@ def hit_of(doc: SearchDocument) -> ProductHit:
         popularity=doc.popularity,
         image_link=doc.image_link,
         created_at=doc.created_at,
+        options=doc.options,
+        variants=doc.variants,
     )
+
+
+def member_ids(found: SearchDocument | ProductHit) -> list[str]:
+    """The products a family's document stands for (the `members` field: `get` finds them)."""
+    return [variant.product_id for variant in found.variants] or [found.product_id]
+
+
+def in_product_order(product_ids: Sequence[str], hits: Iterable[ProductHit]) -> list[ProductHit]:
+    """`get`'s answer: the families holding `product_ids`, once each, ordered by the first product
+    of `product_ids` each holds."""
+    by_member: dict[str, ProductHit] = {}
+    for hit in hits:
+        for product_id in member_ids(hit):
+            by_member.setdefault(product_id, hit)
+    ordered: dict[str, ProductHit] = {}
+    for product_id in product_ids:
+        if (holding := by_member.get(product_id)) is not None:
+            ordered.setdefault(holding.family_id, holding)
+    return list(ordered.values())
 
 
 def sort_keys(doc: SearchDocument) -> dict[str, int]:
@@ -225,7 +285,7 @@ def sort_keys(doc: SearchDocument) -> dict[str, int]:
 
     Equal prices, ratings or dates are ordered by the tie breaker, so offset pages never overlap.
     """
-    tie = tie_breaker(doc.product_id)
+    tie = tie_breaker(doc.family_id)
     popularity = min(int(doc.popularity * 1000), (1 << 42) - 1)
     rating = (round(doc.rating * 100) << 20) | min(doc.rating_count, (1 << 20) - 1)
     return {
@@ -285,7 +345,8 @@ def index_fields(doc: SearchDocument) -> dict[str, Any]:
     body = " ".join(part for part in (doc.description, attribute_text) if part)
     rank = tier(doc.in_stock, doc.popularity, doc.rating)
     fields: dict[str, Any] = {
-        "product_id": doc.product_id,
+        "family_id": doc.family_id,
+        "members": member_ids(doc),
         "terms": [
             indexed_term(level, value, term)
             for level, term in document_terms(doc.title, doc.brand, category_names, body)
@@ -344,9 +405,9 @@ def vendor_facet_value(vendor: VendorRef) -> str:
     return f"{vendor.vendor_id}\x1f{vendor.name}"
 
 
-def tie_breaker(product_id: str) -> int:
+def tie_breaker(family_id: str) -> int:
     """A stable pseudo-random number below 2**TIE_BITS that orders equal sort keys."""
-    digest = hashlib.blake2b(product_id.encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(family_id.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> (64 - TIE_BITS)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from functions.catalog.logic.search import Facets, ProductHit, Suggestion
+from functions.catalog.logic.search import Facets, ProductHit, ProductOption, Suggestion, VariantSummary
 from functions.common.models import View
 
 
@@ -56,6 +56,13 @@ class ProductDetail(View):
     rating_count: int
     hearts: int
     offers: list[OfferOut] = Field(description="Best price (including shipping) first, then vendor name")
+    family_id: str = Field(description="Its variant family; the product's own id without variants")
+    options: list[ProductOption] = Field(
+        default_factory=list, description="What its family's variants differ in; empty without variants"
+    )
+    variants: list[VariantSummary] = Field(
+        default_factory=list, description="Its family's products (this one among them); empty without variants"
+    )
 
 
 class SuggestResponse(View):

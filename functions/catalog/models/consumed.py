@@ -40,6 +40,7 @@ class OfferView(ConsumedPart):
     availability: str = "in_stock"
     quantity: int = Field(ge=0)
     condition: str = "new"
+    item_group_id: str | None = Field(default=None, description="The vendor's variant family")
     attributes: dict[str, str] = Field(default_factory=dict)
     shipping_cost: int | None = Field(default=None, ge=0)
     handling_days: int = Field(default=1, ge=0)
@@ -53,6 +54,8 @@ class OfferChangeView(ConsumedPart):
     product_id: str
     change: Literal["upserted", "withdrawn"]
     offer: OfferView | None = None
+    withdrawn_at: datetime | None = None
+    revision: int | None = None
 
 
 class OffersChangedView(ConsumedView):

@@ -9,6 +9,8 @@ Layout (single table, pk/sk):
 - `TREND#<yyyymmddhh>` / `TREND`: per-hour counters `h:<product_id>` and `s:<product_id>`
   (hearts, sales), expiring after 8 days; read with one BatchGet per window.
 - `EVENT#<event_id>` / `EVENT`: marks a counted event (expires after 2 days).
+- `FAMILY#<family_id>` / `FAMILY`: `members`, the string set of its products' ids (changed only
+  by `ADD` and `DELETE`, so concurrent indexers never overwrite each other's members).
 Everything is read by key (GetItem/BatchGet), never by Query; only a search index rebuild scans
 the table (`scan_products`). Products are written with
 TransactWriteItems of up to 100 conditional puts: one request instead of 100 (on AWS at twice the
@@ -26,7 +28,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -46,6 +48,7 @@ COUNTERS_SK = "COUNTERS"
 VENDOR_SK = "VENDOR"
 TREND_SK = "TREND"
 EVENT_SK = "EVENT"
+FAMILY_SK = "FAMILY"
 TREND_TTL = timedelta(days=8)
 EVENT_TTL = timedelta(days=2)
 _BATCH_GET = 100
@@ -81,6 +84,10 @@ class VendorItem(CatalogRecord):
 
 def product_key(product_id: str) -> str:
     return f"PRODUCT#{product_id}"
+
+
+def family_key(family_id: str) -> str:
+    return f"FAMILY#{family_id}"
 
 
 def trend_key(hour: str) -> str:
@@ -226,6 +233,30 @@ class DynamoCatalogStore:
             found += response.get("Responses", {}).get(self._table, [])
             pending = response.get("UnprocessedKeys") or {}
         return found
+
+    # ---- variant families ---------------------------------------------------------------------
+
+    def family_members(self, family_ids: Iterable[str]) -> dict[str, set[str]]:
+        keys = [{"pk": {"S": family_key(fid)}, "sk": {"S": FAMILY_SK}} for fid in dict.fromkeys(family_ids)]
+        found = self._batch_get(keys) if keys else []
+        return {
+            item["pk"]["S"].removeprefix("FAMILY#"): set(item["members"]["SS"]) for item in found if "members" in item
+        }
+
+    def update_families(self, joined: Mapping[str, set[str]], left: Mapping[str, set[str]]) -> None:
+        changes = [("ADD", fid, ids) for fid, ids in joined.items() if ids]
+        changes += [("DELETE", fid, ids) for fid, ids in left.items() if ids]
+        with translate_errors():
+            self._each(self._update_family, changes)
+
+    def _update_family(self, change: tuple[str, str, set[str]]) -> None:
+        action, family_id, product_ids = change
+        self._client.update_item(
+            TableName=self._table,
+            Key={"pk": {"S": family_key(family_id)}, "sk": {"S": FAMILY_SK}},
+            UpdateExpression=f"{action} members :ids",
+            ExpressionAttributeValues={":ids": {"SS": sorted(product_ids)}},
+        )
 
     # ---- counters and trends ------------------------------------------------------------------
 

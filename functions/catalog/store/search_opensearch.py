@@ -39,6 +39,7 @@ from functions.catalog.logic.search import (
     epoch_seconds,
     facets_of,
     hit_of,
+    in_product_order,
     index_fields,
     price_ranges,
     suggestions_from,
@@ -59,7 +60,8 @@ MAPPING: dict[str, Any] = {
     "mappings": {
         "dynamic": False,
         "properties": {
-            "product_id": _KEYWORD,
+            "family_id": _KEYWORD,
+            "members": _KEYWORD,
             "hit": {"type": "object", "enabled": False},
             "terms": _KEYWORD,
             "body": _TEXT,
@@ -145,14 +147,14 @@ class OpenSearchBackend:
     def upsert(self, documents: Sequence[SearchDocument]) -> None:
         actions: list[dict[str, Any]] = []
         for doc in documents:
-            actions.append({"index": {"_index": self._index, "_id": doc.product_id}})
+            actions.append({"index": {"_index": self._index, "_id": doc.family_id}})
             actions.append({**index_fields(doc), "hit": hit_of(doc).model_dump(mode="json")})
         self._known.clear()
         self._bulk(actions)
 
-    def delete(self, product_ids: Sequence[str]) -> None:
+    def delete(self, family_ids: Sequence[str]) -> None:
         self._known.clear()
-        self._bulk([{"delete": {"_index": self._index, "_id": pid}} for pid in product_ids])
+        self._bulk([{"delete": {"_index": self._index, "_id": fid}} for fid in family_ids])
 
     def _bulk(self, actions: list[dict[str, Any]]) -> None:
         if not actions:
@@ -177,7 +179,7 @@ class OpenSearchBackend:
         self.ensure_index()
         text_tokens = tokens(query.text)
         if query.sort is Sort.RELEVANCE and text_tokens:
-            sort: list[Any] = [{"_score": "desc"}, {"product_id": "asc"}]
+            sort: list[Any] = [{"_score": "desc"}, {"family_id": "asc"}]
         else:
             field, descending = SORT_FIELD.get(query.sort, SORT_FIELD[Sort.POPULAR])
             sort = [{field: "desc" if descending else "asc"}]
@@ -264,8 +266,10 @@ class OpenSearchBackend:
         if not product_ids:
             return []
         self.ensure_index()
-        response = self._client.mget(index=self._index, body={"ids": list(product_ids)}, params={"_source": "hit"})
-        return [ProductHit.model_validate(doc["_source"]["hit"]) for doc in response["docs"] if doc.get("found")]
+        body = {"size": len(product_ids), "_source": ["hit"], "query": {"terms": {"members": list(product_ids)}}}
+        response = self._client.search(index=self._index, body=body)
+        hits = (ProductHit.model_validate(found["_source"]["hit"]) for found in response["hits"]["hits"])
+        return in_product_order(product_ids, hits)
 
     def due_for_reprice(self, until: datetime, limit: int) -> list[str]:
         self.ensure_index()

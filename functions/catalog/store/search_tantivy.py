@@ -66,6 +66,7 @@ from functions.catalog.logic.search import (
     epoch_seconds,
     facets_of,
     hit_of,
+    in_product_order,
     index_fields,
     price_band,
     price_ranges,
@@ -75,7 +76,7 @@ from functions.catalog.logic.search import (
 from functions.catalog.logic.text import fold, tokens
 from functions.common.errors import Unavailable
 
-SCHEMA_VERSION = 4  # v2: facet_band, v3: reprice_at, v4: analyzed terms
+SCHEMA_VERSION = 5  # v2: facet_band, v3: reprice_at, v4: analyzed terms, v5: one document per family
 TOKENIZER = "plein_fold"
 _JOINED = ("terms",)
 """Fields indexed as one whitespace-separated text (many terms per product)."""
@@ -99,7 +100,8 @@ def _schema() -> Any:
     import tantivy
 
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("product_id", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("family_id", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("members", tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("hit", stored=True)
     for name in _JOINED:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="basic")
@@ -168,17 +170,17 @@ class TantivySearchBackend:
         with self._lock:
             writer = self._writer_locked()
             for doc in documents:
-                writer.delete_documents_by_term("product_id", doc.product_id)
+                writer.delete_documents_by_term("family_id", doc.family_id)
                 writer.add_document(self._document(doc))
             self._commit(writer)
 
-    def delete(self, product_ids: Sequence[str]) -> None:
-        if not product_ids:
+    def delete(self, family_ids: Sequence[str]) -> None:
+        if not family_ids:
             return
         with self._lock:
             writer = self._writer_locked()
-            for product_id in product_ids:
-                writer.delete_documents_by_term("product_id", product_id)
+            for family_id in family_ids:
+                writer.delete_documents_by_term("family_id", family_id)
             self._commit(writer)
 
     @contextmanager
@@ -397,22 +399,18 @@ class TantivySearchBackend:
         if not product_ids:
             return []
         searcher = self._searcher()
-        query = self._t.Query.term_set_query(self._schema, "product_id", list(product_ids))
+        query = self._t.Query.term_set_query(self._schema, "members", list(product_ids))
         result = searcher.search(query, len(product_ids), count=False)
-        found = {
-            hit.product_id: hit
-            for hit in (ProductHit.model_validate_json(searcher.doc(a)["hit"][0]) for _, a in result.hits)
-        }
-        return [found[pid] for pid in product_ids if pid in found]
+        return in_product_order(
+            product_ids, (ProductHit.model_validate_json(searcher.doc(a)["hit"][0]) for _, a in result.hits)
+        )
 
     def due_for_reprice(self, until: datetime, limit: int) -> list[str]:
         searcher = self._searcher()
         t = self._t
         due = t.Query.range_query(self._schema, "reprice_at", t.FieldType.Integer, None, epoch_seconds(until))
         result = searcher.search(due, limit, count=False)
-        return [
-            ProductHit.model_validate_json(searcher.doc(address)["hit"][0]).product_id for _, address in result.hits
-        ]
+        return [ProductHit.model_validate_json(searcher.doc(address)["hit"][0]).family_id for _, address in result.hits]
 
     def category_counts(self) -> dict[str, int]:
         searcher = self._searcher()

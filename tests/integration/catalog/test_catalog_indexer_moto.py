@@ -211,3 +211,37 @@ def test_the_scheduled_tick_in_the_queue_reprices_ended_sales(aws: Any, monkeypa
     # Then search shows the regular price again
     assert result == {"batchItemFailures": []}
     assert get("/products")[1]["items"][0]["price"] == 3000
+
+
+def test_variants_of_a_family_are_one_hit_and_a_selector_on_the_product_page(aws: Any) -> None:
+    def shoe(colour: str, size: str, quantity: int = 3) -> dict[str, Any]:
+        key = f"{colour}-{size}".lower()
+        return offer(
+            f"v1:{key}",
+            f"shoe-{key}",
+            vendor_id="v1",
+            title=f"Wandelschoen {colour}",
+            item_group_id="hiker",
+            attributes={"color": colour, "size": size},
+            quantity=quantity,
+        )
+
+    first = vendor_event(*(upserted(shoe(c, s)) for c in ("Rood", "Grijs") for s in ("42", "41")), event_id="e1")
+    later = vendor_event(upserted(shoe("Grijs", "43", quantity=0)), event_id="e2", minutes=1)
+    assert consume(first) == consume(later) == {"batchItemFailures": []}  # two batches: members read back
+
+    status, body = get("/products", q="wandelschoen grijs")
+    assert status == 200
+    [hit] = body["items"]
+    assert hit["product_id"].startswith("shoe-grijs")
+    assert [option["values"] for option in hit["options"]] == [["Grijs", "Rood"], ["41", "42", "43"]]
+    status, page = get("/products/shoe-rood-41")
+    assert status == 200
+    assert page["family_id"] == hit["family_id"]
+    assert [(v["product_id"], v["in_stock"]) for v in page["variants"]] == [
+        ("shoe-grijs-41", True),
+        ("shoe-grijs-42", True),
+        ("shoe-grijs-43", False),
+        ("shoe-rood-41", True),
+        ("shoe-rood-42", True),
+    ]

@@ -171,3 +171,12 @@ def test_scan_yields_every_stored_product_once_in_pages(
 
 def test_scan_of_an_empty_table_yields_nothing(repository: CatalogRepository) -> None:
     assert list(repository.scan_products(50)) == []
+
+
+def test_family_members_are_added_and_removed_as_sets(repository: CatalogRepository) -> None:
+    repository.update_families({"fm_a": {"p1", "p2"}, "fm_b": {"p3"}}, {})
+    repository.update_families({"fm_a": {"p2", "p4"}}, {"fm_a": {"p1"}, "fm_c": {"p9"}})  # again, and unknown
+
+    assert repository.family_members(["fm_a", "fm_b", "fm_c", "fm_none"]) == {"fm_a": {"p2", "p4"}, "fm_b": {"p3"}}
+    repository.update_families({}, {"fm_b": {"p3"}})
+    assert repository.family_members(["fm_b"]) == {}

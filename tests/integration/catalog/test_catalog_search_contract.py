@@ -15,10 +15,12 @@ import pytest
 from functions.catalog.logic.search import (
     FACET_SIZE,
     MAX_CATEGORY_DEPTH,
+    ProductOption,
     SearchBackend,
     SearchDocument,
     SearchQuery,
     Sort,
+    VariantSummary,
     VendorRef,
     category_key,
 )
@@ -485,3 +487,31 @@ def test_due_for_reprice_finds_documents_whose_price_went_stale(engine: SearchBa
     # When a re-priced document no longer has a price change ahead, it is no longer due
     engine.upsert([doc("starts", "Appelmoes")])
     assert engine.due_for_reprice(T0 + timedelta(hours=2), 10) == ["ends"]
+
+
+def test_a_family_is_stored_under_its_id_and_found_by_any_of_its_products(engine: SearchBackend) -> None:
+    variants = [
+        VariantSummary(product_id=pid, title=f"Sneaker {colour}", options={"color": colour}, price=5000, in_stock=True)
+        for pid, colour in (("sneaker-red", "Rood"), ("sneaker-blue", "Blauw"))
+    ]
+    sneaker = doc(
+        "sneaker-red",
+        "Sneaker Rood",
+        family_id="fm_sneaker",
+        attributes={"color": "Rood, Blauw"},
+        options=[ProductOption(name="color", values=["Blauw", "Rood"])],
+        variants=variants,
+    )
+    engine.upsert([sneaker, doc("lamp", "Tafellamp")])
+
+    assert [hit.family_id for hit in engine.get(["lamp", "sneaker-blue", "sneaker-red"])] == ["lamp", "fm_sneaker"]
+    found = engine.search(SearchQuery(text="blauw"))
+    assert [(hit.family_id, hit.variants) for hit in found.hits] == [("fm_sneaker", variants)]
+
+    engine.upsert([sneaker.model_copy(update={"title": "Sneaker Zwart"})])  # replaces, by family id
+    assert [hit.title for hit in engine.search(SearchQuery()).hits if hit.family_id == "fm_sneaker"] == [
+        "Sneaker Zwart"
+    ]
+
+    engine.delete(["fm_sneaker"])
+    assert engine.get(["sneaker-red"]) == []

@@ -7,9 +7,15 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.relevance import TOP, Judgments, judge, load_queries, search_document
+from functions.catalog.logic.catalog import CatalogService, ProductSearch
+from functions.catalog.logic.domain import family_key
+from functions.catalog.logic.indexer import CatalogIndexer
 from functions.catalog.logic.search import SearchBackend, SearchDocument, SearchQuery
-from local.seed.assortment import product
+from functions.catalog.models.consumed import OffersChangedView
+from functions.common.pagination import CursorCodec
+from local.seed.assortment import COLOURS, FAMILIES, LANGUAGES, Variant, family, product
 from tests.integration.catalog.test_catalog_search_contract import doc
+from tests.unit.catalog.fakes import T0, InMemoryCatalogRepository, offer, offers_changed, upserted
 
 SHOP = [
     doc("tischlampe", "Tischlampe Messing", category=["Wohnen", "Lampen"]),
@@ -156,3 +162,55 @@ def test_the_category_named_in_the_shoppers_language_finds_products_titled_in_an
     assert ids(engine, "fahrradschlösser") == ids(engine, "fahrradschloss") == ["kettingslot"]
     assert ids(engine, "fietssloten") == ["kettingslot"]
     assert ids(engine, "bicycle locks") == ["kettingslot"]
+
+
+def test_each_variant_family_is_one_result_showing_the_colour_asked_for_in_any_language(
+    engine: SearchBackend,
+) -> None:
+    # Given every kind of demo family in Dutch, German and English, through the indexer (one
+    # document per family), beside 300 generated single products
+    repository = InMemoryCatalogRepository()
+    indexer = CatalogIndexer(repository, engine, clock=lambda: T0)
+    families: list[tuple[str, tuple[Variant, ...]]] = []
+    first = 0
+    for spec in FAMILIES:
+        for language in range(len(LANGUAGES)):
+            variants = family(first, spec, language)
+            families.append((family_key(f"v{language}", f"group-{first}"), variants))
+            first += len(variants)
+    offers = [
+        offer(
+            f"o{v.index}",
+            f"p{v.index}",
+            vendor_id=f"v{v.language}",
+            title=v.title,
+            description=v.description,
+            brand=v.brand,
+            category=list(v.category),
+            attributes=v.attributes,
+            item_group_id=f"group-{v.first}",
+            gtin=None,
+            price=v.price,
+            quantity=3 if v.in_stock else 0,
+        )
+        for _, variants in families
+        for v in variants
+    ]
+    with engine.batch():
+        indexer.offers_changed([OffersChangedView.model_validate(offers_changed([upserted(o) for o in offers]))])
+        engine.upsert([search_document(product(index)) for index in range(300)])
+    service = CatalogService(engine, repository, CursorCodec("relevance-test-secret"), lambda: T0)
+
+    # When a shopper asks for a colour of the product in their own language
+    for family_id, variants in families:
+        kind, colours = variants[0].type, dict.fromkeys(v.colour for v in variants)
+        for asked_language, colour in zip(range(len(LANGUAGES)), colours, strict=False):
+            text = f"{COLOURS[colour][asked_language]} {kind.names[asked_language][0]}"
+            listed = service.search(ProductSearch(q=text, limit=100)).items
+
+            # Then the family is one result, showing a variant in that colour
+            assert len({hit.family_id for hit in listed}) == len(listed), text
+            hit = next((hit for hit in listed if hit.family_id == family_id), None)
+            assert hit is not None, (text, variants[0].title)
+            shown = next(v for v in variants if f"p{v.index}" == hit.product_id)
+            assert shown.colour == colour, (text, hit.title)

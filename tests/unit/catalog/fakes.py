@@ -3,7 +3,7 @@ as the DynamoDB store (tests/integration/catalog/test_catalog_repository.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +24,7 @@ class InMemoryCatalogRepository:
         self.conflicts_to_raise = 0
         self.saves = 0
         self.saved_ids: list[list[str]] = []
+        self.families: dict[str, set[str]] = {}
 
     def get_product(self, product_id: str) -> Product | None:
         return self.products.get(product_id)
@@ -56,6 +57,15 @@ class InMemoryCatalogRepository:
         self.saves += 1
         if conflicts:
             raise ProductConflict(conflicts)
+
+    def family_members(self, family_ids: Iterable[str]) -> dict[str, set[str]]:
+        return {fid: set(self.families[fid]) for fid in family_ids if self.families.get(fid)}
+
+    def update_families(self, joined: Mapping[str, set[str]], left: Mapping[str, set[str]]) -> None:
+        for family_id, product_ids in joined.items():
+            self.families.setdefault(family_id, set()).update(product_ids)
+        for family_id, product_ids in left.items():
+            self.families.get(family_id, set()).difference_update(product_ids)
 
     def apply_signals(self, event_id: str, signals: Sequence[Signal], at: datetime) -> bool:
         if event_id in self.events:

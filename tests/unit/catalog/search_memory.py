@@ -30,6 +30,7 @@ from functions.catalog.logic.search import (
     category_prefixes,
     facets_of,
     hit_of,
+    in_product_order,
     index_fields,
     price_ranges,
     sort_keys,
@@ -63,21 +64,21 @@ class MemorySearchBackend:
 
     def upsert(self, documents: Sequence[SearchDocument]) -> None:
         for doc in documents:
-            self._docs[doc.product_id] = _Indexed(doc)
+            self._docs[doc.family_id] = _Indexed(doc)
 
-    def delete(self, product_ids: Sequence[str]) -> None:
-        for product_id in product_ids:
-            self._docs.pop(product_id, None)
+    def delete(self, family_ids: Sequence[str]) -> None:
+        for family_id in family_ids:
+            self._docs.pop(family_id, None)
 
     def batch(self) -> AbstractContextManager[None]:
         return nullcontext()
 
     def get(self, product_ids: Sequence[str]) -> list[ProductHit]:
-        return [hit_of(self._docs[pid].doc) for pid in product_ids if pid in self._docs]
+        return in_product_order(product_ids, (hit_of(item.doc) for item in self._docs.values()))
 
     def due_for_reprice(self, until: datetime, limit: int) -> list[str]:
         due = (item.doc for item in self._docs.values())
-        return [doc.product_id for doc in due if doc.reprice_at is not None and doc.reprice_at <= until][:limit]
+        return [doc.family_id for doc in due if doc.reprice_at is not None and doc.reprice_at <= until][:limit]
 
     def _plan(self, text: str) -> list[WordQuery]:
         return plan_query(text, self._known)
@@ -94,7 +95,7 @@ class MemorySearchBackend:
             relaxed = True
             scored = self._scored(query, plan, relaxed)
         if query.sort is Sort.RELEVANCE and plan:
-            scored.sort(key=lambda pair: (-pair[0], pair[1].doc.product_id))
+            scored.sort(key=lambda pair: (-pair[0], pair[1].doc.family_id))
         else:
             field, descending = SORT_FIELD.get(query.sort, SORT_FIELD[Sort.POPULAR])
             scored.sort(key=lambda pair: pair[1].keys[field], reverse=descending)

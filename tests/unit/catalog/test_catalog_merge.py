@@ -144,3 +144,14 @@ def test_content_comes_from_the_most_recent_offer() -> None:
 
     assert document is not None
     assert (document.title, document.brand) == ("New title", "WMF")
+
+
+def test_an_offer_withdrawn_and_put_back_in_one_batch_stays_listed() -> None:
+    # The relay publishes both after they happened: the event's time is later than either.
+    published = T0 + timedelta(minutes=10)
+    gone = withdrawn("o1", "p1") | {"withdrawn_at": (T0 + timedelta(minutes=1)).isoformat(), "revision": 2}
+    back = upserted(offer(revision=3, updated=timedelta(minutes=2)))
+
+    for order in ([gone, back], [back, gone]):
+        product = merge(Product(product_id="p1"), [change(item, published) for item in order])
+        assert product.listed, order
