@@ -9,6 +9,10 @@ Every product knows what it is (`ProductType.family`), what its name is made of 
 Fietshelm is a helmet named after the bike) and its colour: the relevance judgments of
 benchmarks/relevance.py are derived from these, never from a search engine. Deterministic: product
 `i` of a seed is always the same.
+
+`family` makes the demo seed's variant families (FAMILIES: a sneaker in three colours and three
+sizes, jeans in sizes, a lamp in two colours, ...): one article per colour and size, titled with its
+colour. The benchmark does not use them, so its catalog and judgments stay as they were.
 """
 
 from __future__ import annotations
@@ -298,3 +302,135 @@ def product(index: int, seed: int = 0) -> GeneratedProduct:
         rating_count=rating_count,
         in_stock=rng.random() < 0.85,
     )
+
+
+# Variant families: the demo seed's only (benchmarks/relevance.py judges `product`, which they leave alone).
+
+T_SHIRT = _t("t_shirt", 212, "fashion", "shirt", "T-shirt | T-Shirt | T-shirt", materials=("cotton",))
+"""A type only the families use: adding it to TYPES would change every `product` (it draws from TYPES)."""
+_TYPES = {kind.key: kind for kind in (*TYPES, T_SHIRT)}
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """A product sold in colours (and sizes): one article per combination, each with its own GTIN."""
+
+    type: ProductType
+    colours: tuple[str, ...]
+    """Keys of COLOURS."""
+    sizes: tuple[str, ...] = ()
+    size_step: int = 0
+    """Minor units each larger size costs more (a XL jacket a little more than a S)."""
+
+    @property
+    def count(self) -> int:
+        return len(self.colours) * max(len(self.sizes), 1)
+
+
+def _f(key: str, colours: str, sizes: str = "", size_step: int = 0) -> FamilySpec:
+    return FamilySpec(_TYPES[key], tuple(colours.split()), tuple(sizes.split()), size_step)
+
+
+SHOE_SIZES = "38 40 42 44"
+FAMILIES: tuple[FamilySpec, ...] = (
+    _f("sneaker", "white black navy", "40 42 44"),
+    _f("t_shirt", "white black navy", "S M L"),
+    _f("jeans", "blue black", "30/32 32/32 34/32 36/32", size_step=100),
+    _f("table_lamp", "black white"),
+    _f("sweater", "grey navy", "S M L XL"),
+    _f("running_shoe", "black blue", "39 41 43 45"),
+    _f("rain_jacket", "red navy green", "S M L", size_step=250),
+    _f("beanie", "black grey red green"),
+    _f("dress", "red navy green", "S M L"),
+    _f("boot", "black beige", "38 40 42"),
+    _f("cushion", "beige grey green"),
+    _f("socks", "black grey", "35-38 39-42 43-46"),
+    _f("desk_lamp", "black white"),
+    _f("winter_jacket", "black navy", "S M L XL", size_step=300),
+)
+"""The kinds of family the demo seed sells, fashion and footwear mostly, a few for the home."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One article of a family: a colour (and size) of the same product, titled as shops do."""
+
+    index: int
+    """The demo product it is (its GTIN's number)."""
+    first: int
+    """The index of the family's first variant: the family's key."""
+    type: ProductType
+    language: int
+    colour: str
+    size: str | None
+    material: str | None
+    title: str
+    description: str
+    brand: str
+    category: tuple[str, ...]
+    attributes: dict[str, str]
+    price: int
+    """Minor units."""
+    in_stock: bool
+
+
+def family(first: int, spec: FamilySpec, language: int) -> tuple[Variant, ...]:
+    """The variants of the family whose first variant is demo product `first`, colour by colour and
+    size by size within each colour, titled in `language` (an index into LANGUAGES). Deterministic.
+
+    Two variants are out of stock (the last colour's smallest size, the second colour's largest; for
+    a family without sizes of three colours or more, the last colour), never one of the first colour.
+    """
+    rng = random.Random(7_000_003 * first + 11)
+    kind = spec.type
+    noun = kind.names[language][0]
+    brand = rng.choice(BRANDS)
+    adjective = rng.choice(ADJECTIVES[language])
+    material = rng.choice(kind.materials) if kind.materials else None
+    material_word = MATERIALS[material][language] if material else ""
+    price = int(min(rng.lognormvariate(8.3, 0.6), 50_000)) // 100 * 100 + 95
+    sentence = rng.choice(SENTENCES)[language]
+    colours, sizes = spec.colours, spec.sizes or (None,)
+    sold_out: set[tuple[str, str | None]] = set()
+    if spec.sizes and len(colours) > 1:
+        sold_out = {(colours[-1], sizes[0]), (colours[1], sizes[-1])}
+    elif len(colours) > 2:
+        sold_out = {(colours[-1], None)}
+    available = ("Verkrijgbaar in {} kleuren", "Erhältlich in {} Farben", "Available in {} colours")[language].format(
+        len(colours)
+    ) + (f", {('maten', 'Größen', 'sizes')[language]} {', '.join(spec.sizes)}." if spec.sizes else ".")
+    variants: list[Variant] = []
+    for colour in colours:
+        colour_word = COLOURS[colour][language]
+        lead = (
+            f"{adjective.capitalize()} {noun.lower()} van {brand}, kleur {colour_word}.",
+            f"{noun} von {brand}, {adjective}, in {colour_word}.",
+            f"A {adjective} {noun.lower()} by {brand} in {colour_word}.",
+        )[language]
+        made_of = ("Gemaakt van {}.", "Aus {}.", "Made of {}.")[language].format(material_word) if material else ""
+        description = " ".join(part for part in (lead, made_of, available, sentence) if part)
+        for step, size in enumerate(sizes):
+            attributes = {"color": colour_word}
+            if material:
+                attributes["material"] = material_word
+            if size is not None:
+                attributes["size"] = size
+            variants.append(
+                Variant(
+                    index=first + len(variants),
+                    first=first,
+                    type=kind,
+                    language=language,
+                    colour=colour,
+                    size=size,
+                    material=material,
+                    title=f"{brand} {noun} {colour_word}",
+                    description=description,
+                    brand=brand,
+                    category=_category_path(kind.google_category, LANGUAGES[language]),
+                    attributes=attributes,
+                    price=price + step * spec.size_step,
+                    in_stock=(colour, size) not in sold_out,
+                )
+            )
+    return tuple(variants)

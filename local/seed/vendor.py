@@ -9,6 +9,14 @@ GTIN, so about a third of them have offers from two or three vendors. Offers are
 the vendor store's batch path (BatchWrite, several batches in flight); the table stream then
 carries them to the relay, which publishes `OffersChanged` for catalog and orders. Deterministic:
 the same ids, titles and prices for the same `products` count. Running it twice changes nothing.
+
+Variant families: in every block of FAMILY_EVERY products, those from FAMILY_FROM on (as many as the
+family has variants) are the colours and sizes of one article (assortment.FAMILIES: sneakers,
+T-shirts, jeans, lamps, ...), each its own product with its own GTIN, SKU and offer. One vendor
+sells the whole family under one `item_group_id`, titled in its language; in every other family a
+second vendor sells the first colour's variants (the same GTINs) under its own `item_group_id`. Two
+variants of most families are sold out. The products count and the offers stay about as many as
+without families; products 0 to 9 are single articles.
 """
 
 from __future__ import annotations
@@ -17,7 +25,8 @@ import hashlib
 import random
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from functions.common import taxonomy
@@ -32,6 +41,9 @@ from local.seed import SeedContext, assortment
 from local.seed.users import create_user, demo_password
 
 SEEDED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+CO_SOLD_AT = SEEDED_AT + timedelta(days=2)
+"""When a second vendor listed variants of another's family: later, so the family (that of the
+earliest offer with an `item_group_id`) is the first vendor's, which the second one's offers join."""
 BATCH = 100
 
 
@@ -75,8 +87,94 @@ def _gtin(i: int) -> str:
     return body + str(gtin_check_digit(body))
 
 
+FAMILY_EVERY = 20
+FAMILY_FROM = 10
+VENDOR_LANGUAGES = (1, 0, 2)
+"""The language of each vendor's titles (an index into assortment.LANGUAGES): de, nl, en."""
+COLOUR_CODES = {
+    "black": "BLK",
+    "white": "WHT",
+    "grey": "GRY",
+    "blue": "BLU",
+    "red": "RED",
+    "green": "GRN",
+    "navy": "NVY",
+    "beige": "BGE",
+}
+
+
+def _family_vendor(block: int) -> int:
+    """The vendor selling the family of the block: the three take turns."""
+    return block % 3
+
+
+def _co_seller(block: int) -> int | None:
+    """The vendor also selling the first colour of the block's family, in every other family."""
+    return (block + 1) % 3 if block % 2 == 0 else None
+
+
+@cache
+def _family(block: int) -> tuple[assortment.Variant, ...]:
+    spec = assortment.FAMILIES[block % len(assortment.FAMILIES)]
+    return assortment.family(block * FAMILY_EVERY + FAMILY_FROM, spec, VENDOR_LANGUAGES[_family_vendor(block)])
+
+
+def variant(i: int) -> assortment.Variant | None:
+    """Demo product i as a variant of its family, or None when it is a single article."""
+    block, offset = divmod(i, FAMILY_EVERY)
+    if offset < FAMILY_FROM:
+        return None
+    variants = _family(block)
+    return variants[offset - FAMILY_FROM] if offset - FAMILY_FROM < len(variants) else None
+
+
+def family_of(i: int) -> list[int]:
+    """The demo products of product i's family (just i for a single article)."""
+    found = variant(i)
+    if found is None:
+        return [i]
+    return [member.index for member in _family(i // FAMILY_EVERY)]
+
+
+def _prefix(vendor_name: str) -> str:
+    return vendor_name[:3].upper()
+
+
+def item_group_id(vendor_name: str, i: int) -> str | None:
+    """The vendor's `item_group_id` of product i's family (the family's parent SKU); None for a single."""
+    found = variant(i)
+    return None if found is None else f"{_prefix(vendor_name)}-{found.first:06d}"
+
+
+def _sku(vendor_name: str, i: int) -> str:
+    found = variant(i)
+    if found is None:
+        return f"{_prefix(vendor_name)}-{i:06d}"
+    size = f"-{found.size.replace('/', 'x')}" if found.size else ""
+    return f"{item_group_id(vendor_name, i)}-{COLOUR_CODES[found.colour]}{size}"
+
+
+def _variant_product(i: int, made: assortment.Variant) -> dict[str, object]:
+    return {
+        "title": made.title[:150],
+        "description": made.description,
+        "brand": made.brand,
+        "gtin": _gtin(i),
+        "mpn": f"{made.brand[:3].upper()}-{made.first:06d}-{COLOUR_CODES[made.colour]}",
+        "category": taxonomy.canonical(made.category),
+        "link": f"https://shop.example/p/{made.first}?variant={i}",
+        "image_link": f"https://img.example/p/{made.first}-{made.colour}.jpg",  # one photo per colour
+        "attributes": dict(made.attributes),
+        "condition": "new",
+        "base_price": made.price,
+    }
+
+
 def _product(i: int, rng: random.Random) -> dict[str, object]:
     """Product i of the demo assortment (local/seed/assortment.py) as offer content."""
+    member = variant(i)
+    if member is not None:
+        return _variant_product(i, member)
     made = assortment.product(i)
     return {
         "title": made.title[:150],
@@ -99,7 +197,16 @@ def demo_product(i: int) -> tuple[str, list[str]]:
 
 
 def _sellers(i: int) -> list[int]:
-    """Which of the three vendors sell product i: everyone sells something, a third share products."""
+    """Which of the three vendors sell product i: everyone sells something, a third share products;
+    a family's vendor sells all its variants, a second one perhaps those of the first colour."""
+    member = variant(i)
+    if member is not None:
+        block = i // FAMILY_EVERY
+        co_seller = _co_seller(block)
+        sellers = [_family_vendor(block)]
+        if co_seller is not None and member.colour == _family(block)[0].colour:
+            sellers.append(co_seller)
+        return sorted(sellers)
     sellers = [i % 3]
     if i % 3 == 0:
         sellers.append(1)
@@ -108,7 +215,38 @@ def _sellers(i: int) -> list[int]:
     return sorted(set(sellers))
 
 
+def _variant_offers(i: int, member: assortment.Variant, vendors: list[Vendor], rng: random.Random) -> list[Offer]:
+    """A family's vendor's offer of variant i at its price, and a co-seller's a euro less, listed
+    later under its own `item_group_id`; one colour on sale in every fourth family; a sold-out
+    variant is in stock at no one's."""
+    product = _variant_product(i, member)
+    price = int(product.pop("base_price"))  # type: ignore[call-overload]
+    block = i // FAMILY_EVERY
+    offers = []
+    for index in _sellers(i):
+        vendor = vendors[index]
+        own = index == _family_vendor(block)
+        content = {
+            **product,
+            "price": price if own else max(100, price - 100),
+            "quantity": rng.randint(1, 60) if member.in_stock else 0,
+            "handling_days": 1 + index,
+            "item_group_id": item_group_id(vendor.name, i),
+        }
+        sale_price = price * 4 // 5 // 100 * 100 + 95
+        if own and block % 4 == 1 and member.colour == _family(block)[-1].colour and sale_price < price:
+            content["sale_price"] = sale_price
+        listed_at = SEEDED_AT if own else CO_SOLD_AT
+        offer = build_offer(vendor.vendor_id, vendor.name, _sku(vendor.name, i), content, None, listed_at)
+        assert offer is not None
+        offers.append(offer)
+    return offers
+
+
 def _offers_for(i: int, vendors: list[Vendor], rng: random.Random) -> list[Offer]:
+    member = variant(i)
+    if member is not None:
+        return _variant_offers(i, member, vendors, rng)
     product = _product(i, rng)
     base_price = int(product.pop("base_price"))  # type: ignore[call-overload]
     offers = []
@@ -119,9 +257,7 @@ def _offers_for(i: int, vendors: list[Vendor], rng: random.Random) -> list[Offer
         content = {**product, "price": price, "quantity": quantity, "handling_days": 1 + index}
         if rng.random() < 0.1:
             content["sale_price"] = int(price * 0.8)
-        offer = build_offer(
-            vendor.vendor_id, vendor.name, f"{vendor.name[:3].upper()}-{i:06d}", content, None, SEEDED_AT
-        )
+        offer = build_offer(vendor.vendor_id, vendor.name, _sku(vendor.name, i), content, None, SEEDED_AT)
         assert offer is not None
         offers.append(offer)
     return offers

@@ -87,3 +87,27 @@ def test_pages_categories_suggest_and_errors(plein: Plein) -> None:
     bad = client.get("/products", params={"price_min": 500, "price_max": 100})
     assert (bad.status_code, bad.json()["error"]["code"]) == (400, "invalid_price_range")
     assert client.get("/products/does-not-exist").status_code == 404
+
+
+def test_seeded_variant_families_are_one_result_showing_the_colour_asked_for(plein: Plein) -> None:
+    searchable(plein)
+    client = plein.client(None)
+
+    found = client.get("/products", params={"q": "sneaker", "limit": 100}).json()
+    families = [item for item in found["items"] if item["variants"]]
+    assert families, "the demo seed sells sneakers in colours and sizes"
+    assert len({item["family_id"] for item in found["items"]}) == len(found["items"])  # each family once
+    sneaker = families[0]
+    colours = next(option["values"] for option in sneaker["options"] if option["name"] == "color")
+    assert len(colours) >= 2
+
+    for colour in colours:  # nl, de or en as the vendor wrote it; the query in the same words
+        asked = client.get("/products", params={"q": f"sneaker {colour}", "limit": 100}).json()
+        hit = next(item for item in asked["items"] if item["family_id"] == sneaker["family_id"])
+        shown = next(v for v in hit["variants"] if v["product_id"] == hit["product_id"])
+        assert shown["options"]["color"] == colour
+
+    page = client.get(f"/products/{sneaker['product_id']}").json()
+    assert page["family_id"] == sneaker["family_id"]
+    assert {v["product_id"] for v in page["variants"]} == {v["product_id"] for v in sneaker["variants"]}
+    assert any(not v["in_stock"] for v in page["variants"])  # the selector shows sold-out sizes

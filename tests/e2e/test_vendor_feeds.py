@@ -195,3 +195,13 @@ def test_a_woocommerce_export_saved_as_a_workbook_lands_as_offers_of_one_family(
     offers = owner.get(f"/vendors/{vendor_id}/offers", params={"limit": "10"}).json()["items"]
     families = {offer["sku"]: offer["item_group_id"] for offer in offers}
     assert families == {"LAMP-1": None, "HOODIE-B-S": "HOODIE", "HOODIE-G-M": "HOODIE"}
+
+    # And in the shop the variations are one product with a colour and a size to choose
+    assert plein.wait_until_idle(60)
+    shop = plein.client(None)
+    found = shop.get("/products", params={"vendor": vendor_id}).json()
+    assert found["total"] == 2  # the lamp and the hoodie
+    hoodie = next(item for item in found["items"] if item["variants"])
+    assert [option["name"] for option in hoodie["options"]] == ["color", "size"]
+    page = shop.get(f"/products/{hoodie['product_id']}").json()
+    assert {v["options"]["color"]: v["in_stock"] for v in page["variants"]} == {"Blauw": True, "Groen": False}

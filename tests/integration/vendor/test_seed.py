@@ -1,4 +1,4 @@
-"""The vendor demo seed on moto: vendors, shared GTINs, the demo vendor bound, idempotent."""
+"""The vendor demo seed on moto: vendors, shared GTINs, variant families, the demo vendor bound, idempotent."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ def test_seed(aws: Aws) -> None:
     per_product = Counter(offer.snapshot.product_id for offer in offers)
     assert len(per_product) == 300
     assert max(per_product.values()) == 3
-    assert sum(1 for n in per_product.values() if n > 1) >= 90
+    assert sum(1 for n in per_product.values() if n > 1) >= 80
+    families = Counter((o.snapshot.vendor_id, o.snapshot.item_group_id) for o in offers if o.snapshot.item_group_id)
+    assert sum(1 for n in families.values() if n >= 4) >= 10  # the fifteen families, and some co-sellers' parts
     assert all(offer.snapshot.revision == 1 for offer in offers)
     published = [e["detail-type"] for e in aws.published()]
     assert published.count("VendorUpdated") == 3
