@@ -14,6 +14,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import pytest
 
@@ -348,3 +349,61 @@ def test_every_table_header_names_its_column_for_screen_readers(plein: Plein, we
     assert offers_headers[-1] == "Add to cart"
     assert admin_headers[-1] == "Actions"
     assert all(text.strip() for text in offers_headers + admin_headers)
+
+
+def _colour_variants(plein: Plein) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A product page with colour variants, found through the search API (not a seeded id), and the
+    variant of another colour that keeps its other option values: where that colour's button leads."""
+    client = plein.client()
+    params: dict[str, Any] = {"limit": 100}
+    for _ in range(20):
+        found = client.get("/products", params=params).json()
+        for hit in found["items"]:
+            if not any(o["name"] == "color" and len(o["values"]) > 1 for o in hit.get("options", [])):
+                continue
+            product: dict[str, Any] = client.get(f"/products/{hit['product_id']}").json()
+            current = next(v for v in product["variants"] if v["product_id"] == product["product_id"])
+            others = {name: value for name, value in current["options"].items() if name != "color"}
+            by_colour: dict[str, list[dict[str, Any]]] = {}
+            for variant in product["variants"]:
+                colour = variant["options"].get("color")
+                kept = {name: value for name, value in variant["options"].items() if name != "color"}
+                if colour and colour != current["options"].get("color") and kept == others:
+                    by_colour.setdefault(colour, []).append(variant)
+            for variants in by_colour.values():
+                if len(variants) == 1:  # one variant of that colour and these values: the click's one target
+                    return product, variants[0]
+        if not found.get("next_cursor"):
+            break
+        params["cursor"] = found["next_cursor"]
+    raise AssertionError("no product with colour variants in the search results: are families seeded and indexed?")
+
+
+def test_the_variant_selector_leads_to_another_colour(plein: Plein, web_url: str, page: Page) -> None:
+    from playwright.sync_api import expect
+
+    # Given a product with variants in more than one colour, and a variant of another colour with the same size etc.
+    _catalog_ready(plein)
+    product, target = _colour_variants(plein)
+    current = next(v for v in product["variants"] if v["product_id"] == product["product_id"])
+    colour, other = current["options"]["color"], target["options"]["color"]
+
+    # When its page opens
+    page.goto(f"{web_url}#/product/{quote(product['product_id'], safe='')}")
+
+    # Then the selector names the current colour and presses its button
+    colours = page.get_by_role("group", name=f"Colour: {colour}", exact=True)
+    colours.wait_for(timeout=TIMEOUT_MS)
+    button = colours.get_by_role("button", name=re.compile(rf"^{re.escape(colour)}( \(sold out\))?$"))
+    expect(button).to_have_attribute("aria-pressed", "true")
+
+    # When the shopper clicks the other colour
+    colours.get_by_role("button", name=re.compile(rf"^{re.escape(other)}( \(sold out\))?$")).click()
+
+    # Then that variant's page opens, with its colour pressed
+    expect(page).to_have_url(re.compile(re.escape(f"#/product/{quote(target['product_id'], safe='')}") + "$"))
+    page.get_by_role("heading", level=1, name=target["title"], exact=True).wait_for(timeout=TIMEOUT_MS)
+    chosen = page.get_by_role("group", name=f"Colour: {other}", exact=True)
+    expect(chosen.get_by_role("button", name=re.compile(rf"^{re.escape(other)}( \(sold out\))?$"))).to_have_attribute(
+        "aria-pressed", "true"
+    )

@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { link, navigate } from "../router.js";
 import { empty, errorBox, h, loading, money, mount, noImage, stars } from "../ui.js";
 import { language, plural, t } from "../i18n.js";
+import { hitPrice, variantSummary } from "./variants.js";
 
 const FILTERS = ["q", "category", "brand", "vendor", "price_min", "price_max", "rating_min", "in_stock", "sort"];
 const sorts = () => [
@@ -95,7 +96,8 @@ async function loadTrending(section, signal) {
       h("ul", { class: "trending-list", role: "list" }, data.items.map(({ product }) =>
         h("li", {}, h("a", { href: link(`/product/${encodeURIComponent(product.product_id)}`), class: "trend" },
           h("span", { class: "trend-title" }, product.title),
-          h("span", { class: "price" }, money(product.price, product.currency)))))),
+          variantSummary(product),
+          hitPrice(product))))),
     );
     section.hidden = false;
   } catch {
@@ -114,7 +116,8 @@ function productCard(item) {
       h("span", { class: "title" }, item.title),
     ),
     item.brand ? h("span", { class: "muted small" }, item.brand) : null,
-    h("span", { class: "price" }, item.offer_count > 1 ? t("from ") : "", money(item.price, item.currency)),
+    variantSummary(item),
+    hitPrice(item),
     h(
       "span",
       { class: "meta small" },

@@ -9,6 +9,7 @@ import { language, t } from "../i18n.js";
 import { addToGuestCart } from "../guest_cart.js";
 import { askAdvisor } from "./ask_advisor.js";
 import { productCommunity } from "./product_community.js";
+import { variantSelector } from "./variants.js";
 
 export async function render(view, { params, signal }) {
   mount(view, loading(t("Loading product…")));
@@ -52,6 +53,7 @@ export async function render(view, { params, signal }) {
         product.offers.length
           ? h("p", { class: "price big" }, product.offers.length > 1 ? t("from ") : "", money(product.offers[0].current_price, product.offers[0].currency))
           : null,
+        variantSelector(product),
         h("div", { class: "description" }, (product.description || "").split(/\n{2,}/).map((p) => h("p", {}, p))),
         attributes.length || product.gtin
           ? h(
