@@ -1,7 +1,13 @@
-// Video for an advice session. Locally (`provider: "p2p"`) the two browsers connect peer to peer:
-// the shopper (`offerer`) sends an SDP offer, the advisor (`answerer`) answers, and both trickle
-// ICE candidates, all as `signal` frames over the advice socket. Chime and KVS join data need
-// their vendors' browser SDKs, which this build-free client does not bundle.
+// Video for an advice session: WebRTC between the shopper's and the advisor's browser. The
+// shopper offers, the advisor answers, and both trickle ICE candidates; what carries them depends
+// on the provider:
+// - `p2p` (local): `signal` frames over the advice socket.
+// - `kvs` (AWS): the advisor's Kinesis Video Streams signalling channel, a WebSocket of its own
+//   (`signaling_url`, presigned by the API: no AWS keys in the browser) speaking KVS's protocol:
+//   `{action: SDP_OFFER|SDP_ANSWER|ICE_CANDIDATE, messagePayload: base64(JSON), recipientClientId}`
+//   out, `{messageType, messagePayload, senderClientId}` in. The advisor is the channel's master
+//   and answers the viewer whose offer it got; TURN servers come with the join data.
+// Chime SDK meetings need Amazon's browser SDK, which this build-free client does not bundle.
 
 import { t } from "./i18n.js";
 
@@ -21,7 +27,8 @@ const states = () => ({
  * `{stop()}`.
  */
 export function startCall({ socket, sessionId, media, localVideo, remoteVideo, onState }) {
-  if (media.provider !== "p2p") {
+  const signalling = media.provider === "p2p" ? overAdviceSocket(socket, sessionId) : media.provider === "kvs" ? overKvs(media) : null;
+  if (!signalling) {
     onState("unsupported", t("Video is not available in this web client yet; please continue in the chat."));
     return { stop() {} };
   }
@@ -32,7 +39,7 @@ export function startCall({ socket, sessionId, media, localVideo, remoteVideo, o
     if (remoteVideo.srcObject !== event.streams[0]) remoteVideo.srcObject = event.streams[0];
   });
   pc.addEventListener("icecandidate", (event) => {
-    if (event.candidate) socket.send("signal", { session_id: sessionId, payload: { candidate: event.candidate.toJSON() } });
+    if (event.candidate) signalling.send({ candidate: event.candidate.toJSON() });
   });
 
   // Signals are handled one after the other: the offer's description is set before its candidates.
@@ -48,16 +55,15 @@ export function startCall({ socket, sessionId, media, localVideo, remoteVideo, o
       for (const track of local.getTracks()) pc.addTrack(track, local);
     });
 
-  const unsubscribe = socket.on("signal", (frame) => {
-    if (frame.session_id !== sessionId) return;
-    chain = chain.then(() => ready).then(() => handle(frame.payload)).catch(fail);
+  signalling.receive((payload) => {
+    chain = chain.then(() => ready).then(() => handle(payload)).catch(fail);
   });
 
   async function handle(payload) {
     if (payload.type === "offer") {
       await pc.setRemoteDescription(payload);
       await pc.setLocalDescription(await pc.createAnswer());
-      socket.send("signal", { session_id: sessionId, payload: { type: "answer", sdp: pc.localDescription.sdp } });
+      signalling.send({ type: "answer", sdp: pc.localDescription.sdp });
     } else if (payload.type === "answer") {
       await pc.setRemoteDescription(payload);
     } else if (payload.candidate) {
@@ -66,12 +72,12 @@ export function startCall({ socket, sessionId, media, localVideo, remoteVideo, o
   }
 
   report();
-  if (media.role === "offerer") {
+  if (media.role === "offerer" || media.role === "VIEWER") {
     chain = chain
       .then(() => ready)
       .then(async () => {
         await pc.setLocalDescription(await pc.createOffer());
-        socket.send("signal", { session_id: sessionId, payload: { type: "offer", sdp: pc.localDescription.sdp } });
+        signalling.send({ type: "offer", sdp: pc.localDescription.sdp });
       })
       .catch(fail);
   } else {
@@ -80,12 +86,59 @@ export function startCall({ socket, sessionId, media, localVideo, remoteVideo, o
 
   return {
     stop() {
-      unsubscribe();
+      signalling.close();
       pc.close();
       for (const track of stream?.getTracks() || []) track.stop();
       localVideo.srcObject = null;
       remoteVideo.srcObject = null;
       onState("closed", states().closed);
     },
+  };
+}
+
+/** Signals as `signal` frames of the session over the advice socket (the local provider). */
+function overAdviceSocket(socket, sessionId) {
+  let unsubscribe = () => {};
+  return {
+    send: (payload) => socket.send("signal", { session_id: sessionId, payload }),
+    receive(handler) {
+      unsubscribe = socket.on("signal", (frame) => {
+        if (frame.session_id === sessionId) handler(frame.payload);
+      });
+    },
+    close: () => unsubscribe(),
+  };
+}
+
+const KVS_ACTIONS = { offer: "SDP_OFFER", answer: "SDP_ANSWER" };
+
+/** Signals over the session's Kinesis Video Streams signalling channel (the AWS provider). */
+function overKvs(media) {
+  const ws = new WebSocket(media.signaling_url);
+  const pending = [];
+  let handler = () => {};
+  let viewer = null; // the master answers the viewer whose offer it got
+  const transmit = (message) => (ws.readyState === WebSocket.OPEN ? ws.send(message) : pending.push(message));
+  ws.addEventListener("open", () => pending.splice(0).forEach((message) => ws.send(message)));
+  ws.addEventListener("message", (event) => {
+    if (!event.data) return; // KVS sends empty keep-alive frames
+    const message = JSON.parse(event.data);
+    if (!message.messagePayload) return; // STATUS_RESPONSE, GO_AWAY, RECONNECT_ICE_SERVER
+    if (media.role === "MASTER" && message.senderClientId) viewer = message.senderClientId;
+    const body = JSON.parse(atob(message.messagePayload));
+    if (message.messageType === "ICE_CANDIDATE") handler({ candidate: body });
+    else if (message.messageType in { SDP_OFFER: 1, SDP_ANSWER: 1 }) handler(body);
+  });
+  return {
+    send(payload) {
+      const action = payload.candidate ? "ICE_CANDIDATE" : KVS_ACTIONS[payload.type];
+      const message = { action, messagePayload: btoa(JSON.stringify(payload.candidate || payload)) };
+      if (media.role === "MASTER") message.recipientClientId = viewer;
+      transmit(JSON.stringify(message));
+    },
+    receive(next) {
+      handler = next;
+    },
+    close: () => ws.close(),
   };
 }

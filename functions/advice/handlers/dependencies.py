@@ -122,12 +122,15 @@ def media_provider(settings: LiveSettings) -> MediaProvider:
 
         return ChimeMedia(client("chime-sdk-meetings"), settings.region)
     if settings.media_provider == "kvs":
-        from functions.advice.store.media import KinesisVideoMedia
+        import boto3
+
+        from functions.advice.store.media import KinesisVideoMedia, sigv4_presigner
 
         return KinesisVideoMedia(
             client("kinesisvideo"),
             lambda endpoint: client("kinesis-video-signaling", endpoint),
             prefix=f"plein-{settings.stage}-advice",
+            presign=sigv4_presigner(boto3.session.Session().get_credentials, settings.region),
         )
     from functions.advice.store.media import PeerToPeerMedia
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from functions.advice.logic.domain import MediaJoin, Session
 
 KVS_MESSAGE_TTL_SECONDS = 60
+KVS_URL_SECONDS = 300
+"""How long a presigned signalling URL lets a browser connect (the connection then stays open)."""
 
 
 class PeerToPeerMedia:
@@ -67,14 +70,17 @@ class ChimeMedia:
 
 class KinesisVideoMedia:
     """A single-master signalling channel per advisor (`<prefix>-<advisor id>`): the advisor is the
-    master, the shopper a viewer. Each gets the channel's endpoints and ICE (TURN) servers."""
+    master, the shopper a viewer. Each gets the channel's endpoints, ICE (TURN) servers and a
+    presigned signalling URL (`presign`: see `sigv4_presigner`), so a browser connects without
+    AWS keys and without the KVS SDK."""
 
     name = "kvs"
 
-    def __init__(self, client: Any, signaling: Callable[[str], Any], prefix: str):
+    def __init__(self, client: Any, signaling: Callable[[str], Any], prefix: str, presign: Callable[[str], str]):
         self._client = client
         self._signaling = signaling
         self._prefix = prefix
+        self._presign = presign
 
     def channel_name(self, advisor_id: str) -> str:
         return f"{self._prefix}-{advisor_id}"[:256]
@@ -108,6 +114,7 @@ class KinesisVideoMedia:
         client_id = None if role == "MASTER" else user_id[:256]
         request = {"ChannelARN": arn, "Service": "TURN", **({"ClientId": client_id} if client_id else {})}
         servers = self._signaling(by_protocol["HTTPS"]).get_ice_server_config(**request)["IceServerList"]
+        query = {"X-Amz-ChannelARN": arn, **({"X-Amz-ClientId": client_id} if client_id else {})}
         return MediaJoin(
             provider="kvs",
             data={
@@ -115,6 +122,7 @@ class KinesisVideoMedia:
                 "role": role,
                 "client_id": client_id,
                 "endpoints": by_protocol,
+                "signaling_url": self._presign(f"{by_protocol['WSS']}?{urlencode(query)}"),
                 "ice_servers": [
                     {"urls": s["Uris"], "username": s.get("Username"), "credential": s.get("Password")} for s in servers
                 ],
@@ -123,3 +131,21 @@ class KinesisVideoMedia:
 
     def end(self, session: Session) -> None:
         return None  # the advisor's channel outlives the session
+
+
+def sigv4_presigner(credentials: Callable[[], Any], region: str) -> Callable[[str], str]:
+    """Presigns a KVS signalling WebSocket URL (SigV4 in the query, service `kinesisvideo`, as the
+    KVS WebRTC SDK signs with its caller's keys) with the function's own credentials, which allow
+    `ConnectAsMaster`/`ConnectAsViewer` on the advice channels only. `credentials` returns
+    botocore credentials (read per URL: a role's keys rotate)."""
+    from botocore.auth import SigV4QueryAuth
+    from botocore.awsrequest import AWSRequest
+
+    def presign(url: str) -> str:
+        request = AWSRequest(method="GET", url=url)
+        SigV4QueryAuth(
+            credentials().get_frozen_credentials(), "kinesisvideo", region, expires=KVS_URL_SECONDS
+        ).add_auth(request)
+        return str(request.url)
+
+    return presign

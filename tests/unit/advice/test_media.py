@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
 
 import boto3
 import pytest
+from botocore.credentials import Credentials
 from botocore.stub import Stubber
 
 from functions.advice.logic.domain import Mode, ProductContext, Session
-from functions.advice.store.media import ChimeMedia, KinesisVideoMedia, PeerToPeerMedia
+from functions.advice.store.media import ChimeMedia, KinesisVideoMedia, PeerToPeerMedia, sigv4_presigner
 from tests.unit.advice.fakes import T0
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+PRESIGN = sigv4_presigner(lambda: Credentials("AKIDEXAMPLE", SECRET), "eu-west-1")
 
 MEETING: dict[str, Any] = {
     "MeetingId": "11111111-2222-3333-4444-555555555555",
@@ -145,7 +152,8 @@ def test_kvs_creates_the_advisor_channel_and_hands_out_master_and_viewer() -> No
             asked.append(endpoint)
             return signaling
 
-        reference, joins = KinesisVideoMedia(video, signaling_at, prefix="plein-test-advice").start(session())
+        media = KinesisVideoMedia(video, signaling_at, prefix="plein-test-advice", presign=PRESIGN)
+        reference, joins = media.start(session())
 
         stub.assert_no_pending_responses()
         signals.assert_no_pending_responses()
@@ -157,6 +165,37 @@ def test_kvs_creates_the_advisor_channel_and_hands_out_master_and_viewer() -> No
     }
     assert joins["u1"].data["ice_servers"] == [{"urls": ["turn:1.2.3.4:443"], "username": "u", "credential": "p"}]
     assert asked == ["https://m.kinesisvideo.example", "https://v.kinesisvideo.example"]
+    master, viewer = (urlsplit(str(joins[user].data["signaling_url"])) for user in ("a1", "u1"))
+    assert (master.netloc, viewer.netloc) == ("m.kinesisvideo.example", "v.kinesisvideo.example")
+    assert parse_qs(master.query)["X-Amz-ChannelARN"] == parse_qs(viewer.query)["X-Amz-ChannelARN"] == [CHANNEL_ARN]
+    assert "X-Amz-ClientId" not in parse_qs(master.query)
+    assert parse_qs(viewer.query)["X-Amz-ClientId"] == ["u1"]
+
+
+def test_the_signalling_url_is_a_sigv4_presigned_kinesisvideo_request() -> None:
+    url = PRESIGN(f"wss://v.kinesisvideo.example?X-Amz-ChannelARN={CHANNEL_ARN}&X-Amz-ClientId=u1")
+
+    # Recomputed as the SigV4 specification describes, independently of botocore
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    date = query["X-Amz-Date"]
+    assert query["X-Amz-Credential"] == f"AKIDEXAMPLE/{date[:8]}/eu-west-1/kinesisvideo/aws4_request"
+    assert (query["X-Amz-Algorithm"], query["X-Amz-SignedHeaders"], query["X-Amz-Expires"]) == (
+        "AWS4-HMAC-SHA256",
+        "host",
+        "300",
+    )
+    unsigned = sorted((k, v) for k, v in query.items() if k != "X-Amz-Signature")
+    canonical_query = "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in unsigned)
+    canonical = "\n".join(
+        ["GET", "/", canonical_query, f"host:{parts.netloc}", "", "host", hashlib.sha256(b"").hexdigest()]
+    )
+    scope = f"{date[:8]}/eu-west-1/kinesisvideo/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = f"AWS4{SECRET}".encode()
+    for part in (date[:8], "eu-west-1", "kinesisvideo", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    assert query["X-Amz-Signature"] == hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
 
 
 def test_kvs_reuses_an_existing_channel() -> None:
@@ -167,7 +206,7 @@ def test_kvs_reuses_an_existing_channel() -> None:
             {"ChannelInfo": {"ChannelName": "plein-test-advice-a1", "ChannelARN": CHANNEL_ARN}},
             {"ChannelName": "plein-test-advice-a1"},
         )
-        media = KinesisVideoMedia(video, lambda _endpoint: None, prefix="plein-test-advice")
+        media = KinesisVideoMedia(video, lambda _endpoint: None, prefix="plein-test-advice", presign=PRESIGN)
         assert media.channel_arn("a1") == CHANNEL_ARN
 
 
