@@ -23,8 +23,9 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	$(PYTHON) -m uv sync --frozen --python $(PYTHON)
 	@touch $@
 
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json tools/chime_bundle.mjs
 	npm ci --no-audit --no-fund
+	node tools/chime_bundle.mjs
 	@touch $@
 
 up: $(VENV)/.synced node_modules/.installed ## run the whole marketplace locally with demo data

@@ -28,6 +28,7 @@ ACCOUNT_PATTERN = re.compile(r"^\d{12}$")
 # the same at run time).
 TEST_PAYMENT_STAGES = frozenset({"local", "dev"})
 PaymentProvider = Literal["local", "stripe"]
+MediaProvider = Literal["kvs", "chime"]
 MIN_SEARCH_OCU_CAP = 2  # UpdateAccountSettings refuses lower caps
 UNRESERVED_MINIMUM = 100  # Lambda refuses reservations that leave less unreserved concurrency
 
@@ -57,6 +58,9 @@ class StageConfig:
     log_retention: RetentionDays = RetentionDays.ONE_MONTH
     event_archive_days: int = 30
     payment_provider: PaymentProvider = "local"
+    # Live advice video: `kvs` (the web client plays it: WebRTC over the advisor's signalling
+    # channel) or `chime` (for apps with the Amazon Chime SDK; the web client offers chat only).
+    media_provider: MediaProvider = "kvs"
     # Reserved concurrency per function name; none by default: new accounts may have a quota of
     # 10 concurrent executions, and reserving any of it can fail the deploy.
     reserved_concurrency: Mapping[str, int] = field(default_factory=dict)

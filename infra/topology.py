@@ -76,8 +76,9 @@ class Endpoints:
     user_pool_id: str | None = None
     websocket_endpoint: str | None = None
     log_level: str = "INFO"
-    media_provider: str = "chime"
-    """Live advice media: `chime` or `kvs` on AWS, `p2p` (WebRTC relayed over the socket) locally."""
+    media_provider: str = "kvs"
+    """Live advice media: `kvs` or `chime` on AWS (the stage's choice), `p2p` (WebRTC relayed over
+    the socket) locally."""
     # Origins API responses allow (CORS); empty: any origin (the local runtime).
     cors_origins: tuple[str, ...] = ()
     payment_provider: str | None = None

@@ -7,9 +7,11 @@
 //   `{action: SDP_OFFER|SDP_ANSWER|ICE_CANDIDATE, messagePayload: base64(JSON), recipientClientId}`
 //   out, `{messageType, messagePayload, senderClientId}` in. The advisor is the channel's master
 //   and answers the viewer whose offer it got; TURN servers come with the join data.
-// Chime SDK meetings need Amazon's browser SDK, which this build-free client does not bundle.
+// - `chime` (AWS): an Amazon Chime SDK meeting; the SDK (vendor/amazon-chime-sdk.js, bundled by
+//   tools/chime_bundle.mjs at install) does signalling and media and is loaded only for a call.
 
 import { t } from "./i18n.js";
+import { h } from "./ui.js";
 
 // Built when asked (not at import), so that the texts are in the chosen language.
 const states = () => ({
@@ -27,6 +29,7 @@ const states = () => ({
  * `{stop()}`.
  */
 export function startCall({ socket, sessionId, media, localVideo, remoteVideo, onState }) {
+  if (media.provider === "chime") return startChimeCall({ media, localVideo, remoteVideo, onState });
   const signalling = media.provider === "p2p" ? overAdviceSocket(socket, sessionId) : media.provider === "kvs" ? overKvs(media) : null;
   if (!signalling) {
     onState("unsupported", t("Video is not available in this web client yet; please continue in the chat."));
@@ -140,5 +143,55 @@ function overKvs(media) {
       handler = next;
     },
     close: () => ws.close(),
+  };
+}
+
+/** The session's Chime SDK meeting: the shopper's and the advisor's video tiles and audio. */
+function startChimeCall({ media, localVideo, remoteVideo, onState }) {
+  let audioVideo = null;
+  let stopped = false;
+  const audio = h("audio", { hidden: true, autoplay: true });
+  remoteVideo.after(audio);
+  const fail = (error) => onState("failed", t("The video could not start: {reason}", { reason: error?.message || error }));
+  const observer = {
+    audioVideoDidStartConnecting: () => onState("connecting", states().connecting),
+    audioVideoDidStart: () => onState("connected", states().connected),
+    audioVideoDidStop: () => onState(stopped ? "closed" : "failed", stopped ? states().closed : states().failed),
+    connectionDidBecomePoor: () => onState("disconnected", states().disconnected),
+    connectionDidBecomeGood: () => onState("connected", states().connected),
+    videoTileDidUpdate: (tile) => {
+      if (tile.boundAttendeeId && !tile.isContent) audioVideo.bindVideoElement(tile.tileId, tile.localTile ? localVideo : remoteVideo);
+    },
+  };
+  onState("new", states().new);
+  import("./vendor/amazon-chime-sdk.js")
+    .then(async (sdk) => {
+      if (stopped) return;
+      const logger = new sdk.ConsoleLogger("advice", sdk.LogLevel.WARN);
+      const configuration = new sdk.MeetingSessionConfiguration(media.meeting, media.attendee);
+      audioVideo = new sdk.DefaultMeetingSession(configuration, logger, new sdk.DefaultDeviceController(logger)).audioVideo;
+      audioVideo.addObserver(observer);
+      const [microphone] = await audioVideo.listAudioInputDevices();
+      if (microphone) await audioVideo.startAudioInput(microphone.deviceId);
+      const [camera] = await audioVideo.listVideoInputDevices();
+      if (camera) await audioVideo.startVideoInput(camera.deviceId);
+      await audioVideo.bindAudioElement(audio);
+      audioVideo.start();
+      audioVideo.startLocalVideoTile();
+    })
+    .catch(fail);
+  return {
+    stop() {
+      stopped = true;
+      if (audioVideo) {
+        audioVideo.stopLocalVideoTile();
+        audioVideo.stop();
+        audioVideo.stopVideoInput();
+        audioVideo.stopAudioInput();
+      } else {
+        onState("closed", states().closed);
+      }
+      audio.remove();
+    },
   };
 }

@@ -113,6 +113,7 @@ def _endpoints(shared: Shared) -> topology.Endpoints:
         cursor_secret_arn=shared.cursor_secret.secret_arn,
         cors_origins=shared.cors_origins(),
         payment_provider=stage.payment_provider,
+        media_provider=stage.media_provider,
         payment_secret_arn=shared.payment_secret.secret_arn if shared.payment_secret else None,
         search_endpoint=shared.search.endpoint if shared.search else None,
         user_pool_id=shared.user_pool.user_pool_id if shared.user_pool else None,

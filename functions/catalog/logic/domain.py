@@ -222,7 +222,8 @@ def family_document(family_id: str, products: Iterable[Product], now: datetime) 
     if not documents:
         return None
     if len(documents) == 1:
-        return documents[0].model_copy(update={"family_id": family_id})
+        alone = documents[0]
+        return alone if alone.family_id == family_id else alone.model_copy(update={"family_id": family_id})
     counters = Counters(
         hearts=sum(p.counters.hearts for p in ordered),
         sales=sum(p.counters.sales for p in ordered),

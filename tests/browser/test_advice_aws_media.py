@@ -1,9 +1,15 @@
-"""Advice video as it runs on AWS with Kinesis Video Streams: the web client's own KVS signalling
-(no KVS SDK) between two real browsers, through a stand-in for the KVS signalling service that
-follows its documented WebSocket protocol (ConnectAsMaster/ConnectAsViewer with the channel ARN
-and client id in a SigV4-presigned query; SDP_OFFER, SDP_ANSWER and ICE_CANDIDATE messages with
-base64 JSON payloads; a master addresses a viewer by `recipientClientId`; messages for a client
-not connected yet are held). The URLs are presigned by the API's own presigner."""
+"""Advice video as it runs on AWS, in real browsers, against stand-ins for the AWS services.
+
+Kinesis Video Streams: the web client's own KVS signalling (no KVS SDK) between two browsers,
+through a stand-in for the KVS signalling service that follows its documented WebSocket protocol
+(ConnectAsMaster/ConnectAsViewer with the channel ARN and client id in a SigV4-presigned query;
+SDP_OFFER, SDP_ANSWER and ICE_CANDIDATE messages with base64 JSON payloads; a master addresses a
+viewer by `recipientClientId`; messages for a client not connected yet are held), until both
+browsers' WebRTC connection is up. The URLs are presigned by the API's own presigner.
+
+Chime: the Amazon Chime SDK (bundled by tools/chime_bundle.mjs) joins the meeting the API created:
+it opens the meeting's signalling WebSocket with the attendee's join token. A Chime media service
+cannot be stood in for here, so the test ends at the join request."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import asyncio
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -96,22 +102,40 @@ def kvs() -> Iterator[KvsSignalling]:
         yield signalling
 
 
-def _join(page: Page, web_url: str, url: str, role: str) -> None:
+def _start_call(page: Page, web_url: str, media: dict[str, Any]) -> None:
     page.goto(f"{web_url}#/")
     page.evaluate(
-        """async ({ url, role }) => {
+        """async (media) => {
           const { startCall } = await import("/advice_call.js");
           const [local, remote] = [document.createElement("video"), document.createElement("video")];
           document.body.append(local, remote);
           window.callStates = [];
-          startCall({
-            socket: null, sessionId: "s1", localVideo: local, remoteVideo: remote,
-            media: { provider: "kvs", role, signaling_url: url, ice_servers: [] },
+          window.call = startCall({
+            socket: null, sessionId: "s1", localVideo: local, remoteVideo: remote, media,
             onState: (state) => window.callStates.push(state),
           });
         }""",
-        {"url": url, "role": role},
+        media,
     )
+
+
+def _until(page: Page, done: Callable[[], bool]) -> None:
+    """Wait for `done` while Playwright keeps working: its request routing and events run on this
+    thread (a blocking wait would hold up the page's requests), and string predicates of
+    `wait_for_function` are refused by the page's CSP."""
+    for _ in range(TIMEOUT_MS // 50):
+        if done():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"not within {TIMEOUT_MS} ms: {page.evaluate('() => window.callStates')}")
+
+
+def _state(page: Page, state: str) -> Callable[[], bool]:
+    return lambda: bool(page.evaluate("(state) => window.callStates.includes(state)", state))
+
+
+def _join(page: Page, web_url: str, url: str, role: str) -> None:
+    _start_call(page, web_url, {"provider": "kvs", "role": role, "signaling_url": url, "ice_servers": []})
 
 
 def test_advisor_and_shopper_connect_over_kvs_signalling(
@@ -132,9 +156,63 @@ def test_advisor_and_shopper_connect_over_kvs_signalling(
 
     # Then both browsers connect their video, the viewer offering and the master answering it
     for joined in (page, advisor_page):
-        joined.wait_for_function("window.callStates.includes('connected')", timeout=TIMEOUT_MS)
+        _until(joined, _state(joined, "connected"))
     assert kvs.refused == []
     assert ("u1", "SDP_OFFER", None) in kvs.sent
     assert (MASTER, "SDP_ANSWER", "u1") in kvs.sent
     assert {action for sender, action, _ in kvs.sent if sender == MASTER} >= {"SDP_ANSWER", "ICE_CANDIDATE"}
     assert all(recipient == "u1" for sender, _, recipient in kvs.sent if sender == MASTER)
+
+
+def test_the_chime_sdk_joins_the_meeting_with_the_attendees_token(page: Page, web_url: str) -> None:
+    # Given a stand-in for the meeting's signalling endpoint, and the join data the API hands out
+    joined: list[tuple[str, str | None]] = []
+    frames: list[bytes] = []
+    ready, received = threading.Event(), threading.Event()
+    port = free_port()
+
+    async def signalling(ws: Any) -> None:
+        joined.append((ws.request.path, ws.request.headers.get("Sec-WebSocket-Protocol")))
+        async for frame in ws:
+            frames.append(frame)
+            received.set()
+
+    async def serve(stop: asyncio.Event) -> None:
+        import websockets
+        from websockets.typing import Subprotocol
+
+        async with websockets.serve(signalling, "127.0.0.1", port, subprotocols=[Subprotocol("_aws_wt_session")]):
+            ready.set()
+            await stop.wait()
+
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    server = threading.Thread(target=loop.run_until_complete, args=(serve(stop),), daemon=True)
+    server.start()
+    assert ready.wait(10)
+    meeting = {
+        "MeetingId": "11111111-2222-3333-4444-555555555555",
+        "MediaRegion": "eu-west-1",
+        "MediaPlacement": {
+            "AudioHostUrl": "127.0.0.1:3478",
+            "SignalingUrl": f"ws://127.0.0.1:{port}/control/11111111-2222-3333-4444-555555555555",
+            "TurnControlUrl": f"http://127.0.0.1:{port}/calls/11111111-2222-3333-4444-555555555555",
+        },
+    }
+    attendee = {"ExternalUserId": "u1", "AttendeeId": "a-u1", "JoinToken": "join-token-u1"}
+    try:
+        # When the shopper's call starts
+        _start_call(page, web_url, {"provider": "chime", "meeting": meeting, "attendee": attendee})
+
+        # Then the SDK opens the meeting's signalling connection with the attendee's token and joins
+        _until(page, _state(page, "connecting"))
+        _until(page, received.is_set)
+        path, protocols = joined[0]
+        assert path.startswith("/control/11111111-2222-3333-4444-555555555555?X-Chime-Control-Protocol-Version=3")
+        assert protocols is not None
+        assert [p.strip() for p in protocols.split(",")] == ["_aws_wt_session", "join-token-u1"]
+        assert isinstance(frames[0], bytes)  # the SDK's binary JOIN frame
+        page.evaluate("window.call.stop()")
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        server.join(10)
