@@ -5,12 +5,13 @@
 // longer sold (the line is dropped).
 
 import { t } from "./i18n.js";
+import { chosenOptions } from "./views/variants.js";
 
 const KEY = "plein.guestCart";
 const NOTES_KEY = "plein.cartNotes";
 const MAX_QUANTITY = 99;
 
-/** The guest's lines: {offer_id, product_id, title, image_link, vendor_name, unit_price, currency, quantity}. */
+/** The guest's lines: {offer_id, product_id, title, variant, image_link, vendor_name, unit_price, currency, quantity}. */
 export function guestLines() {
   try {
     const lines = JSON.parse(localStorage.getItem(KEY) || "[]");
@@ -39,6 +40,7 @@ export function addToGuestCart(product, offer, quantity) {
     offer_id: offer.offer_id,
     product_id: product.product_id,
     title: product.title,
+    variant: chosenOptions(product),
     image_link: (product.images || [])[0] || null,
     vendor_name: offer.vendor_name,
     unit_price: offer.current_price,

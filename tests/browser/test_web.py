@@ -353,7 +353,7 @@ def test_every_table_header_names_its_column_for_screen_readers(plein: Plein, we
 
 def _colour_variants(plein: Plein) -> tuple[dict[str, Any], dict[str, Any]]:
     """A product page with colour variants, found through the search API (not a seeded id), and the
-    variant of another colour that keeps its other option values: where that colour's button leads."""
+    in-stock variant of another colour that keeps its other option values: where that colour's button leads."""
     client = plein.client()
     params: dict[str, Any] = {"limit": 100}
     for _ in range(20):
@@ -371,7 +371,7 @@ def _colour_variants(plein: Plein) -> tuple[dict[str, Any], dict[str, Any]]:
                 if colour and colour != current["options"].get("color") and kept == others:
                     by_colour.setdefault(colour, []).append(variant)
             for variants in by_colour.values():
-                if len(variants) == 1:  # one variant of that colour and these values: the click's one target
+                if len(variants) == 1 and variants[0]["in_stock"]:  # that colour's one target, and buyable
                     return product, variants[0]
         if not found.get("next_cursor"):
             break
@@ -407,3 +407,8 @@ def test_the_variant_selector_leads_to_another_colour(plein: Plein, web_url: str
     expect(chosen.get_by_role("button", name=re.compile(rf"^{re.escape(other)}( \(sold out\))?$"))).to_have_attribute(
         "aria-pressed", "true"
     )
+
+    # And once added to the cart, its line there says which variant it is
+    page.locator("button[data-offer]:not([disabled])").first.click()
+    page.get_by_role("link", name="View cart").click()
+    expect(page.get_by_test_id("variant-line")).to_contain_text(f"Colour: {other}")

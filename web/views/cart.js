@@ -6,6 +6,7 @@ import { busy, empty, errorBox, h, loading, money, mount, noImage, toast } from 
 import { intlLocale, t } from "../i18n.js";
 import { takeCartNotes } from "../guest_cart.js";
 import { renderGuestCart } from "./guest_cart.js";
+import { variantLine } from "./variants.js";
 
 const SHIPPING_COUNTRIES = ["NL", "BE", "DE", "FR", "AT", "SK"];
 
@@ -130,6 +131,7 @@ function lineItem(line, currency, update) {
       "div",
       { class: "line-main" },
       line.product_id ? h("a", { href: link(`/product/${encodeURIComponent(line.product_id)}`) }, line.title || line.offer_id) : h("span", {}, line.title || line.offer_id),
+      variantLine(line.variant),
       h("div", { class: "muted small" }, line.sku ? `SKU ${line.sku} · ` : "", t("{amount} each", { amount: money(line.unit_price ?? line.seen_unit_price, currency) })),
       line.problems.length ? h("ul", { class: "line-problems" }, line.problems.map((p) => h("li", { class: "warn" }, problemText(p)))) : null,
       accept,

@@ -8,6 +8,7 @@ import { cartChanged, link, navigate } from "../router.js";
 import { countries, country } from "./cart.js";
 import { empty, errorBox, field, h, loading, money, mount } from "../ui.js";
 import { t } from "../i18n.js";
+import { variantLine } from "./variants.js";
 
 const cards = () => [
   ["tok_visa", t("Visa test card (succeeds)")],
@@ -137,7 +138,7 @@ export async function render(view, { signal, session }) {
             "div",
             { class: "summary-group" },
             h("h3", {}, group.vendor_name || group.vendor_id),
-            h("ul", { class: "plain" }, group.lines.map((l) => h("li", {}, `${l.quantity} × `, h("a", { href: link(`/product/${encodeURIComponent(l.product_id || "")}`) }, l.title || l.offer_id), h("span", { class: "right" }, money(l.line_total, cart.currency))))),
+            h("ul", { class: "plain" }, group.lines.map((l) => h("li", {}, `${l.quantity} × `, h("a", { href: link(`/product/${encodeURIComponent(l.product_id || "")}`) }, l.title || l.offer_id), h("span", { class: "right" }, money(l.line_total, cart.currency)), variantLine(l.variant)))),
             h("p", { class: "muted small" }, t("Shipping "), h("span", { class: "right" }, money(group.shipping, cart.currency))),
           ),
         ),

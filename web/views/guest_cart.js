@@ -6,6 +6,7 @@ import { guestLines, setGuestQuantity } from "../guest_cart.js";
 import { t } from "../i18n.js";
 import { link } from "../router.js";
 import { empty, h, money, mount, noImage } from "../ui.js";
+import { variantLine } from "./variants.js";
 
 export function renderGuestCart(view) {
   const lines = guestLines();
@@ -69,6 +70,7 @@ function guestLine(view, line) {
     h("div", { class: "thumb small-thumb" }, line.image_link ? h("img", { src: line.image_link, alt: "" }) : noImage()),
     h("div", { class: "line-main" },
       h("a", { href: link(`/product/${encodeURIComponent(line.product_id)}`) }, name),
+      variantLine(line.variant),
       h("div", { class: "muted small" }, t("{amount} each", { amount: money(line.unit_price, line.currency) }))),
     h("div", { class: "line-qty" }, h("label", { for: id, class: "visually-hidden" }, t("Quantity of {item}", { item: name })), quantity, remove),
     h("div", { class: "line-total" }, money(line.unit_price * line.quantity, line.currency)),

@@ -4,6 +4,7 @@ import { api, seg } from "../api.js";
 import { link } from "../router.js";
 import { busy, date, errorBox, field, h, loading, money, mount, noImage, orderNumber, statusBadge, toast } from "../ui.js";
 import { t } from "../i18n.js";
+import { variantLine } from "./variants.js";
 
 const CANCELLABLE = new Set(["placed", "paid"]);
 
@@ -46,7 +47,7 @@ function draw(view, order, justPlaced) {
             h("ul", { class: "lines", role: "list" }, sub.lines.map((l) =>
               h("li", { class: "line" },
                 h("div", { class: "thumb small-thumb" }, l.image_link ? h("img", { src: l.image_link, alt: "" }) : noImage()),
-                h("div", { class: "line-main" }, h("a", { href: link(`/product/${encodeURIComponent(l.product_id)}`) }, l.title),
+                h("div", { class: "line-main" }, h("a", { href: link(`/product/${encodeURIComponent(l.product_id)}`) }, l.title), variantLine(l.variant),
                   h("div", { class: "muted small" }, `${l.quantity} × ${money(l.unit_price, cur)}`, l.returned_quantity ? ` · ${l.returned_quantity} returned` : "")),
                 h("div", { class: "line-total" }, money(l.line_total, cur)),
                 returnable(sub) && l.quantity > l.returned_quantity ? returnBox(view, order, l) : null))),

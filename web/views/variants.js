@@ -1,8 +1,10 @@
-// Variant families (one article in several colours, sizes, …): the selector on the product page and
-// what a product card says about them ("3 colours · 4 sizes", "from €X").
+// Variant families (one article in several colours, sizes, …): the selector on the product page,
+// what a product card says about them ("3 colours · 4 sizes", "from €X") and which variant a cart or
+// order line is ("Colour: weiß · Size: 42").
 // The API gives a search hit and a product page `options` ([{name, values}], in the order to show)
 // and `variants` ([{product_id, title, options: {name: value}, price, in_stock, image_link}]); both
 // are empty for a product without variants. A hit's product_id is already the variant to open.
+// Cart and order lines carry `variant` ({name: value}, in the order to show; {} without variants).
 
 import { navigate } from "../router.js";
 import { h, money } from "../ui.js";
@@ -12,6 +14,17 @@ import { formatNumber, plural, t, withNodes } from "../i18n.js";
 export function optionName(name) {
   const names = { color: t("Colour"), size: t("Size"), material: t("Material"), pattern: t("Pattern"), gender: t("Gender"), age_group: t("Age group") };
   return names[name] ?? name;
+}
+
+/** The option values of the variant a product page shows ({name: value}); {} without variants. */
+export function chosenOptions(product) {
+  return (product.variants || []).find((v) => v.product_id === product.product_id)?.options || {};
+}
+
+/** "Colour: weiß · Size: 42" under a cart or order line's title; null for a line without a variant. */
+export function variantLine(variant) {
+  const values = Object.entries(variant || {}).map(([name, value]) => t("{name}: {value}", { name: optionName(name), value }));
+  return values.length ? h("div", { class: "muted small", "data-testid": "variant-line" }, values.join(" · ")) : null;
 }
 
 /** "3 colours": an option with its number of values. */
@@ -75,7 +88,7 @@ export function variantSelector(product) {
   const variants = product.variants || [];
   const options = (product.options || []).filter((o) => (o.values || []).length);
   if (!variants.length || !options.length) return null;
-  const selected = variants.find((v) => v.product_id === product.product_id)?.options || {};
+  const selected = chosenOptions(product);
   return h(
     "div",
     { class: "variant-selector", "data-testid": "variant-selector" },

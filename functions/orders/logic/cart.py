@@ -201,6 +201,7 @@ def line_view(line: CartLine, offer: InventoryOffer | None, price: int | None) -
         sku=offer.sku,
         title=offer.title,
         image_link=offer.image_link,
+        variant=offer.variant,
         quantity=line.quantity,
         unit_price=price,
         seen_unit_price=line.seen_unit_price,

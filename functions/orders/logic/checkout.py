@@ -177,6 +177,7 @@ class CheckoutService:
                     sku=offer.sku,
                     title=offer.title,
                     image_link=offer.image_link,
+                    variant=offer.variant,
                     quantity=line.quantity,
                     unit_price=price,
                     line_total=price * line.quantity,

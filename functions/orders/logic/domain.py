@@ -28,11 +28,20 @@ CHUNK_LINES = 98
 """Lines per reservation transaction: 98 inventory updates + the chunk record (+ the order item)."""
 RESERVATION_MINUTES = 15
 BPS = 10_000
+VARIANT_OPTIONS = ("color", "size", "material", "pattern", "gender", "age_group")
+"""The offer attributes that tell the variants of a family apart, in the order a line shows them
+(the catalog's selector shows them in this order too)."""
+VARIANT_DESCRIPTION = "The variant's option values, e.g. color and size; empty for a product without variants"
 
 
 def new_id() -> str:
     """A fresh opaque identifier (orders, returns)."""
     return uuid.uuid4().hex
+
+
+def variant_options(values: dict[str, str]) -> dict[str, str]:
+    """The variant options among `values`, in VARIANT_OPTIONS order; other keys are left out."""
+    return {name: values[name] for name in VARIANT_OPTIONS if name in values}
 
 
 class OfferStatus(StrEnum):
@@ -67,6 +76,7 @@ class InventoryOffer(Record):
     availability: str = "in_stock"
     shipping_cost: int | None = Field(default=None, ge=0)
     revision: int = 1
+    variant: dict[str, str] = Field(default_factory=dict, description=VARIANT_DESCRIPTION)
     vendor_quantity: int = 0
     reserved: int = 0
     available: int = 0
@@ -192,6 +202,7 @@ class OrderLine(Record):
     sku: str
     title: str
     image_link: str | None = None
+    variant: dict[str, str] = Field(default_factory=dict, description=VARIANT_DESCRIPTION)
     quantity: int = Field(ge=1)
     unit_price: int = Field(ge=0)
     line_total: int = Field(ge=0)

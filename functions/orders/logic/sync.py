@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from functions.common.observability import logger
-from functions.orders.logic.domain import InventoryOffer, OfferStatus, ShippingRule, VendorTerms
+from functions.orders.logic.domain import InventoryOffer, OfferStatus, ShippingRule, VendorTerms, variant_options
 from functions.orders.logic.ports import InventoryRepository
 from functions.orders.models.consumed import (
     OFFERS_CHANGED,
@@ -88,7 +88,8 @@ def _upsert(change: OfferChangeView) -> OfferView | None:
 
 
 def projection(offer: OfferView) -> InventoryOffer:
-    """The inventory item for an offer snapshot; `reserved` is kept by the store."""
+    """The inventory item for an offer snapshot; `reserved` is kept by the store. Only an offer of a
+    family (`item_group_id`) has a variant: a lone offer's colour or size tells no sibling apart."""
     return InventoryOffer(
         offer_id=offer.offer_id,
         vendor_id=offer.vendor_id,
@@ -105,6 +106,7 @@ def projection(offer: OfferView) -> InventoryOffer:
         availability=offer.availability,
         shipping_cost=offer.shipping_cost,
         revision=offer.revision,
+        variant=variant_options(offer.attributes) if offer.item_group_id else {},
         vendor_quantity=offer.quantity,
         reserved=0,
         available=offer.quantity,

@@ -11,6 +11,7 @@ from functions.common.inputs import StrictInput
 from functions.common.models import View
 from functions.common.values import Currency, Identifier, MinorUnits
 from functions.orders.logic.domain import (
+    VARIANT_DESCRIPTION,
     DeliveryAddress,
     Order,
     OrderLine,
@@ -39,6 +40,7 @@ class CartLineView(View):
     sku: str | None = None
     title: str | None = None
     image_link: str | None = None
+    variant: dict[str, str] = Field(default_factory=dict, description=VARIANT_DESCRIPTION)
     quantity: int
     unit_price: int | None = Field(description="Current price; null when the offer is gone")
     seen_unit_price: int

@@ -34,6 +34,8 @@ class OfferView(ConsumedPart):
     quantity: int = Field(ge=0)
     shipping_cost: int | None = Field(default=None, ge=0)
     revision: int = Field(ge=1)
+    item_group_id: str | None = None
+    attributes: dict[str, str] = Field(default_factory=dict)
 
 
 class OfferChangeView(ConsumedPart):

@@ -16,6 +16,7 @@ stream's relay publishes them.
 from __future__ import annotations
 
 import functools
+import json
 import random
 import time
 from collections.abc import Collection, Iterator, Sequence
@@ -78,6 +79,8 @@ class InventoryItem(OrdersRecord):
     availability = UnicodeAttribute()
     shipping_cost = NumberAttribute(null=True)
     revision = NumberAttribute()
+    variant = UnicodeAttribute(null=True)
+    """The variant's option values as a JSON object (a DynamoDB map keeps no order); absent without one."""
     vendor_quantity = NumberAttribute()
     reserved = NumberAttribute()
     available = NumberAttribute()
@@ -685,8 +688,13 @@ def _describe(offer: InventoryOffer) -> list[Action]:
         (InventoryItem.availability, offer.availability),
         (InventoryItem.shipping_cost, offer.shipping_cost),
         (InventoryItem.revision, offer.revision),
+        (InventoryItem.variant, _variant_json(offer.variant)),
     ]
     return [attribute.remove() if value is None else attribute.set(value) for attribute, value in values]
+
+
+def _variant_json(variant: dict[str, str]) -> str | None:
+    return json.dumps(variant, ensure_ascii=False) if variant else None
 
 
 def _inventory_item(offer: InventoryOffer) -> InventoryItem:
@@ -708,6 +716,7 @@ def _inventory_item(offer: InventoryOffer) -> InventoryItem:
         availability=offer.availability,
         shipping_cost=offer.shipping_cost,
         revision=offer.revision,
+        variant=_variant_json(offer.variant),
         vendor_quantity=offer.vendor_quantity,
         reserved=offer.reserved,
         available=offer.available,
@@ -731,6 +740,7 @@ def _offer_of(item: InventoryItem) -> InventoryOffer:
         availability=item.availability,
         shipping_cost=None if item.shipping_cost is None else int(item.shipping_cost),
         revision=int(item.revision),
+        variant=json.loads(item.variant) if item.variant else {},
         vendor_quantity=int(item.vendor_quantity),
         reserved=int(item.reserved),
         available=int(item.available),

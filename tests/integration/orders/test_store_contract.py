@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
 
 from functions.common.errors import Conflict
@@ -22,6 +23,7 @@ from functions.orders.logic.domain import (
     SubOrderStatus,
 )
 from functions.orders.logic.ports import IdempotencyRecord, IdempotencyState, OutOfStock, Payment, PaymentStatus
+from tests.integration.orders.conftest import REGION, TABLE
 from tests.unit.orders.helpers import offer, terms
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -131,6 +133,36 @@ def test_bulk_upserts_span_several_write_requests(any_store: Any) -> None:
 
     stored = any_store.get_offers([f"x{n}" for n in range(230)])
     assert {offer_id: item.available for offer_id, item in stored.items()} == {f"x{n}": n for n in range(230)}
+
+
+def test_an_offers_variant_round_trips_in_order_and_goes_with_a_newer_revision(any_store: Any) -> None:
+    # Given an offer of a family stored by a single upsert, and one stored in bulk
+    variant = {"color": "weiß", "size": "42", "material": "Leder"}
+    any_store.upsert_offer(offer("a", revision=1, variant=variant))
+    any_store.upsert_offers([offer("b", revision=1, variant={"size": "M"})])
+
+    # Then both come back with their option values, in order
+    stored = any_store.get_offers(["a", "b"])
+    assert list(stored["a"].variant.items()) == list(variant.items())
+    assert stored["b"].variant == {"size": "M"}
+
+    # and a newer revision without a variant (the offer left its family) clears it, in both writes
+    any_store.upsert_offer(offer("a", revision=2))
+    any_store.upsert_offers([offer("b", revision=2)])
+    assert [item.variant for item in any_store.get_offers(["a", "b"]).values()] == [{}, {}]
+
+
+def test_an_inventory_item_stored_before_variants_loads_without_one(dynamo_store: Any) -> None:
+    # Given an inventory item written before the projection kept variants (no `variant` attribute)
+    dynamo_store.upsert_offer(offer("a", revision=1))
+    client = boto3.client("dynamodb", region_name=REGION)
+    key = {"pk": {"S": "OFFER#a"}, "sk": {"S": "INVENTORY"}}
+    assert "variant" not in client.get_item(TableName=TABLE, Key=key)["Item"]
+
+    # Then it loads with an empty variant, and a newer revision of it adds one
+    assert dynamo_store.get_offers(["a"])["a"].variant == {}
+    dynamo_store.upsert_offer(offer("a", revision=2, variant={"color": "rot"}))
+    assert dynamo_store.get_offers(["a"])["a"].variant == {"color": "rot"}
 
 
 def test_bulk_upsert_handles_an_offer_written_after_it_was_read(

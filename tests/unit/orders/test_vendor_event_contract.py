@@ -103,6 +103,22 @@ def test_the_consumer_builds_the_projection_from_real_vendor_events() -> None:
     assert (store.offers["v1:sku-1"].vendor_quantity, store.offers["v1:sku-1"].available) == (7, 3)
 
 
+def test_a_family_offer_brings_its_variant_into_the_projection() -> None:
+    # Given the vendor's upsert of a variant (item_group_id, attributes as the vendor keeps them)
+    store = InMemoryOrdersStore()
+    variant = snapshot(item_group_id="scarf", attributes={"size": "L", "color": "Rot", "shipping_weight": "200 g"})
+    event = vendor.OffersChanged(
+        vendor_id="v1",
+        changes=[vendor.OfferChange(offer_id="v1:sku-1", product_id="p1", change="upserted", offer=variant)],
+    )
+
+    # When orders consumes it
+    OfferSync(store).handle(vendor.SOURCE, "OffersChanged", wire(event))
+
+    # Then the inventory item has the variant's options, colour first
+    assert list(store.offers["v1:sku-1"].variant.items()) == [("color", "Rot"), ("size", "L")]
+
+
 def test_the_subscription_matches_the_vendor_detail_types() -> None:
     from functions.orders.wiring import WIRING
     from functions.vendor.wiring import WIRING as VENDOR_WIRING
