@@ -11,6 +11,7 @@ import { feedSourceCard } from "./feed_source.js";
 import { profileTab } from "./vendor_profile.js";
 import { payoutsTab } from "./vendor_payouts.js";
 import { bulkSelection } from "./vendor_bulk.js";
+import { variantLine } from "./variants.js";
 
 // functions, not constants: the words follow the language, which loads after this module
 const tabs = () => [
@@ -670,7 +671,7 @@ function vendorOrder(vendorId, item) {
         date: date(it.created_at),
         address: `${a.name}, ${a.line1}, ${a.postal_code} ${a.city}, ${a.country}`,
       })),
-      h("ul", { class: "plain" }, sub.lines.map((l) => h("li", {}, `${l.quantity} × `, h("code", {}, l.sku), ` ${l.title}`, h("span", { class: "right" }, money(l.line_total, it.currency))))),
+      h("ul", { class: "plain" }, sub.lines.map((l) => h("li", {}, `${l.quantity} × `, h("code", {}, l.sku), ` ${l.title}`, h("span", { class: "right" }, money(l.line_total, it.currency)), variantLine(l.variant)))),
       h("dl", { class: "sums" },
         h("dt", {}, t("Items")), h("dd", {}, money(sub.subtotal, it.currency)),
         h("dt", {}, t("Shipping")), h("dd", {}, money(sub.shipping, it.currency)),
