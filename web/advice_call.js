@@ -30,7 +30,9 @@ const states = () => ({
  */
 export function startCall({ socket, sessionId, media, localVideo, remoteVideo, onState }) {
   if (media.provider === "chime") return startChimeCall({ media, localVideo, remoteVideo, onState });
-  const signalling = media.provider === "p2p" ? overAdviceSocket(socket, sessionId) : media.provider === "kvs" ? overKvs(media) : null;
+  // A signalling channel that drops before the video connects fails the call (a refused or expired KVS URL).
+  const dropped = () => pc.connectionState === "connected" || fail(new Error(t("the signalling connection closed")));
+  const signalling = media.provider === "p2p" ? overAdviceSocket(socket, sessionId) : media.provider === "kvs" ? overKvs(media, dropped) : null;
   if (!signalling) {
     onState("unsupported", t("Video is not available in this web client yet; please continue in the chat."));
     return { stop() {} };
@@ -115,9 +117,12 @@ function overAdviceSocket(socket, sessionId) {
 
 const KVS_ACTIONS = { offer: "SDP_OFFER", answer: "SDP_ANSWER" };
 
-/** Signals over the session's Kinesis Video Streams signalling channel (the AWS provider). */
-function overKvs(media) {
+/** Signals over the session's Kinesis Video Streams signalling channel (the AWS provider);
+ * `onDrop()` when the channel closes without being asked to. */
+function overKvs(media, onDrop) {
   const ws = new WebSocket(media.signaling_url);
+  let closing = false;
+  ws.addEventListener("close", () => closing || onDrop());
   const pending = [];
   let handler = () => {};
   let viewer = null; // the master answers the viewer whose offer it got
@@ -142,7 +147,10 @@ function overKvs(media) {
     receive(next) {
       handler = next;
     },
-    close: () => ws.close(),
+    close() {
+      closing = true;
+      ws.close();
+    },
   };
 }
 
@@ -176,6 +184,7 @@ function startChimeCall({ media, localVideo, remoteVideo, onState }) {
       const [camera] = await audioVideo.listVideoInputDevices();
       if (camera) await audioVideo.startVideoInput(camera.deviceId);
       await audioVideo.bindAudioElement(audio);
+      if (stopped) return; // stopped while the devices started: stop() released them
       audioVideo.start();
       audioVideo.startLocalVideoTile();
     })

@@ -216,3 +216,12 @@ def test_the_chime_sdk_joins_the_meeting_with_the_attendees_token(page: Page, we
     finally:
         loop.call_soon_threadsafe(stop.set)
         server.join(10)
+
+
+def test_a_refused_kvs_connection_fails_the_call(page: Page, web_url: str, kvs: KvsSignalling) -> None:
+    # Given a signalling URL without a signature (or one that expired): KVS refuses the connection
+    _join(page, web_url, f"ws://127.0.0.1:{kvs.port}?X-Amz-ChannelARN={CHANNEL_ARN}&X-Amz-ClientId=u1", "VIEWER")
+
+    # Then the call says it failed instead of waiting for ever
+    _until(page, _state(page, "failed"))
+    assert len(kvs.refused) == 1

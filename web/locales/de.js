@@ -1222,6 +1222,7 @@ export default {
   "The video connection could not reach the other side.": "Die Videoverbindung konnte die Gegenseite nicht erreichen.",
   "The video connection failed.": "Die Videoverbindung ist fehlgeschlagen.",
   "The video connection is interrupted…": "Die Videoverbindung ist unterbrochen…",
+  "the signalling connection closed": "die Signalisierungsverbindung wurde getrennt",
   "The video could not start: {reason}": "Das Video konnte nicht starten: {reason}",
   "The web address of a picture.": "Die Webadresse eines Bildes.",
   "Their e-mail addresses, separated by commas or new lines (at most 50). Each gets the code in their inbox and by e-mail.": "Ihre E-Mail-Adressen, durch Kommas oder Zeilenumbrüche getrennt (höchstens 50). Alle erhalten den Code in ihrem Posteingang und per E-Mail.",

@@ -1222,6 +1222,7 @@ export default {
   "The video connection could not reach the other side.": "De videoverbinding kon de andere kant niet bereiken.",
   "The video connection failed.": "De videoverbinding is mislukt.",
   "The video connection is interrupted…": "De videoverbinding is onderbroken…",
+  "the signalling connection closed": "de signaleringsverbinding is verbroken",
   "The video could not start: {reason}": "De video kon niet starten: {reason}",
   "The web address of a picture.": "Het webadres van een afbeelding.",
   "Their e-mail addresses, separated by commas or new lines (at most 50). Each gets the code in their inbox and by e-mail.": "Hun e-mailadressen, gescheiden door komma's of nieuwe regels (maximaal 50). Iedereen krijgt de code in zijn inbox en per e-mail.",

@@ -15,6 +15,7 @@ from functions.catalog.logic.domain import (
     available,
     current_price,
     is_grouped,
+    members_of,
     sale_active,
     to_document,
     variants_of,
@@ -231,13 +232,10 @@ class CatalogService:
         family_id = product.family_id
         if not is_grouped(family_id):
             return []
-        members = self._repository.family_members([family_id]).get(family_id, set()) - {product.product_id}
-        products = [product, *self._repository.get_products(members).values()] if members else [product]
-        ordered = sorted(
-            (p for p in products if p.listed and p.family_id == family_id),
-            key=lambda p: (p.first_seen or now, p.product_id),
-        )
-        return [document for p in ordered if (document := to_document(p, now)) is not None]
+        others = self._repository.family_members([family_id]).get(family_id, set()) - {product.product_id}
+        products = [product, *self._repository.get_products(others).values()] if others else [product]
+        members = members_of(family_id, products, now)
+        return [document for p in members if (document := to_document(p, now)) is not None]
 
     def _offer_out(self, offer: OfferView, vendor: VendorInfo | None, country: str, now: datetime) -> OfferOut:
         return OfferOut(

@@ -2,8 +2,8 @@
 
 Each offer is a last-writer-wins register ordered by `(time, revision, kind)`: an upsert's time
 is its `updated_at`, a withdrawal's its `withdrawn_at` (the event's `occurred_at` when it has
-none: a deleted offer), so an offer withdrawn and put back in one batch ends live. Merging takes the larger entry,
-so applying the same changes in any order, or twice, gives the same product (idempotent and
+none: a deleted offer), so an offer withdrawn and put back in one batch ends live. Merging takes
+the larger entry, so applying the same changes in any order, or twice, gives the same product (idempotent and
 order-tolerant; SQS may redeliver and reorder). Withdrawn offers stay as tombstones so a late,
 older upsert cannot bring them back.
 """
@@ -212,12 +212,18 @@ def to_document(product: Product, now: datetime) -> SearchDocument | None:
     )
 
 
-def family_document(family_id: str, products: Iterable[Product], now: datetime) -> SearchDocument | None:
-    """The search document of a family: its listed products merged into one result (products
-    whose family is another one now are left out: a membership not yet removed); None when none
-    is listed. A product without variants is a family of one, indexed as `to_document` makes it."""
+def members_of(family_id: str, products: Iterable[Product], now: datetime) -> list[Product]:
+    """The listed products among `products` that belong to the family now (a membership not yet
+    removed is left out), once each, the first seen first."""
     members = {p.product_id: p for p in products if p.listed and p.family_id == family_id}
-    ordered = sorted(members.values(), key=lambda p: (p.first_seen or now, p.product_id))
+    return sorted(members.values(), key=lambda p: (p.first_seen or now, p.product_id))
+
+
+def family_document(family_id: str, products: Iterable[Product], now: datetime) -> SearchDocument | None:
+    """The search document of a family: its members (`members_of`) merged into one result;
+    None when none is listed. A product without variants is a family of one, indexed as
+    `to_document` makes it."""
+    ordered = members_of(family_id, products, now)
     documents = [document for product in ordered if (document := to_document(product, now)) is not None]
     if not documents:
         return None
@@ -287,10 +293,15 @@ def variant_options(attributes: Sequence[dict[str, str]]) -> list[ProductOption]
 def _ordered_values(values: list[str]) -> list[str]:
     if all(value.casefold() in SIZE_ORDER for value in values):
         return sorted(values, key=lambda value: SIZE_ORDER.index(value.casefold()))
-    numbers = [_NUMBER.match(value) for value in values]
-    if all(numbers):
-        return sorted(values, key=lambda value: float(_NUMBER.match(value).group().replace(",", ".")))  # type: ignore[union-attr]
+    numbers = {value: _leading_number(value) for value in values}
+    if None not in numbers.values():
+        return sorted(values, key=lambda value: numbers[value] or 0.0)  # 30/32 by its waist, 38.5 as a number
     return sorted(values, key=str.casefold)
+
+
+def _leading_number(value: str) -> float | None:
+    found = _NUMBER.match(value)
+    return float(found.group().replace(",", ".")) if found else None
 
 
 def variants_of(documents: Sequence[SearchDocument]) -> tuple[list[ProductOption], list[VariantSummary]]:

@@ -86,7 +86,7 @@ def product_key(product_id: str) -> str:
     return f"PRODUCT#{product_id}"
 
 
-def family_key(family_id: str) -> str:
+def family_item_key(family_id: str) -> str:
     return f"FAMILY#{family_id}"
 
 
@@ -237,7 +237,7 @@ class DynamoCatalogStore:
     # ---- variant families ---------------------------------------------------------------------
 
     def family_members(self, family_ids: Iterable[str]) -> dict[str, set[str]]:
-        keys = [{"pk": {"S": family_key(fid)}, "sk": {"S": FAMILY_SK}} for fid in dict.fromkeys(family_ids)]
+        keys = [{"pk": {"S": family_item_key(fid)}, "sk": {"S": FAMILY_SK}} for fid in dict.fromkeys(family_ids)]
         found = self._batch_get(keys) if keys else []
         return {
             item["pk"]["S"].removeprefix("FAMILY#"): set(item["members"]["SS"]) for item in found if "members" in item
@@ -253,7 +253,7 @@ class DynamoCatalogStore:
         action, family_id, product_ids = change
         self._client.update_item(
             TableName=self._table,
-            Key={"pk": {"S": family_key(family_id)}, "sk": {"S": FAMILY_SK}},
+            Key={"pk": {"S": family_item_key(family_id)}, "sk": {"S": FAMILY_SK}},
             UpdateExpression=f"{action} members :ids",
             ExpressionAttributeValues={":ids": {"SS": sorted(product_ids)}},
         )
