@@ -212,7 +212,9 @@ SIZES = ("S", "M", "L", "XL")
 
 
 @dataclass(frozen=True)
-class GeneratedProduct:
+class Article:
+    """What the demo seed sells as one product (and offers of it), generated or a family's variant."""
+
     index: int
     type: ProductType
     language: int
@@ -220,8 +222,6 @@ class GeneratedProduct:
     colour: str
     """Key of COLOURS."""
     material: str | None
-    mentions: tuple[str, ...]
-    """Families the description mentions without the product being one."""
     title: str
     description: str
     brand: str
@@ -230,10 +230,16 @@ class GeneratedProduct:
     attributes: dict[str, str]
     price: int
     """Minor units."""
+    in_stock: bool
+
+
+@dataclass(frozen=True)
+class GeneratedProduct(Article):
+    mentions: tuple[str, ...]
+    """Families the description mentions without the product being one."""
     popularity: int
     rating: float
     rating_count: int
-    in_stock: bool
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -352,26 +358,13 @@ FAMILIES: tuple[FamilySpec, ...] = (
 
 
 @dataclass(frozen=True)
-class Variant:
-    """One article of a family: a colour (and size) of the same product, titled as shops do."""
+class Variant(Article):
+    """One article of a family: a colour (and size) of the same product, titled as shops do; its
+    `index` is the demo product it is (its GTIN's number)."""
 
-    index: int
-    """The demo product it is (its GTIN's number)."""
     first: int
     """The index of the family's first variant: the family's key."""
-    type: ProductType
-    language: int
-    colour: str
     size: str | None
-    material: str | None
-    title: str
-    description: str
-    brand: str
-    category: tuple[str, ...]
-    attributes: dict[str, str]
-    price: int
-    """Minor units."""
-    in_stock: bool
 
 
 def family(first: int, spec: FamilySpec, language: int) -> tuple[Variant, ...]:

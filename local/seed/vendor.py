@@ -128,14 +128,6 @@ def variant(i: int) -> assortment.Variant | None:
     return variants[offset - FAMILY_FROM] if offset - FAMILY_FROM < len(variants) else None
 
 
-def family_of(i: int) -> list[int]:
-    """The demo products of product i's family (just i for a single article)."""
-    found = variant(i)
-    if found is None:
-        return [i]
-    return [member.index for member in _family(i // FAMILY_EVERY)]
-
-
 def _prefix(vendor_name: str) -> str:
     return vendor_name[:3].upper()
 
@@ -171,10 +163,7 @@ def _variant_product(i: int, made: assortment.Variant) -> dict[str, object]:
 
 
 def _product(i: int, rng: random.Random) -> dict[str, object]:
-    """Product i of the demo assortment (local/seed/assortment.py) as offer content."""
-    member = variant(i)
-    if member is not None:
-        return _variant_product(i, member)
+    """Single article i of the demo assortment (local/seed/assortment.py) as offer content."""
     made = assortment.product(i)
     return {
         "title": made.title[:150],
