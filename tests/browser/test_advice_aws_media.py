@@ -17,7 +17,8 @@ import asyncio
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -37,42 +38,45 @@ CHANNEL_ARN = "arn:aws:kinesisvideo:eu-west-1:123456789012:channel/plein-test-ad
 MASTER = "MASTER"
 
 
+@contextmanager
+def serving(handler: Callable[[Any], Awaitable[None]], subprotocols: Sequence[str] = ()) -> Iterator[int]:
+    """`handler` as a WebSocket server on a free loopback port, in a thread of its own (Playwright
+    keeps the test's thread); yields the port."""
+    import websockets
+    from websockets.typing import Subprotocol
+
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    stop = asyncio.Event()  # bound to `loop` when first awaited there
+
+    async def serve() -> None:
+        offered = [Subprotocol(name) for name in subprotocols] or None
+        async with websockets.serve(handler, "127.0.0.1", port, subprotocols=offered):
+            started.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread.start()
+    assert started.wait(10)
+    try:
+        yield port
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(10)
+
+
 class KvsSignalling:
     """One single-master channel: a master (no client id) and viewers by `X-Amz-ClientId`."""
 
     def __init__(self) -> None:
-        self.port = free_port()
+        self.port = 0
         self.sent: list[tuple[str, str, str | None]] = []  # (sender, action, recipient)
         self.refused: list[str] = []
         self._clients: dict[str, Any] = {}
         self._held: dict[str, list[str]] = defaultdict(list)
-        self._loop = asyncio.new_event_loop()
-        self._stopped: asyncio.Event | None = None
-        self._started = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> KvsSignalling:
-        self._thread.start()
-        assert self._started.wait(10)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        assert self._stopped is not None
-        self._loop.call_soon_threadsafe(self._stopped.set)
-        self._thread.join(10)
-
-    def _run(self) -> None:
-        self._loop.run_until_complete(self._serve())
-
-    async def _serve(self) -> None:
-        import websockets
-
-        self._stopped = asyncio.Event()
-        async with websockets.serve(self._connection, "127.0.0.1", self.port):
-            self._started.set()
-            await self._stopped.wait()
-
-    async def _connection(self, ws: Any) -> None:
+    async def connection(self, ws: Any) -> None:
         query = parse_qs(urlsplit(ws.request.path).query)
         signed = "X-Amz-Signature" in query and "/kinesisvideo/aws4_request" in query["X-Amz-Credential"][0]
         if query.get("X-Amz-ChannelARN") != [CHANNEL_ARN] or not signed:
@@ -98,7 +102,8 @@ class KvsSignalling:
 
 @pytest.fixture
 def kvs() -> Iterator[KvsSignalling]:
-    with KvsSignalling() as signalling:
+    signalling = KvsSignalling()
+    with serving(signalling.connection) as signalling.port:
         yield signalling
 
 
@@ -168,8 +173,7 @@ def test_the_chime_sdk_joins_the_meeting_with_the_attendees_token(page: Page, we
     # Given a stand-in for the meeting's signalling endpoint, and the join data the API hands out
     joined: list[tuple[str, str | None]] = []
     frames: list[bytes] = []
-    ready, received = threading.Event(), threading.Event()
-    port = free_port()
+    received = threading.Event()
 
     async def signalling(ws: Any) -> None:
         joined.append((ws.request.path, ws.request.headers.get("Sec-WebSocket-Protocol")))
@@ -177,30 +181,18 @@ def test_the_chime_sdk_joins_the_meeting_with_the_attendees_token(page: Page, we
             frames.append(frame)
             received.set()
 
-    async def serve(stop: asyncio.Event) -> None:
-        import websockets
-        from websockets.typing import Subprotocol
+    with serving(signalling, ["_aws_wt_session"]) as port:
+        meeting = {
+            "MeetingId": "11111111-2222-3333-4444-555555555555",
+            "MediaRegion": "eu-west-1",
+            "MediaPlacement": {
+                "AudioHostUrl": "127.0.0.1:3478",
+                "SignalingUrl": f"ws://127.0.0.1:{port}/control/11111111-2222-3333-4444-555555555555",
+                "TurnControlUrl": f"http://127.0.0.1:{port}/calls/11111111-2222-3333-4444-555555555555",
+            },
+        }
+        attendee = {"ExternalUserId": "u1", "AttendeeId": "a-u1", "JoinToken": "join-token-u1"}
 
-        async with websockets.serve(signalling, "127.0.0.1", port, subprotocols=[Subprotocol("_aws_wt_session")]):
-            ready.set()
-            await stop.wait()
-
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-    server = threading.Thread(target=loop.run_until_complete, args=(serve(stop),), daemon=True)
-    server.start()
-    assert ready.wait(10)
-    meeting = {
-        "MeetingId": "11111111-2222-3333-4444-555555555555",
-        "MediaRegion": "eu-west-1",
-        "MediaPlacement": {
-            "AudioHostUrl": "127.0.0.1:3478",
-            "SignalingUrl": f"ws://127.0.0.1:{port}/control/11111111-2222-3333-4444-555555555555",
-            "TurnControlUrl": f"http://127.0.0.1:{port}/calls/11111111-2222-3333-4444-555555555555",
-        },
-    }
-    attendee = {"ExternalUserId": "u1", "AttendeeId": "a-u1", "JoinToken": "join-token-u1"}
-    try:
         # When the shopper's call starts
         _start_call(page, web_url, {"provider": "chime", "meeting": meeting, "attendee": attendee})
 
@@ -213,9 +205,6 @@ def test_the_chime_sdk_joins_the_meeting_with_the_attendees_token(page: Page, we
         assert [p.strip() for p in protocols.split(",")] == ["_aws_wt_session", "join-token-u1"]
         assert isinstance(frames[0], bytes)  # the SDK's binary JOIN frame
         page.evaluate("window.call.stop()")
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        server.join(10)
 
 
 def test_a_refused_kvs_connection_fails_the_call(page: Page, web_url: str, kvs: KvsSignalling) -> None:
