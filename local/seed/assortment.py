@@ -247,6 +247,20 @@ class GeneratedProduct(Article):
         return (self.type.family, *GROUPS.get(self.type.family, ()))
 
 
+def _opening(  # noqa: PLR0917 - the words a description starts with
+    language: int, noun: str, brand: str, adjective: str, colour_word: str, material_word: str
+) -> tuple[str, str]:
+    """A description's first two sentences in `language`: what it is, and what it is made of
+    (empty without a material)."""
+    lead = (
+        f"{adjective.capitalize()} {noun.lower()} van {brand}, kleur {colour_word}.",
+        f"{noun} von {brand}, {adjective}, in {colour_word}.",
+        f"A {adjective} {noun.lower()} by {brand} in {colour_word}.",
+    )[language]
+    made_of = ("Gemaakt van {}.", "Aus {}.", "Made of {}.")[language].format(material_word) if material_word else ""
+    return lead, made_of
+
+
 @cache
 def _category_path(google_category: int, language: str) -> tuple[str, ...]:
     found = taxonomy.category(google_category)
@@ -275,14 +289,9 @@ def product(index: int, seed: int = 0) -> GeneratedProduct:
         title = f"{brand} {noun} {material_word}".strip()
     mentioned = [m for m in MENTIONS if m[0] != kind.family and m[0] not in kind.parts]
     mentions = (rng.choice(mentioned),) if rng.random() < 0.25 else ()
-    lead = (
-        f"{adjective.capitalize()} {noun.lower()} van {brand}, kleur {colour_word}.",
-        f"{noun} von {brand}, {adjective}, in {colour_word}.",
-        f"A {adjective} {noun.lower()} by {brand} in {colour_word}.",
-    )[language]
-    made_of = ("Gemaakt van {}.", "Aus {}.", "Made of {}.")[language].format(material_word) if material else ""
+    opening = _opening(language, noun, brand, adjective, colour_word, material_word if material else "")
     description = " ".join(
-        part for part in (lead, made_of, rng.choice(SENTENCES)[language], *(m[1][language] for m in mentions)) if part
+        part for part in (*opening, rng.choice(SENTENCES)[language], *(m[1][language] for m in mentions)) if part
     )
     attributes = {"color": colour_word}
     if material:
@@ -395,13 +404,8 @@ def family(first: int, spec: FamilySpec, language: int) -> tuple[Variant, ...]:
     variants: list[Variant] = []
     for colour in colours:
         colour_word = COLOURS[colour][language]
-        lead = (
-            f"{adjective.capitalize()} {noun.lower()} van {brand}, kleur {colour_word}.",
-            f"{noun} von {brand}, {adjective}, in {colour_word}.",
-            f"A {adjective} {noun.lower()} by {brand} in {colour_word}.",
-        )[language]
-        made_of = ("Gemaakt van {}.", "Aus {}.", "Made of {}.")[language].format(material_word) if material else ""
-        description = " ".join(part for part in (lead, made_of, available, sentence) if part)
+        opening = _opening(language, noun, brand, adjective, colour_word, material_word if material else "")
+        description = " ".join(part for part in (*opening, available, sentence) if part)
         for step, size in enumerate(sizes):
             attributes = {"color": colour_word}
             if material:
